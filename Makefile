@@ -1,0 +1,47 @@
+# tornadio: build, test and demo targets.
+#
+#   make test   go vet + the whole test suite with -race (installs the Node
+#               clients used by the interop tests first when needed)
+#   make demo   the chat demo on http://localhost:8888
+#   make fuzz   short runs of every fuzz target
+
+GO        ?= go
+NPM       ?= npm
+NODE_DIR  := interop/node
+NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
+FUZZTIME  ?= 10s
+
+.PHONY: all test vet gotest demo fuzz node-deps clean-node
+
+all: test
+
+# npm ci runs when node_modules is missing or older than package-lock.json.
+# PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: playwright-core uses /usr/bin/chromium.
+$(NODE_MODS): $(NODE_DIR)/package-lock.json $(NODE_DIR)/package.json
+	cd $(NODE_DIR) && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+node-deps: $(NODE_MODS)
+
+vet:
+	$(GO) vet ./...
+
+gotest: node-deps
+	$(GO) test -race -count=1 ./...
+
+test: node-deps vet gotest
+
+demo: node-deps
+	$(GO) run ./examples/chat
+
+# Every Fuzz* function of every package, each for $(FUZZTIME).
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+clean-node:
+	rm -rf $(NODE_DIR)/node_modules

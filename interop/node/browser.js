@@ -1,0 +1,122 @@
+'use strict';
+// Drives the chat demo (examples/chat) in headless Chromium with playwright-core.
+//
+// Usage: node browser.js <url> [options as JSON]
+//   options: executablePath (default $CHROMIUM or /usr/bin/chromium),
+//            screenshot (path of a PNG of page 2 to write), timeoutMs.
+//
+// Prints one JSON line per observation; the last line is
+// {"event":"done","ok":...}. Exit code 0 when every check passed.
+// playwright-core never downloads a browser: it uses the system Chromium.
+
+const { chromium } = require('playwright-core');
+
+const [, , url, rawOpts] = process.argv;
+const opts = rawOpts ? JSON.parse(rawOpts) : {};
+const timeoutMs = opts.timeoutMs || 60000;
+const executablePath = opts.executablePath || process.env.CHROMIUM || '/usr/bin/chromium';
+
+function out(event, fields) {
+  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
+}
+
+const failures = [];
+function check(name, ok, details) {
+  out('check', Object.assign({ name, ok: !!ok }, details || {}));
+  if (!ok) failures.push(name);
+}
+
+let browser = null;
+let finished = false;
+async function finish(extra) {
+  if (finished) return;
+  finished = true;
+  if (browser) {
+    await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  }
+  const ok = failures.length === 0;
+  out('done', Object.assign({ ok, failures }, extra || {}));
+  process.exit(ok ? 0 : 1);
+}
+
+setTimeout(() => {
+  check('hard-timeout', false, { timeoutMs });
+  // Do not wait for the browser here: it may be what hangs.
+  out('done', { ok: false, failures });
+  process.exit(1);
+}, timeoutMs);
+
+async function openPage(name) {
+  const page = await browser.newPage();
+  page.on('console', (msg) => out('console', { page: name, type: msg.type(), text: msg.text() }));
+  page.on('pageerror', (err) => {
+    out('pageerror', { page: name, message: err.message });
+    failures.push('pageerror-' + name);
+  });
+  await page.goto(url, { waitUntil: 'load', timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('#status').textContent === 'connected', null, { timeout: 15000 });
+  const me = await page.textContent('#me');
+  out('connected', { page: name, id: me });
+  return page;
+}
+
+(async () => {
+  if (!url) {
+    check('usage', false, { message: 'usage: node browser.js <url> [json options]' });
+    return finish();
+  }
+  out('start', { url, executablePath });
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    timeout: 30000,
+  });
+  out('browser', { version: browser.version() });
+
+  const page1 = await openPage('page1');
+  // The demo starts with long-polling and upgrades to WebSocket.
+  await page1
+    .waitForFunction(() => document.querySelector('#transport').textContent === 'websocket', null, { timeout: 10000 })
+    .catch(() => {});
+  const history1 = await page1.evaluate(() => window.transportHistory.slice());
+  out('transports', { page: 'page1', history: history1 });
+  check('page1-first-polling', history1[0] === 'polling', { history: history1 });
+  check('page1-upgraded-websocket', history1[history1.length - 1] === 'websocket', { history: history1 });
+
+  const page2 = await openPage('page2');
+
+  const text = 'hello from page1 ' + Date.now();
+  await page1.fill('#input', text);
+  await page1.click('#send');
+  out('sent', { page: 'page1', text });
+
+  for (const [name, page] of [['page2', page2], ['page1', page1]]) {
+    let got = null;
+    try {
+      const li = await page.waitForSelector('#messages li.chat[data-text="' + text + '"]', { timeout: 10000 });
+      got = { id: await li.getAttribute('id'), from: await li.getAttribute('data-from'), text: await li.textContent() };
+    } catch (err) {
+      out('wait-error', { page: name, message: err.message });
+    }
+    out('received', { page: name, message: got });
+    check(name + '-received', got !== null && got.text.includes(text), { got });
+  }
+  if (opts.screenshot) {
+    await page2.screenshot({ path: opts.screenshot, fullPage: true });
+    out('screenshot', { path: opts.screenshot });
+  }
+  await finish();
+})().catch((err) => {
+  check('exception', false, { message: String((err && err.stack) || err) });
+  finish();
+});

@@ -1,0 +1,343 @@
+'use strict';
+// Socket.IO v4 client scenarios run against a tornadio server by interop_test.go.
+//
+// Usage: node scenario.js <scenario> <url> [options as JSON]
+//
+// Every observation is printed as one JSON line on stdout, e.g.
+//   {"event":"connect","id":"...","transport":"websocket"}
+// and the last line is always {"event":"done","ok":true|false,...}.
+// The exit code is 0 when every check passed and 1 otherwise. A hard timeout
+// (options.timeoutMs, default 20s) makes sure the process never hangs.
+
+const { io } = require('socket.io-client');
+
+const [, , scenario, url, rawOpts] = process.argv;
+const opts = rawOpts ? JSON.parse(rawOpts) : {};
+const timeoutMs = opts.timeoutMs || 20000;
+
+function out(event, fields) {
+  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
+}
+
+const failures = [];
+function check(name, ok, details) {
+  out('check', Object.assign({ name, ok: !!ok }, details || {}));
+  if (!ok) failures.push(name);
+}
+
+let finished = false;
+function finish(extra) {
+  if (finished) return;
+  finished = true;
+  const ok = failures.length === 0;
+  out('done', Object.assign({ ok, failures }, extra || {}));
+  process.exit(ok ? 0 : 1);
+}
+function fail(name, details) {
+  check(name, false, details);
+  finish();
+}
+
+const hardTimer = setTimeout(() => fail('hard-timeout', { timeoutMs }), timeoutMs);
+
+process.on('unhandledRejection', (err) => fail('unhandled-rejection', { message: String(err && err.message || err) }));
+process.on('uncaughtException', (err) => fail('uncaught-exception', { message: String(err && err.stack || err) }));
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function sameJSON(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// connect opens a new socket and resolves once it is connected.
+function connect(extra) {
+  const socket = io(url, Object.assign({ reconnection: false, forceNew: true, timeout: 10000 }, extra || {}));
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(Object.assign(err, { socket })));
+  });
+}
+
+function transportOpts() {
+  const t = opts.transport || 'websocket';
+  return t === 'any' ? {} : { transports: [t] };
+}
+
+function waitFor(socket, event, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for ' + event)), ms);
+    socket.once(event, (...args) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+  });
+}
+
+function engineName(socket) {
+  return socket.io.engine && socket.io.engine.transport ? socket.io.engine.transport.name : null;
+}
+
+async function whoami(socket) {
+  const who = await socket.timeout(5000).emitWithAck('whoami');
+  out('whoami', { server: who });
+  check('whoami-id', who && who.id === socket.id, { clientID: socket.id, serverID: who && who.id });
+  return who;
+}
+
+async function echoCheck(socket, payload) {
+  const reply = await socket.timeout(5000).emitWithAck('echo', payload);
+  out('ack', { reply });
+  check('echo-ack', sameJSON(reply, payload), { sent: payload, got: reply });
+}
+
+const scenarios = {};
+
+// (a), (b): one transport only; echo with ack, several in flight at once.
+scenarios.basic = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  await echoCheck(socket, { hello: 'world', n: 42, list: [1, 2, 3], nested: { ok: true, nil: null } });
+  await echoCheck(socket, 'plain string with "quotes", unicode é✓ and a\nnewline');
+  const many = [];
+  for (let i = 0; i < 20; i++) many.push(socket.timeout(5000).emitWithAck('echo', i));
+  const replies = await Promise.all(many);
+  check('echo-parallel', sameJSON(replies, [...Array(20).keys()]), { got: replies });
+  await whoami(socket);
+  out('transport', { transport: engineName(socket) });
+  socket.disconnect();
+  await sleep(100);
+};
+
+// (c): default transports, polling first then upgrade to websocket.
+scenarios.upgrade = async () => {
+  const socket = io(url, { reconnection: false, forceNew: true });
+  const engine = socket.io.engine;
+  let before = null;
+  const upgraded = new Promise((resolve) => {
+    engine.once('upgrading', (t) => {
+      before = engineName(socket);
+      out('upgrading', { before, to: t.name });
+    });
+    engine.once('upgrade', (t) => {
+      out('upgrade', { before, after: t.name, current: engineName(socket) });
+      resolve(t.name);
+    });
+  });
+  out('initial', { transport: engineName(socket) });
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const after = await Promise.race([upgraded, sleep(5000).then(() => null)]);
+  check('upgrade-before-polling', before === 'polling', { before });
+  check('upgrade-after-websocket', after === 'websocket' && engineName(socket) === 'websocket', { after, current: engineName(socket) });
+  await echoCheck(socket, { after: 'upgrade' });
+  await whoami(socket);
+  socket.disconnect();
+  await sleep(100);
+};
+
+// (d): acks both ways.
+scenarios.acks = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  await echoCheck(socket, ['array', 1, true]);
+  const asked = new Promise((resolve) => {
+    socket.on('ask', (question, n, answer) => {
+      out('ask', { question, n, hasAck: typeof answer === 'function' });
+      check('ask-has-ack', typeof answer === 'function');
+      if (typeof answer === 'function') answer('answer to ' + question, n * 2);
+      resolve();
+    });
+  });
+  const result = waitFor(socket, 'ask-result', 5000);
+  socket.emit('ask-me', 21);
+  await asked;
+  const [res] = await result;
+  out('ask-result', { result: res });
+  check('ask-result', sameJSON(res, { answer: 'answer to life', doubled: 42 }), { got: res });
+  socket.disconnect();
+  await sleep(100);
+};
+
+// (e): binary both ways.
+scenarios.binary = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const sizes = opts.sizes || [0, 1, 256, 70000];
+  for (const size of sizes) {
+    const buf = Buffer.alloc(size);
+    for (let i = 0; i < size; i++) buf[i] = (i * 7 + 3) & 0xff;
+    const back = waitFor(socket, 'bin-back', 5000);
+    const reply = await socket.timeout(5000).emitWithAck('bin', buf);
+    const [label, echoed] = await back;
+    const replyBuf = Buffer.isBuffer(reply) ? reply : reply instanceof ArrayBuffer ? Buffer.from(reply) : null;
+    const echoedBuf = Buffer.isBuffer(echoed) ? echoed : echoed instanceof ArrayBuffer ? Buffer.from(echoed) : null;
+    out('binary', { size, ackLen: replyBuf && replyBuf.length, eventLen: echoedBuf && echoedBuf.length, label });
+    check('binary-ack-' + size, replyBuf !== null && replyBuf.equals(buf), { type: typeof reply });
+    check('binary-event-' + size, echoedBuf !== null && echoedBuf.equals(buf) && label === 'len:' + size, { type: typeof echoed, label });
+  }
+  socket.disconnect();
+  await sleep(100);
+};
+
+// (f): the server disconnects the socket.
+scenarios['server-disconnect'] = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const disc = waitFor(socket, 'disconnect', 5000);
+  socket.emit('kick');
+  const [reason] = await disc;
+  out('disconnect', { reason });
+  check('disconnect-reason', reason === 'io server disconnect', { reason });
+};
+
+// (g): the client disconnects.
+scenarios['client-disconnect'] = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  await whoami(socket);
+  const disc = waitFor(socket, 'disconnect', 5000);
+  socket.disconnect();
+  const [reason] = await disc;
+  out('disconnect', { reason });
+  check('disconnect-reason', reason === 'io client disconnect', { reason });
+  // Give the engine time to flush the DISCONNECT packet and close the transport.
+  await sleep(opts.lingerMs || 300);
+};
+
+// (h): the client stops answering pings; the server must close it.
+scenarios['ping-timeout'] = async () => {
+  const socket = await connect(transportOpts());
+  const engine = socket.io.engine;
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  // Swallow every pong, and stop the client's own heartbeat timer so that
+  // the server is the one that gives up first.
+  const sendPacket = engine._sendPacket;
+  let swallowed = 0;
+  engine._sendPacket = function (type, ...rest) {
+    if (type === 'pong') {
+      swallowed++;
+      out('pong-swallowed', { n: swallowed });
+      return;
+    }
+    return sendPacket.call(this, type, ...rest);
+  };
+  engine._resetPingTimeout = function () {};
+  engine.clearTimeoutFn(engine._pingTimeoutTimer);
+  engine._pingTimeoutTime = Infinity;
+  const start = Date.now();
+  out('pong-disabled', {});
+  const [reason] = await waitFor(socket, 'disconnect', opts.waitMs || 8000);
+  out('disconnect', { reason, afterMs: Date.now() - start, pongsSwallowed: swallowed });
+  check('pong-was-swallowed', swallowed >= 1, { swallowed });
+};
+
+// (i): the seed-style Handler: OnOpen refuses a wrong token, OnMessage/Send.
+scenarios.handler = async () => {
+  const token = opts.token || 'secret';
+  try {
+    const bad = await connect(Object.assign(transportOpts(), { auth: { token: 'wrong' }, query: { token: 'wrong' } }));
+    bad.disconnect();
+    check('wrong-token-refused', false);
+  } catch (err) {
+    out('connect_error', { message: err.message, data: err.data === undefined ? null : err.data });
+    check('wrong-token-refused', true);
+    if (err.socket) err.socket.close();
+  }
+  const socket = await connect(Object.assign(transportOpts(), { auth: { token }, query: { token } }));
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const payload = { text: 'hi', n: 7, nested: { ok: true, list: ['a', 'b'] } };
+  const got = waitFor(socket, 'message', 5000);
+  socket.send(payload);
+  const [reply] = await got;
+  out('message', { data: reply });
+  check('message-echo', reply && sameJSON(reply.echo, payload), { got: reply });
+  const disc = waitFor(socket, 'disconnect', 5000);
+  socket.disconnect();
+  const [reason] = await disc;
+  out('disconnect', { reason });
+  await sleep(300);
+};
+
+// Load: many websocket clients in one process. Protocol on stdin/stdout:
+// prints "ready", waits for a "go" line, connects opts.clients sockets,
+// prints "connected", waits for a "close" line (or EOF), disconnects all.
+scenarios.load = async () => {
+  const n = opts.clients || 1000;
+  const concurrency = opts.concurrency || 50;
+  const lines = [];
+  let waiter = null;
+  let stdinBuf = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk) => {
+    stdinBuf += chunk;
+    let i;
+    while ((i = stdinBuf.indexOf('\n')) >= 0) {
+      lines.push(stdinBuf.slice(0, i).trim());
+      stdinBuf = stdinBuf.slice(i + 1);
+    }
+    if (waiter) waiter();
+  });
+  process.stdin.on('end', () => {
+    lines.push('close');
+    if (waiter) waiter();
+  });
+  const nextLine = async () => {
+    while (lines.length === 0) await new Promise((resolve) => (waiter = resolve));
+    return lines.shift();
+  };
+
+  out('ready', { clients: n });
+  while ((await nextLine()) !== 'go') { /* ignore anything else */ }
+  const start = Date.now();
+  const sockets = [];
+  let next = 0;
+  let errors = 0;
+  const worker = async () => {
+    while (next < n) {
+      next++;
+      try {
+        sockets.push(await connect({ transports: ['websocket'] }));
+      } catch (err) {
+        errors++;
+        out('connect_error', { message: err.message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  let disconnected = 0;
+  for (const s of sockets) s.once('disconnect', () => disconnected++);
+  out('connected', { count: sockets.length, errors, ms: Date.now() - start });
+  check('all-connected', sockets.length === n, { count: sockets.length });
+  // Make sure every connection is usable, not just open.
+  const replies = await Promise.all(sockets.map((s, i) => s.timeout(20000).emitWithAck('echo', i).catch(() => -1)));
+  const bad = replies.filter((r, i) => r !== i).length;
+  out('echoed', { ok: replies.length - bad, bad });
+  check('all-echoed', bad === 0, { bad });
+  out('holding', {});
+  while ((await nextLine()) !== 'close') { /* ignore */ }
+  out('stillConnected', { count: sockets.length - disconnected });
+  for (const s of sockets) s.disconnect();
+  await sleep(200);
+};
+
+(async () => {
+  const fn = scenarios[scenario];
+  if (!fn || !url) {
+    fail('usage', { message: 'usage: node scenario.js <' + Object.keys(scenarios).join('|') + '> <url> [json options]' });
+    return;
+  }
+  out('start', { scenario, url, opts });
+  try {
+    await fn();
+  } catch (err) {
+    fail('exception', { message: String(err && err.message || err), description: err && err.description ? String(err.description) : undefined });
+    return;
+  }
+  clearTimeout(hardTimer);
+  finish();
+})();
