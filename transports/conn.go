@@ -1,0 +1,239 @@
+package transports
+
+import (
+	"errors"
+
+	"github.com/gobwas/ws"
+
+	"github.com/tornadio/tornadio/engineio"
+	"github.com/tornadio/tornadio/frames"
+	"github.com/tornadio/tornadio/httpparse"
+)
+
+type connMode uint8
+
+const (
+	modeHTTP connMode = iota
+	modeWS
+)
+
+// Conn is the protocol machine of one TCP connection. All its methods run on
+// the connection's loop.
+type Conn struct {
+	srv  *Server
+	io   IO
+	loop int
+
+	parser httpparse.Parser
+	req    httpparse.Request
+	mode   connMode
+
+	busy       bool   // an HTTP response is owed and not yet written
+	gen        uint32 // numbers the request/response exchanges
+	closeAfter bool   // close once the owed response is written
+	feeding    bool
+	closing    bool // Close was asked of the edge; ignore input and writes
+	parked     *Session
+
+	dec        frames.Decoder
+	sess       *Session // websocket: the session carried or probed
+	failReason string
+}
+
+// Feed consumes complete requests or frames from p and returns how many bytes
+// it used; the edge discards them and keeps the rest for the next call. Views
+// into p are not kept past the call.
+func (c *Conn) Feed(p []byte) int {
+	if c.closing {
+		return len(p)
+	}
+	c.feeding = true
+	defer func() { c.feeding = false }()
+	n := 0
+	for n < len(p) && !c.closing {
+		switch c.mode {
+		case modeHTTP:
+			if c.busy {
+				return n
+			}
+			m, err := c.parser.Parse(p[n:], &c.req)
+			if errors.Is(err, httpparse.ErrNeedMore) {
+				return n
+			}
+			if err != nil {
+				c.plainError(httpparse.StatusOf(err))
+				return len(p)
+			}
+			c.closeAfter = c.req.Close
+			c.gen++
+			c.handleRequest()
+			n += m
+		case modeWS:
+			msg, m, err := c.dec.Next(p[n:])
+			if errors.Is(err, frames.ErrNeedMore) {
+				return n
+			}
+			if err != nil {
+				c.failReason = ReasonTransportError
+				c.sendClose(c.loop, frames.CloseCodeOf(err))
+				return len(p)
+			}
+			n += m
+			c.handleFrame(msg)
+		}
+	}
+	return n
+}
+
+// OnClose tells the machine that the connection is gone.
+func (c *Conn) OnClose() {
+	c.closing = true
+	if s := c.parked; s != nil {
+		c.parked = nil
+		gen := c.gen
+		c.onLoopOf(s, func() { s.pollGone(c, gen) })
+	}
+	if s := c.sess; s != nil {
+		reason := c.failReason
+		if reason == "" {
+			reason = ReasonTransportClose
+		}
+		c.onLoopOf(s, func() { s.wsGone(c, reason) })
+	}
+}
+
+// onLoopOf runs fn on s's home loop: now when it is this loop, else later.
+func (c *Conn) onLoopOf(s *Session, fn func()) {
+	if s.loop == c.loop {
+		fn()
+		return
+	}
+	c.srv.loops.Post(s.loop, fn)
+}
+
+// finish writes the response owed for exchange gen.
+func (c *Conn) finish(gen uint32, resp []byte) {
+	if c.closing || !c.busy || c.gen != gen {
+		return
+	}
+	c.parked = nil
+	c.busy = false
+	c.io.Write(resp)
+	if c.closeAfter {
+		c.close()
+		return
+	}
+	if !c.feeding {
+		c.io.Wake()
+	}
+}
+
+func (c *Conn) close() {
+	if !c.closing {
+		c.closing = true
+		c.io.Close()
+	}
+}
+
+// send writes b (a complete frame) from loop from.
+func (c *Conn) send(from int, b []byte) {
+	if c.loop == from {
+		if !c.closing {
+			c.io.Write(b)
+		}
+		return
+	}
+	cp := append([]byte(nil), b...)
+	c.srv.loops.Post(c.loop, func() {
+		if !c.closing {
+			c.io.Write(cp)
+		}
+	})
+}
+
+// sendClose writes a close frame with code and closes, from loop from.
+func (c *Conn) sendClose(from int, code ws.StatusCode) {
+	do := func() {
+		if c.closing {
+			return
+		}
+		var b [16]byte
+		c.io.Write(frames.AppendClose(b[:0], code, ""))
+		c.close()
+	}
+	if c.loop == from {
+		do()
+		return
+	}
+	c.srv.loops.Post(c.loop, do)
+}
+
+// kill closes the connection from loop from, without a close frame.
+func (c *Conn) kill(from int) {
+	if c.loop == from {
+		c.close()
+		return
+	}
+	c.srv.loops.Post(c.loop, c.close)
+}
+
+// plainError answers a request the parser refused, then closes.
+func (c *Conn) plainError(status int) {
+	var b [256]byte
+	body := httpparse.StatusText(status)
+	c.io.Write(appendResponse(b[:0], status, "text/plain; charset=utf-8", "", []byte(body), true))
+	c.close()
+}
+
+// reply writes a response to the current request now.
+func (c *Conn) reply(resp []byte) {
+	c.io.Write(resp)
+	if c.closeAfter {
+		c.close()
+	}
+}
+
+func (c *Conn) replyError(code engineio.ErrorCode, cors string) {
+	c.reply(c.srv.errorResponse(code, cors))
+}
+
+func (c *Conn) handleFrame(m frames.Message) {
+	switch m.Op {
+	case frames.OpPing:
+		var b [140]byte
+		c.io.Write(frames.AppendFrame(b[:0], frames.OpPong, m.Payload))
+		return
+	case frames.OpClose:
+		code := m.CloseCode
+		if code == ws.StatusNoStatusRcvd {
+			code = ws.StatusNormalClosure
+		}
+		c.sendClose(c.loop, code)
+		return
+	case frames.OpText, frames.OpBinary:
+	default:
+		return
+	}
+	s := c.sess
+	if s == nil {
+		return
+	}
+	var p engineio.Packet
+	var err error
+	if m.Op == frames.OpText {
+		p, err = engineio.ParseText(m.Payload)
+	} else {
+		p, err = engineio.ParseBinaryFrame(m.Payload, s.version)
+	}
+	if err != nil {
+		c.failReason = ReasonParseError
+		c.sendClose(c.loop, ws.StatusProtocolError)
+		return
+	}
+	if s.loop == c.loop {
+		s.onWSPacket(c, p)
+		return
+	}
+	p.Data = append([]byte(nil), p.Data...)
+	c.srv.loops.Post(s.loop, func() { s.onWSPacket(c, p) })
+}

@@ -1,0 +1,26 @@
+// Package transports is the per-connection protocol machine of tornadio.
+//
+// It sits between an I/O edge (package loop, the only code that knows gnet)
+// and the protocol codecs (httpparse, frames, engineio). It owns:
+//
+//   - Conn: one TCP connection. It sniffs HTTP requests out of the bytes the
+//     edge hands it, routes them (Engine.IO polling, WebSocket upgrade, or the
+//     application's fallback), and after an upgrade decodes WebSocket frames.
+//   - Session: one Engine.IO session (v3 or v4) with its outbound queue,
+//     heartbeat deadlines and polling → websocket upgrade.
+//   - Server: configuration, the session registry and the per-loop timers.
+//
+// Nothing here opens sockets, starts goroutines or reads a clock: the edge
+// implements IO for each connection and Loops for the event loops, and passes
+// the time in through Loops.Now.
+//
+// # Threading
+//
+// Every Conn belongs to the loop that accepted it; every Session has a home
+// loop (the loop of the connection that made the handshake). A Conn's fields
+// are touched only on its loop, a Session's only on its home loop. When the
+// requests of one session arrive on connections of other loops, the work is
+// handed over with Loops.Post: the request goes to the session's loop, and the
+// response comes back to the connection's loop. Nothing is shared by locks
+// except the session registry.
+package transports

@@ -1,0 +1,87 @@
+package transports
+
+import (
+	"github.com/tornadio/tornadio/engineio"
+	"github.com/tornadio/tornadio/httpparse"
+)
+
+const (
+	contentTypeText   = "text/plain; charset=UTF-8"
+	contentTypeBinary = "application/octet-stream"
+	contentTypeHTML   = "text/html"
+	contentTypeJSON   = "application/json"
+)
+
+// appendResponse appends a complete HTTP/1.1 response. cors holds header
+// lines already formatted (see corsHeaders), or "".
+func appendResponse(dst []byte, status int, ctype, cors string, body []byte, close bool) []byte {
+	dst = httpparse.AppendStatusLine(dst, status)
+	if ctype != "" {
+		dst = httpparse.AppendHeader(dst, "Content-Type", ctype)
+	}
+	dst = httpparse.AppendHeaderInt(dst, "Content-Length", int64(len(body)))
+	dst = append(dst, "Cache-Control: no-store\r\n"...)
+	dst = append(dst, cors...)
+	if close {
+		dst = append(dst, "Connection: close\r\n"...)
+	}
+	dst = append(dst, "\r\n"...)
+	return append(dst, body...)
+}
+
+// errorResponse is the 400 answer with the protocol's JSON error body. Its
+// bytes live in the caller's loop scratch buffer 2.
+func (srv *Server) errorResponse(code engineio.ErrorCode, cors string) []byte {
+	var body [64]byte
+	b := engineio.AppendErrorJSON(body[:0], code)
+	status := 400
+	if code == engineio.Forbidden {
+		status = 403
+	}
+	return appendResponse(nil, status, contentTypeJSON, cors, b, false)
+}
+
+// respond delivers an HTTP response for exchange gen of c, from loop from.
+// resp may be a scratch buffer: it is written or copied before return.
+func (srv *Server) respond(from int, c *Conn, gen uint32, resp []byte) {
+	if c.loop == from {
+		c.finish(gen, resp)
+		return
+	}
+	b := append([]byte(nil), resp...)
+	srv.loops.Post(c.loop, func() { c.finish(gen, b) })
+}
+
+// corsHeaders returns the CORS header lines for a request from origin, and
+// whether the origin may use the server at all.
+func (srv *Server) corsHeaders(origin []byte) (string, bool) {
+	allowed := srv.cfg.AllowedOrigins
+	if len(allowed) == 0 || len(origin) == 0 {
+		return "", true
+	}
+	for _, o := range allowed {
+		if o == "*" || o == string(origin) {
+			return "Access-Control-Allow-Origin: " + string(origin) + "\r\nAccess-Control-Allow-Credentials: true\r\n", true
+		}
+	}
+	return "", false
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,233 @@
+package transports
+
+import (
+	"bytes"
+
+	"github.com/tornadio/tornadio/engineio"
+	"github.com/tornadio/tornadio/frames"
+	"github.com/tornadio/tornadio/httpparse"
+)
+
+// handleRequest routes one parsed request. c.req is valid during the call only.
+func (c *Conn) handleRequest() {
+	r := &c.req
+	srv := c.srv
+	if !srv.isEnginePath(r.Path) {
+		c.fallback()
+		return
+	}
+	cors, ok := srv.corsHeaders(r.Header("Origin"))
+	if !ok {
+		c.replyError(engineio.Forbidden, "")
+		return
+	}
+	if string(r.Method) == "OPTIONS" {
+		c.preflight(cors)
+		return
+	}
+	var version int
+	switch v, _ := httpparse.QueryValue(r.RawQuery, "EIO"); string(v) {
+	case "4":
+		version = 4
+	case "3":
+		version = 3
+	default:
+		c.replyError(engineio.UnsupportedProtocolVersion, cors)
+		return
+	}
+	transport, _ := httpparse.QueryValue(r.RawQuery, "transport")
+	sid, _ := httpparse.QueryValue(r.RawQuery, "sid")
+	switch {
+	case string(transport) == WebSocket && srv.cfg.WebSocket:
+		if !r.Upgrade || !equalFold(string(r.Header("Upgrade")), "websocket") {
+			c.replyError(engineio.BadRequest, cors)
+			return
+		}
+		c.upgrade(version, sid)
+	case string(transport) == Polling && srv.cfg.Polling:
+		c.polling(version, sid, cors)
+	default:
+		c.replyError(engineio.UnknownTransport, cors)
+	}
+}
+
+func (srv *Server) isEnginePath(path []byte) bool {
+	p := srv.cfg.Path
+	return string(path) == p || string(path) == p[:len(p)-1]
+}
+
+// preflight answers a CORS OPTIONS request.
+func (c *Conn) preflight(cors string) {
+	if cors != "" {
+		cors += "Access-Control-Allow-Methods: GET,HEAD,PUT,PATCH,POST,DELETE\r\n"
+		if h := c.req.Header("Access-Control-Request-Headers"); len(h) > 0 && validHeaderList(h) {
+			cors += "Access-Control-Allow-Headers: " + string(h) + "\r\n"
+		}
+	}
+	var b [512]byte
+	c.reply(appendResponse(b[:0], 204, "", cors, nil, false))
+}
+
+func validHeaderList(h []byte) bool {
+	for _, ch := range h {
+		if ch < 0x20 || ch == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// polling handles the handshake, GETs and POSTs of the polling transport.
+func (c *Conn) polling(version int, sid []byte, cors string) {
+	r := &c.req
+	method := string(r.Method)
+	if len(sid) == 0 {
+		if method != "GET" {
+			c.replyError(engineio.BadHandshakeMethod, cors)
+			return
+		}
+		c.handshakePolling(version, cors)
+		return
+	}
+	s := c.srv.Lookup(string(sid))
+	if s == nil || s.version != version {
+		c.replyError(engineio.UnknownSID, cors)
+		return
+	}
+	c.busy = true
+	gen := c.gen
+	switch method {
+	case "GET":
+		c.parked = s
+		c.onLoopOf(s, func() { s.onPoll(c, gen, cors) })
+	case "POST":
+		body := r.Body
+		if s.loop != c.loop {
+			body = append([]byte(nil), body...)
+		}
+		c.onLoopOf(s, func() { s.onPost(c, gen, body, cors) })
+	default:
+		c.busy = false
+		c.replyError(engineio.BadRequest, cors)
+	}
+}
+
+func (c *Conn) handshake(version int, transport string) *Session {
+	r := &c.req
+	hs := Handshake{
+		Method:     string(r.Method),
+		Path:       string(r.Path),
+		RawQuery:   string(r.RawQuery),
+		RemoteAddr: c.io.RemoteAddr(),
+		Headers:    make([][2]string, len(r.Headers)),
+	}
+	for i, h := range r.Headers {
+		hs.Headers[i] = [2]string{string(h.Name), string(h.Value)}
+	}
+	s := newSession(c.srv, c.loop, version, transport, hs)
+	if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) {
+		s.binaryOK = true
+	}
+	c.srv.register(s)
+	if err := c.srv.app.Open(s); err != nil {
+		s.closed = true
+		c.srv.unregister(s)
+		return nil
+	}
+	s.start(c.srv.loops.Now())
+	return s
+}
+
+func (c *Conn) handshakePolling(version int, cors string) {
+	s := c.handshake(version, Polling)
+	if s == nil {
+		c.replyError(engineio.Forbidden, cors)
+		return
+	}
+	open := engineio.Packet{Type: engineio.Open, Data: s.openPacket(nil)[1:]}
+	s.queue = append([]engineio.Packet{open}, s.queue...)
+	body := engineio.AppendPayload(c.srv.buf2(c.loop), version, s.binaryOK, s.queue)
+	ctype := contentTypeText
+	if engineio.PayloadIsBinary(version, s.binaryOK, s.queue) {
+		ctype = contentTypeBinary
+	}
+	clear(s.queue)
+	s.queue = s.queue[:0]
+	resp := appendResponse(c.srv.buf(c.loop), 200, ctype, cors, body, false)
+	c.reply(resp)
+	c.srv.keep(c.loop, resp)
+	c.srv.keep2(c.loop, body)
+}
+
+// upgrade answers a WebSocket opening handshake, for a new session (no sid)
+// or to probe an upgrade of a polling session.
+func (c *Conn) upgrade(version int, sid []byte) {
+	r := &c.req
+	key := r.Header("Sec-WebSocket-Key")
+	if err := frames.CheckUpgrade(r.Method, r.Header("Sec-WebSocket-Version"), key); err != nil {
+		status := 400
+		if he, ok := err.(*frames.HandshakeError); ok {
+			status = he.Status
+		}
+		var b [256]byte
+		resp := httpparse.AppendStatusLine(b[:0], status)
+		if status == 426 {
+			resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
+		}
+		resp = append(resp, "Content-Length: 0\r\nConnection: close\r\n\r\n"...)
+		c.io.Write(resp)
+		c.close()
+		return
+	}
+	var s *Session
+	if len(sid) > 0 {
+		s = c.srv.Lookup(string(sid))
+		if s == nil || s.version != version {
+			c.replyError(engineio.UnknownSID, "")
+			return
+		}
+	} else {
+		s = c.handshake(version, WebSocket)
+		if s == nil {
+			c.replyError(engineio.Forbidden, "")
+			return
+		}
+	}
+	var b [256]byte
+	c.io.Write(frames.AppendUpgradeResponse(b[:0], key))
+	c.mode = modeWS
+	c.dec = frames.Decoder{MaxMessageSize: int(c.srv.cfg.MaxPayload)}
+	c.sess = s
+	if len(sid) == 0 {
+		s.ws = c
+		s.writeWS(c, engineio.Open, false, nil, s.openPacket(c.srv.buf2(c.loop))[1:])
+		s.flushQueueWS()
+		return
+	}
+	c.onLoopOf(s, func() { s.attachProbe(c) })
+}
+
+// fallback hands a request outside the Engine.IO path to the application.
+func (c *Conn) fallback() {
+	fb := c.srv.cfg.Fallback
+	if fb == nil {
+		var b [256]byte
+		c.reply(appendResponse(b[:0], 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"), false))
+		return
+	}
+	c.busy = true
+	gen := c.gen
+	loop := c.loop
+	fb(&c.req, c.io.RemoteAddr(), func(resp []byte, close bool) {
+		c.srv.loops.Post(loop, func() {
+			if close {
+				c.closeAfter = true
+			}
+			c.finish(gen, resp)
+		})
+	})
+}
+
+var probe = []byte("probe")
+
+func isProbe(b []byte) bool { return bytes.Equal(b, probe) }

@@ -1,0 +1,224 @@
+package transports
+
+import (
+	"sync"
+	"time"
+
+	"github.com/tornadio/tornadio/httpparse"
+)
+
+// IO is what the edge gives for one connection. Every method is called only on
+// the connection's own loop.
+type IO interface {
+	// Write sends b now or queues it; b may be reused once Write returns.
+	Write(b []byte)
+	// Close flushes what it can and closes the connection; OnClose follows.
+	Close()
+	// Wake makes the edge call Conn.Feed again with the bytes it holds.
+	Wake()
+	// Buffered is the number of outbound bytes not yet written to the socket.
+	Buffered() int
+	// RemoteAddr is the peer's address as "ip:port".
+	RemoteAddr() string
+}
+
+// Loops lets the machine hand work to an event loop and read the time.
+type Loops interface {
+	// Post runs fn on loop. It is safe from any goroutine.
+	Post(loop int, fn func())
+	// Now is the current time.
+	Now() time.Time
+}
+
+// App receives the events of Engine.IO sessions. Every method is called on
+// the session's home loop.
+type App interface {
+	// Open is called when a handshake is accepted, before the open packet is
+	// written. Returning an error refuses the handshake (403, code Forbidden).
+	Open(s *Session) error
+	// Message is called for each message packet; data is valid only during
+	// the call.
+	Message(s *Session, data []byte, binary bool)
+	// Close is called once when the session ends.
+	Close(s *Session, reason string)
+}
+
+// Fallback serves an HTTP request outside the Engine.IO path. It runs on the
+// connection's loop and must copy what it keeps from req; respond may be
+// called later from any goroutine, exactly once, with a complete response.
+type Fallback func(req *httpparse.Request, remote string, respond func(resp []byte, close bool))
+
+// Config holds the settings of a Server. Zero values mean the defaults.
+type Config struct {
+	Path           string        // Engine.IO path; default "/socket.io/"
+	PingInterval   time.Duration // default 25s
+	PingTimeout    time.Duration // default 20s
+	UpgradeTimeout time.Duration // default 10s
+	MaxPayload     int64         // POST body and WebSocket message limit; default 1e6
+	MaxHeaderBytes int           // default 8192
+	Polling        bool          // enable the polling transport
+	WebSocket      bool          // enable the websocket transport
+	// AllowedOrigins lists the origins that get CORS headers and may open
+	// WebSockets. Empty means no CORS headers and any origin; "*" means any
+	// origin with CORS headers.
+	AllowedOrigins []string
+	Fallback       Fallback
+}
+
+func (c *Config) setDefaults() {
+	if c.Path == "" {
+		c.Path = "/socket.io/"
+	}
+	if c.Path[len(c.Path)-1] != '/' {
+		c.Path += "/"
+	}
+	if c.PingInterval <= 0 {
+		c.PingInterval = 25 * time.Second
+	}
+	if c.PingTimeout <= 0 {
+		c.PingTimeout = 20 * time.Second
+	}
+	if c.UpgradeTimeout <= 0 {
+		c.UpgradeTimeout = 10 * time.Second
+	}
+	if c.MaxPayload <= 0 {
+		c.MaxPayload = 1_000_000
+	}
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = httpparse.DefaultMaxHeaderBytes
+	}
+	if !c.Polling && !c.WebSocket {
+		c.Polling, c.WebSocket = true, true
+	}
+}
+
+// Server is the shared state of all connections: configuration, the session
+// registry and one timer heap per loop.
+type Server struct {
+	cfg   Config
+	app   App
+	loops Loops
+
+	mu       sync.RWMutex
+	sessions map[string]*Session
+
+	// One of each per loop, touched only on that loop.
+	timers   []timerHeap
+	scratch  [][]byte // encode buffers
+	scratch2 [][]byte
+	decode   [][]byte // polling payload decode buffers
+}
+
+// NewServer returns a machine for n loops.
+func NewServer(cfg Config, app App, loops Loops, n int) *Server {
+	cfg.setDefaults()
+	return &Server{
+		cfg:      cfg,
+		app:      app,
+		loops:    loops,
+		sessions: make(map[string]*Session),
+		timers:   make([]timerHeap, n),
+		scratch:  make([][]byte, n),
+		scratch2: make([][]byte, n),
+		decode:   make([][]byte, n),
+	}
+}
+
+// Config returns the effective configuration.
+func (srv *Server) Config() Config { return srv.cfg }
+
+// NewConn returns the machine for a connection accepted on loop.
+func (srv *Server) NewConn(io IO, loop int) *Conn {
+	return &Conn{srv: srv, io: io, loop: loop, parser: httpparse.Parser{Limits: httpparse.Limits{
+		MaxHeaderBytes: srv.cfg.MaxHeaderBytes,
+		MaxBodyBytes:   srv.cfg.MaxPayload,
+	}}}
+}
+
+// Lookup returns the live session with id sid. Safe from any goroutine.
+func (srv *Server) Lookup(sid string) *Session {
+	srv.mu.RLock()
+	s := srv.sessions[sid]
+	srv.mu.RUnlock()
+	return s
+}
+
+// SessionCount is the number of live sessions. Safe from any goroutine.
+func (srv *Server) SessionCount() int {
+	srv.mu.RLock()
+	n := len(srv.sessions)
+	srv.mu.RUnlock()
+	return n
+}
+
+// Sessions returns a snapshot of the live sessions. Safe from any goroutine.
+func (srv *Server) Sessions() []*Session {
+	srv.mu.RLock()
+	out := make([]*Session, 0, len(srv.sessions))
+	for _, s := range srv.sessions {
+		out = append(out, s)
+	}
+	srv.mu.RUnlock()
+	return out
+}
+
+func (srv *Server) register(s *Session) {
+	srv.mu.Lock()
+	srv.sessions[s.id] = s
+	srv.mu.Unlock()
+}
+
+func (srv *Server) unregister(s *Session) {
+	srv.mu.Lock()
+	if srv.sessions[s.id] == s {
+		delete(srv.sessions, s.id)
+	}
+	srv.mu.Unlock()
+}
+
+// Tick runs the due timers of loop. Call it on that loop, every few
+// milliseconds.
+func (srv *Server) Tick(loop int) {
+	h := &srv.timers[loop]
+	if h.Len() == 0 {
+		return
+	}
+	now := srv.loops.Now()
+	for h.Len() > 0 && !h.peek().at.After(now) {
+		e := h.pop()
+		if e.s.heapAt.Equal(e.at) {
+			e.s.heapAt = time.Time{}
+		}
+		e.s.tick(now)
+	}
+}
+
+// schedule makes sure s.tick runs at or after at. On s's home loop only.
+func (srv *Server) schedule(s *Session, at time.Time) {
+	if at.IsZero() {
+		return
+	}
+	if !s.heapAt.IsZero() && !at.Before(s.heapAt) {
+		return
+	}
+	s.heapAt = at
+	srv.timers[s.loop].push(timerEntry{at: at, s: s})
+}
+
+// buf returns the loop's scratch encode buffer, emptied.
+func (srv *Server) buf(loop int) []byte { return srv.scratch[loop][:0] }
+
+// keep stores b back as the loop's scratch buffer.
+func (srv *Server) keep(loop int, b []byte) {
+	if cap(b) <= 1<<20 {
+		srv.scratch[loop] = b
+	}
+}
+
+func (srv *Server) buf2(loop int) []byte { return srv.scratch2[loop][:0] }
+
+func (srv *Server) keep2(loop int, b []byte) {
+	if cap(b) <= 1<<20 {
+		srv.scratch2[loop] = b
+	}
+}

@@ -1,0 +1,81 @@
+package transports
+
+import (
+	"github.com/gobwas/ws"
+
+	"github.com/tornadio/tornadio/engineio"
+)
+
+// attachProbe starts an upgrade: c is a new WebSocket for polling session s.
+func (s *Session) attachProbe(c *Conn) {
+	if s.closed || s.transport != Polling || s.probe != nil {
+		c.kill(s.loop)
+		return
+	}
+	s.probe = c
+	s.upgradeBy = s.srv.loops.Now().Add(s.srv.cfg.UpgradeTimeout)
+	s.srv.schedule(s, s.upgradeBy)
+}
+
+// onWSPacket handles a packet that arrived on WebSocket c.
+func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
+	if s.closed {
+		return
+	}
+	if c == s.ws {
+		s.receive(p, s.srv.loops.Now())
+		return
+	}
+	if c != s.probe {
+		return
+	}
+	switch {
+	case p.Type == engineio.Ping && isProbe(p.Data):
+		s.writeWS(c, engineio.Pong, false, nil, probe)
+		s.upgrading = true
+		if s.poll != nil && len(s.queue) == 0 {
+			s.queue = append(s.queue, engineio.Packet{Type: engineio.Noop})
+			s.flushPoll()
+		}
+	case p.Type == engineio.Upgrade && s.upgrading:
+		s.upgrading = false
+		s.probe = nil
+		s.transport = WebSocket
+		s.ws = c
+		if s.poll != nil {
+			// Release the GET the client may still have in flight; what was
+			// queued for it now goes over the WebSocket.
+			pending := s.queue
+			s.queue = []engineio.Packet{{Type: engineio.Noop}}
+			s.flushPoll()
+			s.queue = pending
+		}
+		s.flushQueueWS()
+	default:
+		s.probe = nil
+		s.upgrading = false
+		c.sendClose(s.loop, ws.StatusProtocolError)
+	}
+}
+
+// flushQueueWS writes what polling had queued over the WebSocket.
+func (s *Session) flushQueueWS() {
+	for i := range s.queue {
+		p := &s.queue[i]
+		s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data)
+	}
+	clear(s.queue)
+	s.queue = s.queue[:0]
+}
+
+// wsGone is told that WebSocket c closed.
+func (s *Session) wsGone(c *Conn, reason string) {
+	switch c {
+	case s.ws:
+		s.ws = nil
+		s.end(reason)
+	case s.probe:
+		s.probe = nil
+		s.upgrading = false
+	}
+}
