@@ -1,0 +1,11 @@
+// Package loop is tornadio's gnet edge: the only package that imports gnet.
+//
+// It starts one gnet event loop per configured core, feeds each connection's
+// buffered bytes to its transports.Conn (Peek, Feed, Discard), writes what the
+// machine gives back, drives the per-loop timers from gnet's ticker, and runs
+// cross-loop work through one mailbox per loop, drained on that loop by a
+// single gnet EventLoop.Execute per batch.
+//
+// No goroutine is started per client: the only goroutines are gnet's loops,
+// its ticker, and the one that runs gnet.Run.
+package loop

@@ -1,0 +1,261 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+	"github.com/panjf2000/gnet/v2/pkg/logging"
+
+	"github.com/tornadio/tornadio/transports"
+)
+
+// Options configure an Engine. Zero values mean the defaults.
+type Options struct {
+	Loops int           // event loops; default 1
+	Tick  time.Duration // timer resolution; default 10ms
+	// MaxInbound bounds the bytes held for one connection that has not sent
+	// a complete request or frame yet; default 2 MiB.
+	MaxInbound int
+	Logger     *slog.Logger
+}
+
+// Engine runs a transports.Server on gnet.
+type Engine struct {
+	gnet.BuiltinEventEngine
+	opts Options
+	srv  *transports.Server
+
+	mu      sync.Mutex
+	loops   []atomic.Pointer[mailbox] // by loop index, set when a loop sees its first connection
+	byLoop  map[gnet.EventLoop]int
+	ticks   []func()
+	eng     gnet.Engine
+	addr    net.Addr
+	booted  chan struct{}
+	done    chan struct{}
+	runErr  error
+	stopped bool
+}
+
+// New returns an Engine; call Bind before Start.
+func New(opts Options) *Engine {
+	if opts.Loops <= 0 {
+		opts.Loops = 1
+	}
+	if opts.Tick <= 0 {
+		opts.Tick = 10 * time.Millisecond
+	}
+	if opts.MaxInbound <= 0 {
+		opts.MaxInbound = 2 << 20
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Engine{
+		opts:   opts,
+		loops:  make([]atomic.Pointer[mailbox], opts.Loops),
+		byLoop: make(map[gnet.EventLoop]int),
+		booted: make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+}
+
+// Bind sets the machine the engine serves.
+func (e *Engine) Bind(srv *transports.Server) {
+	e.srv = srv
+	e.ticks = make([]func(), e.opts.Loops)
+	for i := range e.ticks {
+		i := i
+		e.ticks[i] = func() { srv.Tick(i) }
+	}
+}
+
+// Loops is the number of event loops.
+func (e *Engine) Loops() int { return e.opts.Loops }
+
+// Post runs fn on loop i. Safe from any goroutine. Functions posted to one
+// loop run in the order they were posted.
+func (e *Engine) Post(i int, fn func()) {
+	m := e.loops[i].Load()
+	if m == nil {
+		e.opts.Logger.Error("tornadio/loop: post to a loop that has no connection yet", "loop", i)
+		return
+	}
+	m.post(fn)
+}
+
+// Now returns the current time.
+func (e *Engine) Now() time.Time { return time.Now() }
+
+// Start listens on addr ("host:port") and returns once the loops run.
+func (e *Engine) Start(addr string) error {
+	if e.srv == nil {
+		return errors.New("tornadio/loop: Start before Bind")
+	}
+	proto := addr
+	if !strings.Contains(addr, "://") {
+		proto = "tcp://" + addr
+	}
+	go func() {
+		err := gnet.Run(e, proto,
+			gnet.WithMulticore(true),
+			gnet.WithNumEventLoop(e.opts.Loops),
+			gnet.WithTicker(true),
+			gnet.WithReuseAddr(true),
+			gnet.WithLogLevel(logging.ErrorLevel),
+		)
+		e.runErr = err
+		close(e.done)
+	}()
+	select {
+	case <-e.booted:
+		return nil
+	case <-e.done:
+		if e.runErr != nil {
+			return fmt.Errorf("tornadio/loop: listen %s: %w", addr, e.runErr)
+		}
+		return fmt.Errorf("tornadio/loop: listen %s: engine stopped", addr)
+	}
+}
+
+// Addr is the listening address, valid after Start.
+func (e *Engine) Addr() net.Addr { return e.addr }
+
+// Wait blocks until the engine has stopped and returns why.
+func (e *Engine) Wait() error {
+	<-e.done
+	return e.runErr
+}
+
+// Stop stops the loops and closes every connection.
+func (e *Engine) Stop(ctx context.Context) error {
+	e.mu.Lock()
+	if e.stopped {
+		e.mu.Unlock()
+		return nil
+	}
+	e.stopped = true
+	e.mu.Unlock()
+	if err := e.eng.Stop(ctx); err != nil {
+		return fmt.Errorf("tornadio/loop: stop: %w", err)
+	}
+	select {
+	case <-e.done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+// OnBoot records the engine and its address.
+func (e *Engine) OnBoot(eng gnet.Engine) gnet.Action {
+	e.eng = eng
+	if fd, err := eng.Dup(); err == nil {
+		if sa, err := syscall.Getsockname(fd); err == nil {
+			e.addr = sockaddrToTCP(sa)
+		}
+		_ = syscall.Close(fd)
+	}
+	close(e.booted)
+	return gnet.None
+}
+
+func sockaddrToTCP(sa syscall.Sockaddr) net.Addr {
+	switch a := sa.(type) {
+	case *syscall.SockaddrInet4:
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
+	case *syscall.SockaddrInet6:
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
+	}
+	return nil
+}
+
+// loopIndex returns the index of c's loop, registering the loop on first use.
+func (e *Engine) loopIndex(c gnet.Conn) int {
+	el := c.EventLoop()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if i, ok := e.byLoop[el]; ok {
+		return i
+	}
+	i := len(e.byLoop)
+	if i >= len(e.loops) {
+		// gnet never runs more loops than asked; keep going on loop 0's state.
+		e.opts.Logger.Error("tornadio/loop: more event loops than configured", "loops", len(e.loops))
+		return 0
+	}
+	e.byLoop[el] = i
+	e.loops[i].Store(newMailbox(el))
+	return i
+}
+
+// conn is the per-connection context: the gnet.Conn and its machine.
+type conn struct {
+	c gnet.Conn
+	m *transports.Conn
+}
+
+func (x *conn) Write(b []byte)     { _, _ = x.c.Write(b) }
+func (x *conn) Close()             { _ = x.c.Close() }
+func (x *conn) Buffered() int      { return x.c.OutboundBuffered() }
+func (x *conn) RemoteAddr() string { return x.c.RemoteAddr().String() }
+func (x *conn) Wake() {
+	if x.c.InboundBuffered() > 0 {
+		_ = x.c.Wake(nil)
+	}
+}
+
+// OnOpen attaches a machine to a new connection.
+func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	x := &conn{c: c}
+	x.m = e.srv.NewConn(x, e.loopIndex(c))
+	c.SetContext(x)
+	return nil, gnet.None
+}
+
+// OnTraffic feeds buffered bytes to the machine.
+func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
+	x, ok := c.Context().(*conn)
+	if !ok {
+		return gnet.Close
+	}
+	buf, _ := c.Peek(-1)
+	if len(buf) == 0 {
+		return gnet.None
+	}
+	n := x.m.Feed(buf)
+	if n > 0 {
+		_, _ = c.Discard(n)
+	}
+	if c.InboundBuffered() > e.opts.MaxInbound {
+		return gnet.Close
+	}
+	return gnet.None
+}
+
+// OnClose tells the machine.
+func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
+	if x, ok := c.Context().(*conn); ok {
+		x.m.OnClose()
+	}
+	return gnet.None
+}
+
+// OnTick posts a timer pass to every loop that has connections.
+func (e *Engine) OnTick() (time.Duration, gnet.Action) {
+	for i := range e.loops {
+		if m := e.loops[i].Load(); m != nil {
+			m.post(e.ticks[i])
+		}
+	}
+	return e.opts.Tick, gnet.None
+}
