@@ -1,0 +1,109 @@
+package interop_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/examples/chat/chat"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// clientJS is socket.io-client's browser build, installed by npm ci.
+var clientJS = filepath.Join(nodeDir, "node_modules", "socket.io-client", "dist", "socket.io.min.js")
+
+// startChat starts the chat demo on a random loopback port.
+func startChat(t *testing.T) string {
+	t.Helper()
+	requireNode(t)
+	srv := chat.New(clientJS,
+		tornadio.WithEventLoops(4),
+		tornadio.WithPingInterval(testPingInterval),
+		tornadio.WithPingTimeout(testPingTimeout),
+		tornadio.WithLogger(testLogger(t)),
+	)
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { shutdown(t, srv) })
+	return "http://" + srv.Addr()
+}
+
+// TestChatDemoServesPage checks the demo's plain HTTP side through
+// WithHTTPHandler: the page and the client library.
+func TestChatDemoServesPage(t *testing.T) {
+	base := startChat(t)
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, c := range []struct{ path, ctype, contains string }{
+		{"/", "text/html", `<script src="/socket.io.min.js">`},
+		{"/socket.io.min.js", "text/javascript", "Socket.IO"},
+	} {
+		resp, err := client.Get(base + c.path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", c.path, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("GET %s: reading body: %v", c.path, err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: status %d, want 200", c.path, resp.StatusCode)
+		}
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, c.ctype) {
+			t.Errorf("GET %s: Content-Type %q, want %s", c.path, ct, c.ctype)
+		}
+		if !strings.Contains(string(body), c.contains) {
+			t.Errorf("GET %s: body (%d bytes) lacks %q", c.path, len(body), c.contains)
+		}
+	}
+	resp, err := client.Get(base + "/nope")
+	if err != nil {
+		t.Fatalf("GET /nope: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /nope: status %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestBrowserChat opens the demo twice in headless Chromium: a message sent
+// from page 1 shows up on page 2, and page 1 upgraded polling -> websocket.
+func TestBrowserChat(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if !inCI() {
+			t.Skipf("%s is not installed (apt-get install chromium; set CI=true to make this a failure)", chromiumPath)
+		}
+		t.Fatalf("CI is set and %s is missing: %v", chromiumPath, err)
+	}
+	base := startChat(t)
+	shot := filepath.Join(t.TempDir(), "chat.png")
+	if p := os.Getenv("INTEROP_SCREENSHOT"); p != "" {
+		shot, _ = filepath.Abs(p)
+	}
+	opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "screenshot": shot, "timeoutMs": 90000})
+	r := runScript(t, 100*time.Second, "browser.js", base+"/", string(opts))
+	r.requireOK(t)
+
+	tr := r.first("transports")
+	hist, _ := tr["history"].([]any)
+	if len(hist) < 2 || hist[0] != "polling" || hist[len(hist)-1] != "websocket" {
+		t.Errorf("page 1 transports = %v, want polling then websocket", hist)
+	}
+	var gotPage2 bool
+	for _, l := range r.all("received") {
+		if l.str("page") == "page2" && strings.Contains(l.obj("message").str("text"), "hello from page1") {
+			gotPage2 = true
+		}
+	}
+	if !gotPage2 {
+		t.Errorf("page 2 did not show page 1's message:\n%s", r.dump())
+	}
+}

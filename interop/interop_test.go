@@ -1,0 +1,429 @@
+package interop_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tornadio/tornadio"
+)
+
+var transports = []string{"websocket", "polling"}
+
+// checkConnectedAs checks that the server saw the client's socket, on the
+// expected transport, and that whoami agreed.
+func checkConnectedAs(t *testing.T, r *nodeRun, rec *recorder, transport string) string {
+	t.Helper()
+	conn := r.first("connect")
+	if conn == nil {
+		t.Fatalf("client never connected:\n%s", r.dump())
+	}
+	id := conn.str("id")
+	if _, ok := rec.conn(id); !ok {
+		t.Errorf("client connected as %q but the server's OnConnection never saw that id (saw %v)", id, rec.ids())
+	}
+	if who := r.first("whoami"); who != nil {
+		if got := who.obj("server").str("transport"); got != transport {
+			t.Errorf("server-side Transport() = %q, want %q", got, transport)
+		}
+	}
+	return id
+}
+
+// (a) and (b): a single transport, echo with ack.
+func TestSingleTransport(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "basic", url, map[string]any{"transport": tr})
+			r.requireOK(t)
+			if got := r.first("connect").str("transport"); got != tr {
+				t.Errorf("client transport at connect = %q, want %q", got, tr)
+			}
+			if got := r.first("transport").str("transport"); got != tr {
+				t.Errorf("client transport at the end = %q, want %q (no upgrade expected)", got, tr)
+			}
+			id := checkConnectedAs(t, r, rec, tr)
+			rec.expectSingleDisconnect(t, id, "client namespace disconnect")
+		})
+	}
+}
+
+// (c): polling first, then the upgrade to websocket.
+func TestPollingUpgradesToWebSocket(t *testing.T) {
+	rec := newRecorder()
+	_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+	r := runScenario(t, "upgrade", url, nil)
+	r.requireOK(t)
+	up := r.first("upgrade")
+	if up == nil {
+		t.Fatalf("no upgrade event:\n%s", r.dump())
+	}
+	if up.str("before") != "polling" || up.str("after") != "websocket" {
+		t.Errorf("transport before/after upgrade = %q/%q, want polling/websocket", up.str("before"), up.str("after"))
+	}
+	if c, ok := rec.conn(r.first("connect").str("id")); ok && c.transport != "polling" {
+		t.Errorf("Transport() in OnConnection = %q, want polling (the client starts with polling)", c.transport)
+	}
+	id := checkConnectedAs(t, r, rec, "websocket")
+	rec.expectSingleDisconnect(t, id, "client namespace disconnect")
+}
+
+// (d): acks both ways.
+func TestAcksBothWays(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "acks", url, map[string]any{"transport": tr})
+			r.requireOK(t)
+			id := r.first("connect").str("id")
+			select {
+			case a := <-rec.asks:
+				if a.id != id || a.answer != "answer to life" || a.doubled != 42 {
+					t.Errorf("server's ack callback got %+v, want id %s, answer %q, doubled 42", a, id, "answer to life")
+				}
+			case <-time.After(2 * time.Second):
+				t.Errorf("the server's ack callback for \"ask\" was never called")
+			}
+		})
+	}
+}
+
+// (e): binary both ways.
+func TestBinaryBothWays(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "binary", url, map[string]any{"transport": tr})
+			r.requireOK(t)
+			if n := len(r.all("binary")); n != 4 {
+				t.Errorf("got %d binary round trips, want 4", n)
+			}
+		})
+	}
+}
+
+// (f): the server disconnects the socket.
+func TestServerDisconnect(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "server-disconnect", url, map[string]any{"transport": tr})
+			r.requireOK(t)
+			if got := r.first("disconnect").str("reason"); got != "io server disconnect" {
+				t.Errorf("client disconnect reason = %q, want %q", got, "io server disconnect")
+			}
+			rec.expectSingleDisconnect(t, r.first("connect").str("id"), "server namespace disconnect")
+		})
+	}
+}
+
+// (g): the client disconnects; OnDisconnect runs once.
+func TestClientDisconnect(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "client-disconnect", url, map[string]any{"transport": tr})
+			r.requireOK(t)
+			rec.expectSingleDisconnect(t, r.first("connect").str("id"), "client namespace disconnect")
+		})
+	}
+}
+
+// (h): a client that stops answering pings is closed after
+// pingInterval+pingTimeout with reason "ping timeout".
+func TestPingTimeout(t *testing.T) {
+	const interval, timeout = 300 * time.Millisecond, 200 * time.Millisecond
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) },
+				tornadio.WithPingInterval(interval), tornadio.WithPingTimeout(timeout))
+			r := runScenario(t, "ping-timeout", url, map[string]any{"transport": tr, "waitMs": 8000})
+			r.requireOK(t)
+			id := r.first("connect").str("id")
+			c, _ := rec.conn(id)
+			ev := rec.expectSingleDisconnect(t, id, "ping timeout")
+			// The first ping goes pingInterval after the handshake, and the
+			// server gives up pingTimeout later; allow scheduling slack.
+			elapsed := ev.at.Sub(c.at)
+			lo, hi := interval+timeout-150*time.Millisecond, 3*(interval+timeout)+time.Second
+			if elapsed < lo || elapsed > hi {
+				t.Errorf("ping timeout after %v from OnConnection, want within [%v, %v]", elapsed, lo, hi)
+			} else {
+				t.Logf("ping timeout after %v from OnConnection", elapsed)
+			}
+			if r.first("disconnect") == nil {
+				t.Errorf("the client never saw the connection close")
+			}
+		})
+	}
+}
+
+// seedHandler is a tornadio.Handler that accepts only one auth token.
+type seedHandler struct {
+	token string
+
+	mu      sync.Mutex
+	opens   map[string]bool // socket id -> accepted
+	closes  map[string][]tornadio.DisconnectReason
+	msgs    chan tornadio.Message
+	sendErr error
+}
+
+func (h *seedHandler) OnOpen(s *tornadio.Socket, req *tornadio.Request) error {
+	tok := requestToken(req)
+	ok := tok == h.token
+	h.mu.Lock()
+	h.opens[s.ID()] = ok
+	h.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("bad token %q", tok)
+	}
+	return nil
+}
+
+func (h *seedHandler) OnMessage(s *tornadio.Socket, m tornadio.Message) {
+	h.msgs <- m
+	if err := s.Send(map[string]any{"echo": m.Data}); err != nil {
+		h.mu.Lock()
+		h.sendErr = err
+		h.mu.Unlock()
+	}
+}
+
+func (h *seedHandler) OnClose(s *tornadio.Socket, reason tornadio.DisconnectReason) {
+	h.mu.Lock()
+	h.closes[s.ID()] = append(h.closes[s.ID()], reason)
+	h.mu.Unlock()
+}
+
+// (i): the seed-style Handler.
+func TestSeedHandler(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			h := &seedHandler{
+				token:  "let-me-in",
+				opens:  map[string]bool{},
+				closes: map[string][]tornadio.DisconnectReason{},
+				msgs:   make(chan tornadio.Message, 16),
+			}
+			_, url := startServer(t, func(s *tornadio.Server) { s.Handle(h) })
+			r := runScenario(t, "handler", url, map[string]any{"transport": tr, "token": h.token})
+			r.requireOK(t)
+			if ce := r.first("connect_error"); ce == nil || ce.str("message") == "" {
+				t.Errorf("the wrong token did not produce a connect_error with a message: %v", ce)
+			}
+			id := r.first("connect").str("id")
+
+			select {
+			case m := <-h.msgs:
+				want := map[string]any{"text": "hi", "n": 7, "nested": map[string]any{"ok": true, "list": []string{"a", "b"}}}
+				if !sameJSON(m.Data, want) {
+					t.Errorf("OnMessage Data = %#v, want the decoded object %v", m.Data, want)
+				}
+			case <-time.After(2 * time.Second):
+				t.Errorf("OnMessage was not called")
+			}
+
+			time.Sleep(500 * time.Millisecond) // let the close settle; a second OnClose would show up
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if h.sendErr != nil {
+				t.Errorf("Send: %v", h.sendErr)
+			}
+			accepted, refused := 0, 0
+			for _, ok := range h.opens {
+				if ok {
+					accepted++
+				} else {
+					refused++
+				}
+			}
+			if accepted != 1 || refused != 1 {
+				t.Errorf("OnOpen: %d accepted, %d refused; want 1 and 1 (%v)", accepted, refused, h.opens)
+			}
+			if !h.opens[id] {
+				t.Errorf("the connected client's id %q is not the one OnOpen accepted (%v)", id, h.opens)
+			}
+			for sid, reasons := range h.closes {
+				if !h.opens[sid] {
+					t.Errorf("OnClose called for refused socket %s: %v", sid, reasons)
+				}
+			}
+			if got := h.closes[id]; len(got) != 1 || got[0] != "client namespace disconnect" {
+				t.Errorf("OnClose for %s: %v, want exactly one %q", id, got, "client namespace disconnect")
+			}
+		})
+	}
+}
+
+func sameJSON(a, b any) bool {
+	ja, err1 := json.Marshal(a)
+	jb, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
+}
+
+// TestManyWebSocketClients connects 1000 websocket clients (4 Node.js
+// processes of 250) and checks that the server does not run a goroutine per
+// client.
+func TestManyWebSocketClients(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	node := requireNode(t)
+	total, procs := 1000, 4
+	if v, err := strconv.Atoi(os.Getenv("INTEROP_CLIENTS")); err == nil && v > 0 {
+		total = v
+	}
+	per := total / procs
+	total = per * procs
+
+	rec := newRecorder()
+	// Long heartbeats: this test is about connection count, not liveness.
+	_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) },
+		tornadio.WithPingInterval(10*time.Second), tornadio.WithPingTimeout(20*time.Second))
+
+	type proc struct {
+		cmd    *exec.Cmd
+		stdin  interface{ Write([]byte) (int, error) }
+		lr     *lineReader
+		seen   []obs
+		stderr bytes.Buffer
+	}
+	ps := make([]*proc, procs)
+	for i := range ps {
+		p := &proc{}
+		opts, _ := json.Marshal(map[string]any{"clients": per, "concurrency": 25, "timeoutMs": 240000})
+		p.cmd = exec.Command(node, "scenario.js", "load", url, string(opts))
+		p.cmd.Dir = nodeDir
+		p.cmd.Stderr = &p.stderr
+		p.cmd.WaitDelay = 2 * time.Second
+		in, err := p.cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := p.cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.stdin = in
+		if err := p.cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		p.lr = newLineReader(out)
+		ps[i] = p
+		t.Cleanup(func() {
+			_ = p.cmd.Process.Kill()
+			_ = p.cmd.Wait()
+		})
+	}
+	dump := func() string {
+		var b bytes.Buffer
+		for i, p := range ps {
+			fmt.Fprintf(&b, "process %d:\n", i)
+			for _, l := range p.seen {
+				fmt.Fprintf(&b, "  %s\n", l)
+			}
+			if p.stderr.Len() > 0 {
+				fmt.Fprintf(&b, "  stderr: %s\n", p.stderr.String())
+			}
+		}
+		return b.String()
+	}
+	for _, p := range ps {
+		if _, err := p.lr.waitEvent("ready", 20*time.Second, &p.seen); err != nil {
+			t.Fatalf("%v\n%s", err, dump())
+		}
+	}
+
+	// Baseline: server running, the test's own helper goroutines running,
+	// no client connected yet.
+	runtime.GC()
+	time.Sleep(200 * time.Millisecond)
+	before := runtime.NumGoroutine()
+
+	start := time.Now()
+	for _, p := range ps {
+		if _, err := p.stdin.Write([]byte("go\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range ps {
+		if _, err := p.lr.waitEvent("holding", 200*time.Second, &p.seen); err != nil {
+			t.Fatalf("%v\n%s", err, dump())
+		}
+	}
+	connectTime := time.Since(start)
+	if got := rec.connCount.Load(); got != int64(total) {
+		t.Errorf("server saw %d connections, want %d", got, total)
+	}
+	for _, p := range ps {
+		for _, l := range p.seen {
+			if l.str("event") == "check" && l["ok"] != true {
+				t.Errorf("client check failed: %s", l)
+			}
+		}
+	}
+	// Sample a few times while every client is connected and idle.
+	during := 0
+	for range 5 {
+		if n := runtime.NumGoroutine(); n > during {
+			during = n
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	const slack = 32
+	t.Logf("%d clients connected in %v; goroutines before %d, during %d (server saw %d connections)",
+		total, connectTime.Round(time.Millisecond), before, during, rec.connCount.Load())
+	if during > before+slack {
+		t.Errorf("goroutines grew from %d to %d with %d clients connected: more than the constant slack of %d, looks like per-client goroutines",
+			before, during, total, slack)
+	}
+
+	for _, p := range ps {
+		_, _ = p.stdin.Write([]byte("close\n"))
+	}
+	for _, p := range ps {
+		if _, err := p.lr.waitEvent("done", 60*time.Second, &p.seen); err != nil {
+			t.Errorf("%v", err)
+		}
+		if still := findEvent(p.seen, "stillConnected"); still != nil && int(still.num("count")) != per {
+			t.Errorf("a client process lost connections while holding: %s", still)
+		}
+		if err := p.cmd.Wait(); err != nil {
+			t.Errorf("client process: %v", err)
+		}
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for rec.discCount.Load() < int64(total) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := rec.discCount.Load(); got != int64(total) {
+		t.Errorf("server saw %d disconnects after the clients left, want %d", got, total)
+	}
+	if t.Failed() {
+		t.Logf("client output:\n%s", dump())
+	}
+}
+
+func findEvent(lines []obs, ev string) obs {
+	for _, l := range lines {
+		if l.str("event") == ev {
+			return l
+		}
+	}
+	return nil
+}
