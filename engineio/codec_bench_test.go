@@ -12,6 +12,7 @@ var (
 		{Type: Message, Data: []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, Binary: true},
 	}
 	benchFrame3 = []byte{4, 1, 2, 3, 4, 5, 6, 7, 8}
+	benchB64    = []byte("bAQIDBAUGBwgJCgsMDQ4PEA==")
 	sinkPacket  Packet
 	sinkInt     int
 )
@@ -47,6 +48,8 @@ func TestCodecZeroAllocs(t *testing.T) {
 			dst = AppendOpen(dst[:0], 4, OpenInfo{SID: "lV3bTPrtHuomGoqBAAAA", Upgrades: []string{"websocket"}, PingInterval: 25000, PingTimeout: 20000, MaxPayload: 1e6})
 		}},
 		{"AppendErrorJSON", func() { dst = AppendErrorJSON(dst[:0], UnknownSID) }},
+		{"ParseTextFrame base64", func() { _, scratch, _ = ParseTextFrame(benchB64, 4, scratch[:0]) }},
+		{"AppendBase64Text", func() { dst = AppendBase64Text(dst[:0], benchPackets[2], 3) }},
 		{"UTF16Len", func() { sinkInt = UTF16Len(benchText) }},
 	}
 	for _, c := range cases {

@@ -14,7 +14,9 @@
 // A packet is a type (Open, Close, Ping, Pong, Message, Upgrade, Noop) and
 // optional data. In text form it is the type as an ASCII digit followed by
 // the data: "4hello", "2probe", "6". Binary messages travel as WebSocket
-// binary frames: as is in v4, behind a raw type byte (0x04) in v3.
+// binary frames: as is in v4, behind a raw type byte (0x04) in v3. Peers that
+// cannot use binary frames (b64=1, forceBase64) send them as base64 text
+// frames instead; see ParseTextFrame and AppendBase64Text.
 //
 // # Payloads
 //

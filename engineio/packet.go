@@ -105,6 +105,41 @@ func AppendBinaryFrame(dst []byte, p Packet, version int) []byte {
 	return append(dst, p.Data...)
 }
 
+// ParseTextFrame parses a WebSocket text frame, which holds a packet in text
+// form or, when the peer cannot send binary frames (engine.io-client with
+// forceBase64), a base64-encoded binary packet: "b<base64>" in v4,
+// "b<type digit><base64>" in v3. Base64 data is appended to scratch, and the
+// extended scratch is returned as with DecodePayload; other data is a view
+// into b.
+func ParseTextFrame(b []byte, version int, scratch []byte) (Packet, []byte, error) {
+	if len(b) == 0 || b[0] != 'b' {
+		p, err := ParseText(b)
+		return p, scratch, err
+	}
+	switch version {
+	case 4:
+		data, scratch, err := decodeBase64(scratch, b[1:])
+		if err != nil {
+			return Packet{}, scratch, err
+		}
+		return Packet{Type: Message, Data: data, Binary: true}, scratch, nil
+	case 3:
+		return parseV3String(b, scratch)
+	}
+	return Packet{}, scratch, badVersion(version)
+}
+
+// AppendBase64Text appends p as a base64 text packet, for clients that cannot
+// receive binary (b64=1): "b<base64>" in v4 (always a binary message),
+// "b<type digit><base64>" in v3. Versions other than 3 are treated as 4.
+func AppendBase64Text(dst []byte, p Packet, version int) []byte {
+	dst = append(dst, 'b')
+	if version == 3 {
+		dst = append(dst, '0'+byte(p.Type))
+	}
+	return appendBase64(dst, p.Data)
+}
+
 var errEmptyPacket = fmt.Errorf("%w: empty packet", ErrBadPacket)
 
 func badTypeChar(c byte) error {

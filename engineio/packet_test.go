@@ -127,3 +127,50 @@ func FuzzParseText(f *testing.F) {
 		}
 	})
 }
+
+func TestTextFrameBase64(t *testing.T) {
+	tests := []struct {
+		in      string
+		version int
+		want    Packet
+	}{
+		{"bAQIDBA==", 4, Packet{Type: Message, Data: []byte{1, 2, 3, 4}, Binary: true}},
+		{"b", 4, Packet{Type: Message, Data: []byte{}, Binary: true}},
+		{"b4AQIDBA==", 3, Packet{Type: Message, Data: []byte{1, 2, 3, 4}, Binary: true}},
+		{"4hello", 4, Packet{Type: Message, Data: []byte("hello")}},
+		{"2probe", 3, Packet{Type: Ping, Data: []byte("probe")}},
+	}
+	for _, tt := range tests {
+		p, scratch, err := ParseTextFrame([]byte(tt.in), tt.version, nil)
+		if err != nil || p.Type != tt.want.Type || p.Binary != tt.want.Binary || !bytes.Equal(p.Data, tt.want.Data) {
+			t.Errorf("ParseTextFrame(%q, %d) = %v, %v; want %v", tt.in, tt.version, p, err, tt.want)
+		}
+		if p.Binary {
+			if !bytes.Equal(scratch, tt.want.Data) {
+				t.Errorf("scratch = %x", scratch)
+			}
+			if got := AppendBase64Text(nil, p, tt.version); string(got) != tt.in {
+				t.Errorf("AppendBase64Text = %q, want %q", got, tt.in)
+			}
+		}
+	}
+	for _, tt := range []struct {
+		in      string
+		version int
+	}{{"b!", 4}, {"b", 3}, {"b9AA==", 3}, {"b4!", 3}, {"", 4}, {"7", 3}, {"bAA==", 5}} {
+		if _, _, err := ParseTextFrame([]byte(tt.in), tt.version, nil); err == nil {
+			t.Errorf("ParseTextFrame(%q, %d) succeeded", tt.in, tt.version)
+		} else if !errors.Is(err, ErrBadPacket) && !errors.Is(err, ErrUnsupportedVersion) {
+			t.Errorf("ParseTextFrame(%q, %d) err = %v", tt.in, tt.version, err)
+		}
+	}
+}
+
+func TestPacketString(t *testing.T) {
+	if got := (Packet{Type: Message, Data: []byte("hi")}).String(); got != `message "hi"` {
+		t.Errorf("String = %s", got)
+	}
+	if got := (Packet{Type: Message, Data: []byte{1, 0xab}, Binary: true}).String(); got != "message binary 01ab" {
+		t.Errorf("String = %s", got)
+	}
+}

@@ -177,8 +177,8 @@ func appendV3Text(dst []byte, ps []Packet) []byte {
 		p := &ps[i]
 		if p.Binary {
 			dst = strconv.AppendInt(dst, int64(2+base64.StdEncoding.EncodedLen(len(p.Data))), 10)
-			dst = append(dst, ':', 'b', '0'+byte(p.Type))
-			dst = appendBase64(dst, p.Data)
+			dst = append(dst, ':')
+			dst = AppendBase64Text(dst, *p, 3)
 		} else {
 			dst = strconv.AppendInt(dst, int64(1+UTF16Len(p.Data)), 10)
 			dst = append(dst, ':')

@@ -44,8 +44,7 @@ func appendV4(dst []byte, ps []Packet) []byte {
 			dst = append(dst, separator)
 		}
 		if ps[i].Binary {
-			dst = append(dst, 'b')
-			dst = appendBase64(dst, ps[i].Data)
+			dst = AppendBase64Text(dst, ps[i], 4)
 		} else {
 			dst = AppendText(dst, ps[i])
 		}
