@@ -10,9 +10,10 @@ const hexDigits = "0123456789abcdef"
 // AppendJSONString appends s as a JSON string literal, escaping like
 // JavaScript's JSON.stringify: \" \\ \b \f \n \r \t, other bytes below 0x20
 // as \u00XX (lower-case hex). U+2028 and U+2029 are also escaped (as
-// \u2028, \u2029) so the output is safe inside JavaScript source. Invalid
-// UTF-8 is replaced by U+FFFD, as encoding/json does. Unlike encoding/json
-// by default, '<', '>' and '&' are not escaped.
+// \u2028, \u2029) so the output is safe inside JavaScript source. Each
+// invalid UTF-8 byte is written as the escape \ufffd, as encoding/json does.
+// The output equals encoding/json's with SetEscapeHTML(false): '<', '>' and
+// '&' are not escaped.
 func AppendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
@@ -47,7 +48,7 @@ func AppendJSONString(dst []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			dst = append(dst, s[start:i]...)
-			dst = append(dst, "\ufffd"...)
+			dst = append(dst, `\ufffd`...)
 			i++
 			start = i
 			continue

@@ -134,9 +134,9 @@ var invalidBoth = []string{
 	`5-1-["x"]`, // negative attachments
 	`6-1-[]`,
 	`599999999999999999999-["x"]`,
-	`2`,         // event without data
-	`2/admin`,   // no comma: nsp "/admin", no data
-	`2/admin,`,  // no data
+	`2`,            // event without data
+	`2/admin`,      // no comma: nsp "/admin", no data
+	`2/admin,`,     // no data
 	`2/admin["a"]`, // nsp swallows the data
 	`2{"a":1}`,
 	`2"hello"`,
@@ -190,7 +190,7 @@ var invalidV5Only = []string{
 	`2["connect"]`,
 	`2["disconnect",1]`,
 	`2/admin,["newListener"]`,
-	`2["\u0063onnect"]`,  // escaped reserved name
+	`2["\u0063onnect"]`, // escaped reserved name
 	`51-["removeListener",{"_placeholder":true,"num":0}]`,
 	`4`,
 	`4[1]`,
