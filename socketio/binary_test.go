@@ -10,10 +10,10 @@ import (
 
 func TestIsPlaceholder(t *testing.T) {
 	good := map[string]int{
-		`{"_placeholder":true,"num":0}`:              0,
-		`{"num":3,"_placeholder":true}`:              3,
-		` { "_placeholder" : true , "num" : 12 } `:   12,
-		`{"\u005fplaceholder":true,"n\u0075m":7}`:    7,
+		`{"_placeholder":true,"num":0}`:             0,
+		`{"num":3,"_placeholder":true}`:             3,
+		` { "_placeholder" : true , "num" : 12 } `:  12,
+		`{"\u005fplaceholder":true,"n\u0075m":7}`:   7,
 		"{\n\t\"_placeholder\":true,\r\n\"num\":1}": 1,
 	}
 	for in, n := range good {

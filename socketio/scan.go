@@ -41,19 +41,43 @@ func skipValue(b []byte, i int, limit int) (int, bool) {
 	return skipNumber(b, i)
 }
 
+// skipContainer scans an array or object starting at b[i]. Nesting state
+// lives in a one-word stack first; only documents nested more than 64
+// levels are rescanned with the full-size stack.
 func skipContainer(b []byte, i int, limit int) (int, bool) {
-	var stack [maxDepth/64 + 1]uint64 // bit set: object
+	var small [1]uint64
+	end, ok, deep := scanContainer(b, i, limit, small[:])
+	if deep {
+		return skipContainerDeep(b, i, limit)
+	}
+	return end, ok
+}
+
+//go:noinline
+func skipContainerDeep(b []byte, i int, limit int) (int, bool) {
+	var stack [maxDepth/64 + 1]uint64
+	end, ok, _ := scanContainer(b, i, limit, stack[:])
+	return end, ok
+}
+
+// scanContainer does the work of skipContainer with a nesting stack of
+// len(stack)*64 bits (bit set: object). The third result reports that the
+// stack was too small.
+func scanContainer(b []byte, i int, limit int, stack []uint64) (int, bool, bool) {
 	depth := 0
 	for {
 		i = skipWS(b, i)
 		if i >= len(b) {
-			return i, false
+			return i, false, false
 		}
 		var ok bool
 		switch c := b[i]; c {
 		case '{', '[':
 			if depth >= limit {
-				return i, false
+				return i, false, false
+			}
+			if depth>>6 >= len(stack) {
+				return i, false, true
 			}
 			i = skipWS(b, i+1)
 			if c == '{' {
@@ -64,7 +88,7 @@ func skipContainer(b []byte, i int, limit int) (int, bool) {
 				stack[depth>>6] |= 1 << (depth & 63)
 				depth++
 				if i, ok = skipKey(b, i); !ok {
-					return i, false
+					return i, false, false
 				}
 				continue
 			}
@@ -87,16 +111,16 @@ func skipContainer(b []byte, i int, limit int) (int, bool) {
 			i, ok = skipNumber(b, i)
 		}
 		if !ok {
-			return i, false
+			return i, false, false
 		}
 		// A value ended: close containers until one wants another value.
 		for {
 			if depth == 0 {
-				return i, true
+				return i, true, false
 			}
 			i = skipWS(b, i)
 			if i >= len(b) {
-				return i, false
+				return i, false, false
 			}
 			d := depth - 1
 			obj := stack[d>>6]&(1<<(d&63)) != 0
@@ -104,7 +128,7 @@ func skipContainer(b []byte, i int, limit int) (int, bool) {
 			if c == ',' {
 				if obj {
 					if i, ok = skipKey(b, i+1); !ok {
-						return i, false
+						return i, false, false
 					}
 				} else {
 					i++
@@ -116,7 +140,7 @@ func skipContainer(b []byte, i int, limit int) (int, bool) {
 				depth--
 				continue
 			}
-			return i, false
+			return i, false, false
 		}
 	}
 }
@@ -139,10 +163,24 @@ func skipKey(b []byte, i int) (int, bool) {
 	return i + 1, true
 }
 
+// plainStr marks the bytes that need no attention inside a JSON string.
+var plainStr = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // skipString scans a JSON string starting at the quote b[i].
 func skipString(b []byte, i int) (int, bool) {
 	i++
 	for i < len(b) {
+		for i < len(b) && plainStr[b[i]] {
+			i++
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		switch {
 		case c == '"':
