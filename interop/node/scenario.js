@@ -314,9 +314,10 @@ scenarios.load = async () => {
   out('connected', { count: sockets.length, errors, ms: Date.now() - start });
   check('all-connected', sockets.length === n, { count: sockets.length });
   // Make sure every connection is usable, not just open.
+  const echoStart = Date.now();
   const replies = await Promise.all(sockets.map((s, i) => s.timeout(20000).emitWithAck('echo', i).catch(() => -1)));
   const bad = replies.filter((r, i) => r !== i).length;
-  out('echoed', { ok: replies.length - bad, bad });
+  out('echoed', { ok: replies.length - bad, bad, ms: Date.now() - echoStart });
   check('all-echoed', bad === 0, { bad });
   out('holding', {});
   while ((await nextLine()) !== 'close') { /* ignore */ }
