@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/base64"
-	"net/http"
+	"strconv"
 	"slices"
 )
 
@@ -35,6 +35,14 @@ func AcceptKey(dst, key []byte) []byte {
 	return base64.StdEncoding.AppendEncode(dst, sum[:])
 }
 
+// HTTP statuses of failed handshakes. They are spelled out here rather than
+// taken from net/http, which would pull networking into a package without I/O.
+const (
+	statusBadRequest       = 400
+	statusMethodNotAllowed = 405
+	statusUpgradeRequired  = 426
+)
+
 // HandshakeError carries the HTTP status to answer a bad upgrade request
 // with.
 type HandshakeError struct {
@@ -44,7 +52,7 @@ type HandshakeError struct {
 
 // Error implements the error interface.
 func (e *HandshakeError) Error() string {
-	return "frames: handshake: " + e.Msg + " (" + http.StatusText(e.Status) + ")"
+	return "frames: handshake: " + e.Msg + " (HTTP " + strconv.Itoa(e.Status) + ")"
 }
 
 // CheckUpgrade validates an RFC 6455 opening handshake (section 4.2.1) from
@@ -61,14 +69,14 @@ func (e *HandshakeError) Error() string {
 // returned error is a [*HandshakeError]. Checking the Upgrade and Connection
 // headers is left to the caller; see [HasToken].
 func CheckUpgrade(method, version, key []byte) error {
-	if string(method) != http.MethodGet {
-		return &HandshakeError{Status: http.StatusMethodNotAllowed, Msg: "method must be GET"}
+	if string(method) != "GET" {
+		return &HandshakeError{Status: statusMethodNotAllowed, Msg: "method must be GET"}
 	}
 	if string(trimOWS(version)) != "13" {
-		return &HandshakeError{Status: http.StatusUpgradeRequired, Msg: "unsupported Sec-WebSocket-Version"}
+		return &HandshakeError{Status: statusUpgradeRequired, Msg: "unsupported Sec-WebSocket-Version"}
 	}
 	if !validKey(trimOWS(key)) {
-		return &HandshakeError{Status: http.StatusBadRequest, Msg: "invalid Sec-WebSocket-Key"}
+		return &HandshakeError{Status: statusBadRequest, Msg: "invalid Sec-WebSocket-Key"}
 	}
 	return nil
 }
