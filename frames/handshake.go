@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto/sha1"
 	"encoding/base64"
-	"strconv"
 	"slices"
+	"strconv"
 )
 
 // GUID is the globally unique identifier RFC 6455 (section 1.3) appends to
