@@ -88,3 +88,16 @@ func TestValidJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestValidJSONDeepMixed(t *testing.T) {
+	for _, n := range []int{63, 64, 65, 130, 5000} {
+		open := strings.Repeat(`{"a":[1,`, n)
+		closeOK := strings.Repeat(`]}`, n)
+		closeBad := strings.Repeat(`}]`, n)
+		for _, s := range []string{open + `2` + closeOK, open + `2` + closeBad, open + `{}` + closeOK[:len(closeOK)-1]} {
+			if got, want := validJSON([]byte(s)), json.Valid([]byte(s)); got != want {
+				t.Errorf("depth %d: validJSON=%v json.Valid=%v", n, got, want)
+			}
+		}
+	}
+}
