@@ -1,0 +1,196 @@
+package tornadio
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/tornadio/tornadio/socketio"
+)
+
+// callback is a user function whose parameters are decoded from the JSON
+// arguments of an event or an acknowledgement.
+//
+// Accepted shapes: any func whose parameters are JSON-decodable types
+// (string, numbers, bool, structs, maps, slices, any, json.RawMessage) or
+// []byte for binary attachments, optionally followed by a final Ack.
+// Missing arguments leave zero values; extra ones are ignored.
+type callback struct {
+	fn      reflect.Value
+	params  []reflect.Type // without the trailing Ack
+	wantAck bool
+	raw     func(args Args, ack Ack) // the fast path: func(Args, Ack) or func(Args)
+}
+
+var (
+	ackType     = reflect.TypeOf(Ack(nil))
+	bytesType   = reflect.TypeOf([]byte(nil))
+	rawJSONType = reflect.TypeOf(json.RawMessage(nil))
+	anyType     = reflect.TypeOf((*any)(nil)).Elem()
+)
+
+func newCallback(fn any) (*callback, error) {
+	switch f := fn.(type) {
+	case func(Args, Ack):
+		return &callback{raw: f, wantAck: true}, nil
+	case func(Args):
+		return &callback{raw: func(a Args, _ Ack) { f(a) }}, nil
+	case func():
+		return &callback{raw: func(Args, Ack) { f() }}, nil
+	}
+	v := reflect.ValueOf(fn)
+	if v.Kind() != reflect.Func {
+		return nil, fmt.Errorf("tornadio: handler is a %T, not a func", fn)
+	}
+	t := v.Type()
+	cb := &callback{fn: v}
+	n := t.NumIn()
+	if t.IsVariadic() {
+		return nil, fmt.Errorf("tornadio: variadic handler %s is not supported; take Args instead", t)
+	}
+	for i := 0; i < n; i++ {
+		pt := t.In(i)
+		if pt == ackType {
+			if i != n-1 {
+				return nil, fmt.Errorf("tornadio: handler %s: Ack must be the last parameter", t)
+			}
+			cb.wantAck = true
+			continue
+		}
+		cb.params = append(cb.params, pt)
+	}
+	return cb, nil
+}
+
+// call decodes args into the parameters and calls the function. ack may be
+// nil when the sender asked for no acknowledgement: an Ack parameter then
+// receives a no-op.
+func (cb *callback) call(args Args, ack Ack) error {
+	if ack == nil {
+		ack = noAck
+	}
+	if cb.raw != nil {
+		cb.raw(args, ack)
+		return nil
+	}
+	in := make([]reflect.Value, 0, len(cb.params)+1)
+	for i, pt := range cb.params {
+		pv := reflect.New(pt)
+		if i < args.Len() {
+			if err := args.decodeInto(i, pv.Interface()); err != nil {
+				return fmt.Errorf("tornadio: argument %d: %w", i, err)
+			}
+		}
+		in = append(in, pv.Elem())
+	}
+	if cb.wantAck {
+		in = append(in, reflect.ValueOf(ack))
+	}
+	cb.fn.Call(in)
+	return nil
+}
+
+func noAck(...any) {}
+
+// Args are the arguments of an event or an acknowledgement, kept as raw JSON
+// and decoded on demand. Args are valid only during the callback that
+// receives them; Decode copies.
+type Args struct {
+	raw         [][]byte
+	attachments [][]byte
+}
+
+// Len is the number of arguments.
+func (a Args) Len() int { return len(a.raw) }
+
+// Raw returns argument i as raw JSON (a placeholder object for a binary one).
+// The bytes are valid only during the callback.
+func (a Args) Raw(i int) []byte { return a.raw[i] }
+
+// Decode decodes argument i into v, like json.Unmarshal; binary attachments
+// decode into *[]byte or into any as []byte.
+func (a Args) Decode(i int, v any) error {
+	if i >= len(a.raw) {
+		return fmt.Errorf("tornadio: no argument %d", i)
+	}
+	return a.decodeInto(i, v)
+}
+
+// Values decodes every argument into Go values (any).
+func (a Args) Values() ([]any, error) {
+	out := make([]any, len(a.raw))
+	for i := range a.raw {
+		if err := a.decodeInto(i, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (a Args) decodeInto(i int, v any) error {
+	raw := a.raw[i]
+	if len(a.attachments) > 0 {
+		if num, ok := socketio.IsPlaceholder(raw); ok {
+			if num >= len(a.attachments) {
+				return fmt.Errorf("tornadio: attachment %d of %d", num, len(a.attachments))
+			}
+			b := append([]byte(nil), a.attachments[num]...)
+			switch p := v.(type) {
+			case *[]byte:
+				*p = b
+				return nil
+			case *any:
+				*p = b
+				return nil
+			}
+		}
+		var tree any
+		if err := json.Unmarshal(raw, &tree); err != nil {
+			return err
+		}
+		tree, err := socketio.Reconstruct(tree, a.attachments)
+		if err != nil {
+			return err
+		}
+		if p, ok := v.(*any); ok {
+			*p = tree
+			return nil
+		}
+		// Re-encode: []byte becomes base64, which decodes back into []byte fields.
+		b, err := json.Marshal(tree)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(b, v)
+	}
+	if p, ok := v.(*json.RawMessage); ok {
+		*p = append((*p)[:0], raw...)
+		return nil
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// encodeArgs encodes user values as raw JSON arguments, moving []byte values
+// into binary attachments.
+func encodeArgs(args []any) (raw [][]byte, attachments [][]byte, err error) {
+	raw = make([][]byte, len(args))
+	for i, v := range args {
+		if socketio.HasBinary(v) {
+			v, attachments = socketio.Deconstruct(v, attachments)
+		}
+		switch x := v.(type) {
+		case json.RawMessage:
+			raw[i] = x
+			continue
+		case string:
+			raw[i] = socketio.AppendJSONString(nil, x)
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, nil, fmt.Errorf("tornadio: encode argument %d: %w", i, err)
+		}
+		raw[i] = b
+	}
+	return raw, attachments, nil
+}

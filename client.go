@@ -1,0 +1,146 @@
+package tornadio
+
+import (
+	"github.com/tornadio/tornadio/socketio"
+	"github.com/tornadio/tornadio/transports"
+)
+
+const transportsParseError = transports.ReasonParseError
+
+// client is the Socket.IO state of one Engine.IO session: its sockets by
+// namespace and the binary packet being assembled. On the session's loop.
+type client struct {
+	srv     *Server
+	sess    *transports.Session
+	sio     int // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
+	sockets map[string]*Socket
+	asm     socketio.Assembler
+	args    [][]byte
+	buf     []byte
+}
+
+// engineApp receives the Engine.IO events of the server's sessions.
+type engineApp struct{ srv *Server }
+
+func (a engineApp) Open(sess *transports.Session) error {
+	c := &client{srv: a.srv, sess: sess, sio: 5, sockets: make(map[string]*Socket, 1)}
+	if sess.Version() < 4 {
+		c.sio = 4
+	}
+	sess.Data = c
+	if c.sio == 4 {
+		// Socket.IO v4 connects the main namespace without being asked.
+		if ns := a.srv.namespace("/"); ns != nil {
+			ns.connect(c, nil)
+		}
+	}
+	return nil
+}
+
+func (a engineApp) Message(sess *transports.Session, data []byte, binary bool) {
+	c, ok := sess.Data.(*client)
+	if !ok {
+		return
+	}
+	if binary {
+		if !c.asm.Pending() {
+			sess.Close(transports.ReasonParseError)
+			return
+		}
+		done, err := c.asm.Add(data)
+		if err != nil {
+			sess.Close(transports.ReasonParseError)
+			return
+		}
+		if done {
+			c.dispatch(c.asm.Packet(), c.asm.Attachments())
+			c.asm.Reset()
+		}
+		return
+	}
+	if c.asm.Pending() {
+		sess.Close(transports.ReasonParseError)
+		return
+	}
+	p, err := socketio.Parse(data, c.sio)
+	if err != nil {
+		sess.Close(transports.ReasonParseError)
+		return
+	}
+	if p.Type == socketio.BinaryEvent || p.Type == socketio.BinaryAck {
+		c.asm.Start(p)
+		return
+	}
+	c.dispatch(p, nil)
+}
+
+func (a engineApp) Close(sess *transports.Session, reason string) {
+	c, ok := sess.Data.(*client)
+	if !ok {
+		return
+	}
+	for _, sock := range c.sockets {
+		sock.close(DisconnectReason(reason))
+	}
+}
+
+// dispatch handles one complete Socket.IO packet.
+func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
+	nsp := p.NamespaceString()
+	switch p.Type {
+	case socketio.Connect:
+		if _, dup := c.sockets[nsp]; dup {
+			return
+		}
+		ns := c.srv.namespace(nsp)
+		if ns == nil {
+			c.connectError(nsp, "Invalid namespace")
+			return
+		}
+		ns.connect(c, p.Data)
+	case socketio.Event, socketio.BinaryEvent:
+		if sock := c.sockets[nsp]; sock != nil {
+			sock.onEvent(p, atts)
+		}
+	case socketio.Ack, socketio.BinaryAck:
+		if sock := c.sockets[nsp]; sock != nil {
+			sock.onAck(p, atts)
+		}
+	case socketio.Disconnect:
+		if sock := c.sockets[nsp]; sock != nil {
+			sock.close(ReasonClientNamespaceDisconnect)
+		}
+	default:
+		// CONNECT_ERROR is for servers to send.
+		c.sess.Close(transports.ReasonParseError)
+	}
+}
+
+// sendConnect answers a successful CONNECT.
+func (c *client) sendConnect(nsp, sid string) {
+	b := c.buf[:0]
+	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.Connect, Namespace: []byte(nsp), ID: -1})
+	if c.sio >= 5 {
+		b = append(b, `{"sid":`...)
+		b = socketio.AppendJSONString(b, sid)
+		b = append(b, '}')
+	}
+	c.sess.Send(b, false)
+	c.buf = b
+}
+
+// connectError refuses a CONNECT: v5 sends CONNECT_ERROR with a message
+// object, v4 an ERROR packet with the message as a JSON string.
+func (c *client) connectError(nsp, msg string) {
+	b := c.buf[:0]
+	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.ConnectError, Namespace: []byte(nsp), ID: -1})
+	if c.sio >= 5 {
+		b = append(b, `{"message":`...)
+		b = socketio.AppendJSONString(b, msg)
+		b = append(b, '}')
+	} else {
+		b = socketio.AppendJSONString(b, msg)
+	}
+	c.sess.Send(b, false)
+	c.buf = b
+}

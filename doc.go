@@ -1,0 +1,38 @@
+// Package tornadio is a Socket.IO server built on gnet event loops.
+//
+// It speaks the current protocol (Engine.IO v4 with Socket.IO v5, as
+// socket.io-client 3.x and 4.x do, and Engine.IO v3 with Socket.IO v4 for
+// socket.io-client 2.x) over HTTP long-polling and WebSocket, with the
+// polling → websocket upgrade, all on one port.
+//
+// # Two handler styles
+//
+// Namespaces, events and acknowledgements, as in Node's socket.io:
+//
+//	srv := tornadio.NewServer(tornadio.WithEventLoops(4))
+//	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+//		s.On("chat", func(msg string, ack tornadio.Ack) {
+//			s.Emit("chat", msg)
+//			ack("ok")
+//		})
+//	})
+//	log.Fatal(srv.ListenAndServe(":8888"))
+//
+// Or the seed's single handler (SocketTornad.IO's on_open, on_message,
+// on_close), a value implementing Handler, registered with Server.Handle.
+// Both styles sit on the same core and can be mixed.
+//
+// # Threading
+//
+// The server runs one event loop per core (WithEventLoops) and no goroutine
+// per client. Each Engine.IO session has a home loop; every callback for
+// its sockets (OnConnection, On handlers, ack callbacks, OnDisconnect and
+// the Handler methods) runs on that loop, one at a time. A callback must
+// not block: it would stall every client of the loop. Handlers that block
+// should use WithWorkers, which moves callbacks to a pool of goroutines
+// while keeping each socket's callbacks in order.
+//
+// Socket methods that send (Emit, Send, Disconnect) and Namespace.Emit are
+// safe from any goroutine: they encode in the caller and hand the bytes to
+// the socket's loop.
+package tornadio

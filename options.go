@@ -1,0 +1,123 @@
+package tornadio
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"time"
+)
+
+// Transport names accepted by WithTransports.
+const (
+	TransportPolling   = "polling"
+	TransportWebSocket = "websocket"
+)
+
+// Options holds every setting of a Server. Each field's zero value means the
+// default written beside it. Set them with the With* functions.
+type Options struct {
+	EventLoops     int           // event loops (cores used); default runtime.NumCPU()
+	Transports     []string      // enabled transports; default polling and websocket
+	PingInterval   time.Duration // default 25s
+	PingTimeout    time.Duration // default 20s
+	UpgradeTimeout time.Duration // default 10s
+	MaxPayload     int64         // bytes in a POST body or a WebSocket message; default 1 000 000
+	MaxHeaderBytes int           // request line and headers; default 8192
+	// AllowedOrigins: browsers from these origins get CORS headers, and
+	// requests carrying another Origin are refused (403). "*" allows every
+	// origin with CORS headers. Default: none listed, no CORS headers, no check.
+	AllowedOrigins []string
+	Path           string       // Engine.IO path; default "/socket.io/"
+	Logger         *slog.Logger // default slog.Default()
+	// HTTPHandler serves requests outside Path (a page, the client script).
+	// Each such request runs on its own goroutine; default: 404.
+	HTTPHandler http.Handler
+	// Workers, when positive, runs user callbacks on that many goroutines
+	// instead of the event loop; use it when handlers block. Callbacks of one
+	// socket keep their order. Default 0: callbacks run on the event loop.
+	Workers int
+}
+
+// Option sets one setting.
+type Option func(*Options)
+
+// WithEventLoops sets how many event loops (one per core) serve connections.
+func WithEventLoops(n int) Option { return func(o *Options) { o.EventLoops = n } }
+
+// WithTransports sets the enabled transports: "polling", "websocket".
+func WithTransports(names ...string) Option {
+	return func(o *Options) { o.Transports = append([]string(nil), names...) }
+}
+
+// WithPingInterval sets how often the server pings (Engine.IO v4).
+func WithPingInterval(d time.Duration) Option { return func(o *Options) { o.PingInterval = d } }
+
+// WithPingTimeout sets how long a pong may take before the session closes.
+func WithPingTimeout(d time.Duration) Option { return func(o *Options) { o.PingTimeout = d } }
+
+// WithUpgradeTimeout sets how long a polling → websocket upgrade may take.
+func WithUpgradeTimeout(d time.Duration) Option { return func(o *Options) { o.UpgradeTimeout = d } }
+
+// WithMaxPayload bounds a polling POST body and a WebSocket message
+// (Node's maxHttpBufferSize).
+func WithMaxPayload(n int64) Option { return func(o *Options) { o.MaxPayload = n } }
+
+// WithMaxHeaderBytes bounds the request line and headers of HTTP requests.
+func WithMaxHeaderBytes(n int) Option { return func(o *Options) { o.MaxHeaderBytes = n } }
+
+// WithAllowedOrigins sets the origins allowed to connect from browsers.
+func WithAllowedOrigins(origins ...string) Option {
+	return func(o *Options) { o.AllowedOrigins = append([]string(nil), origins...) }
+}
+
+// WithPath sets the Engine.IO path (default "/socket.io/").
+func WithPath(p string) Option { return func(o *Options) { o.Path = p } }
+
+// WithLogger sets the logger.
+func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l } }
+
+// WithHTTPHandler serves every request outside the Engine.IO path.
+func WithHTTPHandler(h http.Handler) Option { return func(o *Options) { o.HTTPHandler = h } }
+
+// WithWorkers runs user callbacks on n worker goroutines instead of the loop.
+func WithWorkers(n int) Option { return func(o *Options) { o.Workers = n } }
+
+// WithOptions replaces every setting at once.
+func WithOptions(opts Options) Option { return func(o *Options) { *o = opts } }
+
+func (o *Options) validate() error {
+	if o.EventLoops <= 0 {
+		o.EventLoops = runtime.NumCPU()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if len(o.Transports) == 0 {
+		o.Transports = []string{TransportPolling, TransportWebSocket}
+	}
+	for _, t := range o.Transports {
+		if t != TransportPolling && t != TransportWebSocket {
+			return fmt.Errorf("tornadio: unknown transport %q", t)
+		}
+	}
+	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 {
+		return fmt.Errorf("tornadio: negative timeout")
+	}
+	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 {
+		return fmt.Errorf("tornadio: negative limit")
+	}
+	if o.Path != "" && o.Path[0] != '/' {
+		return fmt.Errorf("tornadio: path %q must start with /", o.Path)
+	}
+	return nil
+}
+
+func (o *Options) has(transport string) bool {
+	for _, t := range o.Transports {
+		if t == transport {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,58 @@
+package tornadio
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"github.com/tornadio/tornadio/transports"
+)
+
+// Request describes how a socket connected: the HTTP request that opened its
+// Engine.IO session and the auth payload of its CONNECT packet. A Request is
+// shared; do not modify it.
+type Request struct {
+	Method     string
+	URL        *url.URL
+	Header     http.Header
+	RemoteAddr string
+	// Transport is the transport of the opening request ("polling" or
+	// "websocket"); Socket.Transport tells the current one.
+	Transport string
+	// EIO is the Engine.IO protocol version: 4, or 3 for socket.io-client 2.x.
+	EIO int
+	// Auth is the CONNECT packet's auth payload, as raw JSON (nil if none).
+	Auth json.RawMessage
+}
+
+func newRequest(s *transports.Session, auth []byte) *Request {
+	hs := s.Handshake()
+	h := make(http.Header, len(hs.Headers))
+	for _, kv := range hs.Headers {
+		h.Add(kv[0], kv[1])
+	}
+	u := &url.URL{Path: hs.Path, RawQuery: hs.RawQuery}
+	r := &Request{
+		Method:     hs.Method,
+		URL:        u,
+		Header:     h,
+		RemoteAddr: hs.RemoteAddr,
+		Transport:  s.Transport(),
+		EIO:        s.Version(),
+	}
+	if len(auth) > 0 {
+		r.Auth = append(json.RawMessage(nil), auth...)
+	}
+	return r
+}
+
+// Query is the URL's query, decoded.
+func (r *Request) Query() url.Values { return r.URL.Query() }
+
+// DecodeAuth decodes the auth payload into v.
+func (r *Request) DecodeAuth(v any) error {
+	if len(r.Auth) == 0 {
+		return nil
+	}
+	return json.Unmarshal(r.Auth, v)
+}

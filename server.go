@@ -1,0 +1,168 @@
+package tornadio
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tornadio/tornadio/loop"
+	"github.com/tornadio/tornadio/transports"
+)
+
+// Server is a Socket.IO server. Create it with NewServer, register
+// namespaces and handlers, then call ListenAndServe (or Start).
+type Server struct {
+	opts Options
+	err  error
+
+	mu      sync.RWMutex
+	nsps    map[string]*Namespace
+	started bool
+
+	engine  *loop.Engine
+	tp      *transports.Server
+	workers *workerPool
+}
+
+// ErrServerStarted is returned when a server is started twice.
+var ErrServerStarted = errors.New("tornadio: server already started")
+
+// NewServer returns a server with the given options. Invalid options are
+// reported by Start and ListenAndServe.
+func NewServer(opts ...Option) *Server {
+	var o Options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Server{opts: o, nsps: make(map[string]*Namespace)}
+	s.err = s.opts.validate()
+	s.Of("/")
+	return s
+}
+
+// Of returns the namespace name, creating it on first use. "" and "/" are the
+// main namespace. Safe from any goroutine.
+func (s *Server) Of(name string) *Namespace {
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ns, ok := s.nsps[name]; ok {
+		return ns
+	}
+	ns := newNamespace(s, name)
+	s.nsps[name] = ns
+	return ns
+}
+
+func (s *Server) namespace(name string) *Namespace {
+	s.mu.RLock()
+	ns := s.nsps[name]
+	s.mu.RUnlock()
+	return ns
+}
+
+// Handle registers the seed-style handler on the main namespace.
+func (s *Server) Handle(h Handler) { s.Of("/").Handle(h) }
+
+// Start listens on addr ("host:port"; port 0 picks a free one) and returns
+// once the event loops are serving. Addr then tells the address.
+func (s *Server) Start(addr string) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.mu.Lock()
+	if s.started {
+		s.mu.Unlock()
+		return ErrServerStarted
+	}
+	s.started = true
+	s.mu.Unlock()
+
+	o := &s.opts
+	if o.Workers > 0 {
+		s.workers = newWorkerPool(o.Workers)
+	}
+	s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger})
+	cfg := transports.Config{
+		Path:           o.Path,
+		PingInterval:   o.PingInterval,
+		PingTimeout:    o.PingTimeout,
+		UpgradeTimeout: o.UpgradeTimeout,
+		MaxPayload:     o.MaxPayload,
+		MaxHeaderBytes: o.MaxHeaderBytes,
+		Polling:        o.has(TransportPolling),
+		WebSocket:      o.has(TransportWebSocket),
+		AllowedOrigins: o.AllowedOrigins,
+	}
+	if o.HTTPHandler != nil {
+		cfg.Fallback = s.serveFallback
+	}
+	s.tp = transports.NewServer(cfg, engineApp{s}, s.engine, o.EventLoops)
+	s.engine.Bind(s.tp)
+	if err := s.engine.Start(addr); err != nil {
+		return err
+	}
+	o.Logger.Info("tornadio: listening", "addr", s.Addr(), "loops", o.EventLoops)
+	return nil
+}
+
+// Addr is the address the server listens on, after Start.
+func (s *Server) Addr() string {
+	if s.engine == nil || s.engine.Addr() == nil {
+		return ""
+	}
+	return s.engine.Addr().String()
+}
+
+// ListenAndServe listens on addr and serves until Shutdown.
+func (s *Server) ListenAndServe(addr string) error {
+	if err := s.Start(addr); err != nil {
+		return err
+	}
+	return s.engine.Wait()
+}
+
+// Shutdown disconnects every socket with ReasonServerShuttingDown, then stops
+// the event loops and closes every connection.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if s.engine == nil {
+		return nil
+	}
+	var wg sync.WaitGroup
+	for _, sess := range s.tp.Sessions() {
+		wg.Add(1)
+		sess.Post(func() {
+			defer wg.Done()
+			sess.Close(transports.ReasonShutdown)
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		// Give the loops a moment to flush the close packets.
+		time.Sleep(20 * time.Millisecond)
+	case <-ctx.Done():
+	}
+	err := s.engine.Stop(ctx)
+	if s.workers != nil {
+		s.workers.stop()
+	}
+	if err != nil {
+		return fmt.Errorf("tornadio: shutdown: %w", err)
+	}
+	return nil
+}
+
+// SessionCount is the number of live Engine.IO sessions.
+func (s *Server) SessionCount() int {
+	if s.tp == nil {
+		return 0
+	}
+	return s.tp.SessionCount()
+}
