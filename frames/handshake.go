@@ -35,8 +35,8 @@ func AcceptKey(dst, key []byte) []byte {
 	return base64.StdEncoding.AppendEncode(dst, sum[:])
 }
 
-// HTTP statuses of failed handshakes. They are spelled out here rather than
-// taken from net/http, which would pull networking into a package without I/O.
+// HTTP statuses of failed handshakes, spelled out: the package needs nothing
+// else from net/http.
 const (
 	statusBadRequest       = 400
 	statusMethodNotAllowed = 405

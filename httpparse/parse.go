@@ -1,5 +1,7 @@
 package httpparse
 
+import "bytes"
+
 // Parser parses requests. The zero value is ready to use with default
 // limits. A Parser is meant for one connection (or one event loop) at a time:
 // it owns the memory that chunked bodies are decoded into.
@@ -132,13 +134,7 @@ func parseRequestLine(b []byte, r *Request) (int, error) {
 	pos++
 
 	start = pos
-	query := -1
-	for pos < len(b) && visibleChar[b[pos]] {
-		if b[pos] == '?' && query < 0 {
-			query = pos
-		}
-		pos++
-	}
+	pos = scanVisible(b, pos)
 	if pos >= len(b) {
 		return 0, ErrNeedMore
 	}
@@ -146,18 +142,16 @@ func parseRequestLine(b []byte, r *Request) (int, error) {
 		return 0, errTarget
 	}
 	r.Target = b[start:pos:pos]
-	if query >= 0 {
-		r.Path = b[start:query:query]
-		r.RawQuery = b[query+1 : pos : pos]
+	if q := bytes.IndexByte(r.Target, '?'); q >= 0 {
+		r.Path = r.Target[:q:q]
+		r.RawQuery = r.Target[q+1:]
 	} else {
 		r.Path = r.Target
 	}
 	pos++
 
 	start = pos
-	for pos < len(b) && visibleChar[b[pos]] {
-		pos++
-	}
+	pos = scanVisible(b, pos)
 	if pos >= len(b) {
 		return 0, ErrNeedMore
 	}
@@ -224,9 +218,7 @@ func parseField(b []byte, pos int) (name, value []byte, next int, err error) {
 		pos++
 	}
 	start = pos
-	for pos < len(b) && valueChar[b[pos]] {
-		pos++
-	}
+	pos = scanValue(b, pos)
 	if pos >= len(b) {
 		return nil, nil, 0, ErrNeedMore
 	}

@@ -177,7 +177,8 @@ type seedHandler struct {
 	token string
 
 	mu      sync.Mutex
-	opens   map[string]bool // socket id -> accepted
+	opens   map[string]bool   // socket id -> accepted
+	queries map[string]string // socket id -> "token" query parameter
 	closes  map[string][]tornadio.DisconnectReason
 	msgs    chan tornadio.Message
 	sendErr error
@@ -188,6 +189,7 @@ func (h *seedHandler) OnOpen(s *tornadio.Socket, req *tornadio.Request) error {
 	ok := tok == h.token
 	h.mu.Lock()
 	h.opens[s.ID()] = ok
+	h.queries[s.ID()] = req.Query().Get("token")
 	h.mu.Unlock()
 	if !ok {
 		return fmt.Errorf("bad token %q", tok)
@@ -215,10 +217,11 @@ func TestSeedHandler(t *testing.T) {
 	for _, tr := range transports {
 		t.Run(tr, func(t *testing.T) {
 			h := &seedHandler{
-				token:  "let-me-in",
-				opens:  map[string]bool{},
-				closes: map[string][]tornadio.DisconnectReason{},
-				msgs:   make(chan tornadio.Message, 16),
+				token:   "let-me-in",
+				opens:   map[string]bool{},
+				queries: map[string]string{},
+				closes:  map[string][]tornadio.DisconnectReason{},
+				msgs:    make(chan tornadio.Message, 16),
 			}
 			_, url := startServer(t, func(s *tornadio.Server) { s.Handle(h) })
 			r := runScenario(t, "handler", url, map[string]any{"transport": tr, "token": h.token})
@@ -257,6 +260,9 @@ func TestSeedHandler(t *testing.T) {
 			}
 			if !h.opens[id] {
 				t.Errorf("the connected client's id %q is not the one OnOpen accepted (%v)", id, h.opens)
+			}
+			if q := h.queries[id]; q != h.token {
+				t.Errorf("Request.Query().Get(\"token\") = %q, want %q", q, h.token)
 			}
 			for sid, reasons := range h.closes {
 				if !h.opens[sid] {

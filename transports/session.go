@@ -1,6 +1,7 @@
 package transports
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/tornadio/tornadio/engineio"
@@ -51,23 +52,24 @@ type Session struct {
 	version int
 	hs      Handshake
 
-	transport string // Polling or WebSocket
+	transport string      // Polling or WebSocket
+	onWS      atomic.Bool // transport == WebSocket, readable from any goroutine
 	closed    bool
 	binaryOK  bool // v3 polling: the client accepts binary payloads
 
 	// Polling.
-	queue        []engineio.Packet // outbound, data owned by the session
-	poll         *Conn             // the parked GET, if any
-	pollGen      uint32
-	pollCORS     string
-	flushPosted  bool
-	upgrading    bool
-	probe        *Conn // the websocket being probed during an upgrade
-	ws           *Conn // the websocket carrying the session
-	pingAt       time.Time
-	pongBy       time.Time
-	upgradeBy    time.Time
-	heapAt       time.Time
+	queue       []engineio.Packet // outbound, data owned by the session
+	poll        *Conn             // the parked GET, if any
+	pollGen     uint32
+	pollCORS    string
+	flushPosted bool
+	upgrading   bool
+	probe       *Conn // the websocket being probed during an upgrade
+	ws          *Conn // the websocket carrying the session
+	pingAt      time.Time
+	pongBy      time.Time
+	upgradeBy   time.Time
+	heapAt      time.Time
 
 	// Data is the application's per-session state.
 	Data any
@@ -88,6 +90,14 @@ func (s *Session) Handshake() *Handshake { return &s.hs }
 // Transport is the current transport name.
 func (s *Session) Transport() string { return s.transport }
 
+// TransportName is the current transport name. Safe from any goroutine.
+func (s *Session) TransportName() string {
+	if s.onWS.Load() {
+		return WebSocket
+	}
+	return Polling
+}
+
 // Closed reports whether the session has ended.
 func (s *Session) Closed() bool { return s.closed }
 
@@ -95,7 +105,7 @@ func (s *Session) Closed() bool { return s.closed }
 func (s *Session) Post(fn func()) { s.srv.loops.Post(s.loop, fn) }
 
 func newSession(srv *Server, loop, version int, transport string, hs Handshake) *Session {
-	return &Session{
+	s := &Session{
 		srv:       srv,
 		id:        engineio.NewSID(),
 		loop:      loop,
@@ -103,6 +113,8 @@ func newSession(srv *Server, loop, version int, transport string, hs Handshake) 
 		transport: transport,
 		hs:        hs,
 	}
+	s.onWS.Store(transport == WebSocket)
+	return s
 }
 
 // openPacket appends the Engine.IO open packet text.

@@ -41,6 +41,7 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 		s.upgrading = false
 		s.probe = nil
 		s.transport = WebSocket
+		s.onWS.Store(true)
 		s.ws = c
 		if s.poll != nil {
 			// Release the GET the client may still have in flight; what was
