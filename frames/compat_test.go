@@ -2,7 +2,9 @@ package frames
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"math"
 	"testing"
 	"unicode/utf8"
 
@@ -130,4 +132,100 @@ func TestGobwasReadsOurFrames(t *testing.T) {
 			err,
 		)
 	}
+}
+
+// FuzzHeaderAgainstGobwas checks that the decoder accepts exactly the frame
+// headers that gobwas/ws reads and checks as valid for a server, and agrees
+// on their fields, with or without a fragmented message in progress.
+func FuzzHeaderAgainstGobwas(f *testing.F) {
+	for _, s := range [][]byte{
+		rfcMaskedHello,
+		rfcMaskedPong,
+		rfcUnmaskedHello,
+		rfcFragment1,
+		AppendMaskedFrame(nil, OpBinary, true, testMask, make([]byte, 300)),
+		AppendMaskedFrame(nil, OpBinary, false, testMask, make([]byte, 70000))[:14],
+		{0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4},
+		masked(OpContinuation, true, "x"),
+		masked(OpPing, false, "x"),
+		setByte0(masked(OpText, true, "x"), 0x40),
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, fragmented bool) {
+		d := &Decoder{}
+		state := ws.StateServerSide
+		if fragmented {
+			start := masked(OpBinary, false, "")
+			if _, _, err := d.Next(start); err != nil {
+				t.Fatal(err)
+			}
+			state = state.Set(ws.StateFragmented)
+		}
+		ours, ourErr := d.parseHeader(bytes.Clone(data))
+
+		theirs, theirErr := ws.ReadHeader(bytes.NewReader(data))
+		if theirErr == nil {
+			theirErr = ws.CheckHeader(theirs, state)
+		}
+		if errors.Is(ourErr, ErrNeedMore) {
+			// gobwas reads the whole header before checking anything, so
+			// it can only have found a problem we have not got to yet or
+			// run out of bytes.
+			if theirErr == nil {
+				t.Fatalf(
+					"we need more, gobwas reads %+v from % x",
+					theirs, data,
+				)
+			}
+			return
+		}
+		if (ourErr == nil) != (theirErr == nil) {
+			// We reject as soon as the first bytes show a problem, while
+			// gobwas may still be missing bytes it wants first.
+			if ourErr != nil && (errors.Is(theirErr, io.EOF) || errors.Is(theirErr, io.ErrUnexpectedEOF)) {
+				return
+			}
+			// A control frame with a 16- or 64-bit length is over 125 bytes
+			// for us as soon as we see the marker, even when the length is
+			// (non-minimally) encoded as small.
+			if theirErr == nil && theirs.OpCode.IsControl() && data[1]&0x7f >= 126 {
+				return
+			}
+			// A frame that cannot fit in memory is too big for us.
+			if theirErr == nil && CloseCodeOf(ourErr) == ws.StatusMessageTooBig &&
+				theirs.Length > math.MaxInt-int64(ws.MaxHeaderSize) {
+				return
+			}
+			t.Fatalf(
+				"on % x: our error %v, gobwas error %v",
+				data, ourErr, theirErr,
+			)
+		}
+		if ourErr != nil {
+			return
+		}
+		if ours.fin != theirs.Fin || ours.op != theirs.OpCode || !ours.masked ||
+			ours.mask != theirs.Mask || int64(ours.length) != theirs.Length ||
+			ours.size != headerSizeOnWire(data) {
+			t.Fatalf(
+				"on % x: we read %+v, gobwas %+v",
+				data, ours, theirs,
+			)
+		}
+	})
+}
+
+// headerSizeOnWire is the size of the masked header at the start of p, from
+// its length marker: ws.HeaderSize gives the size of the minimal encoding,
+// and peers may send longer ones.
+func headerSizeOnWire(p []byte) int {
+	switch p[1] & 0x7f {
+	case 126:
+		return 2 + 2 + 4
+	case 127:
+		return 2 + 8 + 4
+	}
+	return 2 + 4
 }

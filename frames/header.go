@@ -36,6 +36,10 @@ type header struct {
 // there, so a bad header fails on the first bytes that show it, and a length
 // over the limit fails before the payload arrives. It returns ErrNeedMore if
 // p holds no complete header.
+//
+// Lengths encoded with more bytes than needed are accepted for data frames;
+// a control frame with a 16- or 64-bit length marker is refused at once as
+// over 125 bytes.
 func (d *Decoder) parseHeader(p []byte) (h header, err error) {
 	if len(p) < 1 {
 		return h, ErrNeedMore
