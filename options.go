@@ -24,6 +24,10 @@ type Options struct {
 	UpgradeTimeout time.Duration // default 10s
 	MaxPayload     int64         // bytes in a POST body or a WebSocket message; default 1 000 000
 	MaxHeaderBytes int           // request line and headers; default 8192
+	// HTTPIdleTimeout closes a connection that takes longer to send a whole
+	// request, or idles longer between requests; default 30s. A long-poll
+	// GET waiting for packets is not idle.
+	HTTPIdleTimeout time.Duration
 	// AllowedOrigins: browsers from these origins get CORS headers, and
 	// requests carrying another Origin are refused (403). "*" allows every
 	// origin with CORS headers. Default: none listed, no CORS headers, no check.
@@ -66,6 +70,10 @@ func WithMaxPayload(n int64) Option { return func(o *Options) { o.MaxPayload = n
 // WithMaxHeaderBytes bounds the request line and headers of HTTP requests.
 func WithMaxHeaderBytes(n int) Option { return func(o *Options) { o.MaxHeaderBytes = n } }
 
+// WithHTTPIdleTimeout bounds how long a connection may take to send a
+// request and how long it may idle between requests.
+func WithHTTPIdleTimeout(d time.Duration) Option { return func(o *Options) { o.HTTPIdleTimeout = d } }
+
 // WithAllowedOrigins sets the origins allowed to connect from browsers.
 func WithAllowedOrigins(origins ...string) Option {
 	return func(o *Options) { o.AllowedOrigins = append([]string(nil), origins...) }
@@ -101,7 +109,7 @@ func (o *Options) validate() error {
 			return fmt.Errorf("tornadio: unknown transport %q", t)
 		}
 	}
-	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 {
+	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 || o.HTTPIdleTimeout < 0 {
 		return fmt.Errorf("tornadio: negative timeout")
 	}
 	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 {

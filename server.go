@@ -95,6 +95,7 @@ func (s *Server) Start(addr string) error {
 		UpgradeTimeout: o.UpgradeTimeout,
 		MaxPayload:     o.MaxPayload,
 		MaxHeaderBytes: o.MaxHeaderBytes,
+		IdleTimeout:    o.HTTPIdleTimeout,
 		Polling:        o.has(TransportPolling),
 		WebSocket:      o.has(TransportWebSocket),
 		AllowedOrigins: o.AllowedOrigins,

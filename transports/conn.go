@@ -2,6 +2,7 @@ package transports
 
 import (
 	"errors"
+	"time"
 
 	"github.com/gobwas/ws"
 
@@ -38,6 +39,32 @@ type Conn struct {
 	dec        frames.Decoder
 	sess       *Session // websocket: the session carried or probed
 	failReason string
+
+	idleBy time.Time // HTTP: close if no request is complete by then
+	heapAt time.Time
+}
+
+func (c *Conn) slot() *time.Time { return &c.heapAt }
+
+// idle starts the wait for the next request: a connection that completes
+// none within IdleTimeout (a slow or silent client) is closed.
+func (c *Conn) idle() {
+	if c.closing || c.mode != modeHTTP || c.busy {
+		return
+	}
+	c.idleBy = c.srv.loops.Now().Add(c.srv.cfg.IdleTimeout)
+	c.srv.scheduleOn(c.loop, c, c.idleBy)
+}
+
+func (c *Conn) tick(now time.Time) {
+	if c.closing || c.mode != modeHTTP || c.busy {
+		return
+	}
+	if !now.Before(c.idleBy) {
+		c.close()
+		return
+	}
+	c.srv.scheduleOn(c.loop, c, c.idleBy)
 }
 
 // Feed consumes complete requests or frames from p and returns how many bytes
@@ -123,6 +150,7 @@ func (c *Conn) finish(gen uint32, resp []byte) {
 		c.close()
 		return
 	}
+	c.idle()
 	if !c.feeding {
 		c.io.Wake()
 	}
@@ -190,7 +218,9 @@ func (c *Conn) reply(resp []byte) {
 	c.io.Write(resp)
 	if c.closeAfter {
 		c.close()
+		return
 	}
+	c.idle()
 }
 
 func (c *Conn) replyError(code engineio.ErrorCode, cors string) {

@@ -56,6 +56,7 @@ type Config struct {
 	UpgradeTimeout time.Duration // default 10s
 	MaxPayload     int64         // POST body and WebSocket message limit; default 1e6
 	MaxHeaderBytes int           // default 8192
+	IdleTimeout    time.Duration // HTTP: time to complete a request or between requests; default 30s
 	Polling        bool          // enable the polling transport
 	WebSocket      bool          // enable the websocket transport
 	// AllowedOrigins lists the origins that get CORS headers and may open
@@ -80,6 +81,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.UpgradeTimeout <= 0 {
 		c.UpgradeTimeout = 10 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 30 * time.Second
 	}
 	if c.MaxPayload <= 0 {
 		c.MaxPayload = 1_000_000
@@ -129,10 +133,12 @@ func (srv *Server) Config() Config { return srv.cfg }
 
 // NewConn returns the machine for a connection accepted on loop.
 func (srv *Server) NewConn(io IO, loop int) *Conn {
-	return &Conn{srv: srv, io: io, loop: loop, parser: httpparse.Parser{Limits: httpparse.Limits{
+	c := &Conn{srv: srv, io: io, loop: loop, parser: httpparse.Parser{Limits: httpparse.Limits{
 		MaxHeaderBytes: srv.cfg.MaxHeaderBytes,
 		MaxBodyBytes:   srv.cfg.MaxPayload,
 	}}}
+	c.idle()
+	return c
 }
 
 // Lookup returns the live session with id sid. Safe from any goroutine.
@@ -186,23 +192,27 @@ func (srv *Server) Tick(loop int) {
 	now := srv.loops.Now()
 	for h.Len() > 0 && !h.peek().at.After(now) {
 		e := h.pop()
-		if e.s.heapAt.Equal(e.at) {
-			e.s.heapAt = time.Time{}
+		if slot := e.t.slot(); slot.Equal(e.at) {
+			*slot = time.Time{}
 		}
-		e.s.tick(now)
+		e.t.tick(now)
 	}
 }
 
 // schedule makes sure s.tick runs at or after at. On s's home loop only.
-func (srv *Server) schedule(s *Session, at time.Time) {
+func (srv *Server) schedule(s *Session, at time.Time) { srv.scheduleOn(s.loop, s, at) }
+
+// scheduleOn makes sure t.tick runs on loop at or after at.
+func (srv *Server) scheduleOn(loop int, t timed, at time.Time) {
 	if at.IsZero() {
 		return
 	}
-	if !s.heapAt.IsZero() && !at.Before(s.heapAt) {
+	slot := t.slot()
+	if !slot.IsZero() && !at.Before(*slot) {
 		return
 	}
-	s.heapAt = at
-	srv.timers[s.loop].push(timerEntry{at: at, s: s})
+	*slot = at
+	srv.timers[loop].push(timerEntry{at: at, t: t})
 }
 
 // buf returns the loop's scratch encode buffer, emptied.

@@ -284,6 +284,8 @@ func (s *Session) receive(p engineio.Packet, now time.Time) {
 	}
 }
 
+func (s *Session) slot() *time.Time { return &s.heapAt }
+
 // tick runs the session's due deadlines and schedules the next one.
 func (s *Session) tick(now time.Time) {
 	if s.closed {

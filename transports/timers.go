@@ -2,11 +2,19 @@ package transports
 
 import "time"
 
-// timerEntry asks for s.tick at time at. Entries are never removed early:
+// timed is something with deadlines on a loop: a Session or a Conn.
+type timed interface {
+	// slot is where the earliest deadline already in the heap is kept.
+	slot() *time.Time
+	// tick runs what is due at now and schedules what comes next.
+	tick(now time.Time)
+}
+
+// timerEntry asks for t.tick at time at. Entries are never removed early:
 // a stale one only makes tick run when nothing is due, which it tolerates.
 type timerEntry struct {
 	at time.Time
-	s  *Session
+	t  timed
 }
 
 // timerHeap is a binary min-heap of deadlines, one per loop.
