@@ -433,3 +433,35 @@ func findEvent(lines []obs, ev string) obs {
 	}
 	return nil
 }
+
+// TestEIO3Client runs socket.io-client 2.x (Engine.IO protocol 3) against
+// the server.
+func TestEIO3Client(t *testing.T) {
+	cases := []struct{ scenario, transport string }{
+		{"basic", "websocket"}, {"basic", "polling"},
+		{"upgrade", "any"},
+		{"binary", "websocket"}, {"binary", "polling"},
+		{"server-disconnect", "websocket"}, {"server-disconnect", "polling"},
+		{"client-disconnect", "websocket"}, {"client-disconnect", "polling"},
+	}
+	for _, c := range cases {
+		t.Run(c.scenario+"/"+c.transport, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			raw, _ := json.Marshal(map[string]any{"transport": c.transport, "timeoutMs": 20000})
+			r := runScript(t, 30*time.Second, "scenario-v2.js", c.scenario, url, string(raw))
+			r.requireOK(t)
+			id := r.first("connect").str("id")
+			switch c.scenario {
+			case "basic", "client-disconnect":
+				want := c.transport
+				checkConnectedAs(t, r, rec, want)
+				rec.expectSingleDisconnect(t, id, "client namespace disconnect")
+			case "upgrade":
+				checkConnectedAs(t, r, rec, "websocket")
+			case "server-disconnect":
+				rec.expectSingleDisconnect(t, id, "server namespace disconnect")
+			}
+		})
+	}
+}

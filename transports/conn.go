@@ -251,7 +251,7 @@ func (c *Conn) handleFrame(m frames.Message) {
 	var p engineio.Packet
 	var err error
 	if m.Op == frames.OpText {
-		p, err = engineio.ParseText(m.Payload)
+		p, c.srv.decode[c.loop], err = engineio.ParseTextFrame(m.Payload, s.version, c.srv.decode[c.loop][:0])
 	} else {
 		p, err = engineio.ParseBinaryFrame(m.Payload, s.version)
 	}
