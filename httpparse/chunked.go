@@ -7,6 +7,7 @@ type chunkWalker struct {
 	metaLeft   int   // header-byte budget left for chunk extensions and trailers
 	fieldsLeft int   // header-field budget left for trailer fields
 	maxBody    int64 // limit on the decoded size
+	maxChunks  int   // limit on the number of data chunks
 }
 
 // decode decodes the chunked body starting at pos into p's scratch memory,
@@ -38,6 +39,7 @@ func (w *chunkWalker) decode(pos int, p *Parser, r *Request) (int, error) {
 func (w *chunkWalker) walk(pos int, dst []byte, copyData bool) (end int, size int64, _ []byte, err error) {
 	b := w.buf
 	metaLeft := w.metaLeft
+	chunks := 0
 	for {
 		// chunk-size: 1*HEXDIG, at most 16 digits.
 		start := pos
@@ -61,6 +63,12 @@ func (w *chunkWalker) walk(pos int, dst []byte, copyData bool) (end int, size in
 		}
 		if n > uint64(w.maxBody-size) {
 			return 0, 0, nil, errBodyTooLarge
+		}
+		if n > 0 {
+			if chunks == w.maxChunks {
+				return 0, 0, nil, errTooManyChunks
+			}
+			chunks++
 		}
 
 		// BWS and chunk extensions, ignored but bounded by metaLeft.

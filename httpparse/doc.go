@@ -39,7 +39,13 @@
 // Limits are enforced as soon as they are provably exceeded, so a peer cannot
 // make the caller buffer without bound while Parse keeps answering
 // ErrNeedMore: the request head is limited by MaxHeaderBytes and MaxHeaders,
-// the body by MaxBodyBytes, and chunk extensions and the trailer section
-// count toward MaxHeaderBytes (and trailer fields toward MaxHeaders) together
-// with the head.
+// the body by MaxBodyBytes and MaxChunks, and chunk extensions and the
+// trailer fields count toward MaxHeaderBytes (and trailer fields toward
+// MaxHeaders) together with the head.
+//
+// Parse keeps no memory of earlier calls on the same request, so each call
+// re-parses the head (at most MaxHeaderBytes) and re-walks the chunk framing
+// buffered so far (at most MaxChunks size lines; chunk data is skipped, and
+// copied only once the body is complete). The cost of a request trickled in
+// many small reads is therefore bounded by the limits.
 package httpparse

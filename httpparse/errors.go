@@ -49,6 +49,7 @@ var (
 	errTEInHTTP10     = &Error{400, "Transfer-Encoding in an HTTP/1.0 request"}
 	errTEUnsupported  = &Error{501, "unsupported Transfer-Encoding"}
 	errBodyTooLarge   = &Error{413, "request body too large"}
+	errTooManyChunks  = &Error{413, "too many chunks in request body"}
 	errChunkSize      = &Error{400, "malformed chunk size"}
 	errChunkExt       = &Error{400, "malformed chunk extension"}
 	errChunkData      = &Error{400, "chunk data not terminated by CRLF"}

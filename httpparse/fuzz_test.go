@@ -22,7 +22,7 @@ var fuzzSeeds = []string{
 }
 
 // fuzzLimits are small so that the fuzzer reaches every limit.
-var fuzzLimits = []Limits{{}, {MaxHeaderBytes: 96, MaxHeaders: 3, MaxBodyBytes: 16}}
+var fuzzLimits = []Limits{{}, {MaxHeaderBytes: 96, MaxHeaders: 3, MaxBodyBytes: 16, MaxChunks: 4}}
 
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {

@@ -5,6 +5,7 @@ const (
 	DefaultMaxHeaderBytes       = 8192
 	DefaultMaxHeaders           = 64
 	DefaultMaxBodyBytes   int64 = 1_000_000
+	DefaultMaxChunks            = 16384
 )
 
 // Limits bounds what one request may make the caller buffer. A zero or
@@ -20,6 +21,11 @@ type Limits struct {
 	MaxHeaders int
 	// MaxBodyBytes bounds the decoded body. Exceeding it is a 413.
 	MaxBodyBytes int64
+	// MaxChunks bounds the number of data chunks of a chunked body.
+	// Exceeding it is a 413. It keeps the cost of Parse calls on a body
+	// that arrives in many tiny chunks, each call re-walking the chunks
+	// buffered so far, bounded.
+	MaxChunks int
 }
 
 func (l *Limits) headerBytes() int {
@@ -41,4 +47,11 @@ func (l *Limits) bodyBytes() int64 {
 		return DefaultMaxBodyBytes
 	}
 	return l.MaxBodyBytes
+}
+
+func (l *Limits) chunks() int {
+	if l.MaxChunks <= 0 {
+		return DefaultMaxChunks
+	}
+	return l.MaxChunks
 }

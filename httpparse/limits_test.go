@@ -226,3 +226,28 @@ func TestNegativeLimitsMeanDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMaxChunks(t *testing.T) {
+	lim := Limits{MaxChunks: 3}
+	in := chunkedHead("1\r\na\r\n1\r\nb\r\n1\r\nc\r\n0\r\n\r\n")
+	n, s, err := parseOne(lim, in)
+	if err != nil || s.Body != "abc" {
+		t.Fatalf("at the limit: %v %q", err, s.Body)
+	}
+	checkSplit(t, lim, in, n, s)
+	// The fourth data chunk is refused as soon as its size is read.
+	_, _, err = parseOne(lim, chunkedHead("1\r\na\r\n1\r\nb\r\n1\r\nc\r\n1\r\n"))
+	wantStatus(t, err, 413)
+
+	// Default.
+	var b strings.Builder
+	for i := 0; i < DefaultMaxChunks; i++ {
+		b.WriteString("1\r\nx\r\n")
+	}
+	in = chunkedHead(b.String() + "0\r\n\r\n")
+	if _, s, err = parseOne(Limits{}, in); err != nil || len(s.Body) != DefaultMaxChunks {
+		t.Fatalf("default: %v %d", err, len(s.Body))
+	}
+	_, _, err = parseOne(Limits{}, chunkedHead(b.String()+"1\r\n"))
+	wantStatus(t, err, 413)
+}

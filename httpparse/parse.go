@@ -51,6 +51,7 @@ func (p *Parser) Parse(buf []byte, r *Request) (n int, err error) {
 			metaLeft:   maxHead - pos,
 			fieldsLeft: p.Limits.headers() - len(r.Headers),
 			maxBody:    p.Limits.bodyBytes(),
+			maxChunks:  p.Limits.chunks(),
 		}
 		return w.decode(pos, p, r)
 	case r.ContentLength > 0:
