@@ -1,0 +1,51 @@
+package tornadio_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestSansIOBoundaries checks the layering: the protocol packages import
+// neither gnet nor the network, and read no clock; only package loop knows
+// gnet.
+func TestSansIOBoundaries(t *testing.T) {
+	sansIO := []string{"httpparse", "frames", "flash", "engineio", "socketio", "transports"}
+	for _, pkg := range sansIO {
+		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "./"+pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list %s: %v\n%s", pkg, err, out)
+		}
+		for _, imp := range strings.Fields(string(out)) {
+			if strings.Contains(imp, "gnet") || imp == "net" || strings.HasPrefix(imp, "net/") {
+				t.Errorf("sans-IO package %s imports %s", pkg, imp)
+			}
+		}
+		files, _ := filepath.Glob(filepath.Join(pkg, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, banned := range []string{"time.Now(", "go func", "time.AfterFunc(", "time.NewTimer("} {
+				if strings.Contains(string(b), banned) {
+					t.Errorf("%s uses %s; sans-IO code takes time and work from its caller", f, banned)
+				}
+			}
+		}
+	}
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}: {{join .Imports " "}}`, "./...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "panjf2000/gnet") && !strings.HasPrefix(line, "github.com/tornadio/tornadio/loop:") {
+			t.Errorf("only package loop may import gnet: %s", line)
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package tornadio_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tornadio/tornadio"
+)
+
+// pollingClient speaks just enough Engine.IO v4 long-polling to drive the
+// examples without a JavaScript client.
+type pollingClient struct{ url string }
+
+func dialPolling(addr string) *pollingClient {
+	base := "http://" + addr + "/socket.io/?EIO=4&transport=polling"
+	open := get(base)
+	sid := strings.Split(strings.Split(open, `"sid":"`)[1], `"`)[0]
+	return &pollingClient{url: base + "&sid=" + sid}
+}
+
+func (c *pollingClient) send(packet string) {
+	resp, err := http.Post(c.url, "text/plain;charset=UTF-8", strings.NewReader(packet))
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+}
+
+func (c *pollingClient) poll() string { return get(c.url) }
+
+func get(url string) string {
+	resp, err := http.Get(url)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func stop(srv *tornadio.Server) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(ctx)
+}
+
+// A server with one event handler that answers with an acknowledgement.
+func ExampleSocket_On() {
+	srv := tornadio.NewServer(tornadio.WithEventLoops(2))
+	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+		s.On("add", func(a, b int, ack tornadio.Ack) {
+			ack(a + b)
+		})
+	})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	defer stop(srv)
+
+	c := dialPolling(srv.Addr())
+	c.send("40")               // Socket.IO CONNECT to "/"
+	c.poll()                   // 40{"sid":"…"}
+	c.send(`427["add",20,22]`) // EVENT "add" with ack id 7
+	fmt.Println(c.poll())      // ACK 7
+	// Output: 437[42]
+}
+
+// The server emits with an ack callback; the client's answer is decoded
+// into the callback's parameters.
+func ExampleSocket_Emit() {
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1))
+	answered := make(chan string, 1)
+	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+		s.Emit("question", "ready?", func(answer string) {
+			answered <- answer
+		})
+	})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	defer stop(srv)
+
+	c := dialPolling(srv.Addr())
+	c.send("40")
+	fmt.Println(strings.Split(c.poll(), "\x1e")[1]) // the EVENT, after the CONNECT answer
+	c.send(`430["yes"]`)                            // ACK 0
+	fmt.Println(<-answered)
+	// Output:
+	// 420["question","ready?"]
+	// yes
+}
+
+// Chat is a handler in the seed's style.
+type Chat struct{ tornadio.NopHandler }
+
+func (Chat) OnOpen(s *tornadio.Socket, r *tornadio.Request) error {
+	var auth struct{ Token string }
+	if err := r.DecodeAuth(&auth); err != nil || auth.Token != "secret" {
+		return errors.New("not authorized")
+	}
+	return nil
+}
+
+func (Chat) OnMessage(s *tornadio.Socket, m tornadio.Message) {
+	s.Send(map[string]any{"echo": m.Data})
+}
+
+// The seed's handler style: OnOpen may refuse, OnMessage receives the
+// "message" event decoded, Send answers with "message".
+func ExampleHandler() {
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1))
+	srv.Handle(Chat{})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	defer stop(srv)
+
+	refused := dialPolling(srv.Addr())
+	refused.send(`40{"token":"wrong"}`)
+	fmt.Println(refused.poll())
+
+	c := dialPolling(srv.Addr())
+	c.send(`40{"token":"secret"}`)
+	c.poll()
+	c.send(`42["message",{"text":"hello"}]`)
+	fmt.Println(c.poll())
+	// Output:
+	// 44{"message":"not authorized"}
+	// 42["message",{"echo":{"text":"hello"}}]
+}
+
+// Options are functional; every default is documented on Options.
+func ExampleNewServer() {
+	srv := tornadio.NewServer(
+		tornadio.WithEventLoops(4),
+		tornadio.WithPingInterval(10*time.Second),
+		tornadio.WithPingTimeout(5*time.Second),
+		tornadio.WithMaxPayload(64<<10),
+		tornadio.WithTransports(tornadio.TransportWebSocket, tornadio.TransportPolling),
+		tornadio.WithAllowedOrigins("https://example.com"),
+	)
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	defer stop(srv)
+	fmt.Println(strings.HasPrefix(srv.Addr(), "127.0.0.1:"))
+	// Output: true
+}
