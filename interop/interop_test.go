@@ -443,11 +443,17 @@ func TestEIO3Client(t *testing.T) {
 		{"binary", "websocket"}, {"binary", "polling"},
 		{"server-disconnect", "websocket"}, {"server-disconnect", "polling"},
 		{"client-disconnect", "websocket"}, {"client-disconnect", "polling"},
+		{"ping-timeout", "websocket"}, {"ping-timeout", "polling"},
 	}
 	for _, c := range cases {
 		t.Run(c.scenario+"/"+c.transport, func(t *testing.T) {
 			rec := newRecorder()
-			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			const interval, timeout = 300 * time.Millisecond, 200 * time.Millisecond
+			var heartbeat []tornadio.Option
+			if c.scenario == "ping-timeout" {
+				heartbeat = []tornadio.Option{tornadio.WithPingInterval(interval), tornadio.WithPingTimeout(timeout)}
+			}
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) }, heartbeat...)
 			raw, _ := json.Marshal(map[string]any{"transport": c.transport, "timeoutMs": 20000})
 			r := runScript(t, 30*time.Second, "scenario-v2.js", c.scenario, url, string(raw))
 			r.requireOK(t)
@@ -461,6 +467,18 @@ func TestEIO3Client(t *testing.T) {
 				checkConnectedAs(t, r, rec, "websocket")
 			case "server-disconnect":
 				rec.expectSingleDisconnect(t, id, "server namespace disconnect")
+			case "ping-timeout":
+				c, _ := rec.conn(id)
+				ev := rec.expectSingleDisconnect(t, id, "ping timeout")
+				elapsed := ev.at.Sub(c.at)
+				if lo, hi := interval+timeout-150*time.Millisecond, 3*(interval+timeout)+time.Second; elapsed < lo || elapsed > hi {
+					t.Errorf("ping timeout after %v from OnConnection, want within [%v, %v]", elapsed, lo, hi)
+				} else {
+					t.Logf("ping timeout after %v from OnConnection", elapsed)
+				}
+				if r.first("disconnect") == nil {
+					t.Errorf("the client never saw the connection close")
+				}
 			}
 		})
 	}
