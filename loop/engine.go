@@ -87,7 +87,8 @@ func (e *Engine) Loops() int { return e.opts.Loops }
 func (e *Engine) Post(i int, fn func()) {
 	m := e.loops[i].Load()
 	if m == nil {
-		e.opts.Logger.Error("tornadio/loop: post to a loop that has no connection yet", "loop", i)
+		// A loop that never had a connection holds no session or socket,
+		// so there is nothing for fn to act on.
 		return
 	}
 	m.post(fn)
