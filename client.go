@@ -23,6 +23,11 @@ type client struct {
 type engineApp struct{ srv *Server }
 
 func (a engineApp) Open(sess *transports.Session) error {
+	if allow := a.srv.opts.AllowRequest; allow != nil {
+		if err := allow(newRequest(sess, nil)); err != nil {
+			return err
+		}
+	}
 	c := &client{srv: a.srv, sess: sess, sio: 5, sockets: make(map[string]*Socket, 1)}
 	if sess.Version() < 4 {
 		c.sio = 4

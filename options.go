@@ -37,6 +37,12 @@ type Options struct {
 	// HTTPHandler serves requests outside Path (a page, the client script).
 	// Each such request runs on its own goroutine; default: 404.
 	HTTPHandler http.Handler
+	// AllowRequest, when set, decides on every Engine.IO handshake (a new
+	// session, by polling or websocket) before anything else: an error
+	// refuses it with 403 {"code":4,"message":"Forbidden"}. It runs on the
+	// event loop. Default: every handshake is allowed (subject to
+	// AllowedOrigins).
+	AllowRequest func(r *Request) error
 	// Workers, when positive, runs user callbacks on that many goroutines
 	// instead of the event loop; use it when handlers block. Callbacks of one
 	// socket keep their order. Default 0: callbacks run on the event loop.
@@ -87,6 +93,12 @@ func WithLogger(l *slog.Logger) Option { return func(o *Options) { o.Logger = l 
 
 // WithHTTPHandler serves every request outside the Engine.IO path.
 func WithHTTPHandler(h http.Handler) Option { return func(o *Options) { o.HTTPHandler = h } }
+
+// WithAllowRequest sets a check run on every handshake (Node's
+// allowRequest): returning an error refuses the session with 403.
+func WithAllowRequest(fn func(r *Request) error) Option {
+	return func(o *Options) { o.AllowRequest = fn }
+}
 
 // WithWorkers runs user callbacks on n worker goroutines instead of the loop.
 func WithWorkers(n int) Option { return func(o *Options) { o.Workers = n } }
