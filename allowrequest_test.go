@@ -5,15 +5,16 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tornadio/tornadio"
 )
 
 func TestAllowRequestRefusesHandshake(t *testing.T) {
-	var seen string
+	var seen atomic.Value
 	srv := tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAllowRequest(func(r *tornadio.Request) error {
-		seen = r.Header.Get("X-Token")
+		seen.Store(r.Header.Get("X-Token"))
 		if r.Query().Get("deny") != "" {
 			return errors.New("no")
 		}
@@ -35,7 +36,7 @@ func TestAllowRequestRefusesHandshake(t *testing.T) {
 	if resp.StatusCode != 403 || string(body) != `{"code":4,"message":"Forbidden"}` {
 		t.Fatalf("refused handshake: %d %s", resp.StatusCode, body)
 	}
-	if seen != "abc" {
+	if seen.Load() != "abc" {
 		t.Fatalf("AllowRequest saw header %q", seen)
 	}
 	if open := get(base); !strings.HasPrefix(open, `0{"sid":`) {
