@@ -1,0 +1,579 @@
+package transports_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tornadio/tornadio/transports"
+	tt "github.com/tornadio/tornadio/transports/transportstest"
+)
+
+func TestPollingHandshakeV4Defaults(t *testing.T) {
+	h := newHarness(t, transports.Config{}, 1)
+	c := h.Dial(0)
+	c.Send(tt.PollGET(4, ""))
+	r := response(t, h, c)
+	wantStatus(t, r, 200, string(r.Body))
+	if ct := r.Header("Content-Type"); ct != "text/plain; charset=UTF-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	o := parseOpen(t, string(r.Body))
+	if len(o.SID) != 20 {
+		t.Errorf("sid %q", o.SID)
+	}
+	if !slices.Equal(o.Upgrades, []string{"websocket"}) || o.PingInterval != 25000 || o.PingTimeout != 20000 ||
+		o.MaxPayload == nil || *o.MaxPayload != 1000000 {
+		t.Errorf("open packet %s", r.Body)
+	}
+	if !strings.HasPrefix(string(r.Body), `0{"sid":"`+o.SID+`","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}`) {
+		t.Errorf("open packet %s", r.Body)
+	}
+	s := session(t, h, o.SID)
+	if s.Version() != 4 || s.Transport() != transports.Polling || s.Loop() != 0 {
+		t.Errorf("session %d %s %d", s.Version(), s.Transport(), s.Loop())
+	}
+	if h.Server.Lookup(o.SID) != s || h.Server.SessionCount() != 1 {
+		t.Errorf("registry")
+	}
+	if hs := s.Handshake(); hs.Method != "GET" || hs.Header("host") != "localhost" || !strings.HasPrefix(hs.RemoteAddr, "192.0.2.1:") {
+		t.Errorf("handshake %+v", hs)
+	}
+	wantOpen(t, h, c)
+}
+
+func TestPollingHandshakeV3(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	o := pollOpen(t, h, c, 3)
+	if o.MaxPayload != nil {
+		t.Errorf("v3 open packet has maxPayload")
+	}
+	if !slices.Equal(o.Upgrades, []string{"websocket"}) || o.PingInterval != 300 || o.PingTimeout != 200 {
+		t.Errorf("open %+v", o)
+	}
+	if s := session(t, h, o.SID); s.Version() != 3 {
+		t.Errorf("version %d", s.Version())
+	}
+}
+
+func TestPollingHandshakeNoWebSocket(t *testing.T) {
+	cfg := testConfig()
+	cfg.Polling = true
+	h := newHarness(t, cfg, 1)
+	c := h.Dial(0)
+	o := pollOpen(t, h, c, 4)
+	if o.Upgrades == nil || len(o.Upgrades) != 0 {
+		t.Errorf("upgrades %v, want []", o.Upgrades)
+	}
+	if o.MaxPayload == nil || *o.MaxPayload != 1000 {
+		t.Errorf("maxPayload %v", o.MaxPayload)
+	}
+	// The websocket transport is off: code 0.
+	c.Send(tt.WSUpgrade(4, o.SID))
+	wantError(t, response(t, h, c), 400, 0)
+}
+
+func TestPollingOpenRefused(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	h.App.OnOpen = func(*transports.Session) error { return errors.New("no") }
+	c := h.Dial(0)
+	c.Send(tt.PollGET(4, ""))
+	wantError(t, response(t, h, c), 403, 4)
+	if h.Server.SessionCount() != 0 {
+		t.Fatal("refused session registered")
+	}
+	if len(h.App.Closes(h.App.Events()[0].SID)) != 0 {
+		t.Fatal("App.Close for a refused session")
+	}
+}
+
+func TestPollingPostInOrder(t *testing.T) {
+	for _, eio := range []int{3, 4} {
+		h := newHarness(t, testConfig(), 1)
+		c := h.Dial(0)
+		sid := pollOpen(t, h, c, eio).SID
+		body := tt.Payload("4one", "4two", "4", "4three\u00e9")
+		if eio == 3 {
+			body = tt.PayloadV3("4one", "4two", "4", "4three\u00e9")
+		}
+		c.Send(tt.PollPOST(eio, sid, body))
+		r := response(t, h, c)
+		wantStatus(t, r, 200, "ok")
+		if ct := r.Header("Content-Type"); ct != "text/html" {
+			t.Errorf("Content-Type %q", ct)
+		}
+		if eio == 3 {
+			c.Send(tt.PollPOST(eio, sid, tt.PayloadV3("4four")))
+			c.Send(tt.PollPOST(eio, sid, tt.PayloadV3("4five")))
+		} else {
+			c.Send(tt.PollPOST(eio, sid, tt.Payload("4four")))
+			c.Send(tt.PollPOST(eio, sid, tt.Payload("4five")))
+		}
+		rs, _ := c.ReadResponses()
+		if len(rs) != 0 {
+			t.Fatal("answered before the loop ran")
+		}
+		h.Loops.RunAll()
+		rs, _ = c.ReadResponses()
+		if len(rs) != 2 || string(rs[0].Body) != "ok" || string(rs[1].Body) != "ok" {
+			t.Fatalf("responses %v", rs)
+		}
+		want := []string{"one", "two", "", "three\u00e9", "four", "five"}
+		wantMessages(t, h, sid, want...)
+	}
+}
+
+func TestPollingBinaryPostV4(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 4).SID
+	c.Send(tt.PollPOST(4, sid, tt.Payload("4text", "bAQID", "b")))
+	wantStatus(t, response(t, h, c), 200, "ok")
+	var got []string
+	for _, e := range h.App.Events() {
+		if e.Kind == tt.Message {
+			got = append(got, e.Data+map[bool]string{true: "/bin", false: "/text"}[e.Binary])
+		}
+	}
+	if !slices.Equal(got, []string{"text/text", "\x01\x02\x03/bin", "/bin"}) {
+		t.Fatalf("messages %q", got)
+	}
+}
+
+func TestPollingGetParksUntilSend(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 4).SID
+	s := session(t, h, sid)
+	c.Send(tt.PollGET(4, sid))
+	noResponse(t, h, c)
+	h.Send(s, "hello", false)
+	r := response(t, h, c)
+	wantStatus(t, r, 200, "4hello")
+	if ct := r.Header("Content-Type"); ct != "text/plain; charset=UTF-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+
+	// Sends made together leave together.
+	c.Send(tt.PollGET(4, sid))
+	noResponse(t, h, c)
+	h.On(0, func() {
+		s.Send([]byte("a"), false)
+		s.Send([]byte("b"), false)
+		s.Send([]byte{1, 2, 3}, true)
+		s.SendText([]byte("2"), []byte(`["ev"]`))
+	})
+	r = response(t, h, c)
+	if got := splitV4(r.Body); !slices.Equal(got, []string{"4a", "4b", "bAQID", `42["ev"]`}) {
+		t.Fatalf("payload %q", got)
+	}
+	if r.Body[2] != 0x1e {
+		t.Fatalf("separator %q", r.Body)
+	}
+
+	// Sends made while no GET waits are queued for the next one.
+	h.Send(s, "q1", false)
+	h.Send(s, "q2", false)
+	h.Loops.RunAll()
+	c.Send(tt.PollGET(4, sid))
+	wantStatus(t, response(t, h, c), 200, "4q1\x1e4q2")
+	wantOpen(t, h, c)
+}
+
+func TestPollingGetV3Framing(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 3).SID
+	s := session(t, h, sid)
+	c.Send(tt.PollGET(3, sid))
+	noResponse(t, h, c)
+	h.On(0, func() {
+		s.Send([]byte("h\u00e9\U0001F600"), false)
+		s.Send([]byte("x"), false)
+	})
+	// UTF-16 length: 4 + h + é + 2 for the emoji = 5.
+	wantStatus(t, response(t, h, c), 200, "5:4h\u00e9\U0001F6002:4x")
+}
+
+func TestPollingSecondGetEndsSession(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c1, c2 := h.Dial(0), h.Dial(0)
+	sid := pollOpen(t, h, c1, 4).SID
+	c1.Send(tt.PollGET(4, sid))
+	noResponse(t, h, c1)
+	c2.Send(tt.PollGET(4, sid))
+	wantError(t, response(t, h, c2), 400, 3)
+	wantStatus(t, response(t, h, c1), 200, "1")
+	wantCloses(t, h, sid, transports.ReasonTransportError)
+	if h.Server.Lookup(sid) != nil {
+		t.Fatal("session still registered")
+	}
+	c1.Send(tt.PollGET(4, sid))
+	wantError(t, response(t, h, c1), 400, 1)
+}
+
+func TestPollingCloseFromClient(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c1, c2 := h.Dial(0), h.Dial(0)
+	sid := pollOpen(t, h, c1, 4).SID
+	c1.Send(tt.PollGET(4, sid))
+	noResponse(t, h, c1)
+	c2.Send(tt.PollPOST(4, sid, tt.Payload("4last", "1", "4ignored")))
+	wantStatus(t, response(t, h, c2), 200, "ok")
+	wantMessages(t, h, sid, "last")
+	wantCloses(t, h, sid, transports.ReasonTransportClose)
+	// The waiting GET is released with a close packet.
+	wantStatus(t, response(t, h, c1), 200, "1")
+	c2.Send(tt.PollPOST(4, sid, "4x"))
+	wantError(t, response(t, h, c2), 400, 1)
+}
+
+func TestPollingCloseFromServer(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 4).SID
+	s := session(t, h, sid)
+	c.Send(tt.PollGET(4, sid))
+	noResponse(t, h, c)
+	h.On(0, func() {
+		s.Send([]byte("bye"), false)
+		s.Close(transports.ReasonForcedClose)
+	})
+	wantStatus(t, response(t, h, c), 200, "4bye\x1e1")
+	wantCloses(t, h, sid, transports.ReasonForcedClose)
+	if !s.Closed() {
+		t.Fatal("not closed")
+	}
+}
+
+func TestPollingErrors(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 4).SID
+	for _, tc := range []struct {
+		name   string
+		req    []byte
+		status int
+		code   int
+	}{
+		{"unknown sid GET", tt.PollGET(4, "AAAAAAAAAAAAAAAAAAAA"), 400, 1},
+		{"unknown sid POST", tt.PollPOST(4, "AAAAAAAAAAAAAAAAAAAA", "4x"), 400, 1},
+		{"sid of another version", tt.PollGET(3, sid), 400, 1},
+		{"unknown transport", tt.Request("GET", "/socket.io/?EIO=4&transport=flashsocket", nil), 400, 0},
+		{"no transport", tt.Request("GET", "/socket.io/?EIO=4", nil), 400, 0},
+		{"bad EIO", tt.Request("GET", "/socket.io/?EIO=5&transport=polling", nil), 400, 5},
+		{"no EIO", tt.Request("GET", "/socket.io/?transport=polling", nil), 400, 5},
+		{"EIO 2", tt.Request("GET", "/socket.io/?EIO=2&transport=polling", nil), 400, 5},
+		{"POST handshake", tt.PollPOST(4, "", "4x"), 400, 2},
+		{"PUT handshake", tt.Request("PUT", tt.Target(4, "polling", ""), []byte("x")), 400, 2},
+		{"PUT with sid", tt.Request("PUT", tt.Target(4, "polling", sid), []byte("x")), 400, 3},
+		{"websocket without upgrade", tt.Request("GET", tt.Target(4, "websocket", ""), nil), 400, 3},
+	} {
+		c.Send(tc.req)
+		r := response(t, h, c)
+		if r.Status != tc.status {
+			t.Errorf("%s: %s", tc.name, r.Raw)
+			continue
+		}
+		wantError(t, r, tc.status, tc.code)
+		if rest := c.Unread(); len(rest) > 0 {
+			t.Errorf("%s: extra output %q", tc.name, rest)
+		}
+	}
+	wantOpen(t, h, c)
+	if s := h.Server.Lookup(sid); s == nil || s.Closed() {
+		t.Fatal("errors on other requests ended the session")
+	}
+	// A bad payload ends the session.
+	c.Send(tt.PollPOST(4, sid, "9bad"))
+	wantError(t, response(t, h, c), 400, 3)
+	wantCloses(t, h, sid, transports.ReasonParseError)
+}
+
+func TestPollingOutsidePath(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	c.Send(tt.Request("GET", "/other", nil))
+	r := response(t, h, c)
+	if r.Status != 404 {
+		t.Fatalf("%s", r.Raw)
+	}
+	// The path without its trailing slash is the engine too.
+	c.Send(tt.Request("GET", "/socket.io?"+tt.Query(4, "polling", ""), nil))
+	r = response(t, h, c)
+	parseOpen(t, string(r.Body))
+	wantOpen(t, h, c)
+}
+
+func TestPollingOversizedPost(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 4).SID
+	c.Send(tt.PollPOST(4, sid, "4"+strings.Repeat("x", 1000)))
+	r := response(t, h, c)
+	if r.Status != 413 {
+		t.Fatalf("%s", r.Raw)
+	}
+	wantClosed(t, h, c)
+	// At the limit is fine.
+	c2 := h.Dial(0)
+	c2.Send(tt.PollPOST(4, sid, "4"+strings.Repeat("y", 999)))
+	wantStatus(t, response(t, h, c2), 200, "ok")
+	wantMessages(t, h, sid, strings.Repeat("y", 999))
+}
+
+func TestMalformedHTTP(t *testing.T) {
+	for _, req := range []string{
+		"GARBAGE\r\n\r\n",
+		"GET /socket.io/ HTTP/9.9\r\n\r\n",
+		"GET /socket.io/?EIO=4 HTTP/1.1\r\nBad Header\r\n\r\n",
+		"POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nContent-Length: abc\r\n\r\n",
+	} {
+		h := newHarness(t, testConfig(), 1)
+		c := h.Dial(0)
+		c.SendString(req)
+		r := response(t, h, c)
+		if (r.Status != 400 && r.Status != 505) || r.Header("Connection") != "close" {
+			t.Errorf("%q: %s", req, r.Raw)
+		}
+		wantClosed(t, h, c)
+		if len(h.App.Events()) != 0 {
+			t.Errorf("%q: app events %v", req, h.App.Events())
+		}
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	// An incomplete request.
+	c := h.Dial(0)
+	c.SendString("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n")
+	h.Loops.Advance(4900 * time.Millisecond)
+	wantOpen(t, h, c)
+	h.Loops.Advance(200 * time.Millisecond)
+	wantClosed(t, h, c)
+	if len(c.Unread()) != 0 {
+		t.Fatalf("output %q", c.Unread())
+	}
+	// A silent one.
+	c2 := h.Dial(0)
+	h.Loops.Advance(5100 * time.Millisecond)
+	wantClosed(t, h, c2)
+
+	// The clock restarts after each response; a parked GET is not idle.
+	cfg := testConfig()
+	cfg.PingInterval, cfg.PingTimeout = 20*time.Second, 20*time.Second
+	h = newHarness(t, cfg, 1)
+	c3 := h.Dial(0)
+	h.Loops.Advance(4 * time.Second)
+	sid := pollOpen(t, h, c3, 4).SID
+	h.Loops.Advance(4 * time.Second)
+	wantOpen(t, h, c3)
+	c3.Send(tt.PollGET(4, sid))
+	h.Loops.Advance(10 * time.Second)
+	wantOpen(t, h, c3)
+	h.Send(session(t, h, sid), "x", false)
+	wantStatus(t, response(t, h, c3), 200, "4x")
+	h.Loops.Advance(4900 * time.Millisecond)
+	wantOpen(t, h, c3)
+	h.Loops.Advance(200 * time.Millisecond)
+	wantClosed(t, h, c3)
+	// The connection of a session's answered GET closing does not end it.
+	wantCloses(t, h, sid)
+}
+
+func TestCORS(t *testing.T) {
+	cfg := testConfig()
+	cfg.AllowedOrigins = []string{"https://a.example"}
+	h := newHarness(t, cfg, 1)
+	c := h.Dial(0)
+	c.Send(tt.PollGET(4, "", "Origin: https://a.example"))
+	r := response(t, h, c)
+	if r.Status != 200 || r.Header("Access-Control-Allow-Origin") != "https://a.example" ||
+		r.Header("Access-Control-Allow-Credentials") != "true" {
+		t.Fatalf("%s", r.Raw)
+	}
+	sid := parseOpen(t, string(r.Body)).SID
+
+	// A parked GET answered later keeps its CORS headers.
+	c.Send(tt.PollGET(4, sid, "Origin: https://a.example"))
+	noResponse(t, h, c)
+	h.Send(session(t, h, sid), "m", false)
+	r = response(t, h, c)
+	if r.Header("Access-Control-Allow-Origin") != "https://a.example" || string(r.Body) != "4m" {
+		t.Fatalf("%s", r.Raw)
+	}
+	c.Send(tt.PollPOST(4, sid, "4x", "Origin: https://a.example"))
+	r = response(t, h, c)
+	if r.Header("Access-Control-Allow-Origin") != "https://a.example" || string(r.Body) != "ok" {
+		t.Fatalf("%s", r.Raw)
+	}
+
+	// Preflight.
+	c.Send(tt.Request("OPTIONS", tt.Target(4, "polling", sid), nil,
+		"Origin: https://a.example", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: content-type"))
+	r = response(t, h, c)
+	if r.Status != 204 || r.Header("Access-Control-Allow-Origin") != "https://a.example" ||
+		!strings.Contains(r.Header("Access-Control-Allow-Methods"), "POST") ||
+		r.Header("Access-Control-Allow-Headers") != "content-type" || len(r.Body) != 0 {
+		t.Fatalf("%s", r.Raw)
+	}
+
+	// Other origins are forbidden, on every kind of request.
+	for _, req := range [][]byte{
+		tt.PollGET(4, "", "Origin: https://evil.example"),
+		tt.PollPOST(4, sid, "4x", "Origin: https://evil.example"),
+		tt.Request("OPTIONS", tt.Target(4, "polling", ""), nil, "Origin: https://evil.example"),
+		tt.WSUpgrade(4, "", "Origin: https://evil.example"),
+	} {
+		c.Send(req)
+		r = response(t, h, c)
+		wantError(t, r, 403, 4)
+		if r.Has("Access-Control-Allow-Origin") {
+			t.Errorf("CORS headers for a forbidden origin: %s", r.Raw)
+		}
+	}
+	// No Origin header: no CORS headers, allowed.
+	c.Send(tt.PollGET(4, ""))
+	r = response(t, h, c)
+	if r.Status != 200 || r.Has("Access-Control-Allow-Origin") {
+		t.Fatalf("%s", r.Raw)
+	}
+	wantMessages(t, h, sid, "x")
+	wantOpen(t, h, c)
+}
+
+func TestCORSNone(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	c.Send(tt.PollGET(4, "", "Origin: https://any.example"))
+	r := response(t, h, c)
+	if r.Status != 200 || r.Has("Access-Control-Allow-Origin") {
+		t.Fatalf("%s", r.Raw)
+	}
+	c.Send(tt.Request("OPTIONS", tt.Target(4, "polling", ""), nil, "Origin: https://any.example"))
+	r = response(t, h, c)
+	if r.Status != 204 || r.Has("Access-Control-Allow-Origin") {
+		t.Fatalf("%s", r.Raw)
+	}
+}
+
+func TestCORSWildcard(t *testing.T) {
+	cfg := testConfig()
+	cfg.AllowedOrigins = []string{"*"}
+	h := newHarness(t, cfg, 1)
+	c := h.Dial(0)
+	c.Send(tt.PollGET(4, "", "Origin: https://any.example"))
+	r := response(t, h, c)
+	if r.Status != 200 || r.Header("Access-Control-Allow-Origin") != "https://any.example" {
+		t.Fatalf("%s", r.Raw)
+	}
+}
+
+func TestParkedGetConnectionCloses(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c1, c2 := h.Dial(0), h.Dial(0)
+	sid := pollOpen(t, h, c1, 4).SID
+	c2.Send(tt.PollGET(4, sid))
+	noResponse(t, h, c2)
+	c2.Hangup()
+	h.Loops.RunAll()
+	wantCloses(t, h, sid, transports.ReasonTransportClose)
+	if h.Server.SessionCount() != 0 {
+		t.Fatal("session still registered")
+	}
+	// A connection that closes after its GET was answered does not end
+	// the session.
+	sid2 := pollOpen(t, h, c1, 4).SID
+	c1.Send(tt.PollGET(4, sid2))
+	h.Send(session(t, h, sid2), "x", false)
+	wantStatus(t, response(t, h, c1), 200, "4x")
+	c1.Hangup()
+	h.Loops.RunAll()
+	wantCloses(t, h, sid2)
+}
+
+func TestPollingPingV4(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c1, c2 := h.Dial(0), h.Dial(0)
+	sid := pollOpen(t, h, c1, 4).SID
+	c1.Send(tt.PollGET(4, sid))
+	h.Loops.Advance(290 * time.Millisecond)
+	noResponse(t, h, c1)
+	h.Loops.Advance(10 * time.Millisecond)
+	wantStatus(t, response(t, h, c1), 200, "2")
+	c2.Send(tt.PollPOST(4, sid, "3"))
+	wantStatus(t, response(t, h, c2), 200, "ok")
+	c1.Send(tt.PollGET(4, sid))
+	// The next ping comes pingInterval after the pong.
+	h.Loops.Advance(290 * time.Millisecond)
+	noResponse(t, h, c1)
+	h.Loops.Advance(10 * time.Millisecond)
+	wantStatus(t, response(t, h, c1), 200, "2")
+	c1.Send(tt.PollGET(4, sid))
+	// No pong: the session ends pingTimeout after the ping.
+	h.Loops.Advance(190 * time.Millisecond)
+	wantCloses(t, h, sid)
+	noResponse(t, h, c1)
+	h.Loops.Advance(10 * time.Millisecond)
+	wantCloses(t, h, sid, transports.ReasonPingTimeout)
+	wantStatus(t, response(t, h, c1), 200, "1")
+}
+
+func TestPollingPingV3(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c1, c2 := h.Dial(0), h.Dial(0)
+	sid := pollOpen(t, h, c1, 3).SID
+	c1.Send(tt.PollGET(3, sid))
+	// The server never pings in v3.
+	h.Loops.Advance(450 * time.Millisecond)
+	noResponse(t, h, c1)
+	c2.Send(tt.PollPOST(3, sid, tt.PayloadV3("2")))
+	wantStatus(t, response(t, h, c2), 200, "ok")
+	wantStatus(t, response(t, h, c1), 200, "1:3")
+	c2.Send(tt.PollPOST(3, sid, tt.PayloadV3("2probe")))
+	wantStatus(t, response(t, h, c2), 200, "ok")
+	c1.Send(tt.PollGET(3, sid))
+	wantStatus(t, response(t, h, c1), 200, "6:3probe")
+	// Silence for pingInterval+pingTimeout ends it.
+	c1.Send(tt.PollGET(3, sid))
+	h.Loops.Advance(490 * time.Millisecond)
+	wantCloses(t, h, sid)
+	h.Loops.Advance(10 * time.Millisecond)
+	wantCloses(t, h, sid, transports.ReasonPingTimeout)
+	wantStatus(t, response(t, h, c1), 200, "1:1")
+}
+
+func TestPipelinedRequestsWaitForParkedGet(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 4).SID
+	c.Send(append(tt.PollGET(4, sid), tt.Request("GET", "/nope", nil)...))
+	noResponse(t, h, c)
+	if c.Inbound() == 0 {
+		t.Fatal("the pipelined request was consumed while a response is owed")
+	}
+	h.Send(session(t, h, sid), "x", false)
+	wantStatus(t, response(t, h, c), 200, "4x")
+	r := response(t, h, c)
+	if r.Status != 404 {
+		t.Fatalf("%s", r.Raw)
+	}
+	wantOpen(t, h, c)
+}
+
+func TestHTTP10ClosesAfterResponse(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	c := h.Dial(0)
+	sid := pollOpen(t, h, c, 4).SID
+	c2 := h.Dial(0)
+	c2.SendString("GET " + tt.Target(4, "polling", sid) + " HTTP/1.0\r\n\r\n")
+	noResponse(t, h, c2)
+	h.Send(session(t, h, sid), "x", false)
+	wantStatus(t, response(t, h, c2), 200, "4x")
+	wantClosed(t, h, c2)
+	wantCloses(t, h, sid)
+}

@@ -1,0 +1,208 @@
+// Package transportstest drives package transports in memory: fake event
+// loops with explicit queues and a manual clock, fake connections that record
+// what the machine writes, a recording App, and helpers to build client
+// requests and frames and to read back responses and server frames.
+//
+// Nothing here touches the network or starts goroutines; a test decides when
+// each loop runs its queued work, which makes cross-loop interleavings
+// reproducible.
+package transportstest
+
+import (
+	"fmt"
+	"math/rand"
+	"sync"
+	"time"
+
+	"github.com/tornadio/tornadio/transports"
+)
+
+// Loops is a fake transports.Loops: n loops, each a FIFO queue of posted
+// functions that run only when the test says so, and a manual clock.
+type Loops struct {
+	mu      sync.Mutex
+	queues  [][]func()
+	now     time.Time
+	current int
+
+	// Server is ticked by Advance. Set by New.
+	Server *transports.Server
+	// Resolution is the step Advance moves the clock by between ticks,
+	// like the edge's timer resolution. Default 10ms.
+	Resolution time.Duration
+	// Ran counts the functions run per loop.
+	Ran []int
+}
+
+// Epoch is the clock's start.
+var Epoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// NewLoops returns n idle loops with the clock at Epoch.
+func NewLoops(n int) *Loops {
+	return &Loops{queues: make([][]func(), n), now: Epoch, current: -1, Resolution: 10 * time.Millisecond, Ran: make([]int, n)}
+}
+
+// N is the number of loops.
+func (l *Loops) N() int { return len(l.queues) }
+
+// Post queues fn on loop. Safe from any goroutine.
+func (l *Loops) Post(loop int, fn func()) {
+	if loop < 0 || loop >= len(l.queues) {
+		panic(fmt.Sprintf("transportstest: post to loop %d of %d", loop, len(l.queues)))
+	}
+	l.mu.Lock()
+	l.queues[loop] = append(l.queues[loop], fn)
+	l.mu.Unlock()
+}
+
+// Now is the manual clock.
+func (l *Loops) Now() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.now
+}
+
+// Current is the loop whose work is running, or -1 outside any loop.
+func (l *Loops) Current() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.current
+}
+
+// Pending is the number of functions queued on loop.
+func (l *Loops) Pending(loop int) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.queues[loop])
+}
+
+// Idle reports whether every queue is empty.
+func (l *Loops) Idle() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, q := range l.queues {
+		if len(q) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// On runs fn now as if on loop (Current reports loop during the call).
+// Calls may not nest across loops.
+func (l *Loops) On(loop int, fn func()) {
+	l.mu.Lock()
+	prev := l.current
+	if prev != -1 && prev != loop {
+		l.mu.Unlock()
+		panic(fmt.Sprintf("transportstest: running loop %d inside loop %d", loop, prev))
+	}
+	l.current = loop
+	l.mu.Unlock()
+	defer func() {
+		l.mu.Lock()
+		l.current = prev
+		l.mu.Unlock()
+	}()
+	fn()
+}
+
+// RunOne runs the first function queued on loop and reports whether there was
+// one.
+func (l *Loops) RunOne(loop int) bool {
+	l.mu.Lock()
+	q := l.queues[loop]
+	if len(q) == 0 {
+		l.mu.Unlock()
+		return false
+	}
+	fn := q[0]
+	q[0] = nil
+	l.queues[loop] = q[1:]
+	l.Ran[loop]++
+	l.mu.Unlock()
+	l.On(loop, fn)
+	return true
+}
+
+// Run runs loop's queue until it is empty, including what is posted to it
+// meanwhile, and returns how many functions ran.
+func (l *Loops) Run(loop int) int {
+	n := 0
+	for l.RunOne(loop) {
+		n++
+	}
+	return n
+}
+
+// RunAll runs every loop's queue, round robin, until all are empty.
+func (l *Loops) RunAll() int {
+	n := 0
+	for {
+		m := 0
+		for i := range l.queues {
+			m += l.Run(i)
+		}
+		if m == 0 {
+			return n
+		}
+		n += m
+	}
+}
+
+// RunRandom runs one queued function at a time, on a loop picked at random
+// among those with work, until all queues are empty.
+func (l *Loops) RunRandom(r *rand.Rand) int {
+	n := 0
+	var ready []int
+	for {
+		ready = ready[:0]
+		l.mu.Lock()
+		for i, q := range l.queues {
+			if len(q) > 0 {
+				ready = append(ready, i)
+			}
+		}
+		l.mu.Unlock()
+		if len(ready) == 0 {
+			return n
+		}
+		l.RunOne(ready[r.Intn(len(ready))])
+		n++
+	}
+}
+
+// Tick calls Server.Tick on every loop at the current time, then runs the
+// queues.
+func (l *Loops) Tick() {
+	for i := range l.queues {
+		l.On(i, func() { l.Server.Tick(i) })
+	}
+	l.RunAll()
+}
+
+// Advance moves the clock forward by d in steps of Resolution, ticking every
+// loop and running every queue after each step.
+func (l *Loops) Advance(d time.Duration) {
+	step := l.Resolution
+	if step <= 0 {
+		step = d
+	}
+	for d > 0 {
+		s := min(step, d)
+		d -= s
+		l.mu.Lock()
+		l.now = l.now.Add(s)
+		l.mu.Unlock()
+		l.Tick()
+	}
+}
+
+// Jump moves the clock forward by d at once, ticks every loop once and runs
+// the queues.
+func (l *Loops) Jump(d time.Duration) {
+	l.mu.Lock()
+	l.now = l.now.Add(d)
+	l.mu.Unlock()
+	l.Tick()
+}
