@@ -10,6 +10,11 @@ type chunkWalker struct {
 	maxChunks  int   // limit on the number of data chunks
 }
 
+// maxRetainedBody is the largest chunked-body scratch a Parser keeps between
+// requests; a larger body gets memory of its own, so that one big upload
+// does not pin MaxBodyBytes per connection for its lifetime.
+const maxRetainedBody = 64 << 10
+
 // decode decodes the chunked body starting at pos into p's scratch memory,
 // sets r.Body and returns the offset after the body.
 //
@@ -25,11 +30,17 @@ func (w *chunkWalker) decode(pos int, p *Parser, r *Request) (int, error) {
 	if size == 0 {
 		return end, nil
 	}
-	if int64(cap(p.body)) < size {
-		p.body = make([]byte, 0, size)
+	var dst []byte
+	switch {
+	case size > maxRetainedBody:
+		dst = make([]byte, 0, size)
+	case int64(cap(p.body)) < size:
+		p.body = make([]byte, 0, max(size, 512))
+		dst = p.body
+	default:
+		dst = p.body[:0]
 	}
-	_, _, body, _ := w.walk(pos, p.body[:0], true)
-	p.body = body
+	_, _, body, _ := w.walk(pos, dst, true)
 	r.Body = body[:len(body):len(body)]
 	return end, nil
 }

@@ -23,6 +23,9 @@ func (e *Error) Error() string { return "httpparse: " + e.Msg }
 // StatusOf returns the Status of an *Error found in err's chain (errors.As),
 // and 400 for any other error.
 func StatusOf(err error) int {
+	if e, ok := err.(*Error); ok {
+		return e.Status
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Status

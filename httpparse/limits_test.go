@@ -1,6 +1,7 @@
 package httpparse
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -250,4 +251,27 @@ func TestMaxChunks(t *testing.T) {
 	}
 	_, _, err = parseOne(Limits{}, chunkedHead(b.String()+"1\r\n"))
 	wantStatus(t, err, 413)
+}
+
+func TestLargeChunkedBodyNotRetained(t *testing.T) {
+	var p Parser
+	var r Request
+	big := strings.Repeat("z", maxRetainedBody+1)
+	in := chunkedHead(fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(big), big))
+	if _, err := p.Parse([]byte(in), &r); err != nil || string(r.Body) != big {
+		t.Fatalf("big body: %v, %d bytes", err, len(r.Body))
+	}
+	if cap(p.body) > maxRetainedBody {
+		t.Fatalf("parser kept %d bytes of scratch", cap(p.body))
+	}
+	first := r.Body
+	if _, err := p.Parse([]byte(chunkedPOST), &r); err != nil {
+		t.Fatal(err)
+	}
+	if string(first) != big {
+		t.Fatal("a big body was overwritten by the next small one")
+	}
+	if cap(p.body) == 0 {
+		t.Fatal("small body scratch not retained")
+	}
 }

@@ -183,11 +183,10 @@ func parseVersion(v []byte) (int, error) {
 		return 0, errVersion
 	}
 	rest := v[5:]
-	digits, dots := 0, 0
+	dots := 0
 	for i, c := range rest {
 		switch {
 		case '0' <= c && c <= '9':
-			digits++
 		case c == '.' && dots == 0 && i > 0 && i < len(rest)-1:
 			dots++
 		default:

@@ -59,6 +59,21 @@ func AppendStatusLine(dst []byte, code int) []byte {
 	return append(dst, "\r\n"...)
 }
 
+// AppendErrorResponse appends a complete response refusing a request that
+// Parse returned err for: status StatusOf(err), "Connection: close", and the
+// reason phrase as a text/plain body. The caller closes the connection after
+// writing it.
+func AppendErrorResponse(dst []byte, err error) []byte {
+	code := StatusOf(err)
+	text := StatusText(code)
+	dst = AppendStatusLine(dst, code)
+	dst = AppendHeader(dst, "Content-Type", "text/plain; charset=utf-8")
+	dst = AppendHeaderInt(dst, "Content-Length", int64(len(text)))
+	dst = AppendHeader(dst, "Connection", "close")
+	dst = append(dst, "\r\n"...)
+	return append(dst, text...)
+}
+
 // AppendHeader appends "name: value\r\n" to dst. CR and LF bytes in name or
 // value are written as spaces, so a value taken from a request cannot inject
 // header fields into the response.

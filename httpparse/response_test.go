@@ -45,3 +45,21 @@ func TestAppendResponseNoAllocs(t *testing.T) {
 		t.Errorf("%v allocs", allocs)
 	}
 }
+
+func TestAppendErrorResponse(t *testing.T) {
+	_, _, err := parseOne(Limits{}, "GET / HTTP/2.0\r\n\r\n")
+	got := string(AppendErrorResponse(nil, err))
+	want := "HTTP/1.1 505 HTTP Version Not Supported\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n" +
+		"Content-Length: 26\r\n" +
+		"Connection: close\r\n" +
+		"\r\n" +
+		"HTTP Version Not Supported"
+	if got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	buf := make([]byte, 0, 256)
+	if allocs := testing.AllocsPerRun(100, func() { _ = AppendErrorResponse(buf[:0], errHeadTooLarge) }); allocs != 0 {
+		t.Errorf("%v allocs", allocs)
+	}
+}
