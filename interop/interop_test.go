@@ -151,24 +151,33 @@ func TestPingTimeout(t *testing.T) {
 			rec := newRecorder()
 			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) },
 				tornadio.WithPingInterval(interval), tornadio.WithPingTimeout(timeout))
-			r := runScenario(t, "ping-timeout", url, map[string]any{"transport": tr, "waitMs": 8000})
-			r.requireOK(t)
+			r := runScenario(t, "ping-timeout", url, map[string]any{
+				"transport": tr, "waitMs": 8000,
+				"pingInterval": interval.Milliseconds(), "pingTimeout": timeout.Milliseconds(),
+			})
+			r.requireOK(t) // includes the client-side timing checks
 			id := r.first("connect").str("id")
-			c, _ := rec.conn(id)
-			ev := rec.expectSingleDisconnect(t, id, "ping timeout")
-			// The first ping goes pingInterval after the handshake, and the
-			// server gives up pingTimeout later; allow scheduling slack.
-			elapsed := ev.at.Sub(c.at)
-			lo, hi := interval+timeout-150*time.Millisecond, 3*(interval+timeout)+time.Second
-			if elapsed < lo || elapsed > hi {
-				t.Errorf("ping timeout after %v from OnConnection, want within [%v, %v]", elapsed, lo, hi)
-			} else {
-				t.Logf("ping timeout after %v from OnConnection", elapsed)
-			}
+			checkPingTimeout(t, rec, id, interval, timeout)
 			if r.first("disconnect") == nil {
 				t.Errorf("the client never saw the connection close")
 			}
 		})
+	}
+}
+
+// checkPingTimeout checks the server side of a ping timeout: one disconnect,
+// reason "ping timeout", not later than a generous bound. The lower bounds are
+// checked by the client, relative to the handshake and to the unanswered ping
+// (OnConnection may come late when the machine is loaded).
+func checkPingTimeout(t *testing.T, rec *recorder, id string, interval, timeout time.Duration) {
+	t.Helper()
+	c, _ := rec.conn(id)
+	ev := rec.expectSingleDisconnect(t, id, "ping timeout")
+	elapsed := ev.at.Sub(c.at)
+	if hi := 3*(interval+timeout) + time.Second; elapsed > hi {
+		t.Errorf("ping timeout after %v from OnConnection, want at most %v", elapsed, hi)
+	} else {
+		t.Logf("ping timeout after %v from OnConnection", elapsed)
 	}
 }
 
@@ -454,7 +463,8 @@ func TestEIO3Client(t *testing.T) {
 				heartbeat = []tornadio.Option{tornadio.WithPingInterval(interval), tornadio.WithPingTimeout(timeout)}
 			}
 			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) }, heartbeat...)
-			raw, _ := json.Marshal(map[string]any{"transport": c.transport, "timeoutMs": 20000})
+			raw, _ := json.Marshal(map[string]any{"transport": c.transport, "timeoutMs": 20000,
+				"pingInterval": interval.Milliseconds(), "pingTimeout": timeout.Milliseconds()})
 			r := runScript(t, 30*time.Second, "scenario-v2.js", c.scenario, url, string(raw))
 			r.requireOK(t)
 			id := r.first("connect").str("id")
@@ -468,14 +478,7 @@ func TestEIO3Client(t *testing.T) {
 			case "server-disconnect":
 				rec.expectSingleDisconnect(t, id, "server namespace disconnect")
 			case "ping-timeout":
-				c, _ := rec.conn(id)
-				ev := rec.expectSingleDisconnect(t, id, "ping timeout")
-				elapsed := ev.at.Sub(c.at)
-				if lo, hi := interval+timeout-150*time.Millisecond, 3*(interval+timeout)+time.Second; elapsed < lo || elapsed > hi {
-					t.Errorf("ping timeout after %v from OnConnection, want within [%v, %v]", elapsed, lo, hi)
-				} else {
-					t.Logf("ping timeout after %v from OnConnection", elapsed)
-				}
+				checkPingTimeout(t, rec, id, interval, timeout)
 				if r.first("disconnect") == nil {
 					t.Errorf("the client never saw the connection close")
 				}

@@ -220,30 +220,52 @@ scenarios['client-disconnect'] = async () => {
 };
 
 // (h): the client stops answering pings; the server must close it.
+// opts.pingInterval/opts.pingTimeout (ms) are the server's settings: the
+// first ping must come about pingInterval after the handshake, and the close
+// about pingTimeout after the unanswered ping (measured on the client).
 scenarios['ping-timeout'] = async () => {
-  const socket = await connect(transportOpts());
-  const engine = socket.io.engine;
-  out('connect', { id: socket.id, transport: engineName(socket) });
-  // Swallow every pong, and stop the client's own heartbeat timer so that
-  // the server is the one that gives up first.
-  const sendPacket = engine._sendPacket;
+  const slack = opts.slackMs || 100;
+  const socket = io(url, Object.assign({ reconnection: false, forceNew: true }, transportOpts()));
+  let openAt = 0;
+  let firstPingAt = 0;
   let swallowed = 0;
-  engine._sendPacket = function (type, ...rest) {
-    if (type === 'pong') {
-      swallowed++;
-      out('pong-swallowed', { n: swallowed });
-      return;
-    }
-    return sendPacket.call(this, type, ...rest);
-  };
-  engine._resetPingTimeout = function () {};
-  engine.clearTimeoutFn(engine._pingTimeoutTimer);
-  engine._pingTimeoutTime = Infinity;
-  const start = Date.now();
-  out('pong-disabled', {});
+  // Hook the engine as soon as the handshake is in, before any ping.
+  socket.io.on('open', () => {
+    openAt = Date.now();
+    const engine = socket.io.engine;
+    const sendPacket = engine._sendPacket;
+    engine._sendPacket = function (type, ...rest) {
+      if (type === 'pong') {
+        swallowed++;
+        if (!firstPingAt) firstPingAt = Date.now();
+        out('pong-swallowed', { n: swallowed, sinceOpenMs: Date.now() - openAt });
+        return;
+      }
+      return sendPacket.call(this, type, ...rest);
+    };
+    // Stop the client's own heartbeat timer so that the server gives up first.
+    engine._resetPingTimeout = function () {};
+    engine.clearTimeoutFn(engine._pingTimeoutTimer);
+    engine._pingTimeoutTime = Infinity;
+    out('pong-disabled', {});
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  out('connect', { id: socket.id, transport: engineName(socket) });
   const [reason] = await waitFor(socket, 'disconnect', opts.waitMs || 8000);
-  out('disconnect', { reason, afterMs: Date.now() - start, pongsSwallowed: swallowed });
+  const now = Date.now();
+  const firstPing = firstPingAt ? firstPingAt - openAt : null;
+  const pingToClose = firstPingAt ? now - firstPingAt : null;
+  out('disconnect', { reason, sinceOpenMs: now - openAt, firstPingMs: firstPing, pingToCloseMs: pingToClose, pongsSwallowed: swallowed });
   check('pong-was-swallowed', swallowed >= 1, { swallowed });
+  if (opts.pingInterval) {
+    check('first-ping-after-interval', firstPing !== null && firstPing >= opts.pingInterval - slack, { firstPingMs: firstPing, pingInterval: opts.pingInterval });
+  }
+  if (opts.pingTimeout) {
+    check('close-after-timeout', pingToClose !== null && pingToClose >= opts.pingTimeout - slack, { pingToCloseMs: pingToClose, pingTimeout: opts.pingTimeout });
+  }
 };
 
 // (i): the seed-style Handler: OnOpen refuses a wrong token, OnMessage/Send.
