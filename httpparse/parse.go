@@ -122,9 +122,7 @@ func parseRequestLine(b []byte, r *Request) (int, error) {
 	}
 
 	start := pos
-	for pos < len(b) && tokenChar[b[pos]] {
-		pos++
-	}
+	pos = scanToken(b, pos)
 	if pos >= len(b) {
 		return 0, ErrNeedMore
 	}
@@ -200,9 +198,7 @@ func parseVersion(v []byte) (int, error) {
 // the name, the trimmed value and the offset after the line.
 func parseField(b []byte, pos int) (name, value []byte, next int, err error) {
 	start := pos
-	for pos < len(b) && tokenChar[b[pos]] {
-		pos++
-	}
+	pos = scanToken(b, pos)
 	if pos >= len(b) {
 		return nil, nil, 0, ErrNeedMore
 	}

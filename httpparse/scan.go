@@ -61,3 +61,27 @@ func scanVisible(b []byte, pos int) int {
 		}
 	}
 }
+
+// scanToken returns the offset of the first byte at or after pos that is
+// not a tchar, or len(b).
+func scanToken(b []byte, pos int) int {
+	for pos+4 <= len(b) {
+		if !tokenChar[b[pos]] {
+			return pos
+		}
+		if !tokenChar[b[pos+1]] {
+			return pos + 1
+		}
+		if !tokenChar[b[pos+2]] {
+			return pos + 2
+		}
+		if !tokenChar[b[pos+3]] {
+			return pos + 3
+		}
+		pos += 4
+	}
+	for pos < len(b) && tokenChar[b[pos]] {
+		pos++
+	}
+	return pos
+}
