@@ -18,9 +18,12 @@ type Parser struct {
 // It returns ErrNeedMore when buf ends mid-request, but returns the limit
 // *Error as soon as a limit is provably exceeded: header bytes beyond
 // MaxHeaderBytes without the end of the head, more than MaxHeaders fields,
-// Content-Length above MaxBodyBytes, or a chunked body growing past it. Any
-// other refusal is an *Error too; StatusOf gives the status to answer with.
-// On error the contents of r are unspecified.
+// Content-Length above MaxBodyBytes, a chunked body growing past it or past
+// MaxChunks chunks, or chunk extensions and trailers overrunning what
+// MaxHeaderBytes leaves. Any other refusal is an *Error too; StatusOf gives
+// the status to answer with, and the connection should be closed after
+// answering (AppendErrorResponse). On error the contents of r are
+// unspecified.
 //
 // Views in r are valid until buf is modified or the next Parse call. Parse
 // keeps no state between calls that its result depends on: after
