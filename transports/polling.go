@@ -80,13 +80,20 @@ func (s *Session) onPost(c *Conn, gen uint32, body []byte, cors string) {
 	srv.respond(s.loop, c, gen, appendResponse(srv.buf(s.loop), 200, contentTypeHTML, cors, okBody, false))
 }
 
-// pollGone is told that the connection of a parked GET closed: like Node, the
-// session ends, since the client can no longer be reached.
+// pollGone is told that the connection of a GET closed before the GET's
+// response was written to it. Like Node, the session ends when that GET was
+// parked, since the client can no longer be reached. It ends too when the GET
+// had been answered with packets still on their way to the connection's loop
+// (a GET on another loop): those packets are lost with the connection, and
+// the session must not carry on as if they had been delivered. A GET refused
+// with an error while the session polls has ended the session already.
 func (s *Session) pollGone(c *Conn, gen uint32) {
-	if s.closed || s.poll != c || s.pollGen != gen {
+	if s.closed || s.transport != Polling {
 		return
 	}
-	s.poll = nil
+	if s.poll == c && s.pollGen == gen {
+		s.poll = nil
+	}
 	s.end(ReasonTransportClose)
 }
 

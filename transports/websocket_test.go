@@ -297,7 +297,7 @@ func TestWebSocketHandshakeErrors(t *testing.T) {
 		status int
 	}{
 		{"bad key", tt.Request("GET", tt.Target(4, "websocket", ""), nil, "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: short", "Sec-WebSocket-Version: 13"), 400},
-		{"bad version", tt.Request("GET", tt.Target(4, "websocket", ""), nil, "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: " + tt.WSKey, "Sec-WebSocket-Version: 8"), 426},
+		{"bad version", tt.Request("GET", tt.Target(4, "websocket", ""), nil, "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: "+tt.WSKey, "Sec-WebSocket-Version: 8"), 426},
 	} {
 		c := h.Dial(0)
 		c.Send(tc.req)
