@@ -417,7 +417,11 @@ func TestBadInputUnmaskedFrame(t *testing.T) {
 	// control frame.
 	for name, raw := range map[string][]byte{
 		"reserved opcode": frames.AppendMaskedFrame(nil, 0x3, true, [4]byte{1, 2, 3, 4}, []byte("x")),
-		"rsv1":            func() []byte { b := frames.AppendMaskedFrame(nil, frames.OpText, true, [4]byte{1, 2, 3, 4}, []byte("4x")); b[0] |= 0x40; return b }(),
+		"rsv1": func() []byte {
+			b := frames.AppendMaskedFrame(nil, frames.OpText, true, [4]byte{1, 2, 3, 4}, []byte("4x"))
+			b[0] |= 0x40
+			return b
+		}(),
 		"fragmented ping": frames.AppendMaskedFrame(nil, frames.OpPing, false, [4]byte{1, 2, 3, 4}, []byte("x")),
 		"continuation":    frames.AppendMaskedFrame(nil, frames.OpContinuation, true, [4]byte{1, 2, 3, 4}, []byte("x")),
 	} {

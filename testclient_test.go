@@ -196,6 +196,19 @@ func (h *tcHTTP) roundTrip(method, target, body string) (int, string) {
 	return resp.StatusCode, b
 }
 
+// try sends a request and reads its response, returning errors instead of
+// failing the test: it may be called from any goroutine.
+func (h *tcHTTP) try(method, target, body string) (int, string, error) {
+	if err := h.send(method, target, body); err != nil {
+		return 0, "", err
+	}
+	resp, b, err := h.read()
+	if err != nil {
+		return 0, "", err
+	}
+	return resp.StatusCode, b, nil
+}
+
 // handshake opens a polling session and returns its sid.
 func (h *tcHTTP) handshake() string {
 	h.t.Helper()
