@@ -9,6 +9,12 @@ import (
 func (s *Session) onPoll(c *Conn, gen uint32, cors string) {
 	srv := s.srv
 	switch {
+	case s.closed && s.draining && len(s.queue) > 0:
+		// The last packets of a session closed by the server.
+		s.poll, s.pollGen, s.pollCORS = c, gen, cors
+		s.flushPoll()
+		s.stopDraining()
+		return
 	case s.closed:
 		srv.respond(s.loop, c, gen, srv.errorResponse(engineio.UnknownSID, cors))
 		return
@@ -59,6 +65,11 @@ func (s *Session) flushPoll() {
 func (s *Session) onPost(c *Conn, gen uint32, body []byte, cors string) {
 	srv := s.srv
 	switch {
+	case s.closed && s.draining:
+		// Closed by the server, with a GET still to come: like Node, take
+		// the packets and ignore them.
+		srv.respond(s.loop, c, gen, appendResponse(srv.buf(s.loop), 200, contentTypeHTML, cors, okBody, false))
+		return
 	case s.closed:
 		srv.respond(s.loop, c, gen, srv.errorResponse(engineio.UnknownSID, cors))
 		return

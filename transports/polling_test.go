@@ -577,3 +577,63 @@ func TestHTTP10ClosesAfterResponse(t *testing.T) {
 	wantClosed(t, h, c2)
 	wantCloses(t, h, sid)
 }
+
+// TestPollingCloseFromServerWithoutGet: a session closed by the server when
+// no GET waits keeps its last packets and the close packet for the next GET,
+// so that the client learns it was closed (as with Node) instead of getting
+// "unknown sid", which clients treat as an error and reconnect after.
+func TestPollingCloseFromServerWithoutGet(t *testing.T) {
+	for _, eio := range []int{3, 4} {
+		h := newHarness(t, testConfig(), 2)
+		c, other := h.Dial(0), h.Dial(1)
+		sid := pollOpen(t, h, c, eio).SID
+		s := session(t, h, sid)
+		h.On(0, func() {
+			s.Send([]byte("41"), false)
+			s.Close(transports.ReasonForcedClose)
+		})
+		h.Loops.RunAll()
+		wantCloses(t, h, sid, transports.ReasonForcedClose)
+		if h.Server.Lookup(sid) != nil || h.Server.SessionCount() != 0 {
+			t.Fatal("closed session still live")
+		}
+		// A POST in flight is taken and ignored.
+		body := tt.Payload("4late")
+		if eio == 3 {
+			body = tt.PayloadV3("4late")
+		}
+		other.Send(tt.PollPOST(eio, sid, body))
+		wantStatus(t, response(t, h, other), 200, "ok")
+		wantMessages(t, h, sid)
+		other.Send(tt.PollGET(eio, sid))
+		want := "441\x1e1"
+		if eio == 3 {
+			want = "3:4411:1"
+		}
+		wantStatus(t, response(t, h, other), 200, want)
+		other.Send(tt.PollGET(eio, sid))
+		wantError(t, response(t, h, other), 400, 1)
+		other.Send(tt.PollPOST(eio, sid, body))
+		wantError(t, response(t, h, other), 400, 1)
+
+		// Nobody comes: forgotten after pingInterval+pingTimeout.
+		sid2 := pollOpen(t, h, c, eio).SID
+		s2 := session(t, h, sid2)
+		h.On(0, func() { s2.Close(transports.ReasonForcedClose) })
+		h.Loops.Advance(490 * time.Millisecond)
+		h.Loops.Advance(20 * time.Millisecond)
+		c.Send(tt.PollGET(eio, sid2))
+		wantError(t, response(t, h, c), 400, 1)
+		wantCloses(t, h, sid2, transports.ReasonForcedClose)
+		// A websocket for it is refused.
+		sid3 := pollOpen(t, h, c, eio).SID
+		s3 := session(t, h, sid3)
+		h.On(0, func() { s3.Close(transports.ReasonForcedClose) })
+		ws := h.Dial(1)
+		ws.Send(tt.WSUpgrade(eio, sid3))
+		h.Loops.RunAll()
+		if r, err := ws.ReadResponse(); err != nil || r.Status == 101 {
+			t.Fatalf("upgrade of a closed session: %v %v", r, err)
+		}
+	}
+}

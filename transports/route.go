@@ -90,6 +90,9 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 		return
 	}
 	s := c.srv.Lookup(string(sid))
+	if s == nil {
+		s = c.srv.lookupDraining(string(sid))
+	}
 	if s == nil || s.version != version {
 		c.replyError(engineio.UnknownSID, cors)
 		return

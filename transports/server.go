@@ -105,6 +105,7 @@ type Server struct {
 
 	mu       sync.RWMutex
 	sessions map[string]*Session
+	draining map[string]*Session // closed polling sessions whose close packet awaits a GET
 
 	// One of each per loop, touched only on that loop.
 	timers   []timerHeap
@@ -121,6 +122,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		app:      app,
 		loops:    loops,
 		sessions: make(map[string]*Session),
+		draining: make(map[string]*Session),
 		timers:   make([]timerHeap, n),
 		scratch:  make([][]byte, n),
 		scratch2: make([][]byte, n),
@@ -178,6 +180,25 @@ func (srv *Server) unregister(s *Session) {
 	srv.mu.Lock()
 	if srv.sessions[s.id] == s {
 		delete(srv.sessions, s.id)
+	}
+	srv.mu.Unlock()
+}
+
+// lookupDraining returns the closed polling session with id sid whose last
+// packets (ending with the close packet) wait for the client's next GET.
+func (srv *Server) lookupDraining(sid string) *Session {
+	srv.mu.RLock()
+	s := srv.draining[sid]
+	srv.mu.RUnlock()
+	return s
+}
+
+func (srv *Server) setDraining(s *Session, on bool) {
+	srv.mu.Lock()
+	if on {
+		srv.draining[s.id] = s
+	} else if srv.draining[s.id] == s {
+		delete(srv.draining, s.id)
 	}
 	srv.mu.Unlock()
 }

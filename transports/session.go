@@ -69,6 +69,8 @@ type Session struct {
 	pingAt      time.Time
 	pongBy      time.Time
 	upgradeBy   time.Time
+	draining    bool      // closed, the queue (ending with a close packet) waits for a GET
+	drainBy     time.Time // give up waiting then
 	heapAt      time.Time
 
 	// Data is the application's per-session state.
@@ -223,8 +225,23 @@ func (s *Session) Close(reason string) {
 	} else if s.poll != nil {
 		s.queue = append(s.queue, engineio.Packet{Type: engineio.Close})
 		s.flushPoll()
+	} else if s.transport == Polling {
+		// No GET waits: like Node, keep what is queued and the close
+		// packet for the client's next GET, so that it learns the session
+		// was closed (rather than getting "unknown sid" and reconnecting).
+		s.queue = append(s.queue, engineio.Packet{Type: engineio.Close})
+		s.draining = true
 	}
 	s.end(reason)
+}
+
+// stopDraining forgets a closed session that waited for a last GET.
+func (s *Session) stopDraining() {
+	if s.draining {
+		s.draining = false
+		s.srv.setDraining(s, false)
+		s.queue = nil
+	}
 }
 
 // end releases everything and tells the application. It does not talk to the
@@ -247,7 +264,14 @@ func (s *Session) end(reason string) {
 		s.ws.kill(s.loop)
 		s.ws = nil
 	}
-	s.queue = nil
+	if s.draining {
+		cfg := &s.srv.cfg
+		s.srv.setDraining(s, true)
+		s.drainBy = s.srv.loops.Now().Add(cfg.PingInterval + cfg.PingTimeout)
+		s.srv.schedule(s, s.drainBy)
+	} else {
+		s.queue = nil
+	}
 	s.srv.app.Close(s, reason)
 }
 
@@ -289,6 +313,13 @@ func (s *Session) slot() *time.Time { return &s.heapAt }
 // tick runs the session's due deadlines and schedules the next one.
 func (s *Session) tick(now time.Time) {
 	if s.closed {
+		if s.draining {
+			if !now.Before(s.drainBy) {
+				s.stopDraining()
+			} else {
+				s.srv.schedule(s, s.drainBy)
+			}
+		}
 		return
 	}
 	if !s.pingAt.IsZero() && !now.Before(s.pingAt) {

@@ -1,0 +1,18 @@
+package transports
+
+// Writable reports whether a packet sent now would leave at once rather
+// than wait in a queue: over polling, a GET is parked and nothing is
+// queued; over websocket, nothing is waiting in the connection's outbound
+// buffer. Volatile packets are dropped when it is false. On the home loop.
+func (s *Session) Writable() bool {
+	if s.closed {
+		return false
+	}
+	if s.transport == WebSocket && s.ws != nil {
+		if s.ws.loop != s.loop {
+			return true // another loop's buffer cannot be read from here
+		}
+		return s.ws.io.Buffered() == 0
+	}
+	return s.poll != nil && len(s.queue) == 0
+}
