@@ -17,8 +17,9 @@ import (
 // Missing arguments leave zero values; extra ones are ignored.
 type callback struct {
 	fn      reflect.Value
-	params  []reflect.Type // without the trailing Ack
+	params  []reflect.Type // without a leading error and a trailing Ack
 	wantAck bool
+	wantErr bool                     // the first parameter is an error (ack callbacks with a timeout)
 	raw     func(args Args, ack Ack) // the fast path: func(Args, Ack) or func(Args)
 }
 
@@ -50,6 +51,10 @@ func newCallback(fn any) (*callback, error) {
 	}
 	for i := 0; i < n; i++ {
 		pt := t.In(i)
+		if i == 0 && pt == errorType {
+			cb.wantErr = true
+			continue
+		}
 		if pt == ackType {
 			if i != n-1 {
 				return nil, fmt.Errorf("tornadio: handler %s: Ack must be the last parameter", t)
@@ -73,7 +78,10 @@ func (cb *callback) call(args Args, ack Ack) error {
 		cb.raw(args, ack)
 		return nil
 	}
-	in := make([]reflect.Value, 0, len(cb.params)+1)
+	in := make([]reflect.Value, 0, len(cb.params)+2)
+	if cb.wantErr {
+		in = append(in, reflect.Zero(errorType))
+	}
 	for i, pt := range cb.params {
 		pv := reflect.New(pt)
 		if i < args.Len() {
@@ -88,6 +96,22 @@ func (cb *callback) call(args Args, ack Ack) error {
 	}
 	cb.fn.Call(in)
 	return nil
+}
+
+// callErr calls the function with err and zero arguments: an ack that
+// timed out or whose socket went away.
+func (cb *callback) callErr(err error) {
+	if cb.raw != nil || !cb.wantErr {
+		return
+	}
+	in := []reflect.Value{reflect.ValueOf(err)}
+	for _, pt := range cb.params {
+		in = append(in, reflect.Zero(pt))
+	}
+	if cb.wantAck {
+		in = append(in, reflect.ValueOf(Ack(noAck)))
+	}
+	cb.fn.Call(in)
 }
 
 func noAck(...any) {}

@@ -1,6 +1,8 @@
 package tornadio
 
 import (
+	"encoding/json"
+
 	"github.com/tornadio/tornadio/socketio"
 	"github.com/tornadio/tornadio/transports"
 )
@@ -10,13 +12,15 @@ const transportsParseError = transports.ReasonParseError
 // client is the Socket.IO state of one Engine.IO session: its sockets by
 // namespace and the binary packet being assembled. On the session's loop.
 type client struct {
-	srv     *Server
-	sess    *transports.Session
-	sio     int // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
-	sockets map[string]*Socket
-	asm     socketio.Assembler
-	args    [][]byte
-	buf     []byte
+	srv       *Server
+	sess      *transports.Session
+	sio       int // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
+	sockets   map[string]*Socket
+	connected int // sockets ever attached and not detached
+	joined    bool
+	asm       socketio.Assembler
+	args      [][]byte
+	buf       []byte
 }
 
 // engineApp receives the Engine.IO events of the server's sessions.
@@ -33,6 +37,11 @@ func (a engineApp) Open(sess *transports.Session) error {
 		c.sio = 4
 	}
 	sess.Data = c
+	a.srv.tp.AfterFunc(sess.Loop(), a.srv.opts.ConnectTimeout, func() {
+		if !c.joined && !sess.Closed() {
+			sess.Close(transports.ReasonForcedClose)
+		}
+	})
 	if c.sio == 4 {
 		// Socket.IO v4 connects the main namespace without being asked.
 		if ns := a.srv.namespace("/"); ns != nil {
@@ -94,15 +103,26 @@ func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
 	nsp := p.NamespaceString()
 	switch p.Type {
 	case socketio.Connect:
+		auth := p.Data
+		if c.sio < 5 {
+			// v4 carries the namespace's query in its name: /admin?token=x.
+			name, query := socketio.SplitNamespaceQuery(p.Namespace)
+			nsp = string(name)
+			if nsp == "" {
+				nsp = "/"
+			}
+			auth = nil
+			_ = query
+		}
 		if _, dup := c.sockets[nsp]; dup {
 			return
 		}
-		ns := c.srv.namespace(nsp)
+		ns := c.srv.lookupNamespace(nsp, auth, c)
 		if ns == nil {
-			c.connectError(nsp, "Invalid namespace")
+			c.connectError(nsp, "Invalid namespace", nil)
 			return
 		}
-		ns.connect(c, p.Data)
+		ns.connect(c, auth)
 	case socketio.Event, socketio.BinaryEvent:
 		if sock := c.sockets[nsp]; sock != nil {
 			sock.onEvent(p, atts)
@@ -121,13 +141,19 @@ func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
 	}
 }
 
-// sendConnect answers a successful CONNECT.
-func (c *client) sendConnect(nsp, sid string) {
+// sendConnect answers a successful CONNECT; pid is the private id of
+// connection state recovery, or "".
+func (c *client) sendConnect(nsp, sid, pid string) {
+	c.joined = true
 	b := c.buf[:0]
 	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.Connect, Namespace: []byte(nsp), ID: -1})
 	if c.sio >= 5 {
 		b = append(b, `{"sid":`...)
 		b = socketio.AppendJSONString(b, sid)
+		if pid != "" {
+			b = append(b, `,"pid":`...)
+			b = socketio.AppendJSONString(b, pid)
+		}
 		b = append(b, '}')
 	}
 	c.sess.Send(b, false)
@@ -136,16 +162,31 @@ func (c *client) sendConnect(nsp, sid string) {
 
 // connectError refuses a CONNECT: v5 sends CONNECT_ERROR with a message
 // object, v4 an ERROR packet with the message as a JSON string.
-func (c *client) connectError(nsp, msg string) {
+func (c *client) connectError(nsp, msg string, data any) {
 	b := c.buf[:0]
 	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.ConnectError, Namespace: []byte(nsp), ID: -1})
 	if c.sio >= 5 {
 		b = append(b, `{"message":`...)
 		b = socketio.AppendJSONString(b, msg)
+		if data != nil {
+			if raw, err := json.Marshal(data); err == nil {
+				b = append(b, `,"data":`...)
+				b = append(b, raw...)
+			}
+		}
 		b = append(b, '}')
 	} else {
 		b = socketio.AppendJSONString(b, msg)
 	}
 	c.sess.Send(b, false)
 	c.buf = b
+}
+
+// socketList returns the client's sockets.
+func (c *client) socketList() []*Socket {
+	out := make([]*Socket, 0, len(c.sockets))
+	for _, s := range c.sockets {
+		out = append(out, s)
+	}
+	return out
 }

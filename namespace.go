@@ -1,40 +1,70 @@
 package tornadio
 
 import (
+	"errors"
 	"sync"
+	"sync/atomic"
+	"time"
 
-	"github.com/tornadio/tornadio/socketio"
+	"github.com/tornadio/tornadio/adapter"
 )
 
 // Namespace is a Socket.IO namespace: a named channel that clients connect
-// to over their one Engine.IO session. Get one with Server.Of.
+// to over their one Engine.IO session. Get one with Server.Of, or let
+// Server.OfFunc create them on demand.
 type Namespace struct {
-	srv  *Server
-	name string
+	srv    *Server
+	name   string
+	parent *Namespace // for namespaces made by OfFunc
 
-	mu      sync.RWMutex
-	onConn  []func(*Socket)
-	handler Handler
+	mu         sync.RWMutex
+	onConn     []func(*Socket)
+	handler    Handler
+	middleware []func(*Socket) error
 
-	// sockets per event loop; each set is touched only on its loop, so
-	// delivering a namespace-wide emit takes no lock.
-	loops []map[*Socket]struct{}
+	// Per event loop: the sockets and room index of that loop, touched only
+	// on it, so that a broadcast takes no lock.
+	loops []*nsLoop
+	// Every socket by id, for lookups from any goroutine.
+	byID sync.Map
+
+	ids      atomic.Int64 // ack ids, shared by the namespace's sockets as in Node
+	adapter  adapter.Adapter
+	recovery *recoveryStore
 }
 
-func newNamespace(srv *Server, name string) *Namespace {
+// nsLoop is one loop's share of a namespace.
+type nsLoop struct {
+	sockets map[*Socket]struct{}
+	rooms   map[string]map[*Socket]struct{}
+	mark    uint64 // broadcast generation, to skip excluded or visited sockets
+}
+
+func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	n := srv.opts.EventLoops
 	if n <= 0 {
 		n = 1
 	}
-	ns := &Namespace{srv: srv, name: name, loops: make([]map[*Socket]struct{}, n)}
+	ns := &Namespace{srv: srv, name: name, parent: parent, loops: make([]*nsLoop, n)}
 	for i := range ns.loops {
-		ns.loops[i] = make(map[*Socket]struct{})
+		ns.loops[i] = &nsLoop{sockets: make(map[*Socket]struct{}), rooms: make(map[string]map[*Socket]struct{})}
+	}
+	factory := srv.opts.Adapter
+	if factory == nil {
+		factory = adapter.NewInMemory
+	}
+	ns.adapter = factory(name, (*localSide)(ns))
+	if srv.opts.Recovery != nil {
+		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection)
 	}
 	return ns
 }
 
 // Name is the namespace's name, such as "/" or "/chat".
 func (ns *Namespace) Name() string { return ns.name }
+
+// Adapter is the namespace's adapter.
+func (ns *Namespace) Adapter() adapter.Adapter { return ns.adapter }
 
 // OnConnection registers fn to run for each socket that connects, after the
 // client has been told it is connected. Register handlers with Socket.On
@@ -45,6 +75,17 @@ func (ns *Namespace) OnConnection(fn func(*Socket)) {
 	ns.mu.Unlock()
 }
 
+// Use adds a middleware. Middlewares run in order for each connecting
+// socket, before OnOpen and OnConnection, and see its Request (headers,
+// query, auth, remote address). An error refuses the connection: the client
+// gets a connect_error with the error's text, and with Data when the error
+// is a *ConnectError.
+func (ns *Namespace) Use(fn func(s *Socket) error) {
+	ns.mu.Lock()
+	ns.middleware = append(ns.middleware, fn)
+	ns.mu.Unlock()
+}
+
 // Handle sets the seed-style handler of this namespace.
 func (ns *Namespace) Handle(h Handler) {
 	ns.mu.Lock()
@@ -52,65 +93,71 @@ func (ns *Namespace) Handle(h Handler) {
 	ns.mu.Unlock()
 }
 
-func (ns *Namespace) hooks() ([]func(*Socket), Handler) {
-	ns.mu.RLock()
-	defer ns.mu.RUnlock()
-	return ns.onConn, ns.handler
+// hooks returns the connection hooks; a namespace made by OfFunc uses its
+// parent's.
+func (ns *Namespace) hooks() (onConn []func(*Socket), h Handler, mw []func(*Socket) error) {
+	src := ns
+	if ns.parent != nil {
+		src = ns.parent
+	}
+	src.mu.RLock()
+	defer src.mu.RUnlock()
+	return src.onConn, src.handler, src.middleware
 }
 
-// Emit sends an event to every socket connected to the namespace. The
-// packet is encoded once and handed to each event loop, which writes it to
-// its own sockets. []byte arguments travel as binary attachments. Acks are
-// not supported on a namespace-wide emit (that comes with broadcasts).
-// Safe from any goroutine.
-func (ns *Namespace) Emit(event string, args ...any) error {
-	if err := checkEvent(event); err != nil {
-		return err
-	}
-	raw, atts, err := encodeArgs(args)
-	if err != nil {
-		return err
-	}
-	pkt := socketio.AppendEvent(nil, ns.name, -1, len(atts), event, raw...)
-	eng := ns.srv.engine
-	if eng == nil {
-		return nil
-	}
-	for i := range ns.loops {
-		set := ns.loops[i]
-		eng.Post(i, func() {
-			for sock := range set {
-				sock.writePacket(pkt, atts)
-			}
-		})
-	}
-	return nil
+// ConnectError refuses a connection from a middleware with a message and
+// data, as the client's connect_error shows them.
+type ConnectError struct {
+	Message string
+	Data    any
 }
+
+func (e *ConnectError) Error() string { return e.Message }
 
 // connect runs the connection of client c to this namespace, from its
 // CONNECT packet (auth is the raw payload, or nil). On the session's loop.
 func (ns *Namespace) connect(c *client, auth []byte) {
-	sock := newSocket(ns, c)
+	var restored *persistedSession
+	if ns.recovery != nil && c.sio >= 5 && len(auth) > 0 {
+		restored = ns.recovery.restore(ns.name, auth)
+	}
+	sock := newSocket(ns, c, restored)
 	sock.req = newRequest(c.sess, auth)
-	onConn, h := ns.hooks()
+	onConn, h, mw := ns.hooks()
+	if restored != nil && ns.srv.opts.Recovery.SkipMiddlewares {
+		mw = nil
+	}
 	var refused error
-	open := func() {
+	check := func() {
+		for _, fn := range mw {
+			if refused = fn(sock); refused != nil {
+				return
+			}
+		}
 		if h != nil {
 			refused = h.OnOpen(sock, sock.req)
 		}
 	}
-	ns.srv.run(sock, open, func() {
+	ns.srv.run(sock, check, func() {
 		if c.sess.Closed() {
 			return
 		}
 		if refused != nil {
-			c.connectError(ns.name, refused.Error())
+			var data any
+			var ce *ConnectError
+			if errors.As(refused, &ce) {
+				data = ce.Data
+			}
+			c.connectError(ns.name, refused.Error(), data)
 			return
 		}
-		c.sockets[ns.name] = sock
-		ns.loops[c.sess.Loop()][sock] = struct{}{}
-		sock.connected = true
-		c.sendConnect(ns.name, sock.id)
+		ns.attach(sock)
+		c.sendConnect(ns.name, sock.id, sock.pid)
+		if restored != nil {
+			for _, pkt := range restored.missed {
+				sock.writePacket(pkt.text, pkt.atts)
+			}
+		}
 		ns.srv.run(sock, func() {
 			for _, fn := range onConn {
 				fn(sock)
@@ -118,3 +165,122 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 		}, nil)
 	})
 }
+
+// attach registers a connected socket on its loop and in its rooms.
+func (ns *Namespace) attach(sock *Socket) {
+	c := sock.client
+	c.sockets[ns.name] = sock
+	c.connected++
+	l := ns.loops[c.sess.Loop()]
+	l.sockets[sock] = struct{}{}
+	sock.connected = true
+	ns.byID.Store(sock.id, sock)
+	sock.roomsMu.Lock()
+	rooms := make([]string, 0, len(sock.rooms))
+	for r := range sock.rooms {
+		rooms = append(rooms, r)
+	}
+	sock.roomsMu.Unlock()
+	for _, r := range rooms {
+		l.join(sock, r)
+	}
+}
+
+// detach removes a socket from its loop's index and its rooms.
+func (ns *Namespace) detach(sock *Socket) {
+	c := sock.client
+	if c.sockets[ns.name] == sock {
+		delete(c.sockets, ns.name)
+		c.connected--
+	}
+	l := ns.loops[c.sess.Loop()]
+	delete(l.sockets, sock)
+	sock.roomsMu.Lock()
+	for r := range sock.rooms {
+		l.leave(sock, r)
+	}
+	sock.roomsMu.Unlock()
+	ns.byID.Delete(sock.id)
+}
+
+func (l *nsLoop) join(sock *Socket, room string) {
+	set := l.rooms[room]
+	if set == nil {
+		set = make(map[*Socket]struct{}, 1)
+		l.rooms[room] = set
+	}
+	set[sock] = struct{}{}
+}
+
+func (l *nsLoop) leave(sock *Socket, room string) {
+	if set := l.rooms[room]; set != nil {
+		delete(set, sock)
+		if len(set) == 0 {
+			delete(l.rooms, room)
+		}
+	}
+}
+
+// Emit sends an event to every socket of the namespace. The packet is
+// encoded once and handed to each event loop, which writes it to its own
+// sockets. []byte arguments travel as binary attachments. When the last
+// argument is a function, it collects every client's acknowledgement (see
+// BroadcastOperator.Emit). Safe from any goroutine.
+func (ns *Namespace) Emit(event string, args ...any) error {
+	return ns.broadcast().Emit(event, args...)
+}
+
+// To selects the sockets in any of rooms for a broadcast.
+func (ns *Namespace) To(rooms ...string) *BroadcastOperator { return ns.broadcast().To(rooms...) }
+
+// In is To.
+func (ns *Namespace) In(rooms ...string) *BroadcastOperator { return ns.To(rooms...) }
+
+// Except leaves out the sockets in any of rooms (or with any of these ids).
+func (ns *Namespace) Except(rooms ...string) *BroadcastOperator {
+	return ns.broadcast().Except(rooms...)
+}
+
+// Local restricts a broadcast to this node.
+func (ns *Namespace) Local() *BroadcastOperator { return ns.broadcast().Local() }
+
+// Volatile drops the packet for sockets that cannot take it right now.
+func (ns *Namespace) Volatile() *BroadcastOperator { return ns.broadcast().Volatile() }
+
+// Compress sets the compress flag of a broadcast.
+func (ns *Namespace) Compress(on bool) *BroadcastOperator { return ns.broadcast().Compress(on) }
+
+// Timeout sets how long a broadcast waits for acknowledgements.
+func (ns *Namespace) Timeout(d time.Duration) *BroadcastOperator { return ns.broadcast().Timeout(d) }
+
+// SocketsJoin makes every socket of the namespace join rooms.
+func (ns *Namespace) SocketsJoin(rooms ...string) { ns.broadcast().SocketsJoin(rooms...) }
+
+// SocketsLeave makes every socket of the namespace leave rooms.
+func (ns *Namespace) SocketsLeave(rooms ...string) { ns.broadcast().SocketsLeave(rooms...) }
+
+// DisconnectSockets disconnects every socket of the namespace.
+func (ns *Namespace) DisconnectSockets(close bool) { ns.broadcast().DisconnectSockets(close) }
+
+// FetchSockets returns the sockets of the namespace.
+func (ns *Namespace) FetchSockets() []*RemoteSocket { return ns.broadcast().FetchSockets() }
+
+// ServerSideEmit sends an event to this namespace on the other nodes of a
+// cluster (nothing to do on a single node).
+func (ns *Namespace) ServerSideEmit(event string, args ...any) error {
+	raw, _, err := encodeArgs(args)
+	if err != nil {
+		return err
+	}
+	return ns.adapter.ServerSideEmit(event, raw)
+}
+
+// Socket returns the connected socket with id, or nil.
+func (ns *Namespace) Socket(id string) *Socket {
+	if v, ok := ns.byID.Load(id); ok {
+		return v.(*Socket)
+	}
+	return nil
+}
+
+func (ns *Namespace) broadcast() *BroadcastOperator { return &BroadcastOperator{ns: ns} }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"runtime"
 	"time"
+
+	"github.com/tornadio/tornadio/adapter"
 )
 
 // Transport names accepted by WithTransports.
@@ -43,6 +45,17 @@ type Options struct {
 	// event loop. Default: every handshake is allowed (subject to
 	// AllowedOrigins).
 	AllowRequest func(r *Request) error
+	// ConnectTimeout closes an Engine.IO session that has not connected to
+	// any namespace within it; default 45s, as in Node.
+	ConnectTimeout time.Duration
+	// Adapter makes each namespace's adapter; default adapter.NewInMemory.
+	Adapter adapter.Factory
+	// Recovery, when set, turns on connection state recovery.
+	Recovery *RecoveryOptions
+	// MaxBufferedBytes bounds what may wait to be written to one client
+	// (a slow consumer): past it, volatile packets are dropped, and past
+	// twice it the session is closed with ReasonSlowConsumer. Default 4 MiB.
+	MaxBufferedBytes int
 	// Workers, when positive, runs user callbacks on that many goroutines
 	// instead of the event loop; use it when handlers block. Callbacks of one
 	// socket keep their order. Default 0: callbacks run on the event loop.
@@ -100,6 +113,20 @@ func WithAllowRequest(fn func(r *Request) error) Option {
 	return func(o *Options) { o.AllowRequest = fn }
 }
 
+// WithConnectTimeout sets how long a session may stay without a namespace.
+func WithConnectTimeout(d time.Duration) Option { return func(o *Options) { o.ConnectTimeout = d } }
+
+// WithAdapter sets the adapter factory (rooms and broadcasts across nodes).
+func WithAdapter(f adapter.Factory) Option { return func(o *Options) { o.Adapter = f } }
+
+// WithConnectionStateRecovery turns on connection state recovery.
+func WithConnectionStateRecovery(r RecoveryOptions) Option {
+	return func(o *Options) { o.Recovery = &r }
+}
+
+// WithMaxBufferedBytes bounds the bytes waiting to be written to one client.
+func WithMaxBufferedBytes(n int) Option { return func(o *Options) { o.MaxBufferedBytes = n } }
+
 // WithWorkers runs user callbacks on n worker goroutines instead of the loop.
 func WithWorkers(n int) Option { return func(o *Options) { o.Workers = n } }
 
@@ -113,6 +140,9 @@ func (o *Options) validate() error {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.ConnectTimeout == 0 {
+		o.ConnectTimeout = 45 * time.Second
+	}
 	if len(o.Transports) == 0 {
 		o.Transports = []string{TransportPolling, TransportWebSocket}
 	}
@@ -121,10 +151,10 @@ func (o *Options) validate() error {
 			return fmt.Errorf("tornadio: unknown transport %q", t)
 		}
 	}
-	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 || o.HTTPIdleTimeout < 0 {
+	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 || o.HTTPIdleTimeout < 0 || o.ConnectTimeout < 0 {
 		return fmt.Errorf("tornadio: negative timeout")
 	}
-	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 {
+	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 || o.MaxBufferedBytes < 0 {
 		return fmt.Errorf("tornadio: negative limit")
 	}
 	if o.Path != "" && o.Path[0] != '/' {

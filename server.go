@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +21,7 @@ type Server struct {
 
 	mu      sync.RWMutex
 	nsps    map[string]*Namespace
+	dynamic []*dynamicNamespace
 	started bool
 
 	engine  *loop.Engine
@@ -54,9 +56,58 @@ func (s *Server) Of(name string) *Namespace {
 	if ns, ok := s.nsps[name]; ok {
 		return ns
 	}
-	ns := newNamespace(s, name)
+	ns := newNamespace(s, name, nil)
 	s.nsps[name] = ns
 	return ns
+}
+
+// dynamicNamespace is a parent registered with OfFunc.
+type dynamicNamespace struct {
+	match  func(name string, auth []byte) bool
+	parent *Namespace
+}
+
+// OfFunc registers a parent for namespaces created on demand: when a client
+// connects to a namespace that does not exist and match accepts its name
+// (and raw auth payload), the namespace is created with the returned
+// parent's middlewares and handlers (OnConnection, Use, Handle on the
+// parent apply to every child). Broadcasting on the parent itself reaches
+// nobody; use Of(name) on a child. match runs on an event loop.
+func (s *Server) OfFunc(match func(name string, auth []byte) bool) *Namespace {
+	parent := newNamespace(s, "", nil)
+	s.mu.Lock()
+	s.dynamic = append(s.dynamic, &dynamicNamespace{match: match, parent: parent})
+	s.mu.Unlock()
+	return parent
+}
+
+// OfRegexp is OfFunc for names matching re.
+func (s *Server) OfRegexp(re *regexp.Regexp) *Namespace {
+	return s.OfFunc(func(name string, _ []byte) bool { return re.MatchString(name) })
+}
+
+// lookupNamespace finds the namespace a client connects to, creating it
+// from a dynamic parent when one matches.
+func (s *Server) lookupNamespace(name string, auth []byte, _ *client) *Namespace {
+	if ns := s.namespace(name); ns != nil {
+		return ns
+	}
+	s.mu.RLock()
+	dyn := s.dynamic
+	s.mu.RUnlock()
+	for _, d := range dyn {
+		if d.match(name, auth) {
+			s.mu.Lock()
+			ns, ok := s.nsps[name]
+			if !ok {
+				ns = newNamespace(s, name, d.parent)
+				s.nsps[name] = ns
+			}
+			s.mu.Unlock()
+			return ns
+		}
+	}
+	return nil
 }
 
 func (s *Server) namespace(name string) *Namespace {

@@ -3,12 +3,13 @@ package tornadio
 import (
 	"errors"
 	"fmt"
-	"reflect"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/socketio"
+	"github.com/tornadio/tornadio/transports"
 )
 
 // Ack answers an event that asked for an acknowledgement. Calling it more
@@ -25,46 +26,73 @@ var ErrDisconnected = errors.New("tornadio: socket disconnected")
 
 // Socket is one client connected to one namespace.
 //
-// Threading: the callbacks registered with On and OnDisconnect run on the
-// socket's event loop (or its worker, with WithWorkers), one at a time. Emit,
-// Send, Disconnect, ID, Request and Transport are safe from any goroutine;
-// On and OnDisconnect too, though registering inside OnConnection is the
-// only way to be sure no event is missed.
+// Threading: the callbacks registered with On, OnAny, OnAnyOutgoing,
+// OnDisconnecting and OnDisconnect run on the socket's event loop (or its
+// worker, with WithWorkers), one at a time. Every method is safe from any
+// goroutine; register handlers inside OnConnection to be sure no event is
+// missed.
 type Socket struct {
-	id     string
-	ns     *Namespace
-	client *client
-	req    *Request
-	worker int
+	id        string
+	pid       string // private session id, for connection state recovery
+	ns        *Namespace
+	client    *client
+	req       *Request
+	worker    int
+	recovered bool
 
-	mu           sync.Mutex
-	handlers     map[string]*callback
-	onDisconnect []func(DisconnectReason)
+	mu              sync.Mutex
+	handlers        map[string]*callback
+	onAny           []func(event string, args Args)
+	onAnyOutgoing   []func(event string, args Args)
+	onDisconnecting []func(DisconnectReason)
+	onDisconnect    []func(DisconnectReason)
+	hasOutgoing     atomic.Bool
 
-	nextAck atomic.Int64
-	gone    atomic.Bool
+	roomsMu sync.Mutex
+	rooms   map[string]struct{}
+
+	gone atomic.Bool
 
 	// On the session's loop only.
 	connected bool
-	acks      map[int64]*callback
+	acks      map[int64]*pendingAck
+	mark      uint64 // see nsLoop.each
 }
 
-func newSocket(ns *Namespace, c *client) *Socket {
-	s := &Socket{ns: ns, client: c}
-	if c.sio >= 5 {
+// pendingAck waits for the client's answer to one emit.
+type pendingAck struct {
+	cb    *callback
+	timer *transports.Timer
+	bcast func(args, atts [][]byte)
+}
+
+func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
+	s := &Socket{ns: ns, client: c, rooms: make(map[string]struct{}, 1)}
+	switch {
+	case restored != nil:
+		s.id, s.pid, s.recovered = restored.sid, restored.pid, true
+		for _, r := range restored.rooms {
+			s.rooms[r] = struct{}{}
+		}
+	case c.sio >= 5:
 		s.id = engineio.NewSID()
-	} else if ns.name == "/" {
+		if ns.recovery != nil {
+			s.pid = engineio.NewSID()
+		}
+	case ns.name == "/":
 		s.id = c.sess.ID()
-	} else {
+	default:
 		s.id = ns.name + "#" + c.sess.ID()
 	}
+	s.rooms[s.id] = struct{}{}
 	if ns.srv.workers != nil {
 		s.worker = ns.srv.workers.pick()
 	}
 	return s
 }
 
-// ID is the socket's id (the "sid" of its CONNECT answer).
+// ID is the socket's id (the "sid" of its CONNECT answer); it is also the
+// name of a room that holds only this socket.
 func (s *Socket) ID() string { return s.id }
 
 // Namespace is the namespace the socket is connected to.
@@ -79,11 +107,15 @@ func (s *Socket) Transport() string { return s.client.sess.TransportName() }
 // Connected reports whether the socket is still connected.
 func (s *Socket) Connected() bool { return !s.gone.Load() }
 
+// Recovered reports whether the socket was restored by connection state
+// recovery: same id and rooms as before, missed packets delivered.
+func (s *Socket) Recovered() bool { return s.recovered }
+
 // On registers fn for the event. fn's parameters receive the event's
 // arguments decoded from JSON ([]byte parameters receive binary
 // attachments); a final Ack parameter answers the client's acknowledgement.
 // func(Args, Ack) receives the raw arguments. On panics if fn is not a
-// function, like http.HandleFunc with a nil handler.
+// function, as http.HandleFunc does with a nil handler.
 func (s *Socket) On(event string, fn any) {
 	cb, err := newCallback(fn)
 	if err != nil {
@@ -97,61 +129,138 @@ func (s *Socket) On(event string, fn any) {
 	s.mu.Unlock()
 }
 
-// OnDisconnect registers fn to run once when the socket disconnects.
+// OnAny registers fn to run for every incoming event, before its handler.
+func (s *Socket) OnAny(fn func(event string, args Args)) {
+	s.mu.Lock()
+	s.onAny = append(s.onAny, fn)
+	s.mu.Unlock()
+}
+
+// OnAnyOutgoing registers fn to run for every event sent to the socket,
+// its own emits and broadcasts alike.
+func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
+	s.mu.Lock()
+	s.onAnyOutgoing = append(s.onAnyOutgoing, fn)
+	s.mu.Unlock()
+	s.hasOutgoing.Store(true)
+}
+
+// OnDisconnecting registers fn to run when the socket is disconnecting,
+// while Rooms still lists its rooms.
+func (s *Socket) OnDisconnecting(fn func(reason DisconnectReason)) {
+	s.mu.Lock()
+	s.onDisconnecting = append(s.onDisconnecting, fn)
+	s.mu.Unlock()
+}
+
+// OnDisconnect registers fn to run once when the socket has disconnected.
 func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 	s.mu.Lock()
 	s.onDisconnect = append(s.onDisconnect, fn)
 	s.mu.Unlock()
 }
 
-func (s *Socket) handler(event string) *callback {
+func (s *Socket) handler(event string) (*callback, []func(string, Args)) {
 	s.mu.Lock()
-	cb := s.handlers[event]
-	s.mu.Unlock()
-	return cb
+	defer s.mu.Unlock()
+	return s.handlers[event], s.onAny
 }
+
+// Join adds the socket to rooms. Rooms shows them at once; broadcasts see
+// them in order with everything else posted to the socket's loop.
+func (s *Socket) Join(rooms ...string) {
+	if s.gone.Load() {
+		return
+	}
+	rooms = append([]string(nil), rooms...)
+	s.client.sess.Post(func() { s.joinOnLoop(rooms) })
+	s.roomsMu.Lock()
+	for _, r := range rooms {
+		s.rooms[r] = struct{}{}
+	}
+	s.roomsMu.Unlock()
+}
+
+// Leave removes the socket from room.
+func (s *Socket) Leave(room string) {
+	if s.gone.Load() {
+		return
+	}
+	s.client.sess.Post(func() { s.leaveOnLoop([]string{room}) })
+	s.roomsMu.Lock()
+	delete(s.rooms, room)
+	s.roomsMu.Unlock()
+}
+
+// Rooms lists the rooms the socket is in, its own id included.
+func (s *Socket) Rooms() []string {
+	s.roomsMu.Lock()
+	defer s.roomsMu.Unlock()
+	out := make([]string, 0, len(s.rooms))
+	for r := range s.rooms {
+		out = append(out, r)
+	}
+	return out
+}
+
+func (s *Socket) joinOnLoop(rooms []string) {
+	if !s.connected {
+		return
+	}
+	l := s.ns.loops[s.client.sess.Loop()]
+	s.roomsMu.Lock()
+	for _, r := range rooms {
+		s.rooms[r] = struct{}{}
+		l.join(s, r)
+	}
+	s.roomsMu.Unlock()
+}
+
+func (s *Socket) leaveOnLoop(rooms []string) {
+	if !s.connected {
+		return
+	}
+	l := s.ns.loops[s.client.sess.Loop()]
+	s.roomsMu.Lock()
+	for _, r := range rooms {
+		delete(s.rooms, r)
+		l.leave(s, r)
+	}
+	s.roomsMu.Unlock()
+}
+
+// To starts a broadcast to rooms that leaves this socket out.
+func (s *Socket) To(rooms ...string) *BroadcastOperator {
+	return s.ns.broadcast().To(rooms...).Except(s.id)
+}
+
+// In is To.
+func (s *Socket) In(rooms ...string) *BroadcastOperator { return s.To(rooms...) }
+
+// Except starts a broadcast to every socket of the namespace but this one
+// and the members of rooms.
+func (s *Socket) Except(rooms ...string) *BroadcastOperator {
+	return s.ns.broadcast().Except(s.id).Except(rooms...)
+}
+
+// Broadcast starts a broadcast to every other socket of the namespace.
+func (s *Socket) Broadcast() *BroadcastOperator { return s.ns.broadcast().Except(s.id) }
+
+// Timeout returns an emitter whose ack callbacks get ErrAckTimeout if the
+// client has not answered within d; their first parameter must be error.
+func (s *Socket) Timeout(d time.Duration) *Emitter { return &Emitter{s: s, timeout: d} }
+
+// Volatile returns an emitter that drops the packet when the transport
+// cannot take it right now.
+func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true} }
+
+// Compress returns an emitter with the compress flag set.
+func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, compress: on} }
 
 // Emit sends an event to the client. []byte arguments travel as binary
 // attachments. When the last argument is a function, it is an ack callback:
 // the client's answer is decoded into its parameters, as for On.
-func (s *Socket) Emit(event string, args ...any) error {
-	if err := checkEvent(event); err != nil {
-		return err
-	}
-	if s.gone.Load() {
-		return ErrDisconnected
-	}
-	var cb *callback
-	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
-		var err error
-		if cb, err = newCallback(args[n-1]); err != nil {
-			return err
-		}
-		args = args[:n-1]
-	}
-	raw, atts, err := encodeArgs(args)
-	if err != nil {
-		return err
-	}
-	id := int64(-1)
-	if cb != nil {
-		id = s.nextAck.Add(1) - 1
-	}
-	pkt := socketio.AppendEvent(nil, s.ns.name, id, len(atts), event, raw...)
-	s.client.sess.Post(func() {
-		if !s.connected {
-			return
-		}
-		if cb != nil {
-			if s.acks == nil {
-				s.acks = make(map[int64]*callback)
-			}
-			s.acks[id] = cb
-		}
-		s.writePacket(pkt, atts)
-	})
-	return nil
-}
+func (s *Socket) Emit(event string, args ...any) error { return (&Emitter{s: s}).Emit(event, args...) }
 
 // Send emits a "message" event with v, the seed's send.
 func (s *Socket) Send(v any) error { return s.Emit("message", v) }
@@ -159,18 +268,62 @@ func (s *Socket) Send(v any) error { return s.Emit("message", v) }
 // Disconnect disconnects the socket from its namespace: the client is told
 // ("io server disconnect") and the handlers see
 // ReasonServerNamespaceDisconnect.
-func (s *Socket) Disconnect() error {
+func (s *Socket) Disconnect() error { return s.disconnect(false) }
+
+// DisconnectAll disconnects the socket and closes its whole Engine.IO
+// session, with every namespace of it.
+func (s *Socket) DisconnectAll() error { return s.disconnect(true) }
+
+func (s *Socket) disconnect(close bool) error {
 	if s.gone.Load() {
 		return ErrDisconnected
 	}
-	s.client.sess.Post(func() {
-		if !s.connected {
-			return
-		}
-		s.writePacket(socketio.AppendPacket(nil, socketio.Packet{Type: socketio.Disconnect, Namespace: []byte(s.ns.name), ID: -1}), nil)
-		s.close(ReasonServerNamespaceDisconnect)
-	})
+	s.client.sess.Post(func() { s.disconnectOnLoop(close) })
 	return nil
+}
+
+func (s *Socket) disconnectOnLoop(close bool) {
+	c := s.client
+	if close {
+		for _, other := range c.socketList() {
+			other.disconnectOnLoop(false)
+		}
+		c.sess.Close(transports.ReasonForcedClose)
+		return
+	}
+	if !s.connected {
+		return
+	}
+	s.writePacket(socketio.AppendPacket(nil, socketio.Packet{Type: socketio.Disconnect, Namespace: []byte(s.ns.name), ID: -1}), nil)
+	s.close(ReasonServerNamespaceDisconnect)
+}
+
+// deliver writes a broadcast packet, unless it is volatile and the
+// transport is busy. On the loop; it reports whether it wrote.
+func (s *Socket) deliver(out *outgoing) bool {
+	if !s.connected {
+		return false
+	}
+	if out.volatile && !s.client.sess.Writable() {
+		return false
+	}
+	if s.hasOutgoing.Load() {
+		s.notifyOutgoing(out.event, out.args, out.atts)
+	}
+	s.writePacket(out.text, out.atts)
+	return true
+}
+
+func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
+	s.mu.Lock()
+	fns := s.onAnyOutgoing
+	s.mu.Unlock()
+	args := Args{raw: raw, attachments: atts}
+	s.ns.srv.run(s, func() {
+		for _, fn := range fns {
+			fn(event, args)
+		}
+	}, nil)
 }
 
 // writePacket sends an encoded packet and its attachments. On the loop.
@@ -182,6 +335,13 @@ func (s *Socket) writePacket(pkt []byte, atts [][]byte) {
 	}
 }
 
+func (s *Socket) addAck(id int64, pa *pendingAck) {
+	if s.acks == nil {
+		s.acks = make(map[int64]*pendingAck)
+	}
+	s.acks[id] = pa
+}
+
 // close ends the socket with reason. On the loop.
 func (s *Socket) close(reason DisconnectReason) {
 	if !s.connected {
@@ -189,16 +349,22 @@ func (s *Socket) close(reason DisconnectReason) {
 	}
 	s.connected = false
 	s.gone.Store(true)
-	c := s.client
-	delete(c.sockets, s.ns.name)
-	delete(s.ns.loops[c.sess.Loop()], s)
-	s.acks = nil
-	_, h := s.ns.hooks()
+	s.ns.detach(s)
+	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid != "" {
+		rs.persist(s)
+	}
+	_, h, _ := s.ns.hooks()
 	s.mu.Lock()
-	fns := s.onDisconnect
+	before, after := s.onDisconnecting, s.onDisconnect
 	s.mu.Unlock()
 	s.ns.srv.run(s, func() {
-		for _, fn := range fns {
+		for _, fn := range before {
+			fn(reason)
+		}
+		s.roomsMu.Lock()
+		clear(s.rooms)
+		s.roomsMu.Unlock()
+		for _, fn := range after {
 			fn(reason)
 		}
 		if h != nil {
@@ -207,25 +373,25 @@ func (s *Socket) close(reason DisconnectReason) {
 	}, nil)
 }
 
-// onEvent dispatches an EVENT packet. On the loop; raw and atts are views
-// valid during the call.
+// onEvent dispatches an EVENT packet. On the loop; the packet's bytes and
+// atts are valid during the call.
 func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 	c := s.client
 	var err error
 	c.args, err = socketio.SplitArray(p.Data, c.args[:0])
 	if err != nil || len(c.args) == 0 {
-		c.sess.Close(transportsParseError)
+		c.sess.Close(transports.ReasonParseError)
 		return
 	}
 	name, err := socketio.EventName(c.args[0])
 	if err != nil {
-		c.sess.Close(transportsParseError)
+		c.sess.Close(transports.ReasonParseError)
 		return
 	}
-	cb := s.handler(name)
-	_, h := s.ns.hooks()
+	cb, anys := s.handler(name)
+	_, h, _ := s.ns.hooks()
 	isMessage := name == "message" && h != nil
-	if cb == nil && !isMessage {
+	if cb == nil && !isMessage && len(anys) == 0 {
 		return
 	}
 	args := Args{raw: c.args[1:], attachments: atts}
@@ -236,16 +402,20 @@ func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 	if p.ID >= 0 {
 		ack = s.ackFunc(p.ID)
 	}
-	s.ns.srv.run(s, func() {
+	srv := s.ns.srv
+	srv.run(s, func() {
+		for _, fn := range anys {
+			fn(name, args)
+		}
 		if cb != nil {
 			if err := cb.call(args, ack); err != nil {
-				s.ns.srv.opts.Logger.Warn("tornadio: event handler", "event", name, "err", err)
+				srv.opts.Logger.Warn("tornadio: event handler", "event", name, "err", err)
 			}
 		}
 		if isMessage {
 			vals, err := args.Values()
 			if err != nil {
-				s.ns.srv.opts.Logger.Warn("tornadio: message", "err", err)
+				srv.opts.Logger.Warn("tornadio: message", "err", err)
 				return
 			}
 			m := Message{Args: vals}
@@ -278,18 +448,25 @@ func (s *Socket) ackFunc(id int64) Ack {
 	}
 }
 
-// onAck runs the callback waiting for an ACK packet. On the loop.
+// onAck runs what waits for an ACK packet. On the loop.
 func (s *Socket) onAck(p socketio.Packet, atts [][]byte) {
-	cb := s.acks[p.ID]
-	if cb == nil {
+	pa := s.acks[p.ID]
+	if pa == nil {
 		return
 	}
 	delete(s.acks, p.ID)
+	if pa.timer != nil {
+		pa.timer.Stop()
+	}
 	c := s.client
 	var err error
 	c.args, err = socketio.SplitArray(p.Data, c.args[:0])
 	if err != nil {
-		c.sess.Close(transportsParseError)
+		c.sess.Close(transports.ReasonParseError)
+		return
+	}
+	if pa.bcast != nil {
+		pa.bcast(c.args, atts)
 		return
 	}
 	args := Args{raw: c.args, attachments: atts}
@@ -297,7 +474,7 @@ func (s *Socket) onAck(p socketio.Packet, atts [][]byte) {
 		args = args.clone()
 	}
 	s.ns.srv.run(s, func() {
-		if err := cb.call(args, nil); err != nil {
+		if err := pa.cb.call(args, nil); err != nil {
 			s.ns.srv.opts.Logger.Warn("tornadio: ack callback", "err", err)
 		}
 	}, nil)

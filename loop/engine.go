@@ -94,6 +94,10 @@ func (e *Engine) Post(i int, fn func()) {
 	m.post(fn)
 }
 
+// Active reports whether loop i has had a connection (and so can run
+// posted functions). Safe from any goroutine.
+func (e *Engine) Active(i int) bool { return e.loops[i].Load() != nil }
+
 // Now returns the current time.
 func (e *Engine) Now() time.Time { return time.Now() }
 

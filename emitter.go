@@ -1,0 +1,96 @@
+package tornadio
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/tornadio/tornadio/socketio"
+)
+
+// Emitter emits to one socket with flags: Socket.Timeout, Volatile and
+// Compress make one. Safe from any goroutine.
+type Emitter struct {
+	s        *Socket
+	timeout  time.Duration
+	volatile bool
+	compress bool
+}
+
+// Timeout sets how long an ack callback waits (see Socket.Timeout).
+func (e *Emitter) Timeout(d time.Duration) *Emitter { c := *e; c.timeout = d; return &c }
+
+// Volatile drops the packet when the transport cannot take it right now.
+func (e *Emitter) Volatile() *Emitter { c := *e; c.volatile = true; return &c }
+
+// Compress sets the compress flag.
+func (e *Emitter) Compress(on bool) *Emitter { c := *e; c.compress = on; return &c }
+
+// Emit sends the event, as Socket.Emit does. With a Timeout, the ack
+// callback's first parameter is an error: nil with the answer, or
+// ErrAckTimeout (or ErrDisconnected) without one.
+func (e *Emitter) Emit(event string, args ...any) error {
+	s := e.s
+	if err := checkEvent(event); err != nil {
+		return err
+	}
+	if s.gone.Load() {
+		return ErrDisconnected
+	}
+	var cb *callback
+	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
+		var err error
+		if cb, err = newCallback(args[n-1]); err != nil {
+			return err
+		}
+		if e.timeout > 0 && !cb.wantErr {
+			return errTimeoutCallback
+		}
+		args = args[:n-1]
+	}
+	raw, atts, err := encodeArgs(args)
+	if err != nil {
+		return err
+	}
+	ns := s.ns
+	if cb == nil && !e.volatile && ns.recovery != nil {
+		// With recovery on, a plain emit is a broadcast to the socket's own
+		// room, so that it gets an offset and can be replayed (as in Node).
+		ns.broadcast().To(s.id).emitRaw(event, raw, atts)
+		return nil
+	}
+	id := int64(-1)
+	if cb != nil {
+		id = ns.ids.Add(1) - 1
+	}
+	out := &outgoing{
+		text:     socketio.AppendEvent(nil, ns.name, id, len(atts), event, raw...),
+		atts:     atts,
+		event:    event,
+		args:     raw,
+		volatile: e.volatile,
+	}
+	timeout := e.timeout
+	s.client.sess.Post(func() {
+		if !s.deliver(out) {
+			if cb != nil {
+				s.ns.srv.run(s, func() { cb.callErr(ErrDisconnected) }, nil)
+			}
+			return
+		}
+		if cb == nil {
+			return
+		}
+		pa := &pendingAck{cb: cb}
+		if timeout > 0 {
+			pa.timer = ns.srv.tp.AfterFunc(s.client.sess.Loop(), timeout, func() {
+				if s.acks[id] != pa {
+					return
+				}
+				delete(s.acks, id)
+				s.ns.srv.run(s, func() { cb.callErr(ErrAckTimeout) }, nil)
+			})
+		}
+		s.addAck(id, pa)
+	})
+	return nil
+}

@@ -1,0 +1,191 @@
+package tornadio
+
+import (
+	"sync/atomic"
+
+	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/socketio"
+)
+
+// localSide is a Namespace seen as the adapter's Local: the in-process
+// sockets and rooms, spread over the event loops.
+type localSide Namespace
+
+func (l *localSide) ns() *Namespace { return (*Namespace)(l) }
+
+// outgoing is one encoded broadcast, shared read-only by every loop.
+type outgoing struct {
+	text     []byte
+	atts     [][]byte
+	event    string
+	args     [][]byte
+	volatile bool
+}
+
+// forEachLoop runs fn on every event loop that serves connections; it
+// returns how many loops it reached.
+func (ns *Namespace) forEachLoop(fn func(l *nsLoop)) int {
+	eng := ns.srv.engine
+	if eng == nil {
+		return 0
+	}
+	n := 0
+	for i := range ns.loops {
+		if !eng.Active(i) {
+			continue
+		}
+		l := ns.loops[i]
+		n++
+		eng.Post(i, func() { fn(l) })
+	}
+	return n
+}
+
+// each calls fn for every socket of the loop selected by opts, once.
+func (l *nsLoop) each(opts *adapter.Options, fn func(*Socket)) {
+	l.mark++
+	m := l.mark
+	for _, r := range opts.Except {
+		for s := range l.rooms[r] {
+			s.mark = m
+		}
+	}
+	visit := func(s *Socket) {
+		if s.mark != m {
+			s.mark = m
+			fn(s)
+		}
+	}
+	if len(opts.Rooms) == 0 {
+		for s := range l.sockets {
+			visit(s)
+		}
+		return
+	}
+	for _, r := range opts.Rooms {
+		for s := range l.rooms[r] {
+			visit(s)
+		}
+	}
+}
+
+func (l *localSide) encode(p *adapter.Packet, opts *adapter.Options, id int64) *outgoing {
+	ns := l.ns()
+	args := p.Args
+	if ns.recovery != nil && id < 0 && !opts.Flags.Volatile {
+		args = ns.recovery.record(p, opts)
+	}
+	return &outgoing{
+		text:     socketio.AppendEvent(nil, ns.name, id, len(p.Attachments), p.Event, args...),
+		atts:     p.Attachments,
+		event:    p.Event,
+		args:     p.Args,
+		volatile: opts.Flags.Volatile,
+	}
+}
+
+// Broadcast implements adapter.Local.
+func (l *localSide) Broadcast(p *adapter.Packet, opts *adapter.Options) {
+	out := l.encode(p, opts, -1)
+	l.ns().forEachLoop(func(lp *nsLoop) {
+		lp.each(opts, func(s *Socket) { s.deliver(out) })
+	})
+}
+
+// BroadcastWithAck implements adapter.Local: clients is called once, with
+// the number of local recipients, when every loop has delivered.
+func (l *localSide) BroadcastWithAck(p *adapter.Packet, opts *adapter.Options, clients func(int), ack adapter.AckFunc) {
+	ns := l.ns()
+	id := ns.ids.Add(1) - 1
+	out := l.encode(p, opts, id)
+	var remaining atomic.Int32
+	var sum atomic.Int64
+	remaining.Store(int32(len(ns.loops)))
+	report := func(n int) {
+		sum.Add(int64(n))
+		if remaining.Add(-1) == 0 {
+			clients(int(sum.Load()))
+		}
+	}
+	reached := ns.forEachLoop(func(lp *nsLoop) {
+		n := 0
+		lp.each(opts, func(s *Socket) {
+			if s.deliver(out) {
+				s.addAck(id, &pendingAck{bcast: ack})
+				n++
+			}
+		})
+		report(n)
+	})
+	for i := reached; i < len(ns.loops); i++ {
+		report(0)
+	}
+}
+
+// AddSockets implements adapter.Local.
+func (l *localSide) AddSockets(opts *adapter.Options, rooms []string) {
+	rooms = append([]string(nil), rooms...)
+	l.ns().forEachLoop(func(lp *nsLoop) {
+		lp.each(opts, func(s *Socket) { s.joinOnLoop(rooms) })
+	})
+}
+
+// DelSockets implements adapter.Local.
+func (l *localSide) DelSockets(opts *adapter.Options, rooms []string) {
+	rooms = append([]string(nil), rooms...)
+	l.ns().forEachLoop(func(lp *nsLoop) {
+		lp.each(opts, func(s *Socket) { s.leaveOnLoop(rooms) })
+	})
+}
+
+// DisconnectSockets implements adapter.Local.
+func (l *localSide) DisconnectSockets(opts *adapter.Options, close bool) {
+	l.ns().forEachLoop(func(lp *nsLoop) {
+		var victims []*Socket
+		lp.each(opts, func(s *Socket) { victims = append(victims, s) })
+		for _, s := range victims {
+			s.disconnectOnLoop(close)
+		}
+	})
+}
+
+// FetchSockets implements adapter.Local. It reads each socket's rooms under
+// the socket's lock, from the calling goroutine.
+func (l *localSide) FetchSockets(opts *adapter.Options) []adapter.SocketInfo {
+	var out []adapter.SocketInfo
+	l.ns().byID.Range(func(_, v any) bool {
+		s := v.(*Socket)
+		rooms := s.Rooms()
+		if matches(rooms, opts) {
+			out = append(out, adapter.SocketInfo{ID: s.id, Rooms: rooms, Local: s})
+		}
+		return true
+	})
+	return out
+}
+
+func matches(rooms []string, opts *adapter.Options) bool {
+	for _, e := range opts.Except {
+		if contains(rooms, e) {
+			return false
+		}
+	}
+	if len(opts.Rooms) == 0 {
+		return true
+	}
+	for _, r := range opts.Rooms {
+		if contains(rooms, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
