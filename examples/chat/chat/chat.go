@@ -39,6 +39,9 @@ func Handler(clientJSPath string) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		_, _ = w.Write(indexHTML)
 	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
 	mux.HandleFunc("GET /socket.io.min.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		http.ServeFile(w, r, clientJSPath)
@@ -66,7 +69,7 @@ func New(clientJSPath string, opts ...tornadio.Option) *tornadio.Server {
 			_ = ns.Emit("chat", Message{From: id, Text: text, Time: time.Now().UnixMilli()})
 		})
 		s.OnDisconnect(func(reason tornadio.DisconnectReason) {
-			_ = ns.Emit("left", id)
+			_ = ns.Emit("left", id, string(reason))
 		})
 	})
 	return srv
