@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/socketio"
 )
 
@@ -53,9 +54,12 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	}
 	ns := s.ns
 	if cb == nil && !e.volatile && ns.recovery != nil {
-		// With recovery on, a plain emit is a broadcast to the socket's own
-		// room, so that it gets an offset and can be replayed (as in Node).
-		ns.broadcast().To(s.id).emitRaw(event, raw, atts)
+		// With recovery on, a plain emit is recorded like a broadcast to the
+		// socket's own room, so that it carries an offset and can be
+		// replayed (as in Node); it is written by the socket's loop only.
+		p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
+		out := (*localSide)(ns).encode(p, &adapter.Options{Rooms: []string{s.id}}, -1)
+		s.client.sess.Post(func() { s.deliver(out) })
 		return nil
 	}
 	id := int64(-1)
