@@ -20,12 +20,6 @@ import (
 func tcBadServer(t *testing.T, setup func(*tornadio.Server), opts ...tornadio.Option) (*tornadio.Server, int) {
 	t.Helper()
 	srv := tcStartServer(t, setup, opts...)
-	// Let every loop see a connection (loops start lazily) before counting.
-	for range 4 {
-		h := tcDial(t, srv.Addr())
-		h.roundTrip("GET", "/nothing", "")
-		h.close()
-	}
 	return srv, tcGoroutines()
 }
 

@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -57,6 +58,16 @@ func tcStartServer(t testing.TB, setup func(*tornadio.Server), opts ...tornadio.
 			t.Errorf("shutdown: %v", err)
 		}
 	})
+	// Let every loop serve a connection (gnet starts its loop goroutines
+	// after Start returns, and the loops' mailboxes appear with their first
+	// connection), so that goroutine counts taken now are stable.
+	for range 4 {
+		h := tcDial(t, srv.Addr())
+		if code, _ := h.roundTrip("GET", "/warm-up", ""); code != 404 {
+			t.Fatalf("warm-up request: status %d", code)
+		}
+		h.close()
+	}
 	return srv
 }
 
@@ -84,17 +95,30 @@ func tcWaitSessions(t testing.TB, srv *tornadio.Server, n int) {
 	}
 }
 
-// tcGoroutines returns the current goroutine count.
-func tcGoroutines() int { return runtime.NumGoroutine() }
+// tcGoroutines returns the goroutine count once it has been steady for
+// 20ms (at most 1s): the base to compare against at the end of a test.
+func tcGoroutines() int {
+	n := runtime.NumGoroutine()
+	steady := time.Now()
+	for start := time.Now(); time.Since(start) < time.Second; {
+		time.Sleep(2 * time.Millisecond)
+		if m := runtime.NumGoroutine(); m != n {
+			n, steady = m, time.Now()
+		} else if time.Since(steady) >= 20*time.Millisecond {
+			break
+		}
+	}
+	return n
+}
 
 // tcCheckGoroutines fails when the goroutine count stays above base+slack.
 func tcCheckGoroutines(t testing.TB, base int) {
 	t.Helper()
 	const slack = 3
-	if !tcWaitFor(3*time.Second, func() bool { return tcGoroutines() <= base+slack }) {
+	if !tcWaitFor(3*time.Second, func() bool { return runtime.NumGoroutine() <= base+slack }) {
 		buf := make([]byte, 1<<16)
 		n := runtime.Stack(buf, true)
-		t.Fatalf("goroutines: %d, started with %d\n%s", tcGoroutines(), base, buf[:n])
+		t.Fatalf("goroutines: %d, started with %d\n%s", runtime.NumGoroutine(), base, buf[:n])
 	}
 }
 
@@ -329,6 +353,7 @@ type tcWS struct {
 	conn net.Conn
 	br   *bufio.Reader
 	mask atomic.Uint32
+	wmu  sync.Mutex // writeFrame may be called from several goroutines
 	out  []byte
 }
 
@@ -382,6 +407,8 @@ func (w *tcWS) close() { w.conn.Close() }
 func (w *tcWS) writeFrame(op frames.OpCode, fin bool, payload []byte) error {
 	var mask [4]byte
 	binary.LittleEndian.PutUint32(mask[:], w.mask.Add(0x9e3779b9))
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
 	w.out = frames.AppendMaskedFrame(w.out[:0], op, fin, mask, payload)
 	return w.writeRaw(w.out)
 }
