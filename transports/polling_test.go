@@ -393,7 +393,7 @@ func TestCORS(t *testing.T) {
 	c.Send(tt.PollGET(4, "", "Origin: https://a.example"))
 	r := response(t, h, c)
 	if r.Status != 200 || r.Header("Access-Control-Allow-Origin") != "https://a.example" ||
-		r.Header("Access-Control-Allow-Credentials") != "true" {
+		r.Header("Access-Control-Allow-Credentials") != "true" || r.Header("Vary") != "Origin" {
 		t.Fatalf("%s", r.Raw)
 	}
 	sid := parseOpen(t, string(r.Body)).SID
@@ -435,11 +435,15 @@ func TestCORS(t *testing.T) {
 		if r.Has("Access-Control-Allow-Origin") {
 			t.Errorf("CORS headers for a forbidden origin: %s", r.Raw)
 		}
+		if r.Header("Vary") != "Origin" {
+			t.Errorf("no Vary: Origin on a refusal: %s", r.Raw)
+		}
 	}
-	// No Origin header: no CORS headers, allowed.
+	// No Origin header: no CORS headers, allowed; the answer still varies
+	// with Origin.
 	c.Send(tt.PollGET(4, ""))
 	r = response(t, h, c)
-	if r.Status != 200 || r.Has("Access-Control-Allow-Origin") {
+	if r.Status != 200 || r.Has("Access-Control-Allow-Origin") || r.Header("Vary") != "Origin" {
 		t.Fatalf("%s", r.Raw)
 	}
 	wantMessages(t, h, sid, "x")
@@ -456,7 +460,7 @@ func TestCORSNone(t *testing.T) {
 	}
 	c.Send(tt.Request("OPTIONS", tt.Target(4, "polling", ""), nil, "Origin: https://any.example"))
 	r = response(t, h, c)
-	if r.Status != 204 || r.Has("Access-Control-Allow-Origin") {
+	if r.Status != 204 || r.Has("Access-Control-Allow-Origin") || r.Has("Vary") {
 		t.Fatalf("%s", r.Raw)
 	}
 }
@@ -468,7 +472,7 @@ func TestCORSWildcard(t *testing.T) {
 	c := h.Dial(0)
 	c.Send(tt.PollGET(4, "", "Origin: https://any.example"))
 	r := response(t, h, c)
-	if r.Status != 200 || r.Header("Access-Control-Allow-Origin") != "https://any.example" {
+	if r.Status != 200 || r.Header("Access-Control-Allow-Origin") != "https://any.example" || r.Header("Vary") != "Origin" {
 		t.Fatalf("%s", r.Raw)
 	}
 }

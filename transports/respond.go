@@ -53,19 +53,28 @@ func (srv *Server) respond(from int, c *Conn, gen uint32, resp []byte) {
 }
 
 // corsHeaders returns the CORS header lines for a request from origin, and
-// whether the origin may use the server at all.
+// whether the origin may use the server at all. With AllowedOrigins set, the
+// lines always hold "Vary: Origin", for allowed and refused origins alike.
 func (srv *Server) corsHeaders(origin []byte) (string, bool) {
 	allowed := srv.cfg.AllowedOrigins
-	if len(allowed) == 0 || len(origin) == 0 {
+	if len(allowed) == 0 {
 		return "", true
+	}
+	// The answer depends on the Origin header whenever origins are
+	// checked, so that caches must key on it, whatever it held (like the
+	// cors package in front of Node's server, which reflects the origin).
+	if len(origin) == 0 {
+		return varyOrigin, true
 	}
 	for _, o := range allowed {
 		if o == "*" || o == string(origin) {
-			return "Access-Control-Allow-Origin: " + string(origin) + "\r\nAccess-Control-Allow-Credentials: true\r\n", true
+			return "Access-Control-Allow-Origin: " + string(origin) + "\r\nAccess-Control-Allow-Credentials: true\r\n" + varyOrigin, true
 		}
 	}
-	return "", false
+	return varyOrigin, false
 }
+
+const varyOrigin = "Vary: Origin\r\n"
 
 func equalFold(a, b string) bool {
 	if len(a) != len(b) {

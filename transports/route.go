@@ -18,7 +18,7 @@ func (c *Conn) handleRequest() {
 	}
 	cors, ok := srv.corsHeaders(r.Header("Origin"))
 	if !ok {
-		c.replyError(engineio.Forbidden, "")
+		c.replyError(engineio.Forbidden, cors)
 		return
 	}
 	if string(r.Method) == "OPTIONS" {
@@ -43,7 +43,7 @@ func (c *Conn) handleRequest() {
 			c.replyError(engineio.BadRequest, cors)
 			return
 		}
-		c.upgrade(version, sid)
+		c.upgrade(version, sid, cors)
 	case string(transport) == Polling && srv.cfg.Polling:
 		c.polling(version, sid, cors)
 	default:
@@ -164,7 +164,7 @@ func (c *Conn) handshakePolling(version int, cors string) {
 
 // upgrade answers a WebSocket opening handshake, for a new session (no sid)
 // or to probe an upgrade of a polling session.
-func (c *Conn) upgrade(version int, sid []byte) {
+func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	r := &c.req
 	key := r.Header("Sec-WebSocket-Key")
 	if err := frames.CheckUpgrade(r.Method, r.Header("Sec-WebSocket-Version"), key); err != nil {
@@ -186,13 +186,13 @@ func (c *Conn) upgrade(version int, sid []byte) {
 	if len(sid) > 0 {
 		s = c.srv.Lookup(string(sid))
 		if s == nil || s.version != version {
-			c.replyError(engineio.UnknownSID, "")
+			c.replyError(engineio.UnknownSID, cors)
 			return
 		}
 	} else {
 		s = c.handshake(version, WebSocket)
 		if s == nil {
-			c.replyError(engineio.Forbidden, "")
+			c.replyError(engineio.Forbidden, cors)
 			return
 		}
 	}

@@ -22,6 +22,9 @@ const (
 	ReasonParseError     = "parse error"
 	ReasonForcedClose    = "forced close"
 	ReasonShutdown       = "server shutting down"
+	// ReasonSlowConsumer: more than Config.MaxBuffered bytes waited for
+	// the client (a websocket it does not read, or polls it does not make).
+	ReasonSlowConsumer = "slow consumer"
 )
 
 // Handshake is a copy of what the request that opened a session carried.
@@ -261,7 +264,15 @@ func (s *Session) end(reason string) {
 		s.probe = nil
 	}
 	if s.ws != nil {
-		s.ws.kill(s.loop)
+		// Like Node (the ws transport's close), tell the client with a
+		// close frame, without a status code, before closing: after a ping
+		// timeout or a close packet, say. A slow consumer's connection is
+		// cut at once: a frame would only queue behind what it does not read.
+		if reason == ReasonSlowConsumer {
+			s.ws.kill(s.loop)
+		} else {
+			s.ws.sendClose(s.loop, 0)
+		}
 		s.ws = nil
 	}
 	if s.draining {

@@ -125,6 +125,10 @@ func TestWebSocketPingV4(t *testing.T) {
 	h.Loops.Advance(10 * time.Millisecond)
 	wantCloses(t, h, sid, transports.ReasonPingTimeout)
 	wantClosed(t, h, c)
+	// Like Node's ws transport: a close frame (no status code) first.
+	if fs, err := c.ReadFrames(); err != nil || len(fs) != 1 || fs[0].Op != frames.OpClose || len(fs[0].Payload) != 0 {
+		t.Fatalf("frames after ping timeout %v (%v), want one empty close frame", fs, err)
+	}
 	if h.Server.SessionCount() != 0 {
 		t.Fatal("registered")
 	}
@@ -148,6 +152,9 @@ func TestWebSocketPingV3(t *testing.T) {
 	h.Loops.Advance(10 * time.Millisecond)
 	wantCloses(t, h, sid, transports.ReasonPingTimeout)
 	wantClosed(t, h, c)
+	if fs, err := c.ReadFrames(); err != nil || len(fs) != 1 || fs[0].Op != frames.OpClose {
+		t.Fatalf("frames after ping timeout %v (%v), want a close frame", fs, err)
+	}
 }
 
 func TestWebSocketV3Binary(t *testing.T) {
@@ -201,6 +208,9 @@ func TestWebSocketClosePacket(t *testing.T) {
 	wantMessages(t, h, sid, "a")
 	wantCloses(t, h, sid, transports.ReasonTransportClose)
 	wantClosed(t, h, c)
+	if fs, err := c.ReadFrames(); err != nil || len(fs) != 1 || fs[0].Op != frames.OpClose {
+		t.Fatalf("frames after a close packet %v (%v), want a close frame", fs, err)
+	}
 }
 
 func TestWebSocketServerClose(t *testing.T) {
