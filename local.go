@@ -25,18 +25,18 @@ type outgoing struct {
 // forEachLoop runs fn on every event loop that serves connections; it
 // returns how many loops it reached.
 func (ns *Namespace) forEachLoop(fn func(l *nsLoop)) int {
-	eng := ns.srv.engine
-	if eng == nil {
+	srv := ns.srv
+	if srv.loops == nil {
 		return 0
 	}
 	n := 0
 	for i := range ns.loops {
-		if !eng.Active(i) {
+		if !srv.active(i) {
 			continue
 		}
 		l := ns.loops[i]
 		n++
-		eng.Post(i, func() { fn(l) })
+		srv.loops.Post(i, func() { fn(l) })
 	}
 	return n
 }

@@ -25,6 +25,8 @@ type Server struct {
 	started bool
 
 	engine  *loop.Engine
+	loops   transports.Loops
+	active  func(loop int) bool
 	tp      *transports.Server
 	workers *workerPool
 }
@@ -139,6 +141,19 @@ func (s *Server) Start(addr string) error {
 		s.workers = newWorkerPool(o.Workers)
 	}
 	s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger})
+	s.bind(s.engine, s.engine.Active)
+	s.engine.Bind(s.tp)
+	if err := s.engine.Start(addr); err != nil {
+		return err
+	}
+	o.Logger.Info("tornadio: listening", "addr", s.Addr(), "loops", o.EventLoops)
+	return nil
+}
+
+// bind creates the protocol machine on loops; active tells which loops can
+// run posted work. Start binds to gnet; tests bind to in-memory loops.
+func (s *Server) bind(loops transports.Loops, active func(int) bool) {
+	o := &s.opts
 	cfg := transports.Config{
 		Path:           o.Path,
 		PingInterval:   o.PingInterval,
@@ -154,13 +169,8 @@ func (s *Server) Start(addr string) error {
 	if o.HTTPHandler != nil {
 		cfg.Fallback = s.serveFallback
 	}
-	s.tp = transports.NewServer(cfg, engineApp{s}, s.engine, o.EventLoops)
-	s.engine.Bind(s.tp)
-	if err := s.engine.Start(addr); err != nil {
-		return err
-	}
-	o.Logger.Info("tornadio: listening", "addr", s.Addr(), "loops", o.EventLoops)
-	return nil
+	s.loops, s.active = loops, active
+	s.tp = transports.NewServer(cfg, engineApp{s}, loops, o.EventLoops)
 }
 
 // Addr is the address the server listens on, after Start.
