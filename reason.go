@@ -22,6 +22,9 @@ const (
 	ReasonParseError DisconnectReason = transports.ReasonParseError
 	// The server closed the whole session.
 	ReasonForcedClose DisconnectReason = transports.ReasonForcedClose
+	// More than MaxBufferedBytes waited to be written to the client: it
+	// reads too slowly. tornadio's own reason; Node has no bound.
+	ReasonSlowConsumer DisconnectReason = transports.ReasonSlowConsumer
 	// The server is shutting down.
 	ReasonServerShuttingDown DisconnectReason = transports.ReasonShutdown
 )
