@@ -44,20 +44,45 @@ func (s *Session) flushPoll() {
 	if s.poll == nil || len(s.queue) == 0 {
 		return
 	}
+	resp := s.pollResponse(s.pollCORS)
+	c := s.poll
+	s.poll = nil
+	s.srv.respond(s.loop, c, s.pollGen, resp)
+	s.keepPollResponse()
+}
+
+// pollResponse encodes the queued packets as the answer to a polling GET
+// and empties the queue. The response lives in the home loop's scratch
+// buffers: write or copy it, then call keepPollResponse.
+func (s *Session) pollResponse(cors string) []byte {
 	srv := s.srv
 	body := engineio.AppendPayload(srv.buf2(s.loop), s.version, s.binaryOK, s.queue)
+	srv.scratch2[s.loop] = body
 	ctype := contentTypeText
 	if engineio.PayloadIsBinary(s.version, s.binaryOK, s.queue) {
 		ctype = contentTypeBinary
 	}
-	resp := appendResponse(srv.buf(s.loop), 200, ctype, s.pollCORS, body, false)
+	if s.jsonp {
+		body = appendJSONP(srv.buf3(s.loop), s.jsonpIdx, body)
+		srv.scratch3[s.loop] = body
+		ctype = contentTypeJS
+	}
 	clear(s.queue)
 	s.queue = s.queue[:0]
-	c := s.poll
-	s.poll = nil
-	srv.respond(s.loop, c, s.pollGen, resp)
-	srv.keep(s.loop, resp)
-	srv.keep2(s.loop, body)
+	resp := appendResponse(srv.buf(s.loop), 200, ctype, cors, body, false)
+	srv.scratch[s.loop] = resp
+	return resp
+}
+
+// keepPollResponse keeps the scratch buffers grown by pollResponse, unless
+// they grew too big to hold on to.
+func (s *Session) keepPollResponse() {
+	srv := s.srv
+	for _, b := range [...]*[]byte{&srv.scratch[s.loop], &srv.scratch2[s.loop], &srv.scratch3[s.loop]} {
+		if cap(*b) > 1<<20 {
+			*b = nil
+		}
+	}
 }
 
 // onPost handles a polling POST on the session's home loop. body is owned by
@@ -76,6 +101,28 @@ func (s *Session) onPost(c *Conn, gen uint32, body []byte, cors string) {
 	case s.transport != Polling:
 		srv.respond(s.loop, c, gen, srv.errorResponse(engineio.BadRequest, cors))
 		return
+	}
+	if s.jsonp {
+		var found bool
+		var err error
+		body, found, err = jsonpData(body, srv.form[s.loop][:0])
+		if cap(body) <= 1<<20 {
+			srv.form[s.loop] = body
+		}
+		if err == nil && s.version < 4 && len(body) > 0 && body[0] <= 1 {
+			// Text only: not the v3 binary payload format.
+			err = engineio.ErrBadPayload
+		}
+		if err != nil {
+			srv.respond(s.loop, c, gen, srv.errorResponse(engineio.BadRequest, cors))
+			s.end(ReasonParseError)
+			return
+		}
+		if !found {
+			// Like engine.io: no payload, nothing to do, "ok".
+			srv.respond(s.loop, c, gen, appendResponse(srv.buf(s.loop), 200, contentTypeHTML, cors, okBody, false))
+			return
+		}
 	}
 	now := srv.loops.Now()
 	var err error

@@ -81,12 +81,20 @@ func validHeaderList(h []byte) bool {
 func (c *Conn) polling(version int, sid []byte, cors string) {
 	r := &c.req
 	method := string(r.Method)
+	j, jsonp := httpparse.QueryValue(r.RawQuery, "j")
+	if jsonp && !validJSONPIndex(j) {
+		c.replyError(engineio.BadRequest, cors)
+		return
+	}
 	if len(sid) == 0 {
 		if method != "GET" {
 			c.replyError(engineio.BadHandshakeMethod, cors)
 			return
 		}
-		c.handshakePolling(version, cors)
+		if !jsonp {
+			j = nil
+		}
+		c.handshakePolling(version, j, cors)
 		return
 	}
 	s := c.srv.Lookup(string(sid))
@@ -115,7 +123,9 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	}
 }
 
-func (c *Conn) handshake(version int, transport string) *Session {
+// handshake opens a session; jsonp is the JSONP callback index of a JSONP
+// polling handshake, or nil.
+func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 	r := &c.req
 	hs := Handshake{
 		Method:     string(r.Method),
@@ -128,8 +138,11 @@ func (c *Conn) handshake(version int, transport string) *Session {
 		hs.Headers[i] = [2]string{string(h.Name), string(h.Value)}
 	}
 	s := newSession(c.srv, c.loop, version, transport, hs)
-	if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) {
+	if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) && jsonp == nil {
 		s.binaryOK = true
+	}
+	if jsonp != nil {
+		s.jsonp, s.jsonpIdx = true, string(jsonp)
 	}
 	c.srv.register(s)
 	if err := c.srv.app.Open(s); err != nil {
@@ -141,25 +154,16 @@ func (c *Conn) handshake(version int, transport string) *Session {
 	return s
 }
 
-func (c *Conn) handshakePolling(version int, cors string) {
-	s := c.handshake(version, Polling)
+func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
+	s := c.handshake(version, Polling, jsonp)
 	if s == nil {
 		c.replyError(engineio.Forbidden, cors)
 		return
 	}
 	open := engineio.Packet{Type: engineio.Open, Data: s.openPacket(nil)[1:]}
 	s.queue = append([]engineio.Packet{open}, s.queue...)
-	body := engineio.AppendPayload(c.srv.buf2(c.loop), version, s.binaryOK, s.queue)
-	ctype := contentTypeText
-	if engineio.PayloadIsBinary(version, s.binaryOK, s.queue) {
-		ctype = contentTypeBinary
-	}
-	clear(s.queue)
-	s.queue = s.queue[:0]
-	resp := appendResponse(c.srv.buf(c.loop), 200, ctype, cors, body, false)
-	c.reply(resp)
-	c.srv.keep(c.loop, resp)
-	c.srv.keep2(c.loop, body)
+	c.reply(s.pollResponse(cors))
+	s.keepPollResponse()
 }
 
 // upgrade answers a WebSocket opening handshake, for a new session (no sid)
@@ -190,7 +194,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 			return
 		}
 	} else {
-		s = c.handshake(version, WebSocket)
+		s = c.handshake(version, WebSocket, nil)
 		if s == nil {
 			c.replyError(engineio.Forbidden, cors)
 			return

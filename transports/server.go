@@ -112,6 +112,8 @@ type Server struct {
 	scratch  [][]byte // encode buffers
 	scratch2 [][]byte
 	decode   [][]byte // polling payload decode buffers
+	scratch3 [][]byte // JSONP scripts
+	form     [][]byte // JSONP POST payloads
 }
 
 // NewServer returns a machine for n loops.
@@ -127,6 +129,8 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		scratch:  make([][]byte, n),
 		scratch2: make([][]byte, n),
 		decode:   make([][]byte, n),
+		scratch3: make([][]byte, n),
+		form:     make([][]byte, n),
 	}
 }
 
@@ -251,5 +255,13 @@ func (srv *Server) buf2(loop int) []byte { return srv.scratch2[loop][:0] }
 func (srv *Server) keep2(loop int, b []byte) {
 	if cap(b) <= 1<<20 {
 		srv.scratch2[loop] = b
+	}
+}
+
+func (srv *Server) buf3(loop int) []byte { return srv.scratch3[loop][:0] }
+
+func (srv *Server) keep3(loop int, b []byte) {
+	if cap(b) <= 1<<20 {
+		srv.scratch3[loop] = b
 	}
 }

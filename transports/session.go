@@ -59,6 +59,8 @@ type Session struct {
 	onWS      atomic.Bool // transport == WebSocket, readable from any goroutine
 	closed    bool
 	binaryOK  bool // v3 polling: the client accepts binary payloads
+	jsonp     bool   // JSONP polling (see jsonp.go)
+	jsonpIdx  string // its callback index
 
 	// Polling.
 	queue       []engineio.Packet // outbound, data owned by the session
@@ -102,6 +104,10 @@ func (s *Session) TransportName() string {
 	}
 	return Polling
 }
+
+// JSONP reports whether the session polls with JSONP (its handshake had a j
+// query parameter). Safe from any goroutine.
+func (s *Session) JSONP() bool { return s.jsonp }
 
 // Closed reports whether the session has ended.
 func (s *Session) Closed() bool { return s.closed }
