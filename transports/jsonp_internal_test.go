@@ -18,7 +18,7 @@ func TestJSONPNewlines(t *testing.T) {
 		{`\n`, "\n"},
 		{`a\nb\n`, "a\nb\n"},
 		{`\\n`, `\n`},
-		{`\\\n`, `\\n`},  // the scan keeps `\\n` at 1, then `\\n` → `\n`
+		{`\\\n`, `\\n`},   // the scan keeps `\\n` at 1, then `\\n` → `\n`
 		{`\\\\n`, `\\\n`}, // `\\n` at 2 kept, then `\\n` at 1 → `\n`
 		{`\`, `\`},
 		{`\\`, `\\`},

@@ -58,7 +58,7 @@ type Session struct {
 	transport string      // Polling or WebSocket
 	onWS      atomic.Bool // transport == WebSocket, readable from any goroutine
 	closed    bool
-	binaryOK  bool // v3 polling: the client accepts binary payloads
+	binaryOK  bool   // v3 polling: the client accepts binary payloads
 	jsonp     bool   // JSONP polling (see jsonp.go)
 	jsonpIdx  string // its callback index
 
