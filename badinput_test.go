@@ -5,7 +5,11 @@ package tornadio_test
 // session count is right, no goroutine was left behind).
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -612,4 +616,146 @@ func tcTexts(ss ...string) []func(w *tcWS) error {
 
 func tcBinary(s string) func(w *tcWS) error {
 	return func(w *tcWS) error { return w.writeFrame(frames.OpBinary, true, []byte(s)) }
+}
+
+// TestBadInputPollingPayload: a POST whose payload is not valid Engine.IO or
+// Socket.IO ends the session with "parse error".
+func TestBadInputPollingPayload(t *testing.T) {
+	disc := newTCDisconnects()
+	srv, base := tcBadServer(t, func(srv *tornadio.Server) {
+		srv.Of("/").OnConnection(disc.track)
+	})
+	for _, body := range []string{
+		"9hello",                   // unknown Engine.IO type
+		"",                         // empty payload
+		"4hello\x1e",               // empty packet after a separator
+		"bAAA!",                    // bad base64
+		`42["ev",{bad}]`,           // bad Socket.IO JSON
+		`48["ev"]`,                 // unknown Socket.IO type
+		`42["ev"]` + "\x1e" + "4x", // a good packet, then a bad one
+	} {
+		t.Run(fmt.Sprintf("%q", body), func(t *testing.T) {
+			h := tcDial(t, srv.Addr())
+			sid := h.handshake()
+			if code, b := h.post(sid, "40"); code != 200 || b != "ok" {
+				t.Fatalf("CONNECT POST: %d %q", code, b)
+			}
+			code, b := h.get(sid)
+			sock, err := tcParseConnect(b)
+			if code != 200 || err != nil {
+				t.Fatalf("CONNECT answer: %d %q", code, b)
+			}
+			code, b = h.post(sid, body)
+			if !(code == 200 && b == "ok") && !tcIsEIOError(code, b, 3) {
+				t.Fatalf("bad POST answered %d %q", code, b)
+			}
+			tcWaitSessions(t, srv, 0)
+			if r := disc.wait(t, sock); len(r) != 1 || r[0] != tornadio.ReasonParseError {
+				t.Fatalf("OnDisconnect reasons %q, want [parse error]", r)
+			}
+			// The client learns it with its next GET: a close packet or an
+			// unknown session.
+			code, b = h.get(sid)
+			if !(code == 200 && strings.HasSuffix(b, "1")) && !tcIsEIOError(code, b, 1) {
+				t.Fatalf("GET after the parse error: %d %q", code, b)
+			}
+		})
+	}
+	tcAssertHealthy(t, srv, 0, base)
+}
+
+// TestBadInputBadProbe: a websocket probing an upgrade that breaks the rules
+// is dropped, and the session carries on over polling.
+func TestBadInputBadProbe(t *testing.T) {
+	srv, base := tcBadServer(t, nil, tornadio.WithMaxPayload(1000))
+	for _, tc := range []struct {
+		name  string
+		send  []string
+		code  int
+		after string // a packet that may come before the close
+	}{
+		{"message instead of probe", []string{"4hello"}, 1002, ""},
+		{"upgrade without probe", []string{"5"}, 1002, ""},
+		{"wrong probe payload", []string{"2prob"}, 1002, ""},
+		{"oversized probe", []string{"2" + strings.Repeat("p", 2000)}, 1009, ""},
+		{"garbage after probe", []string{"2probe", "9x"}, 1002, "3probe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := tcDial(t, srv.Addr())
+			sid := h.handshake()
+			w := tcDialWS(t, srv.Addr(), "EIO=4&transport=websocket&sid="+sid)
+			for _, p := range tc.send {
+				w.writeText(p)
+			}
+			pkts := w.expectClose(t, tc.code)
+			if len(pkts) > 1 || (len(pkts) == 1 && pkts[0] != tc.after) {
+				t.Fatalf("packets before the close: %q", pkts)
+			}
+			// Still polling: a POST is accepted and the session closes
+			// normally.
+			if code, b := h.post(sid, "1"); code != 200 || b != "ok" {
+				t.Fatalf("POST after the failed probe: %d %q", code, b)
+			}
+			tcWaitSessions(t, srv, 0)
+		})
+	}
+	tcAssertHealthy(t, srv, 0, base)
+}
+
+// TestBadInputForbiddenOrigin: with WithAllowedOrigins, another Origin is
+// refused with 403 code 4, polling and websocket alike.
+func TestBadInputForbiddenOrigin(t *testing.T) {
+	srv, base := tcBadServer(t, nil, tornadio.WithAllowedOrigins("https://good.example"))
+	req := func(origin string) (*tcHTTP, string) {
+		h := tcDial(t, srv.Addr())
+		r := "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: " + origin + "\r\n\r\n"
+		if err := h.writeRaw([]byte(r)); err != nil {
+			t.Fatal(err)
+		}
+		return h, r
+	}
+	h, _ := req("https://evil.example")
+	resp, body := h.mustRead()
+	if resp.StatusCode != 403 {
+		t.Fatalf("evil origin: status %d %q, want 403", resp.StatusCode, body)
+	}
+	var e tcEIOError
+	if json.Unmarshal([]byte(body), &e) != nil || e.Code == nil || *e.Code != 4 {
+		t.Fatalf("evil origin: body %q, want code 4", body)
+	}
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "" {
+		t.Fatalf("evil origin got Access-Control-Allow-Origin %q", got)
+	}
+	h, _ = req("https://good.example")
+	resp, body = h.mustRead()
+	sid, err := tcParseOpen(body)
+	if resp.StatusCode != 200 || err != nil {
+		t.Fatalf("good origin: %d %q", resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "https://good.example" {
+		t.Fatalf("good origin: Access-Control-Allow-Origin %q", got)
+	}
+	if code, b := h.post(sid, "1"); code != 200 || b != "ok" {
+		t.Fatalf("close POST: %d %q", code, b)
+	}
+
+	c, err := net.DialTimeout("tcp", srv.Addr(), tcIOTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(tcIOTimeout))
+	fmt.Fprintf(c, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: https://evil.example\r\n"+
+		"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	wresp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wresp.StatusCode != 403 {
+		t.Fatalf("evil origin websocket: status %d, want 403", wresp.StatusCode)
+	}
+	if n := srv.SessionCount(); n != 0 {
+		t.Fatalf("SessionCount %d after refused handshakes", n)
+	}
+	tcAssertHealthy(t, srv, 0, base)
 }

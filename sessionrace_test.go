@@ -629,3 +629,41 @@ func TestSessionRacePostAndClose(t *testing.T) {
 		r.finish(t, it, want, tornadio.ReasonTransportClose)
 	})
 }
+
+// A parked GET's connection is closed by the client while a POST carrying
+// messages races it (the echoes answer the GET). The session ends with
+// "transport close" exactly once, or, when the answer was written before
+// the close, lives on until the client closes it.
+func TestSessionRaceAbortedPoll(t *testing.T) {
+	tcRun(t, func(t *testing.T, r *tcRace, it int) {
+		sid := r.open(t, it)
+		b := r.conns[(it+2)%4]
+		a := tcDial(t, r.srv.Addr())
+		if err := a.send("GET", tcPollPath(sid), ""); err != nil {
+			t.Fatal(err)
+		}
+		var post tcResult
+		tcConcurrently(
+			func() { tcJitter(); a.close() },
+			func() { tcJitter(); post.status, post.body, post.err = b.try("POST", tcPollPath(sid), tcMsgs(0, 2)) },
+		)
+		var want []int
+		switch {
+		case post.ok():
+			want = tcSeq(0, 2)
+		case tcIsEIOError(post.status, post.body, 1):
+		default:
+			t.Fatalf("POST answered %v", post)
+		}
+		code, body := b.post(sid, "1")
+		switch {
+		case code == 200 && body == "ok":
+			r.saw("session outlived the aborted GET")
+		case tcIsEIOError(code, body, 1):
+			r.saw(fmt.Sprintf("session ended with the GET (message POST %d)", post.status))
+		default:
+			t.Fatalf("close POST: %d %q", code, body)
+		}
+		r.finish(t, it, want, tornadio.ReasonTransportClose)
+	})
+}
