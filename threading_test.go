@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -369,4 +370,88 @@ func tcHead(s []int) []int {
 		return s[:20]
 	}
 	return s
+}
+
+// TestThreadingNamespaceEmitPolling: Namespace.Emit from goroutines reaches
+// polling clients (the queue path) exactly once and in per-goroutine order.
+func TestThreadingNamespaceEmitPolling(t *testing.T) {
+	const clients, emitters, events = 8, 4, 50
+	srv := tcStartServer(t, nil)
+	base := tcGoroutines()
+	hs := make([]*tcHTTP, clients)
+	sids := make([]string, clients)
+	for i := range hs {
+		hs[i] = tcDial(t, srv.Addr())
+		sids[i] = hs[i].handshake()
+		if code, b := hs[i].post(sids[i], "40"); code != 200 || b != "ok" {
+			t.Fatalf("CONNECT POST: %d %q", code, b)
+		}
+		if code, b := hs[i].get(sids[i]); code != 200 || !strings.HasPrefix(b, "40{") {
+			t.Fatalf("CONNECT answer: %d %q", code, b)
+		}
+	}
+	got := make([][emitters][]int, clients)
+	errs := make([]error, clients)
+	var readers sync.WaitGroup
+	for i, h := range hs {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				code, body, err := h.try("GET", tcPollPath(sids[i]), "")
+				if err != nil || code != 200 {
+					errs[i] = fmt.Errorf("GET: %d %q %v", code, body, err)
+					return
+				}
+				for _, p := range tcSplitPayload(body) {
+					name, args, err := tcParseEvent(p)
+					var g, n int
+					if err == nil && name == "all" && len(args) == 2 &&
+						json.Unmarshal(args[0], &g) == nil && json.Unmarshal(args[1], &n) == nil && g >= 0 && g < emitters {
+						got[i][g] = append(got[i][g], n)
+						continue
+					}
+					if err == nil && name == "end" {
+						return
+					}
+					errs[i] = fmt.Errorf("unexpected packet %q", p)
+					return
+				}
+			}
+		}()
+	}
+	var writers sync.WaitGroup
+	for g := range emitters {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for n := range events {
+				if err := srv.Of("/").Emit("all", g, n); err != nil {
+					t.Errorf("Emit: %v", err)
+				}
+			}
+		}()
+	}
+	writers.Wait()
+	if err := srv.Of("/").Emit("end"); err != nil {
+		t.Fatal(err)
+	}
+	readers.Wait()
+	for i := range hs {
+		if errs[i] != nil {
+			t.Errorf("client %d: %v", i, errs[i])
+			continue
+		}
+		for g, seq := range got[i] {
+			if !tcIsSeq(seq, events) {
+				t.Errorf("client %d: emitter %d: %d events %v, want 0..%d once each in order", i, g, len(seq), tcHead(seq), events-1)
+			}
+		}
+	}
+	for i, h := range hs {
+		if code, b := h.post(sids[i], "1"); code != 200 || b != "ok" {
+			t.Fatalf("close POST: %d %q", code, b)
+		}
+	}
+	tcAssertHealthy(t, srv, 0, base)
 }
