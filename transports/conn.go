@@ -163,20 +163,32 @@ func (c *Conn) close() {
 	}
 }
 
-// send writes b (a complete frame) from loop from.
-func (c *Conn) send(from int, b []byte) {
+// send writes b (a complete frame) from loop from. A frame that would take
+// the outbound buffer past MaxBuffered, when something is buffered already,
+// is not written: the connection is closed as a slow consumer's. send
+// reports false when it did that on loop from; on another loop it reports
+// true, and the session learns it from OnClose.
+func (c *Conn) send(from int, b []byte) bool {
 	if c.loop == from {
-		if !c.closing {
-			c.io.Write(b)
-		}
-		return
+		return c.write(b)
 	}
 	cp := append([]byte(nil), b...)
-	c.srv.loops.Post(c.loop, func() {
-		if !c.closing {
-			c.io.Write(cp)
-		}
-	})
+	c.srv.loops.Post(c.loop, func() { c.write(cp) })
+	return true
+}
+
+// write writes frame b, unless the peer is a slow consumer (see send).
+func (c *Conn) write(b []byte) bool {
+	if c.closing {
+		return true
+	}
+	if n := c.io.Buffered(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
+		c.failReason = ReasonSlowConsumer
+		c.close()
+		return false
+	}
+	c.io.Write(b)
+	return true
 }
 
 // sendClose writes a close frame with code and closes, from loop from.

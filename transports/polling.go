@@ -31,7 +31,7 @@ func (s *Session) onPoll(c *Conn, gen uint32, cors string) {
 	s.poll, s.pollGen, s.pollCORS = c, gen, cors
 	if len(s.queue) == 0 && s.upgrading {
 		// The client pauses polling to upgrade; let this GET return.
-		s.queue = append(s.queue, engineio.Packet{Type: engineio.Noop})
+		s.enqueue(engineio.Packet{Type: engineio.Noop})
 	}
 	if len(s.queue) > 0 {
 		s.flushPoll()
@@ -67,8 +67,7 @@ func (s *Session) pollResponse(cors string) []byte {
 		srv.scratch3[s.loop] = body
 		ctype = contentTypeJS
 	}
-	clear(s.queue)
-	s.queue = s.queue[:0]
+	s.clearQueue()
 	resp := appendResponse(srv.buf(s.loop), 200, ctype, cors, body, false)
 	srv.scratch[s.loop] = resp
 	return resp

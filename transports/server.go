@@ -59,6 +59,16 @@ type Config struct {
 	IdleTimeout    time.Duration // HTTP: time to complete a request or between requests; default 30s
 	Polling        bool          // enable the polling transport
 	WebSocket      bool          // enable the websocket transport
+	// MaxBuffered bounds, in bytes, what may wait for a client that does not
+	// keep up: the packets queued for polling GETs it does not make, or the
+	// frames in its websocket connection's outbound buffer (IO.Buffered)
+	// plus the frame being written. A send that would take a session past it,
+	// when something already waits, closes the session with
+	// ReasonSlowConsumer instead; a single packet bigger than MaxBuffered is
+	// still sent when nothing waits. A websocket served by another loop than
+	// its session's is checked on its own loop, when the frame gets there.
+	// Default 4 MiB.
+	MaxBuffered int
 	// AllowedOrigins lists the origins that get CORS headers and may open
 	// WebSockets. Empty means no CORS headers and any origin; "*" means any
 	// origin with CORS headers.
@@ -87,6 +97,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxPayload <= 0 {
 		c.MaxPayload = 1_000_000
+	}
+	if c.MaxBuffered <= 0 {
+		c.MaxBuffered = 4 << 20
 	}
 	if c.MaxHeaderBytes <= 0 {
 		c.MaxHeaderBytes = httpparse.DefaultMaxHeaderBytes

@@ -64,6 +64,7 @@ type Session struct {
 
 	// Polling.
 	queue       []engineio.Packet // outbound, data owned by the session
+	queued      int               // bytes in queue (see packetSize)
 	poll        *Conn             // the parked GET, if any
 	pollGen     uint32
 	pollCORS    string
@@ -192,16 +193,60 @@ func (s *Session) sendPacket(p engineio.Packet) {
 
 // queuePacket adds an owned packet to the polling queue and arranges a flush
 // at the end of this loop turn, so that sends made together leave together.
+//
+// A client that does not poll while more than MaxBuffered bytes would wait
+// for it is a slow consumer: what waits is dropped and the session closed,
+// the client being told at its next GET, if any.
 func (s *Session) queuePacket(p engineio.Packet) {
-	s.queue = append(s.queue, p)
+	if s.queued > 0 && s.queued+packetSize(&p) > s.srv.cfg.MaxBuffered {
+		if s.poll == nil {
+			s.clearQueue()
+			s.Close(ReasonSlowConsumer)
+			return
+		}
+		// A GET waits: the client keeps up, answer it now.
+		s.flushPoll()
+	}
+	s.enqueue(p)
 	if s.poll != nil && !s.flushPosted {
 		s.flushPosted = true
 		s.Post(s.flushPoll)
 	}
 }
 
-// writeWS encodes one packet as a WebSocket frame and writes it to c.
-func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, data []byte) {
+// packetSize is what a queued packet counts towards MaxBuffered.
+func packetSize(p *engineio.Packet) int { return 1 + len(p.Data) }
+
+// enqueue adds p to the polling queue, unchecked.
+func (s *Session) enqueue(p engineio.Packet) {
+	s.queue = append(s.queue, p)
+	s.queued += packetSize(&p)
+}
+
+// clearQueue empties the polling queue, keeping its array.
+func (s *Session) clearQueue() {
+	clear(s.queue)
+	s.queue = s.queue[:0]
+	s.queued = 0
+}
+
+// Buffered is the number of bytes waiting for the client: queued for
+// polling, or, for a websocket served by the session's loop, in the
+// connection's outbound buffer (a websocket on another loop counts 0).
+func (s *Session) Buffered() int {
+	if s.transport == WebSocket && s.ws != nil {
+		if s.ws.loop != s.loop || s.ws.closing {
+			return 0
+		}
+		return s.ws.io.Buffered()
+	}
+	return s.queued
+}
+
+// writeWS encodes one packet as a WebSocket frame and writes it to c. It
+// reports false when c refused the frame as a slow consumer's, which has
+// ended the session when c carried it.
+func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, data []byte) bool {
 	b := s.srv.buf(s.loop)
 	n := len(prefix) + len(data)
 	if binary {
@@ -218,8 +263,12 @@ func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, d
 		b = append(b, '0'+byte(t))
 	}
 	b = append(append(b, prefix...), data...)
-	c.send(s.loop, b)
+	ok := c.send(s.loop, b)
 	s.srv.keep(s.loop, b)
+	if !ok && c == s.ws {
+		s.end(ReasonSlowConsumer)
+	}
+	return ok
 }
 
 // Close ends the session from the server side: queued packets are sent,
@@ -229,16 +278,17 @@ func (s *Session) Close(reason string) {
 		return
 	}
 	if s.transport == WebSocket && s.ws != nil {
-		s.writeWS(s.ws, engineio.Close, false, nil, nil)
-		s.ws.sendClose(s.loop, 1000)
+		if s.writeWS(s.ws, engineio.Close, false, nil, nil) {
+			s.ws.sendClose(s.loop, 1000)
+		}
 	} else if s.poll != nil {
-		s.queue = append(s.queue, engineio.Packet{Type: engineio.Close})
+		s.enqueue(engineio.Packet{Type: engineio.Close})
 		s.flushPoll()
 	} else if s.transport == Polling {
 		// No GET waits: like Node, keep what is queued and the close
 		// packet for the client's next GET, so that it learns the session
 		// was closed (rather than getting "unknown sid" and reconnecting).
-		s.queue = append(s.queue, engineio.Packet{Type: engineio.Close})
+		s.enqueue(engineio.Packet{Type: engineio.Close})
 		s.draining = true
 	}
 	s.end(reason)
@@ -249,7 +299,7 @@ func (s *Session) stopDraining() {
 	if s.draining {
 		s.draining = false
 		s.srv.setDraining(s, false)
-		s.queue = nil
+		s.queue, s.queued = nil, 0
 	}
 }
 
@@ -262,7 +312,8 @@ func (s *Session) end(reason string) {
 	s.closed = true
 	s.srv.unregister(s)
 	if s.poll != nil {
-		s.queue = append(s.queue[:0], engineio.Packet{Type: engineio.Close})
+		s.clearQueue()
+		s.enqueue(engineio.Packet{Type: engineio.Close})
 		s.flushPoll()
 	}
 	if s.probe != nil {
@@ -287,7 +338,7 @@ func (s *Session) end(reason string) {
 		s.drainBy = s.srv.loops.Now().Add(cfg.PingInterval + cfg.PingTimeout)
 		s.srv.schedule(s, s.drainBy)
 	} else {
-		s.queue = nil
+		s.queue, s.queued = nil, 0
 	}
 	s.srv.app.Close(s, reason)
 }
@@ -342,6 +393,9 @@ func (s *Session) tick(now time.Time) {
 	if !s.pingAt.IsZero() && !now.Before(s.pingAt) {
 		s.pingAt = time.Time{}
 		s.sendPacket(engineio.Packet{Type: engineio.Ping})
+		if s.closed {
+			return // a slow consumer
+		}
 		s.pongBy = now.Add(s.srv.cfg.PingTimeout)
 	}
 	if !s.pongBy.IsZero() && !now.Before(s.pongBy) {

@@ -34,7 +34,7 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 		s.writeWS(c, engineio.Pong, false, nil, probe)
 		s.upgrading = true
 		if s.poll != nil && len(s.queue) == 0 {
-			s.queue = append(s.queue, engineio.Packet{Type: engineio.Noop})
+			s.enqueue(engineio.Packet{Type: engineio.Noop})
 			s.flushPoll()
 		}
 	case p.Type == engineio.Upgrade && s.upgrading:
@@ -46,10 +46,11 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 		if s.poll != nil {
 			// Release the GET the client may still have in flight; what was
 			// queued for it now goes over the WebSocket.
-			pending := s.queue
-			s.queue = []engineio.Packet{{Type: engineio.Noop}}
+			pending, queued := s.queue, s.queued
+			s.queue, s.queued = nil, 0
+			s.enqueue(engineio.Packet{Type: engineio.Noop})
 			s.flushPoll()
-			s.queue = pending
+			s.queue, s.queued = pending, queued
 		}
 		s.flushQueueWS()
 	default:
@@ -63,10 +64,11 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 func (s *Session) flushQueueWS() {
 	for i := range s.queue {
 		p := &s.queue[i]
-		s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data)
+		if !s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data) || s.ws == nil {
+			return // the session ended
+		}
 	}
-	clear(s.queue)
-	s.queue = s.queue[:0]
+	s.clearQueue()
 }
 
 // wsGone is told that WebSocket c closed.

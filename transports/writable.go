@@ -3,7 +3,8 @@ package transports
 // Writable reports whether a packet sent now would leave at once rather
 // than wait in a queue: over polling, a GET is parked and nothing is
 // queued; over websocket, nothing is waiting in the connection's outbound
-// buffer. Volatile packets are dropped when it is false. On the home loop.
+// buffer. Volatile packets are dropped when it is false, long before
+// Config.MaxBuffered closes a slow consumer. On the home loop.
 func (s *Session) Writable() bool {
 	if s.closed {
 		return false

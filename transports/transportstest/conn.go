@@ -29,6 +29,8 @@ type Conn struct {
 	gone             bool   // OnClose delivered
 	wakes            int
 	writesAfterClose int
+	stalled          bool
+	buffered         int // bytes written while stalled
 	violations       []string
 	remote           string
 }
@@ -53,6 +55,9 @@ func (c *Conn) Write(b []byte) {
 		}
 	}
 	c.out = append(c.out, b...)
+	if c.stalled {
+		c.buffered += len(b)
+	}
 }
 
 // Close implements transports.IO.
@@ -76,8 +81,38 @@ func (c *Conn) Wake() {
 	c.L.Post(c.Loop, c.feed)
 }
 
-// Buffered implements transports.IO.
-func (c *Conn) Buffered() int { return 0 }
+// Buffered implements transports.IO: 0, or while the peer is stalled (see
+// Stall), the bytes written since.
+func (c *Conn) Buffered() int {
+	c.check("Buffered")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buffered
+}
+
+// Stall makes the peer stop reading: from now on Buffered reports every byte
+// written since, as if it all waited in the edge's outbound buffer. The
+// bytes are still recorded in the output.
+func (c *Conn) Stall() {
+	c.mu.Lock()
+	c.stalled = true
+	c.mu.Unlock()
+}
+
+// Drain makes the peer read again: the outbound buffer empties and Buffered
+// reports 0.
+func (c *Conn) Drain() {
+	c.mu.Lock()
+	c.stalled, c.buffered = false, 0
+	c.mu.Unlock()
+}
+
+// Stalled is Buffered, readable from any goroutine.
+func (c *Conn) Stalled() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.buffered
+}
 
 // RemoteAddr implements transports.IO.
 func (c *Conn) RemoteAddr() string { return c.remote }
