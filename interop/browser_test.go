@@ -23,10 +23,13 @@ var clientJS = filepath.Join(nodeDir, "node_modules", "socket.io-client", "dist"
 func startChat(t *testing.T) string {
 	t.Helper()
 	requireNode(t)
+	// A browser on a loaded machine (race detector, parallel builds) may
+	// answer pings late: keep heartbeats short enough to be exercised, but
+	// not so short that a slow page is dropped.
 	srv := chat.New(clientJS,
 		tornadio.WithEventLoops(4),
-		tornadio.WithPingInterval(testPingInterval),
-		tornadio.WithPingTimeout(testPingTimeout),
+		tornadio.WithPingInterval(2*time.Second),
+		tornadio.WithPingTimeout(5*time.Second),
 		tornadio.WithLogger(testLogger(t)),
 	)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
