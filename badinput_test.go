@@ -573,9 +573,6 @@ func TestBadInputInvalidSocketIOPackets(t *testing.T) {
 // TestBadInputBinaryEventNoAttachments: a BINARY_EVENT announcing 0
 // attachments is complete at once; socket.io-parser emits it as decoded.
 func TestBadInputBinaryEventNoAttachments(t *testing.T) {
-	t.Skip(`BUG: a BINARY_EVENT with 0 attachments ("450-[\"ev\",1]") is dropped: ` +
-		`client.go (engineApp.Message, "c.asm.Start(p); return", line 85 at 008308c) never dispatches it; with 0 attachments the Assembler is ` +
-		`complete at once (asmDone) but nobody dispatches it. socket.io-parser emits it as decoded.`)
 	got := make(chan int, 4)
 	srv, base := tcBadServer(t, func(srv *tornadio.Server) {
 		srv.Of("/").OnConnection(func(s *tornadio.Socket) {

@@ -83,6 +83,11 @@ func (a engineApp) Message(sess *transports.Session, data []byte, binary bool) {
 	}
 	if p.Type == socketio.BinaryEvent || p.Type == socketio.BinaryAck {
 		c.asm.Start(p)
+		if !c.asm.Pending() {
+			// No attachment to wait for: complete already, as in Node.
+			c.dispatch(c.asm.Packet(), c.asm.Attachments())
+			c.asm.Reset()
+		}
 		return
 	}
 	c.dispatch(p, nil)
