@@ -2,69 +2,16 @@ package socketio
 
 import (
 	"bytes"
+	"github.com/tornadio/tornadio/internal/jsonstr"
 	"unicode/utf8"
 )
 
-const hexDigits = "0123456789abcdef"
-
 // AppendJSONString appends s as a JSON string literal, escaping like
-// JavaScript's JSON.stringify: \" \\ \b \f \n \r \t, other bytes below 0x20
-// as \u00XX (lower-case hex). U+2028 and U+2029 are also escaped (as
-// \u2028, \u2029) so the output is safe inside JavaScript source. Each
-// invalid UTF-8 byte is written as the escape \ufffd, as encoding/json does.
-// The output equals encoding/json's with SetEscapeHTML(false): '<', '>' and
-// '&' are not escaped.
-func AppendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// JavaScript's JSON.stringify (\" \\ \b \f \n \r \t, other bytes below 0x20
+// as \u00XX), plus U+2028 and U+2029 so the output is safe inside
+// JavaScript source. Invalid UTF-8 bytes become \ufffd, as in encoding/json.
+// The output equals encoding/json's with SetEscapeHTML(false).
+func AppendJSONString(dst []byte, s string) []byte { return jsonstr.Append(dst, s, true) }
 
 // AppendJSONUnquote decodes the JSON string literal raw (quotes included,
 // surrounding white space allowed) and appends its value to dst. Escapes are
