@@ -52,9 +52,11 @@ type Options struct {
 	Adapter adapter.Factory
 	// Recovery, when set, turns on connection state recovery.
 	Recovery *RecoveryOptions
-	// MaxBufferedBytes bounds what may wait to be written to one client
-	// (a slow consumer): past it, volatile packets are dropped, and past
-	// twice it the session is closed with ReasonSlowConsumer. Default 4 MiB.
+	// MaxBufferedBytes bounds what may wait to be written to one client (a
+	// slow consumer, who stops reading): volatile packets are dropped as soon
+	// as anything waits, and a session whose waiting bytes would pass the
+	// bound is closed with ReasonSlowConsumer, so such a client never grows
+	// the server's memory without limit. Default 4 MiB.
 	MaxBufferedBytes int
 	// Workers, when positive, runs user callbacks on that many goroutines
 	// instead of the event loop; use it when handlers block. Callbacks of one

@@ -165,6 +165,7 @@ func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 		Polling:        o.has(TransportPolling),
 		WebSocket:      o.has(TransportWebSocket),
 		AllowedOrigins: o.AllowedOrigins,
+		MaxBuffered:    o.MaxBufferedBytes,
 	}
 	if o.HTTPHandler != nil {
 		cfg.Fallback = s.serveFallback
