@@ -426,7 +426,48 @@ func installTestNamespace(srv *tornadio.Server, rec *recorder) {
 		s.On("kick", func() {
 			_ = s.Disconnect()
 		})
+		// burst emits "tick" (g, i) from several goroutines at once, then
+		// "burst-done" once every Emit has returned.
+		s.On("burst", func(spec burstSpec, ack tornadio.Ack) {
+			if ack != nil {
+				ack(true)
+			}
+			go func() {
+				var wg sync.WaitGroup
+				var errs atomic.Int64
+				for g := range spec.Goroutines {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := range spec.Count {
+							if err := s.Emit("tick", g, i); err != nil {
+								errs.Add(1)
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				_ = s.Emit("burst-done", map[string]any{"errors": errs.Load(), "sent": spec.Goroutines * spec.Count})
+			}()
+		})
 	})
+
+	admin := srv.Of("/admin")
+	admin.OnConnection(func(s *tornadio.Socket) {
+		rec.connected(s)
+		id := s.ID()
+		s.OnDisconnect(func(reason tornadio.DisconnectReason) { rec.disconnected(id, reason) })
+		s.On("whoami", func(ack tornadio.Ack) {
+			if ack != nil {
+				ack(map[string]any{"id": s.ID(), "nsp": "/admin", "transport": s.Transport()})
+			}
+		})
+	})
+}
+
+type burstSpec struct {
+	Goroutines int `json:"goroutines"`
+	Count      int `json:"count"`
 }
 
 // lineReader reads JSON lines from a running script.

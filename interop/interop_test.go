@@ -165,6 +165,113 @@ func TestPingTimeout(t *testing.T) {
 	}
 }
 
+// Namespaces: "/" and "/admin" multiplexed on one Engine.IO connection; an
+// unknown namespace is refused; leaving one namespace keeps the other.
+func TestNamespaces(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "namespaces", url, map[string]any{"transport": tr})
+			r.requireOK(t)
+			conn := r.first("connect")
+			rootID, adminID := conn.str("id"), conn.str("adminID")
+			if _, ok := rec.conn(adminID); !ok {
+				t.Errorf("/admin OnConnection never saw %q", adminID)
+			}
+			rec.expectSingleDisconnect(t, adminID, "client namespace disconnect")
+			rec.expectSingleDisconnect(t, rootID, "client namespace disconnect")
+		})
+	}
+}
+
+// Emits from several goroutines at once reach the client complete and in
+// order per goroutine (Socket methods are safe from any goroutine).
+func TestConcurrentEmits(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "burst", url, map[string]any{"transport": tr, "goroutines": 4, "count": 250})
+			r.requireOK(t)
+		})
+	}
+}
+
+// Shutdown with clients connected: each socket's OnDisconnect runs once with
+// "server shutting down", and the clients see the connection go.
+func TestShutdownDisconnectsClients(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			node := requireNode(t)
+			rec := newRecorder()
+			srv := tornadio.NewServer(
+				tornadio.WithEventLoops(4),
+				tornadio.WithPingInterval(testPingInterval),
+				tornadio.WithPingTimeout(testPingTimeout),
+				tornadio.WithLogger(testLogger(t)),
+			)
+			installTestNamespace(srv, rec)
+			if err := srv.Start("127.0.0.1:0"); err != nil {
+				t.Fatalf("Start: %v", err)
+			}
+			url := "http://" + srv.Addr()
+			const clients = 3
+			type proc struct {
+				cmd  *exec.Cmd
+				lr   *lineReader
+				seen []obs
+			}
+			var ps []*proc
+			for range clients {
+				raw, _ := json.Marshal(map[string]any{"transport": tr, "waitMs": 15000, "timeoutMs": 30000})
+				cmd := exec.Command(node, "scenario.js", "wait-disconnect", url, string(raw))
+				cmd.Dir = nodeDir
+				cmd.WaitDelay = 2 * time.Second
+				out, err := cmd.StdoutPipe()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := cmd.Start(); err != nil {
+					t.Fatal(err)
+				}
+				p := &proc{cmd: cmd, lr: newLineReader(out)}
+				ps = append(ps, p)
+				t.Cleanup(func() {
+					_ = p.cmd.Process.Kill()
+					_ = p.cmd.Wait()
+				})
+			}
+			var ids []string
+			for _, p := range ps {
+				c, err := p.lr.waitEvent("connect", 20*time.Second, &p.seen)
+				if err != nil {
+					shutdown(t, srv)
+					t.Fatalf("%v: %v", err, p.seen)
+				}
+				ids = append(ids, c.str("id"))
+			}
+			start := time.Now()
+			shutdown(t, srv)
+			t.Logf("Shutdown with %d clients took %v", clients, time.Since(start).Round(time.Millisecond))
+			for i, p := range ps {
+				d, err := p.lr.waitEvent("done", 20*time.Second, &p.seen)
+				if err != nil || d["ok"] != true {
+					t.Errorf("client %d: %v %v: %v", i, err, d, p.seen)
+				}
+				if disc := findEvent(p.seen, "disconnect"); disc == nil {
+					t.Errorf("client %d never saw a disconnect: %v", i, p.seen)
+				} else {
+					t.Logf("client %d: disconnect reason %q", i, disc.str("reason"))
+				}
+			}
+			for _, id := range ids {
+				rec.expectSingleDisconnect(t, id, "server shutting down")
+			}
+		})
+	}
+}
+
 // checkPingTimeout checks the server side of a ping timeout: one disconnect,
 // reason "ping timeout", not later than a generous bound. The lower bounds are
 // checked by the client, relative to the handshake and to the unanswered ping

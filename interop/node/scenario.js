@@ -295,6 +295,76 @@ scenarios.handler = async () => {
   await sleep(300);
 };
 
+// Namespaces multiplexed on one connection, and an unknown namespace.
+scenarios.namespaces = async () => {
+  const base = Object.assign({ reconnection: false, timeout: 10000 }, transportOpts());
+  const root = io(url, Object.assign({ forceNew: true }, base));
+  const admin = root.io.socket('/admin');
+  const connected = (s) =>
+    new Promise((resolve, reject) => {
+      s.once('connect', resolve);
+      s.once('connect_error', reject);
+    });
+  await Promise.all([connected(root), connected(admin)]);
+  out('connect', { id: root.id, adminID: admin.id, transport: engineName(root) });
+  check('same-engine', root.io === admin.io && root.io.engine === admin.io.engine);
+  check('distinct-ids', root.id !== admin.id, { root: root.id, admin: admin.id });
+  const [rootWho, adminWho] = await Promise.all([
+    root.timeout(5000).emitWithAck('whoami'),
+    admin.timeout(5000).emitWithAck('whoami'),
+  ]);
+  out('whoami', { root: rootWho, admin: adminWho });
+  check('root-whoami', rootWho && rootWho.id === root.id && !rootWho.nsp, { got: rootWho });
+  check('admin-whoami', adminWho && adminWho.id === admin.id && adminWho.nsp === '/admin', { got: adminWho });
+
+  const bogus = root.io.socket('/nope');
+  const [err] = await waitFor(bogus, 'connect_error', 5000);
+  out('bogus', { message: err && err.message });
+  check('unknown-namespace-refused', !!err && !bogus.connected);
+
+  admin.disconnect();
+  await sleep(200);
+  check('root-survives-admin-disconnect', root.connected && !admin.connected);
+  await echoCheck(root, { still: 'here' });
+  root.disconnect();
+  await sleep(300);
+};
+
+// Server-side shutdown while connected: print the disconnect.
+scenarios['wait-disconnect'] = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const [reason] = await waitFor(socket, 'disconnect', opts.waitMs || 15000);
+  out('disconnect', { reason });
+};
+
+// The server emits from several goroutines at once; every event arrives,
+// in order per goroutine, before the final "burst-done".
+scenarios.burst = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const goroutines = opts.goroutines || 4;
+  const count = opts.count || 250;
+  const next = new Array(goroutines).fill(0);
+  let outOfOrder = 0;
+  let total = 0;
+  socket.on('tick', (g, i) => {
+    if (i !== next[g]) outOfOrder++;
+    next[g] = i + 1;
+    total++;
+  });
+  const done = waitFor(socket, 'burst-done', 20000);
+  const started = await socket.timeout(5000).emitWithAck('burst', { goroutines, count });
+  out('burst-started', { started });
+  const [summary] = await done;
+  out('burst-done', { summary, total, outOfOrder, next });
+  check('burst-all-received', total === goroutines * count, { total, want: goroutines * count });
+  check('burst-in-order', outOfOrder === 0, { outOfOrder });
+  check('burst-no-emit-errors', summary && summary.errors === 0, { summary });
+  socket.disconnect();
+  await sleep(100);
+};
+
 // Load: many websocket clients in one process. Protocol on stdin/stdout:
 // prints "ready", waits for a "go" line, connects opts.clients sockets,
 // prints "connected", waits for a "close" line (or EOF), disconnects all.
