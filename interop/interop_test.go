@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -269,6 +272,80 @@ func TestShutdownDisconnectsClients(t *testing.T) {
 				rec.expectSingleDisconnect(t, id, "server shutting down")
 			}
 		})
+	}
+}
+
+// A message over WithMaxPayload closes the connection; the handshake
+// advertises the limit.
+func TestMaxPayload(t *testing.T) {
+	const limit = 2000
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) }, tornadio.WithMaxPayload(limit))
+			r := runScenario(t, "too-big", url, map[string]any{"transport": tr, "size": 5 * limit, "maxPayload": limit})
+			r.requireOK(t)
+			id := r.first("connect").str("id")
+			ev := rec.waitDisconnect(t, id, 5*time.Second)
+			time.Sleep(300 * time.Millisecond)
+			if n := len(rec.disconnects(id)); n != 1 {
+				t.Errorf("OnDisconnect called %d times", n)
+			}
+			// Node's server reports an oversized message as "transport error"
+			// on both transports (for polling: the POST is answered 413 and
+			// the session closed with that reason).
+			if ev.reason != "transport error" {
+				t.Errorf("server-side reason = %q, want %q as Node's server reports", ev.reason, "transport error")
+			}
+			t.Logf("server-side reason %q, client reason %q", ev.reason, r.first("disconnect").str("reason"))
+		})
+	}
+}
+
+// WithAllowedOrigins: an allowed Origin connects (both transports), another
+// is refused, over HTTP (403) and through socket.io-client.
+func TestAllowedOrigins(t *testing.T) {
+	const good, evil = "http://good.example", "http://evil.example"
+	rec := newRecorder()
+	_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) }, tornadio.WithAllowedOrigins(good))
+
+	for _, c := range []struct {
+		origin string
+		status int
+	}{{good, http.StatusOK}, {evil, http.StatusForbidden}} {
+		req, _ := http.NewRequest("GET", url+"/socket.io/?EIO=4&transport=polling", nil)
+		req.Header.Set("Origin", c.origin)
+		resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatalf("handshake from %s: %v", c.origin, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("handshake from %s: status %d, want %d (%q)", c.origin, resp.StatusCode, c.status, body)
+		}
+		acao := resp.Header.Get("Access-Control-Allow-Origin")
+		if c.origin == good && acao != good {
+			t.Errorf("handshake from %s: Access-Control-Allow-Origin %q, want %q", c.origin, acao, good)
+		}
+		if c.origin == evil && acao != "" {
+			t.Errorf("handshake from %s: Access-Control-Allow-Origin %q, want none", c.origin, acao)
+		}
+	}
+
+	for _, tr := range transports {
+		for _, origin := range []string{good, evil} {
+			t.Run(tr+"/"+strings.TrimPrefix(origin, "http://"), func(t *testing.T) {
+				r := runScenario(t, "origin", url, map[string]any{"transport": tr, "origin": origin})
+				r.requireOK(t)
+				if origin == good && r.first("connect") == nil {
+					t.Errorf("allowed origin %s could not connect over %s", origin, tr)
+				}
+				if origin == evil && r.first("connect") != nil {
+					t.Errorf("origin %s connected over %s, want it refused", origin, tr)
+				}
+			})
+		}
 	}
 }
 

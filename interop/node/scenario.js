@@ -365,6 +365,36 @@ scenarios.burst = async () => {
   await sleep(100);
 };
 
+// Connect with an Origin header (opts.origin); prints "connect" or
+// "connect_error" and passes either way: the Go test judges.
+scenarios.origin = async () => {
+  const extra = Object.assign({ extraHeaders: { Origin: opts.origin } }, transportOpts());
+  try {
+    const socket = await connect(extra);
+    out('connect', { id: socket.id, transport: engineName(socket) });
+    await echoCheck(socket, 'origin ok');
+    socket.disconnect();
+    await sleep(100);
+  } catch (err) {
+    out('connect_error', { message: err.message, description: err.description ? String(err.description) : null });
+    if (err.socket) err.socket.close();
+  }
+};
+
+// A message larger than the server's maxPayload (opts.size bytes of text):
+// the server must drop the connection.
+scenarios['too-big'] = async () => {
+  const socket = await connect(transportOpts());
+  const engine = socket.io.engine;
+  out('connect', { id: socket.id, transport: engineName(socket), maxPayload: engine._maxPayload });
+  if (opts.maxPayload) check('handshake-maxPayload', engine._maxPayload === opts.maxPayload, { got: engine._maxPayload });
+  await echoCheck(socket, 'small is fine');
+  const disc = waitFor(socket, 'disconnect', opts.waitMs || 8000);
+  socket.emit('echo', 'x'.repeat(opts.size || 10000));
+  const [reason] = await disc;
+  out('disconnect', { reason });
+};
+
 // Load: many websocket clients in one process. Protocol on stdin/stdout:
 // prints "ready", waits for a "go" line, connects opts.clients sockets,
 // prints "connected", waits for a "close" line (or EOF), disconnects all.
