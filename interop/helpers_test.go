@@ -443,6 +443,9 @@ func installTestNamespace(srv *tornadio.Server, rec *recorder) {
 							if err := s.Emit("tick", g, i); err != nil {
 								errs.Add(1)
 							}
+							if spec.PauseMs > 0 {
+								time.Sleep(time.Duration(spec.PauseMs) * time.Millisecond)
+							}
 						}
 					}()
 				}
@@ -468,6 +471,7 @@ func installTestNamespace(srv *tornadio.Server, rec *recorder) {
 type burstSpec struct {
 	Goroutines int `json:"goroutines"`
 	Count      int `json:"count"`
+	PauseMs    int `json:"pauseMs"` // between two emits of one goroutine
 }
 
 // lineReader reads JSON lines from a running script.

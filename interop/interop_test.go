@@ -80,6 +80,19 @@ func TestPollingUpgradesToWebSocket(t *testing.T) {
 	rec.expectSingleDisconnect(t, id, "client namespace disconnect")
 }
 
+// Traffic both ways during the polling -> websocket upgrade.
+func TestUpgradeUnderTraffic(t *testing.T) {
+	rec := newRecorder()
+	_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+	r := runScenario(t, "upgrade-traffic", url, map[string]any{"count": 300, "burst": 200, "probeDelayMs": 150})
+	r.requireOK(t)
+	// Timing decides where exactly the upgrade falls; say where it did.
+	tr := r.first("traffic")
+	during := tr.num("upgradedAfterEmits") > 0 && tr.num("upgradedAfterEmits") < tr.num("sent")
+	t.Logf("upgrade after %v of %v client emits and %v server ticks (during the traffic: %v)",
+		tr["upgradedAfterEmits"], tr["sent"], tr["upgradedAfterTicks"], during)
+}
+
 // (d): acks both ways.
 func TestAcksBothWays(t *testing.T) {
 	for _, tr := range transports {
@@ -101,13 +114,21 @@ func TestAcksBothWays(t *testing.T) {
 	}
 }
 
-// (e): binary both ways.
+// (e): binary both ways; with forceBase64 the client sends binary as base64
+// text ("b..." packets) even on websocket.
 func TestBinaryBothWays(t *testing.T) {
-	for _, tr := range transports {
-		t.Run(tr, func(t *testing.T) {
+	for _, c := range []struct {
+		transport string
+		b64       bool
+	}{{"websocket", false}, {"polling", false}, {"websocket", true}, {"polling", true}} {
+		name := c.transport
+		if c.b64 {
+			name += "/base64"
+		}
+		t.Run(name, func(t *testing.T) {
 			rec := newRecorder()
 			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
-			r := runScenario(t, "binary", url, map[string]any{"transport": tr})
+			r := runScenario(t, "binary", url, map[string]any{"transport": c.transport, "forceBase64": c.b64})
 			r.requireOK(t)
 			if n := len(r.all("binary")); n != 4 {
 				t.Errorf("got %d binary round trips, want 4", n)
@@ -419,8 +440,10 @@ func TestSeedHandler(t *testing.T) {
 			_, url := startServer(t, func(s *tornadio.Server) { s.Handle(h) })
 			r := runScenario(t, "handler", url, map[string]any{"transport": tr, "token": h.token})
 			r.requireOK(t)
-			if ce := r.first("connect_error"); ce == nil || ce.str("message") == "" {
-				t.Errorf("the wrong token did not produce a connect_error with a message: %v", ce)
+			// As with Node's middleware errors, the client's err.message is
+			// the error OnOpen returned.
+			if ce := r.first("connect_error"); ce == nil || ce.str("message") != `bad token "wrong"` {
+				t.Errorf("the wrong token gave connect_error %v, want message %q", ce, `bad token "wrong"`)
 			}
 			id := r.first("connect").str("id")
 
@@ -634,6 +657,7 @@ func TestEIO3Client(t *testing.T) {
 		{"basic", "websocket"}, {"basic", "polling"},
 		{"upgrade", "any"},
 		{"binary", "websocket"}, {"binary", "polling"},
+		{"binary-b64", "websocket"}, {"binary-b64", "polling"},
 		{"server-disconnect", "websocket"}, {"server-disconnect", "polling"},
 		{"client-disconnect", "websocket"}, {"client-disconnect", "polling"},
 		{"ping-timeout", "websocket"}, {"ping-timeout", "polling"},
@@ -647,9 +671,10 @@ func TestEIO3Client(t *testing.T) {
 				heartbeat = []tornadio.Option{tornadio.WithPingInterval(interval), tornadio.WithPingTimeout(timeout)}
 			}
 			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) }, heartbeat...)
-			raw, _ := json.Marshal(map[string]any{"transport": c.transport, "timeoutMs": 20000,
+			scenario, b64 := strings.CutSuffix(c.scenario, "-b64")
+			raw, _ := json.Marshal(map[string]any{"transport": c.transport, "timeoutMs": 20000, "forceBase64": b64,
 				"pingInterval": interval.Milliseconds(), "pingTimeout": timeout.Milliseconds()})
-			r := runScript(t, 30*time.Second, "scenario-v2.js", c.scenario, url, string(raw))
+			r := runScript(t, 30*time.Second, "scenario-v2.js", scenario, url, string(raw))
 			r.requireOK(t)
 			id := r.first("connect").str("id")
 			switch c.scenario {

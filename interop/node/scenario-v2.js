@@ -60,7 +60,9 @@ function connect(extra) {
 
 function transportOpts() {
   const t = opts.transport || 'websocket';
-  return t === 'any' ? {} : { transports: [t] };
+  const o = t === 'any' ? {} : { transports: [t] };
+  if (opts.forceBase64) o.forceBase64 = true;
+  return o;
 }
 
 function engineName(socket) {

@@ -72,7 +72,9 @@ function connect(extra) {
 
 function transportOpts() {
   const t = opts.transport || 'websocket';
-  return t === 'any' ? {} : { transports: [t] };
+  const o = t === 'any' ? {} : { transports: [t] };
+  if (opts.forceBase64) o.forceBase64 = true;
+  return o;
 }
 
 function waitFor(socket, event, ms) {
@@ -393,6 +395,65 @@ scenarios['too-big'] = async () => {
   socket.emit('echo', 'x'.repeat(opts.size || 10000));
   const [reason] = await disc;
   out('disconnect', { reason });
+};
+
+// Traffic in both directions while the transport upgrades from polling to
+// websocket: nothing may be lost, duplicated or reordered. The client delays
+// its upgrade probe (opts.probeDelayMs) so that the upgrade lands in the
+// middle of the traffic.
+scenarios['upgrade-traffic'] = async () => {
+  const socket = io(url, { reconnection: false, forceNew: true });
+  const engine = socket.io.engine;
+  const probe = engine._probe;
+  engine._probe = function (name) {
+    setTimeout(() => probe.call(this, name), opts.probeDelayMs || 150);
+  };
+  let upgradedAt = -1;
+  let sent = 0;
+  let ticks = 0;
+  let ticksAtUpgrade = -1;
+  const upgraded = new Promise((resolve) => {
+    engine.once('upgrade', (t) => {
+      upgradedAt = sent;
+      ticksAtUpgrade = ticks;
+      out('upgrade', { to: t.name, afterEmits: sent, afterTicks: ticks });
+      resolve();
+    });
+  });
+  await new Promise((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const n = opts.count || 300;
+  const goroutines = 2;
+  const perG = opts.burst || 200;
+  const next = new Array(goroutines).fill(0);
+  let outOfOrder = 0;
+  socket.on('tick', (g, i) => {
+    if (i !== next[g]) outOfOrder++;
+    next[g] = i + 1;
+    ticks++;
+  });
+  const burstDone = waitFor(socket, 'burst-done', 20000);
+  socket.emit('burst', { goroutines, count: perG, pauseMs: 1 });
+  const order = [];
+  const acks = [];
+  for (let i = 0; i < n; i++) {
+    acks.push(socket.timeout(10000).emitWithAck('echo', i).then((v) => order.push(v)));
+    sent++;
+    if (i % 10 === 9) await sleep(10);
+  }
+  await Promise.all(acks);
+  await burstDone;
+  await Promise.race([upgraded, sleep(5000)]);
+  out('traffic', { sent: n, acked: order.length, upgradedAfterEmits: upgradedAt, upgradedAfterTicks: ticksAtUpgrade, ticks, outOfOrder, transport: engineName(socket) });
+  check('acks-in-order', order.length === n && order.every((v, i) => v === i), { acked: order.length });
+  check('ticks-complete', ticks === goroutines * perG, { ticks });
+  check('ticks-in-order', outOfOrder === 0, { outOfOrder });
+  check('ends-on-websocket', engineName(socket) === 'websocket', { transport: engineName(socket) });
+  socket.disconnect();
+  await sleep(100);
 };
 
 // Load: many websocket clients in one process. Protocol on stdin/stdout:
