@@ -19,6 +19,18 @@ const chromiumPath = "/usr/bin/chromium"
 // clientJS is socket.io-client's browser build, installed by npm ci.
 var clientJS = filepath.Join(nodeDir, "node_modules", "socket.io-client", "dist", "socket.io.min.js")
 
+// requireChromium skips the test outside CI when Chromium is missing; under
+// CI that is a failure.
+func requireChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if !inCI() {
+			t.Skipf("%s is not installed (apt-get install chromium; set CI=true to make this a failure)", chromiumPath)
+		}
+		t.Fatalf("CI is set and %s is missing: %v", chromiumPath, err)
+	}
+}
+
 // startChat starts the chat demo on a random loopback port.
 func startChat(t *testing.T) string {
 	t.Helper()
@@ -80,12 +92,7 @@ func TestChatDemoServesPage(t *testing.T) {
 // TestBrowserChat opens the demo twice in headless Chromium: a message sent
 // from page 1 shows up on page 2, and page 1 upgraded polling -> websocket.
 func TestBrowserChat(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if !inCI() {
-			t.Skipf("%s is not installed (apt-get install chromium; set CI=true to make this a failure)", chromiumPath)
-		}
-		t.Fatalf("CI is set and %s is missing: %v", chromiumPath, err)
-	}
+	requireChromium(t)
 	base := startChat(t)
 	shot := filepath.Join(t.TempDir(), "chat.png")
 	if p := os.Getenv("INTEROP_SCREENSHOT"); p != "" {
@@ -108,5 +115,50 @@ func TestBrowserChat(t *testing.T) {
 	}
 	if !gotPage2 {
 		t.Errorf("page 2 did not show page 1's message:\n%s", r.dump())
+	}
+}
+
+// TestBrowserClients runs the browser builds of socket.io-client 4.x and 2.x
+// (XHR and JSONP long-polling, WebSocket, upgrade) in headless Chromium
+// against the server: echo with ack, binary with ack, whoami.
+func TestBrowserClients(t *testing.T) {
+	requireChromium(t)
+	requireNode(t)
+	page, err := os.ReadFile(filepath.Join("testdata", "clients.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(page)
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.HandleFunc("GET /v4.js", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, clientJS) })
+	mux.HandleFunc("GET /v2.js", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(nodeDir, "node_modules", "socket.io-client-v2", "dist", "socket.io.js"))
+	})
+	rec := newRecorder()
+	_, base := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) },
+		tornadio.WithHTTPHandler(mux), tornadio.WithPingInterval(2*time.Second), tornadio.WithPingTimeout(5*time.Second))
+
+	for _, c := range []struct{ name, query string }{
+		{"v4/websocket", "client=v4&transports=websocket&expect=websocket"},
+		{"v4/polling", "client=v4&transports=polling&expect=polling"},
+		{"v4/upgrade", "client=v4&expect=websocket"},
+		{"v2/polling-xhr", "client=v2&transports=polling&expect=polling"},
+		{"v2/polling-jsonp", "client=v2&transports=polling&jsonp=1&expect=polling"},
+		{"v2/upgrade", "client=v2&expect=websocket"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
+			r := runScript(t, 60*time.Second, "browser-page.js", base+"/page?"+c.query, string(opts))
+			r.requireOK(t)
+			id := r.first("connect").str("id")
+			if _, ok := rec.conn(id); !ok {
+				t.Errorf("the server never saw socket %q connect", id)
+			}
+			rec.expectSingleDisconnect(t, id, "client namespace disconnect")
+		})
 	}
 }
