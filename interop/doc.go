@@ -1,13 +1,22 @@
 // Package interop holds tornadio's interoperability tests: real Socket.IO
-// clients (socket.io-client for Node.js, and the browser build driven in
-// headless Chromium by playwright-core) against a tornadio server started in
-// the test process.
+// clients against a tornadio server started in the test process.
 //
-// The Node.js side lives in interop/node: scenario.js runs one scenario per
-// invocation and prints one JSON line per observation, browser.js drives the
-// chat demo of examples/chat. `make test` installs their dependencies with
-// `npm ci` when needed.
+// The clients live in interop/node (installed by `npm ci`, which `make test`
+// runs when needed):
+//
+//   - scenario.js: socket.io-client 4.x in Node.js, one scenario per run
+//     (transports, upgrade, acks, binary, disconnects, ping timeout, the
+//     seed-style Handler, namespaces, concurrency, limits, many clients);
+//   - scenario-v2.js: socket.io-client 2.x (Engine.IO protocol 3);
+//   - browser.js: drives the chat demo (examples/chat) in headless Chromium;
+//   - browser-page.js: runs testdata/clients.html, the browser builds of both
+//     clients (XHR and JSONP long-polling, WebSocket, upgrade), in Chromium.
+//
+// Every script prints one JSON line per observation and ends with
+// {"event":"done","ok":...}; the Go tests assert on those lines and on what
+// the server saw. Chromium is the system one at /usr/bin/chromium.
 //
 // Outside CI (the CI environment variable unset) the tests skip when node, or
-// for the browser test /usr/bin/chromium, is not installed; under CI they fail.
+// for the browser tests /usr/bin/chromium, is not installed; under CI they
+// fail.
 package interop
