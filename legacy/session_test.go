@@ -436,6 +436,9 @@ func TestStrings(t *testing.T) {
 }
 
 func TestSessionAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool under the race detector")
+	}
 	s := newSession(t, WebSocket, nil)
 	s.Connect(WebSocket, t0)
 	frame := AppendText(nil, "hello")
