@@ -4,6 +4,14 @@ import "unicode/utf8"
 
 const hexDigits = "0123456789abcdef"
 
+// jsPlain marks the ASCII bytes JSON.stringify writes as they are.
+var jsPlain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // AppendJSString appends s as a JavaScript string literal, the way
 // JSON.stringify writes a string: in double quotes, with '"' and '\\' escaped,
 // \b \f \n \r \t for those control characters, \u00XX (lower-case hex) for the
@@ -16,6 +24,10 @@ func AppendJSString(dst, s []byte) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		if jsPlain[s[i]] {
+			i++
+			continue
+		}
 		c := s[i]
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRune(s[i:])
@@ -27,10 +39,6 @@ func AppendJSString(dst, s []byte) []byte {
 				continue
 			}
 			i += size
-			continue
-		}
-		if c >= 0x20 && c != '"' && c != '\\' {
-			i++
 			continue
 		}
 		dst = append(dst, s[start:i]...)
