@@ -1,7 +1,7 @@
 package transports
 
 import (
-	"unicode/utf8"
+	"github.com/tornadio/tornadio/internal/jsonstr"
 
 	"github.com/tornadio/tornadio/httpparse"
 )
@@ -68,52 +68,7 @@ func appendJSONP(dst []byte, index string, payload []byte) []byte {
 // appendJSString appends s, UTF-8 text, as a JavaScript string literal:
 // what JSON.stringify produces for the string s holds, with U+2028 and
 // U+2029 escaped too.
-func appendJSString(dst, s []byte) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"':
-				dst = append(dst, '\\', '"')
-			case '\\':
-				dst = append(dst, '\\', '\\')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				if c < 0x20 {
-					dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-				} else {
-					dst = append(dst, c)
-				}
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = utf8.AppendRune(dst, utf8.RuneError)
-		case r == '\u2028':
-			dst = append(dst, `\u2028`...)
-		case r == '\u2029':
-			dst = append(dst, `\u2029`...)
-		default:
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
-}
+func appendJSString(dst, s []byte) []byte { return jsonstr.Append(dst, s, true) }
 
 // jsonpData appends the payload of a JSONP POST body (its form field d,
 // newlines unescaped) to dst. found is false when there is no field d.

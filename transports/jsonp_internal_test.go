@@ -64,7 +64,7 @@ func TestAppendJSString(t *testing.T) {
 		{"</script>&<!--", `"</script>&<!--"`},
 		{"\u2028\u2029", `"\u2028\u2029"`},
 		{"é😀", "\"é😀\""},
-		{"a\xffb\xe2\x82", "\"a\ufffdb\ufffd\ufffd\""},
+		{"a\xffb\xe2\x82", `"a\ufffdb\ufffd\ufffd"`},
 	} {
 		if got := string(appendJSString(nil, []byte(c.in))); got != c.want {
 			t.Errorf("appendJSString(%q) = %s, want %s", c.in, got, c.want)
