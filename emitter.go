@@ -37,6 +37,9 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	if s.gone.Load() {
 		return ErrDisconnected
 	}
+	if s.leg != nil {
+		return s.emitLegacy(event, args)
+	}
 	var cb *callback
 	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
 		var err error
@@ -59,7 +62,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		// replayed (as in Node); it is written by the socket's loop only.
 		p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
 		out := (*localSide)(ns).encode(p, &adapter.Options{Rooms: []string{s.id}}, -1)
-		s.client.sess.Post(func() { s.deliver(out) })
+		s.post(func() { s.deliver(out) })
 		return nil
 	}
 	id := int64(-1)
@@ -74,7 +77,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		volatile: e.volatile,
 	}
 	timeout := e.timeout
-	s.client.sess.Post(func() {
+	s.post(func() {
 		if !s.deliver(out) {
 			if cb != nil {
 				s.ns.srv.run(s, func() { cb.callErr(ErrDisconnected) }, nil)
@@ -86,7 +89,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		}
 		pa := &pendingAck{cb: cb}
 		if timeout > 0 {
-			pa.timer = ns.srv.tp.AfterFunc(s.client.sess.Loop(), timeout, func() {
+			pa.timer = ns.srv.tp.AfterFunc(s.loop(), timeout, func() {
 				if s.acks[id] != pa {
 					return
 				}

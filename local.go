@@ -15,6 +15,7 @@ func (l *localSide) ns() *Namespace { return (*Namespace)(l) }
 
 // outgoing is one encoded broadcast, shared read-only by every loop.
 type outgoing struct {
+	legacy   []byte // the 0.6 framing, when legacy sockets may receive it
 	text     []byte
 	atts     [][]byte
 	event    string
@@ -75,7 +76,12 @@ func (l *localSide) encode(p *adapter.Packet, opts *adapter.Options, id int64) *
 	if ns.recovery != nil && id < 0 && !opts.Flags.Volatile {
 		args = ns.recovery.record(p, opts)
 	}
+	var leg []byte
+	if ns.legacyCount.Load() > 0 && id < 0 {
+		leg = legacyFrame(p.Event, p.Args)
+	}
 	return &outgoing{
+		legacy:   leg,
 		text:     socketio.AppendEvent(nil, ns.name, id, len(p.Attachments), p.Event, args...),
 		atts:     p.Attachments,
 		event:    p.Event,

@@ -28,9 +28,10 @@ type Namespace struct {
 	// Every socket by id, for lookups from any goroutine.
 	byID sync.Map
 
-	ids      atomic.Int64 // ack ids, shared by the namespace's sockets as in Node
-	adapter  adapter.Adapter
-	recovery *recoveryStore
+	ids         atomic.Int64 // ack ids, shared by the namespace's sockets as in Node
+	legacyCount atomic.Int64 // connected sockets of the legacy (0.6) road
+	adapter     adapter.Adapter
+	recovery    *recoveryStore
 }
 
 // nsLoop is one loop's share of a namespace.
@@ -168,10 +169,11 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 
 // attach registers a connected socket on its loop and in its rooms.
 func (ns *Namespace) attach(sock *Socket) {
-	c := sock.client
-	c.sockets[ns.name] = sock
-	c.connected++
-	l := ns.loops[c.sess.Loop()]
+	if c := sock.client; c != nil {
+		c.sockets[ns.name] = sock
+		c.connected++
+	}
+	l := ns.loops[sock.loop()]
 	l.sockets[sock] = struct{}{}
 	sock.connected = true
 	ns.byID.Store(sock.id, sock)
@@ -188,12 +190,11 @@ func (ns *Namespace) attach(sock *Socket) {
 
 // detach removes a socket from its loop's index and its rooms.
 func (ns *Namespace) detach(sock *Socket) {
-	c := sock.client
-	if c.sockets[ns.name] == sock {
+	if c := sock.client; c != nil && c.sockets[ns.name] == sock {
 		delete(c.sockets, ns.name)
 		c.connected--
 	}
-	l := ns.loops[c.sess.Loop()]
+	l := ns.loops[sock.loop()]
 	delete(l.sockets, sock)
 	sock.roomsMu.Lock()
 	for r := range sock.rooms {

@@ -19,8 +19,13 @@ type Request struct {
 	// Transport is the transport of the opening request ("polling" or
 	// "websocket"); Socket.Transport tells the current one.
 	Transport string
-	// EIO is the Engine.IO protocol version: 4, or 3 for socket.io-client 2.x.
+	// EIO is the Engine.IO protocol version: 4, or 3 for socket.io-client
+	// 2.x; 0 on the legacy (Socket.IO 0.6) road.
 	EIO int
+	// Extra is the optional path segment of a legacy (0.6) request between
+	// the resource and the transport (SocketTornad.IO's "extra", often an
+	// auth token); "" otherwise.
+	Extra string
 	// Auth is the CONNECT packet's auth payload, as raw JSON (nil if none).
 	Auth json.RawMessage
 }
@@ -55,4 +60,21 @@ func (r *Request) DecodeAuth(v any) error {
 		return nil
 	}
 	return json.Unmarshal(r.Auth, v)
+}
+
+// newLegacyRequest describes a legacy (0.6) session's opening request.
+func newLegacyRequest(ls legacyWire) *Request {
+	hs := ls.Handshake()
+	h := make(http.Header, len(hs.Headers))
+	for _, kv := range hs.Headers {
+		h.Add(kv[0], kv[1])
+	}
+	return &Request{
+		Method:     hs.Method,
+		URL:        &url.URL{Path: hs.Path, RawQuery: hs.RawQuery},
+		Header:     h,
+		RemoteAddr: hs.RemoteAddr,
+		Transport:  ls.Transport(),
+		Extra:      ls.Extra(),
+	}
 }

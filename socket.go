@@ -35,7 +35,8 @@ type Socket struct {
 	id        string
 	pid       string // private session id, for connection state recovery
 	ns        *Namespace
-	client    *client
+	client    *client    // the modern road's session state; nil on the legacy road
+	leg       legacyWire // the legacy (0.6) session; nil on the modern road
 	req       *Request
 	worker    int
 	recovered bool
@@ -54,9 +55,11 @@ type Socket struct {
 	gone atomic.Bool
 
 	// On the session's loop only.
-	connected bool
-	acks      map[int64]*pendingAck
-	mark      uint64 // see nsLoop.each
+	legacyArgs [][]byte
+	legacyBuf  []byte
+	connected  bool
+	acks       map[int64]*pendingAck
+	mark       uint64 // see nsLoop.each
 }
 
 // pendingAck waits for the client's answer to one emit.
@@ -102,7 +105,29 @@ func (s *Socket) Namespace() *Namespace { return s.ns }
 func (s *Socket) Request() *Request { return s.req }
 
 // Transport is the session's current transport: "polling" or "websocket".
-func (s *Socket) Transport() string { return s.client.sess.TransportName() }
+func (s *Socket) Transport() string {
+	if s.leg != nil {
+		return s.leg.Transport()
+	}
+	return s.client.sess.TransportName()
+}
+
+// post runs fn on the socket's loop.
+func (s *Socket) post(fn func()) {
+	if s.leg != nil {
+		s.leg.Post(fn)
+		return
+	}
+	s.client.sess.Post(fn)
+}
+
+// loop is the index of the socket's event loop.
+func (s *Socket) loop() int {
+	if s.leg != nil {
+		return s.leg.Loop()
+	}
+	return s.client.sess.Loop()
+}
 
 // Connected reports whether the socket is still connected.
 func (s *Socket) Connected() bool { return !s.gone.Load() }
@@ -173,7 +198,7 @@ func (s *Socket) Join(rooms ...string) {
 		return
 	}
 	rooms = append([]string(nil), rooms...)
-	s.client.sess.Post(func() { s.joinOnLoop(rooms) })
+	s.post(func() { s.joinOnLoop(rooms) })
 	s.roomsMu.Lock()
 	for _, r := range rooms {
 		s.rooms[r] = struct{}{}
@@ -186,7 +211,7 @@ func (s *Socket) Leave(room string) {
 	if s.gone.Load() {
 		return
 	}
-	s.client.sess.Post(func() { s.leaveOnLoop([]string{room}) })
+	s.post(func() { s.leaveOnLoop([]string{room}) })
 	s.roomsMu.Lock()
 	delete(s.rooms, room)
 	s.roomsMu.Unlock()
@@ -207,7 +232,7 @@ func (s *Socket) joinOnLoop(rooms []string) {
 	if !s.connected {
 		return
 	}
-	l := s.ns.loops[s.client.sess.Loop()]
+	l := s.ns.loops[s.loop()]
 	s.roomsMu.Lock()
 	for _, r := range rooms {
 		s.rooms[r] = struct{}{}
@@ -220,7 +245,7 @@ func (s *Socket) leaveOnLoop(rooms []string) {
 	if !s.connected {
 		return
 	}
-	l := s.ns.loops[s.client.sess.Loop()]
+	l := s.ns.loops[s.loop()]
 	s.roomsMu.Lock()
 	for _, r := range rooms {
 		delete(s.rooms, r)
@@ -278,11 +303,18 @@ func (s *Socket) disconnect(close bool) error {
 	if s.gone.Load() {
 		return ErrDisconnected
 	}
-	s.client.sess.Post(func() { s.disconnectOnLoop(close) })
+	s.post(func() { s.disconnectOnLoop(close) })
 	return nil
 }
 
 func (s *Socket) disconnectOnLoop(close bool) {
+	if s.leg != nil {
+		if s.connected {
+			s.leg.Close()
+			s.close(ReasonServerNamespaceDisconnect)
+		}
+		return
+	}
 	c := s.client
 	if close {
 		for _, other := range c.socketList() {
@@ -303,6 +335,9 @@ func (s *Socket) disconnectOnLoop(close bool) {
 func (s *Socket) deliver(out *outgoing) bool {
 	if !s.connected {
 		return false
+	}
+	if s.leg != nil {
+		return s.deliverLegacy(out)
 	}
 	if out.volatile && !s.client.sess.Writable() {
 		return false
@@ -388,12 +423,6 @@ func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 		c.sess.Close(transports.ReasonParseError)
 		return
 	}
-	cb, anys := s.handler(name)
-	_, h, _ := s.ns.hooks()
-	isMessage := name == "message" && h != nil
-	if cb == nil && !isMessage && len(anys) == 0 {
-		return
-	}
 	args := Args{raw: c.args[1:], attachments: atts}
 	if s.ns.srv.workers != nil {
 		args = args.clone()
@@ -401,6 +430,18 @@ func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 	var ack Ack
 	if p.ID >= 0 {
 		ack = s.ackFunc(p.ID)
+	}
+	s.fire(name, args, ack)
+}
+
+// fire runs the handlers of an incoming event: OnAny listeners, the On
+// handler, and for "message" the Handler's OnMessage. On the loop.
+func (s *Socket) fire(name string, args Args, ack Ack) {
+	cb, anys := s.handler(name)
+	_, h, _ := s.ns.hooks()
+	isMessage := name == "message" && h != nil
+	if cb == nil && !isMessage && len(anys) == 0 {
+		return
 	}
 	srv := s.ns.srv
 	srv.run(s, func() {
@@ -440,7 +481,7 @@ func (s *Socket) ackFunc(id int64) Ack {
 			return
 		}
 		pkt := socketio.AppendAck(nil, s.ns.name, id, len(atts), raw...)
-		s.client.sess.Post(func() {
+		s.post(func() {
 			if s.connected {
 				s.writePacket(pkt, atts)
 			}

@@ -42,11 +42,10 @@ func (s *Server) run(sock *Socket, fn func(), then func()) {
 		}
 		return
 	}
-	sess := sock.client.sess
 	s.workers.chs[sock.worker] <- func() {
 		fn()
 		if then != nil {
-			sess.Post(then)
+			sock.post(then)
 		}
 	}
 }

@@ -1,0 +1,94 @@
+package tornadio
+
+import (
+	"errors"
+
+	"github.com/tornadio/tornadio/internal/jsonstr"
+	"github.com/tornadio/tornadio/legacy"
+	"github.com/tornadio/tornadio/socketio"
+	"github.com/tornadio/tornadio/transports"
+)
+
+// ErrLegacyEvent is returned by Emit on a socket of the legacy (0.6) road
+// for any event but "message": 0.6 clients know only messages.
+var ErrLegacyEvent = errors.New(`tornadio: a Socket.IO 0.6 client only receives "message"`)
+
+// legacyWire is what a Socket needs of a legacy session
+// (*transports.LegacySession).
+type legacyWire interface {
+	ID() string
+	Loop() int
+	Post(fn func())
+	Transport() string
+	Extra() string
+	Handshake() *transports.Handshake
+	Send(frames []byte)
+	Close()
+	Closed() bool
+}
+
+func (s *Socket) onLegacyMessage(m legacy.Message) {
+	c := s.legacyArgs[:0]
+	switch m.Kind {
+	case legacy.JSON:
+		c = append(c, m.Data)
+	default:
+		s.legacyBuf = jsonstr.Append(s.legacyBuf[:0], m.Data, false)
+		c = append(c, s.legacyBuf)
+	}
+	s.legacyArgs = c
+	args := Args{raw: c}
+	if s.ns.srv.workers != nil {
+		args = args.clone()
+	}
+	s.fire("message", args, nil)
+}
+
+// emitLegacy sends a "message" emit to a 0.6 client: a string as a text
+// message, anything else as ~j~ JSON.
+func (s *Socket) emitLegacy(event string, args []any) error {
+	if event != "message" {
+		return ErrLegacyEvent
+	}
+	var v any
+	if len(args) > 0 {
+		v = args[0]
+	}
+	frame, err := legacy.Encode(v)
+	if err != nil {
+		return err
+	}
+	s.post(func() {
+		if s.connected {
+			s.leg.Send(frame)
+		}
+	})
+	return nil
+}
+
+// deliverLegacy writes a broadcast to a 0.6 client when it is a "message"
+// with one argument (see legacyFrame).
+func (s *Socket) deliverLegacy(out *outgoing) bool {
+	if out.legacy == nil {
+		return false
+	}
+	s.leg.Send(out.legacy)
+	return true
+}
+
+// legacyFrame frames a one-argument "message" broadcast for 0.6 clients: a
+// JSON string becomes a text message, any other value ~j~ JSON.
+func legacyFrame(event string, args [][]byte) []byte {
+	if event != "message" || len(args) != 1 {
+		return nil
+	}
+	raw := args[0]
+	if len(raw) > 0 && raw[0] == '"' {
+		text, err := socketio.AppendJSONUnquote(nil, raw)
+		if err != nil {
+			return nil
+		}
+		return legacy.AppendMessage(nil, text)
+	}
+	return legacy.AppendJSON(nil, raw)
+}
