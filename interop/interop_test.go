@@ -413,7 +413,11 @@ func (h *seedHandler) OnOpen(s *tornadio.Socket, req *tornadio.Request) error {
 
 func (h *seedHandler) OnMessage(s *tornadio.Socket, m tornadio.Message) {
 	h.msgs <- m
-	if err := s.Send(map[string]any{"echo": m.Data}); err != nil {
+	var reply any = map[string]any{"echo": m.Data, "args": len(m.Args)}
+	if b, ok := m.Data.([]byte); ok {
+		reply = b // binary goes back as it came, an attachment
+	}
+	if err := s.Send(reply); err != nil {
 		h.mu.Lock()
 		h.sendErr = err
 		h.mu.Unlock()
@@ -447,14 +451,28 @@ func TestSeedHandler(t *testing.T) {
 			}
 			id := r.first("connect").str("id")
 
-			select {
-			case m := <-h.msgs:
-				want := map[string]any{"text": "hi", "n": 7, "nested": map[string]any{"ok": true, "list": []string{"a", "b"}}}
-				if !sameJSON(m.Data, want) {
-					t.Errorf("OnMessage Data = %#v, want the decoded object %v", m.Data, want)
+			var msgs []tornadio.Message
+			for len(msgs) < 3 {
+				select {
+				case m := <-h.msgs:
+					msgs = append(msgs, m)
+					continue
+				case <-time.After(2 * time.Second):
 				}
-			case <-time.After(2 * time.Second):
-				t.Errorf("OnMessage was not called")
+				break
+			}
+			if len(msgs) != 3 {
+				t.Fatalf("OnMessage called %d times, want 3: %#v", len(msgs), msgs)
+			}
+			want := map[string]any{"text": "hi", "n": 7, "nested": map[string]any{"ok": true, "list": []string{"a", "b"}}}
+			if _, isMap := msgs[0].Data.(map[string]any); !isMap || !sameJSON(msgs[0].Data, want) {
+				t.Errorf("OnMessage 1: Data = %#v, want the decoded object %v", msgs[0].Data, want)
+			}
+			if wantArgs := []any{"two", 2, map[string]any{"three": 3}}; msgs[1].Data != "two" || !sameJSON(msgs[1].Args, wantArgs) {
+				t.Errorf("OnMessage 2: Data %#v, Args %#v; want \"two\" and %v", msgs[1].Data, msgs[1].Args, wantArgs)
+			}
+			if b, ok := msgs[2].Data.([]byte); !ok || !bytes.Equal(b, []byte{0, 1, 2, 250, 255}) {
+				t.Errorf("OnMessage 3: Data = %#v, want the 5 bytes sent", msgs[2].Data)
 			}
 
 			time.Sleep(500 * time.Millisecond) // let the close settle; a second OnClose would show up

@@ -285,11 +285,24 @@ scenarios.handler = async () => {
   const socket = await connect(Object.assign(transportOpts(), { auth: { token }, query: { token } }));
   out('connect', { id: socket.id, transport: engineName(socket) });
   const payload = { text: 'hi', n: 7, nested: { ok: true, list: ['a', 'b'] } };
-  const got = waitFor(socket, 'message', 5000);
+  let got = waitFor(socket, 'message', 5000);
   socket.send(payload);
-  const [reply] = await got;
+  let [reply] = await got;
   out('message', { data: reply });
-  check('message-echo', reply && sameJSON(reply.echo, payload), { got: reply });
+  check('message-echo', reply && sameJSON(reply.echo, payload) && reply.args === 1, { got: reply });
+
+  got = waitFor(socket, 'message', 5000);
+  socket.send('two', 2, { three: 3 });
+  [reply] = await got;
+  out('message', { data: reply });
+  check('message-args', reply && reply.echo === 'two' && reply.args === 3, { got: reply });
+
+  const bytes = Buffer.from([0, 1, 2, 250, 255]);
+  got = waitFor(socket, 'message', 5000);
+  socket.send(bytes);
+  [reply] = await got;
+  out('message', { binary: Buffer.isBuffer(reply), len: reply && reply.length });
+  check('message-binary', Buffer.isBuffer(reply) && reply.equals(bytes), { type: typeof reply });
   const disc = waitFor(socket, 'disconnect', 5000);
   socket.disconnect();
   const [reason] = await disc;
