@@ -510,6 +510,39 @@ func TestSeedHandler(t *testing.T) {
 	}
 }
 
+// The seed Handler beside OnConnection/On/OnDisconnect on "/": a refused
+// socket never reaches OnConnection, an accepted one gets both, and both
+// close callbacks run once.
+func TestHandlerBesideNamespaceCallbacks(t *testing.T) {
+	h := &seedHandler{
+		token:   "let-me-in",
+		opens:   map[string]bool{},
+		queries: map[string]string{},
+		closes:  map[string][]tornadio.DisconnectReason{},
+		msgs:    make(chan tornadio.Message, 16),
+	}
+	rec := newRecorder()
+	_, url := startServer(t, func(s *tornadio.Server) {
+		s.Handle(h)
+		installTestNamespace(s, rec)
+	})
+	r := runScenario(t, "handler", url, map[string]any{"transport": "websocket", "token": h.token})
+	r.requireOK(t)
+	id := r.first("connect").str("id")
+	rec.expectSingleDisconnect(t, id, "client namespace disconnect")
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for sid, ok := range h.opens {
+		_, connected := rec.conn(sid)
+		if ok != connected {
+			t.Errorf("socket %s: OnOpen accepted=%v but OnConnection seen=%v", sid, ok, connected)
+		}
+	}
+	if got := h.closes[id]; len(got) != 1 || got[0] != "client namespace disconnect" {
+		t.Errorf("OnClose for %s: %v, want exactly one %q", id, got, "client namespace disconnect")
+	}
+}
+
 func sameJSON(a, b any) bool {
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
