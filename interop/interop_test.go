@@ -137,6 +137,19 @@ func TestBinaryBothWays(t *testing.T) {
 	}
 }
 
+// Large text messages, and sizes around the WebSocket frame-length
+// boundaries, both ways.
+func TestLargeMessages(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) {
+			rec := newRecorder()
+			_, url := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) })
+			r := runScenario(t, "big", url, map[string]any{"transport": tr, "timeoutMs": 60000})
+			r.requireOK(t)
+		})
+	}
+}
+
 // (f): the server disconnects the socket.
 func TestServerDisconnect(t *testing.T) {
 	for _, tr := range transports {

@@ -196,6 +196,33 @@ scenarios.binary = async () => {
   await sleep(100);
 };
 
+// Text payloads around the WebSocket frame-length boundaries (125/126 and
+// 65535/65536 bytes, for the request and the reply, whatever the packet
+// overhead) and large ones below the default 1e6 maxPayload; one with
+// multi-byte UTF-8.
+scenarios.big = async () => {
+  const socket = await connect(transportOpts());
+  out('connect', { id: socket.id, transport: engineName(socket) });
+  const range = (a, b) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  const sizes = opts.sizes || [...range(100, 135), ...range(65505, 65545), 200000, 900000];
+  const ascii = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  let failed = 0;
+  for (const size of sizes) {
+    const str = ascii.repeat(Math.ceil(size / ascii.length)).slice(0, size);
+    const reply = await socket.timeout(15000).emitWithAck('echo', str);
+    if (reply !== str) {
+      failed++;
+      check('big-' + size, false, { gotLen: typeof reply === 'string' ? reply.length : null });
+    }
+  }
+  check('big-all-sizes', failed === 0, { sizes: sizes.length, failed });
+  const utf8 = 'é✓𝄞 '.repeat(20000);
+  const reply = await socket.timeout(15000).emitWithAck('echo', utf8);
+  check('big-utf8', reply === utf8, { gotLen: typeof reply === 'string' ? reply.length : null, wantLen: utf8.length });
+  socket.disconnect();
+  await sleep(100);
+};
+
 // (f): the server disconnects the socket.
 scenarios['server-disconnect'] = async () => {
   const socket = await connect(transportOpts());
