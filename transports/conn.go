@@ -16,6 +16,7 @@ type connMode uint8
 const (
 	modeHTTP connMode = iota
 	modeWS
+	modeLegacy // a legacy stream or websocket (legacy_conn.go)
 )
 
 // Conn is the protocol machine of one TCP connection. All its methods run on
@@ -42,6 +43,9 @@ type Conn struct {
 
 	idleBy time.Time // HTTP: close if no request is complete by then
 	heapAt time.Time
+
+	sniff policySniff // look for a Flash policy request first (legacy_conn.go)
+	leg   *legacyConn // legacy road state, nil until a legacy request
 }
 
 func (c *Conn) slot() *time.Time { return &c.heapAt }
@@ -83,6 +87,11 @@ func (c *Conn) Feed(p []byte) int {
 			if c.busy {
 				return n
 			}
+			if c.sniff != sniffNone {
+				if m, wait := c.sniffPolicy(p[n:]); wait || c.closing {
+					return n + m
+				}
+			}
 			m, err := c.parser.Parse(p[n:], &c.req)
 			if errors.Is(err, httpparse.ErrNeedMore) {
 				return n
@@ -107,6 +116,12 @@ func (c *Conn) Feed(p []byte) int {
 			}
 			n += m
 			c.handleFrame(msg)
+		case modeLegacy:
+			m := c.legacyFeed(p[n:])
+			if m == 0 {
+				return n
+			}
+			n += m
 		}
 	}
 	return n
@@ -126,6 +141,9 @@ func (c *Conn) OnClose() {
 			reason = ReasonTransportClose
 		}
 		c.onLoopOf(s, func() { s.wsGone(c, reason) })
+	}
+	if c.leg != nil {
+		c.legacyGone()
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 func (c *Conn) handleRequest() {
 	r := &c.req
 	srv := c.srv
+	if srv.leg.on && c.legacyRequest() {
+		return
+	}
 	if !srv.isEnginePath(r.Path) {
 		c.fallback()
 		return

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tornadio/tornadio/httpparse"
+	"github.com/tornadio/tornadio/legacy"
 )
 
 // IO is what the edge gives for one connection. Every method is called only on
@@ -74,6 +75,27 @@ type Config struct {
 	// origin with CORS headers.
 	AllowedOrigins []string
 	Fallback       Fallback
+
+	// The legacy road: Socket.IO 0.6 on the same port (see legacy.go and
+	// LEGACY-0.6.md).
+	//
+	// LegacyTransports enables legacy transports by name, among
+	// "websocket", "flashsocket", "xhr-multipart", "xhr-polling",
+	// "jsonp-polling" and "htmlfile"; nil or empty turns the road off.
+	LegacyTransports []string
+	// Legacy holds the timers of legacy sessions (defaults as package
+	// legacy).
+	Legacy legacy.Options
+	// LegacyOrigins are the host:port patterns of origins the legacy road
+	// accepts; default "*:*".
+	LegacyOrigins []string
+	// FlashPolicy is the Flash socket policy document, answered (followed
+	// by NUL) to a policy request on the main port and on the policy
+	// listener; default flash.DefaultPolicy.
+	FlashPolicy []byte
+	// LegacyApp receives the legacy sessions' events; required when
+	// LegacyTransports is set.
+	LegacyApp LegacyApp
 }
 
 func (c *Config) setDefaults() {
@@ -127,12 +149,14 @@ type Server struct {
 	decode   [][]byte // polling payload decode buffers
 	scratch3 [][]byte // JSONP scripts
 	form     [][]byte // JSONP POST payloads
+
+	leg legacyServer // the legacy road (legacy.go)
 }
 
 // NewServer returns a machine for n loops.
 func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 	cfg.setDefaults()
-	return &Server{
+	srv := &Server{
 		cfg:      cfg,
 		app:      app,
 		loops:    loops,
@@ -145,6 +169,8 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		scratch3: make([][]byte, n),
 		form:     make([][]byte, n),
 	}
+	srv.initLegacy(n)
+	return srv
 }
 
 // Config returns the effective configuration.
@@ -156,6 +182,9 @@ func (srv *Server) NewConn(io IO, loop int) *Conn {
 		MaxHeaderBytes: srv.cfg.MaxHeaderBytes,
 		MaxBodyBytes:   srv.cfg.MaxPayload,
 	}}}
+	if srv.leg.inline {
+		c.sniff = sniffInline
+	}
 	c.idle()
 	return c
 }
