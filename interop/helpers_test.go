@@ -239,6 +239,7 @@ const (
 // Start. It returns the server and its base URL.
 func startServer(t testing.TB, setup func(*tornadio.Server), extra ...tornadio.Option) (*tornadio.Server, string) {
 	t.Helper()
+	requireNode(t) // every server here is for a Node.js client: skip or fail first
 	opts := append([]tornadio.Option{
 		tornadio.WithEventLoops(4),
 		tornadio.WithPingInterval(testPingInterval),
