@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,11 @@ type Options struct {
 	// a complete request or frame yet; default 2 MiB.
 	MaxInbound int
 	Logger     *slog.Logger
+	// PolicyAddr is the address ("host:port") of the Flash socket policy
+	// listener (Flash asks port 843 first), served by the same loops:
+	// connections accepted there get transports.Server.NewPolicyConn.
+	// "" means none.
+	PolicyAddr string
 }
 
 // Engine runs a transports.Server on gnet.
@@ -40,6 +46,9 @@ type Engine struct {
 	ticks   []func()
 	eng     gnet.Engine
 	addr    net.Addr
+	paddr   net.Addr // the policy listener's, when there is one
+	pport   int      // its port, which tells its connections apart
+	hosts   [2]string
 	booted  chan struct{}
 	done    chan struct{}
 	runErr  error
@@ -101,23 +110,49 @@ func (e *Engine) Active(i int) bool { return e.loops[i].Load() != nil }
 // Now returns the current time.
 func (e *Engine) Now() time.Time { return time.Now() }
 
-// Start listens on addr ("host:port") and returns once the loops run.
+// Start listens on addr ("host:port"), and on Options.PolicyAddr when set,
+// and returns once the loops run.
 func (e *Engine) Start(addr string) error {
 	if e.srv == nil {
 		return errors.New("tornadio/loop: Start before Bind")
 	}
-	proto := addr
-	if !strings.Contains(addr, "://") {
-		proto = "tcp://" + addr
+	protos := []string{withScheme(addr)}
+	if e.opts.PolicyAddr != "" {
+		protos = append(protos, withScheme(e.opts.PolicyAddr))
+	}
+	for i, p := range protos {
+		u, err := url.Parse(p)
+		if err != nil {
+			return fmt.Errorf("tornadio/loop: listen %s: %w", p, err)
+		}
+		e.hosts[i] = u.Host
+	}
+	if len(protos) == 2 && e.hosts[0] == e.hosts[1] {
+		// gnet tells listeners apart by their address strings
+		// (DupListener), so two ":0" must be spelled differently; a port
+		// of "00" is the same request for any free port.
+		host, port, err := net.SplitHostPort(e.hosts[1])
+		if err != nil || port != "0" {
+			return fmt.Errorf("tornadio/loop: PolicyAddr %s is the main address", e.opts.PolicyAddr)
+		}
+		e.hosts[1] = net.JoinHostPort(host, "00")
+		scheme, _, _ := strings.Cut(protos[1], "://")
+		protos[1] = scheme + "://" + e.hosts[1]
+	}
+	opts := []gnet.Option{
+		gnet.WithMulticore(true),
+		gnet.WithNumEventLoop(e.opts.Loops),
+		gnet.WithTicker(true),
+		gnet.WithReuseAddr(true),
+		gnet.WithLogLevel(logging.ErrorLevel),
 	}
 	go func() {
-		err := gnet.Run(e, proto,
-			gnet.WithMulticore(true),
-			gnet.WithNumEventLoop(e.opts.Loops),
-			gnet.WithTicker(true),
-			gnet.WithReuseAddr(true),
-			gnet.WithLogLevel(logging.ErrorLevel),
-		)
+		var err error
+		if len(protos) == 1 {
+			err = gnet.Run(e, protos[0], opts...)
+		} else {
+			err = gnet.Rotate(e, protos, opts...)
+		}
 		e.runErr = err
 		close(e.done)
 	}()
@@ -132,8 +167,20 @@ func (e *Engine) Start(addr string) error {
 	}
 }
 
+// withScheme prefixes "tcp://" to an address without a scheme.
+func withScheme(addr string) string {
+	if strings.Contains(addr, "://") {
+		return addr
+	}
+	return "tcp://" + addr
+}
+
 // Addr is the listening address, valid after Start.
 func (e *Engine) Addr() net.Addr { return e.addr }
+
+// PolicyAddr is the Flash policy listener's address, valid after Start;
+// nil without Options.PolicyAddr.
+func (e *Engine) PolicyAddr() net.Addr { return e.paddr }
 
 // Wait blocks until the engine has stopped and returns why.
 func (e *Engine) Wait() error {
@@ -164,14 +211,40 @@ func (e *Engine) Stop(ctx context.Context) error {
 // OnBoot records the engine and its address.
 func (e *Engine) OnBoot(eng gnet.Engine) gnet.Action {
 	e.eng = eng
-	if fd, err := eng.Dup(); err == nil {
-		if sa, err := syscall.Getsockname(fd); err == nil {
-			e.addr = sockaddrToTCP(sa)
+	if e.opts.PolicyAddr == "" {
+		e.addr = boundAddr(eng.Dup())
+	} else {
+		e.addr = boundAddr(eng.DupListener("tcp", e.hosts[0]))
+		e.paddr = boundAddr(eng.DupListener("tcp", e.hosts[1]))
+		if a, ok := e.paddr.(*net.TCPAddr); ok {
+			e.pport = a.Port
 		}
-		_ = syscall.Close(fd)
 	}
 	close(e.booted)
 	return gnet.None
+}
+
+// localAddr is the address c's socket is bound to.
+func localAddr(c gnet.Conn) net.Addr {
+	sa, err := syscall.Getsockname(c.Fd())
+	if err != nil {
+		return nil
+	}
+	return sockaddrToTCP(sa)
+}
+
+// boundAddr reads the address a duplicated listener fd is bound to, and
+// closes the fd.
+func boundAddr(fd int, err error) net.Addr {
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		return nil
+	}
+	return sockaddrToTCP(sa)
 }
 
 func sockaddrToTCP(sa syscall.Sockaddr) net.Addr {
@@ -222,6 +295,15 @@ func (x *conn) Wake() {
 // OnOpen attaches a machine to a new connection.
 func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	x := &conn{c: c}
+	if e.pport != 0 {
+		// gnet's LocalAddr is the listener's configured address (port 0
+		// stays 0), so the port is read from the socket.
+		if a, ok := localAddr(c).(*net.TCPAddr); ok && a.Port == e.pport {
+			x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
+			c.SetContext(x)
+			return nil, gnet.None
+		}
+	}
 	x.m = e.srv.NewConn(x, e.loopIndex(c))
 	c.SetContext(x)
 	return nil, gnet.None
