@@ -51,7 +51,7 @@ func TestConnectionStateRecovery(t *testing.T) {
 	if r := <-reasons; r != tornadio.ReasonTransportClose {
 		t.Fatalf("reason %q", r)
 	}
-	srv.Of("/").To("news").Emit("n", 2) // missed
+	srv.Of("/").To("news").Emit("n", 2)  // missed
 	srv.Of("/").To("other").Emit("n", 3) // not for it
 
 	c2 := dialPolling(srv.Addr())
