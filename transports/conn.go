@@ -97,7 +97,11 @@ func (c *Conn) Feed(p []byte) int {
 				return n
 			}
 			if err != nil {
-				c.plainError(httpparse.StatusOf(err))
+				status := httpparse.StatusOf(err)
+				if status == 413 {
+					c.endOversized()
+				}
+				c.plainError(status)
 				return len(p)
 			}
 			c.closeAfter = c.req.Close
@@ -125,6 +129,22 @@ func (c *Conn) Feed(p []byte) int {
 		}
 	}
 	return n
+}
+
+// endOversized ends the session a too large POST was meant for, as Node
+// does: its data is lost, so the session cannot go on ("transport error").
+// The parser fills the request line before it refuses the body.
+func (c *Conn) endOversized() {
+	if !c.srv.isEnginePath(c.req.Path) {
+		return
+	}
+	sid, _ := httpparse.QueryValue(c.req.RawQuery, "sid")
+	if len(sid) == 0 {
+		return
+	}
+	if s := c.srv.Lookup(string(sid)); s != nil {
+		c.onLoopOf(s, func() { s.end(ReasonTransportError) })
+	}
 }
 
 // OnClose tells the machine that the connection is gone.

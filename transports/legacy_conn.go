@@ -30,8 +30,11 @@ import (
 //     400 and nothing reaches the application (N silently kept the frames
 //     before the break); the session goes on. A second polling GET while
 //     one is held gets 400; the held one stays (N orphaned the first).
-//   - A session refused by LegacyApp.LegacyOpen gets 403 (N has no such
-//     hook).
+//   - LegacyOpen runs before the first answer is written, so what it sends
+//     goes in that answer, right after the session id (N emitted
+//     "connection" after writing the first payload: on polling such
+//     messages came with the next poll). A session refused by LegacyOpen
+//     gets 403 (N has no such hook).
 //   - Websocket: RFC 6455 is accepted too (decision 2); "Upgrade:
 //     WebSocket" is compared without regard to case for all three
 //     protocols. Hixie refusals (origin, bad keys, a key1 without key2)
