@@ -242,10 +242,22 @@ func TestBadInputOversizedPost(t *testing.T) {
 	const max = 1000
 	srv, base := tcBadServer(t, nil, tornadio.WithMaxPayload(max))
 	h := tcDial(t, srv.Addr())
-	sid := h.handshake()
-	path := "/socket.io/?EIO=4&transport=polling&sid=" + sid
+	var sid, path string
+	// Each oversized POST ends its session, as in Node ("transport error"):
+	// its data is lost. Every case gets a fresh session.
+	fresh := func() {
+		sid = h.handshake()
+		path = "/socket.io/?EIO=4&transport=polling&sid=" + sid
+	}
+	gone := func(what string) {
+		t.Helper()
+		if !tcWaitFor(2*time.Second, func() bool { return srv.SessionCount() == 0 }) {
+			t.Fatalf("%s: the session outlived its lost POST", what)
+		}
+	}
 
 	// A declared length over the limit is refused at once, before the body.
+	fresh()
 	h1 := tcDial(t, srv.Addr())
 	if err := h1.writeRaw([]byte(fmt.Sprintf("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n4abc", path, 2*max))); err != nil {
 		t.Fatal(err)
@@ -260,8 +272,10 @@ func TestBadInputOversizedPost(t *testing.T) {
 	if _, err := h1.expectClosed(2 * time.Second); err != nil {
 		t.Fatal(err)
 	}
+	gone("oversized Content-Length")
 
 	// The whole oversized body, sent at once.
+	fresh()
 	h2 := tcDial(t, srv.Addr())
 	big := "4" + strings.Repeat("x", 2*max)
 	if err := h2.send("POST", path, big); err != nil {
@@ -277,8 +291,10 @@ func TestBadInputOversizedPost(t *testing.T) {
 	if _, err := h2.expectClosed(2 * time.Second); err != nil {
 		t.Fatal(err)
 	}
+	gone("oversized body")
 
 	// Chunked, over the limit once decoded.
+	fresh()
 	h3 := tcDial(t, srv.Addr())
 	chunk := strings.Repeat("y", 600)
 	req := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n4%s\r\n%x\r\n%s\r\n0\r\n\r\n", path, len(chunk)+1, chunk, len(chunk), chunk)
@@ -295,8 +311,10 @@ func TestBadInputOversizedPost(t *testing.T) {
 	if _, err := h3.expectClosed(2 * time.Second); err != nil {
 		t.Fatal(err)
 	}
+	gone("oversized chunked body")
 
 	// A body right at the limit is accepted, and the session still works.
+	fresh()
 	ok := `42["ev","` + strings.Repeat("z", max-len(`42["ev",""]`)-1) + `"]`
 	if code, body := h.post(sid, ok); code != 200 || body != "ok" {
 		t.Fatalf("POST of exactly maxPayload: %d %q", code, body)

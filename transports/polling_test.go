@@ -318,11 +318,17 @@ func TestPollingOversizedPost(t *testing.T) {
 		t.Fatalf("%s", r.Raw)
 	}
 	wantClosed(t, h, c)
+	// Its data is lost, so the session ends, as in Node.
+	h.Loops.RunAll()
+	if got := h.App.Closes(sid); len(got) != 1 || got[0] != transports.ReasonTransportError {
+		t.Fatalf("closes %v, want [%s]", got, transports.ReasonTransportError)
+	}
 	// At the limit is fine.
 	c2 := h.Dial(0)
-	c2.Send(tt.PollPOST(4, sid, "4"+strings.Repeat("y", 999)))
+	sid2 := pollOpen(t, h, c2, 4).SID
+	c2.Send(tt.PollPOST(4, sid2, "4"+strings.Repeat("y", 999)))
 	wantStatus(t, response(t, h, c2), 200, "ok")
-	wantMessages(t, h, sid, strings.Repeat("y", 999))
+	wantMessages(t, h, sid2, strings.Repeat("y", 999))
 }
 
 func TestMalformedHTTP(t *testing.T) {
