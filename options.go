@@ -8,19 +8,40 @@ import (
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/legacy"
 )
 
-// Transport names accepted by WithTransports.
+// Transport names accepted by WithTransports. "websocket" serves both
+// roads: the modern Engine.IO websocket and the legacy 0.6 one. The other
+// five legacy names are the seed's (SocketTornad.IO's enabled_protocols).
 const (
-	TransportPolling   = "polling"
-	TransportWebSocket = "websocket"
+	TransportPolling      = "polling"       // modern long-polling (XHR and JSONP)
+	TransportWebSocket    = "websocket"     // both roads
+	TransportFlashSocket  = "flashsocket"   // legacy: web-socket-js over Flash (also starts the policy listener)
+	TransportXHRMultipart = "xhr-multipart" // legacy
+	TransportXHRPolling   = "xhr-polling"   // legacy
+	TransportJSONPPolling = "jsonp-polling" // legacy
+	TransportHTMLFile     = "htmlfile"      // legacy
 )
+
+// allTransports is the default: both roads, every transport.
+var allTransports = []string{TransportPolling, TransportWebSocket, TransportFlashSocket,
+	TransportXHRMultipart, TransportXHRPolling, TransportJSONPPolling, TransportHTMLFile}
+
+// legacyTransports are the names the legacy road serves.
+var legacyTransports = []string{TransportWebSocket, TransportFlashSocket,
+	TransportXHRMultipart, TransportXHRPolling, TransportJSONPPolling, TransportHTMLFile}
+
+// DefaultFlashPolicyPort is where Flash asks for a socket policy first.
+const DefaultFlashPolicyPort = 843
 
 // Options holds every setting of a Server. Each field's zero value means the
 // default written beside it. Set them with the With* functions.
 type Options struct {
-	EventLoops     int           // event loops (cores used); default runtime.NumCPU()
-	Transports     []string      // enabled transports; default polling and websocket
+	EventLoops int // event loops (cores used); default runtime.NumCPU()
+	// Transports are the enabled transports, by name (see the Transport
+	// constants); default all of them, on both roads.
+	Transports     []string
 	PingInterval   time.Duration // default 25s
 	PingTimeout    time.Duration // default 20s
 	UpgradeTimeout time.Duration // default 10s
@@ -58,6 +79,25 @@ type Options struct {
 	// bound is closed with ReasonSlowConsumer, so such a client never grows
 	// the server's memory without limit. Default 4 MiB.
 	MaxBufferedBytes int
+	// FlashPolicyPort is the Flash socket policy listener's port, started
+	// with the server when flashsocket is enabled; default 843 (on the main
+	// address's host). The policy is also answered inline on the main port.
+	// If the default port cannot be bound (it needs privileges), the server
+	// logs a warning and goes on without it; a port set with WithFlashPolicy
+	// must bind.
+	FlashPolicyPort int
+	// FlashPolicyFile is the policy document to serve; "" serves a
+	// permissive built-in policy (any domain, any port).
+	FlashPolicyFile string
+	// LegacyOrigins are the host:port patterns ("*" allowed on either side)
+	// of origins allowed on the legacy road; default "*:*".
+	LegacyOrigins []string
+	// Legacy holds the legacy road's timers (heartbeat 10s, its timeout 8s,
+	// poll duration 20s, close timeout 8s) and limits; zero fields take
+	// those defaults.
+	Legacy        legacy.Options
+	policyPortSet bool // WithFlashPolicy was given: the port must bind
+
 	// Workers, when positive, runs user callbacks on that many goroutines
 	// instead of the event loop; use it when handlers block. Callbacks of one
 	// socket keep their order. Default 0: callbacks run on the event loop.
@@ -129,6 +169,24 @@ func WithConnectionStateRecovery(r RecoveryOptions) Option {
 // WithMaxBufferedBytes bounds the bytes waiting to be written to one client.
 func WithMaxBufferedBytes(n int) Option { return func(o *Options) { o.MaxBufferedBytes = n } }
 
+// WithFlashPolicy sets the Flash policy listener's port and the policy
+// file ("" for the built-in permissive policy), like SocketTornad.IO's
+// flash_policy_port and flash_policy_file.
+func WithFlashPolicy(port int, file string) Option {
+	return func(o *Options) {
+		o.FlashPolicyPort, o.FlashPolicyFile = port, file
+		o.policyPortSet = true
+	}
+}
+
+// WithLegacyOrigins sets the host:port patterns allowed on the legacy road.
+func WithLegacyOrigins(patterns ...string) Option {
+	return func(o *Options) { o.LegacyOrigins = append([]string(nil), patterns...) }
+}
+
+// WithLegacyOptions sets the legacy road's timers and limits.
+func WithLegacyOptions(l legacy.Options) Option { return func(o *Options) { o.Legacy = l } }
+
 // WithWorkers runs user callbacks on n worker goroutines instead of the loop.
 func WithWorkers(n int) Option { return func(o *Options) { o.Workers = n } }
 
@@ -146,12 +204,18 @@ func (o *Options) validate() error {
 		o.ConnectTimeout = 45 * time.Second
 	}
 	if len(o.Transports) == 0 {
-		o.Transports = []string{TransportPolling, TransportWebSocket}
+		o.Transports = allTransports
 	}
 	for _, t := range o.Transports {
-		if t != TransportPolling && t != TransportWebSocket {
+		if !contains(allTransports, t) {
 			return fmt.Errorf("tornadio: unknown transport %q", t)
 		}
+	}
+	if o.FlashPolicyPort == 0 {
+		o.FlashPolicyPort = DefaultFlashPolicyPort
+	}
+	if o.FlashPolicyPort < 0 || o.FlashPolicyPort > 65535 {
+		return fmt.Errorf("tornadio: flash policy port %d", o.FlashPolicyPort)
 	}
 	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 || o.HTTPIdleTimeout < 0 || o.ConnectTimeout < 0 {
 		return fmt.Errorf("tornadio: negative timeout")
@@ -172,4 +236,15 @@ func (o *Options) has(transport string) bool {
 		}
 	}
 	return false
+}
+
+// legacyNames are the enabled transports of the legacy road.
+func (o *Options) legacyNames() []string {
+	var out []string
+	for _, t := range o.Transports {
+		if contains(legacyTransports, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }

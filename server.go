@@ -25,6 +25,7 @@ type Server struct {
 	started bool
 
 	engine  *loop.Engine
+	policy  []byte
 	loops   transports.Loops
 	active  func(loop int) bool
 	tp      *transports.Server
@@ -140,14 +141,44 @@ func (s *Server) Start(addr string) error {
 	if o.Workers > 0 {
 		s.workers = newWorkerPool(o.Workers)
 	}
-	s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger})
-	s.bind(s.engine, s.engine.Active)
-	s.engine.Bind(s.tp)
-	if err := s.engine.Start(addr); err != nil {
+	policy, err := o.flashPolicy()
+	if err != nil {
 		return err
 	}
-	o.Logger.Info("tornadio: listening", "addr", s.Addr(), "loops", o.EventLoops)
+	s.policy = policy
+	policyAddr := ""
+	if contains(o.Transports, TransportFlashSocket) {
+		policyAddr = o.policyAddr(addr)
+	}
+	start := func(policyAddr string) error {
+		s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr})
+		s.bind(s.engine, s.engine.Active)
+		s.engine.Bind(s.tp)
+		return s.engine.Start(addr)
+	}
+	err = start(policyAddr)
+	if err != nil && policyAddr != "" && !o.policyPortSet {
+		// The default policy port needs privileges or is taken: go on
+		// without it, as socket.io 0.6 did; the main port still answers
+		// policy requests inline.
+		o.Logger.Warn("tornadio: flash policy listener not started", "addr", policyAddr, "err", err)
+		policyAddr = ""
+		err = start("")
+	}
+	if err != nil {
+		return err
+	}
+	o.Logger.Info("tornadio: listening", "addr", s.Addr(), "loops", o.EventLoops, "flash_policy", s.PolicyAddr())
 	return nil
+}
+
+// PolicyAddr is the Flash policy listener's address after Start, or "" when
+// none runs.
+func (s *Server) PolicyAddr() string {
+	if s.engine == nil || s.engine.PolicyAddr() == nil {
+		return ""
+	}
+	return s.engine.PolicyAddr().String()
 }
 
 // bind creates the protocol machine on loops; active tells which loops can
@@ -166,6 +197,13 @@ func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 		WebSocket:      o.has(TransportWebSocket),
 		AllowedOrigins: o.AllowedOrigins,
 		MaxBuffered:    o.MaxBufferedBytes,
+	}
+	if names := o.legacyNames(); len(names) > 0 {
+		cfg.LegacyTransports = names
+		cfg.Legacy = o.Legacy
+		cfg.LegacyOrigins = o.LegacyOrigins
+		cfg.FlashPolicy = s.policy
+		cfg.LegacyApp = engineApp{s}
 	}
 	if o.HTTPHandler != nil {
 		cfg.Fallback = s.serveFallback

@@ -32,6 +32,9 @@ type Options struct {
 	// connections accepted there get transports.Server.NewPolicyConn.
 	// "" means none.
 	PolicyAddr string
+	// PolicyOnly makes every connection on the main address a policy
+	// connection: a standalone Flash policy server.
+	PolicyOnly bool
 }
 
 // Engine runs a transports.Server on gnet.
@@ -145,6 +148,7 @@ func (e *Engine) Start(addr string) error {
 		gnet.WithTicker(true),
 		gnet.WithReuseAddr(true),
 		gnet.WithLogLevel(logging.ErrorLevel),
+		gnet.WithLogger(gnetLogger{e.opts.Logger}),
 	}
 	go func() {
 		var err error
@@ -295,6 +299,11 @@ func (x *conn) Wake() {
 // OnOpen attaches a machine to a new connection.
 func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	x := &conn{c: c}
+	if e.opts.PolicyOnly {
+		x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
+		c.SetContext(x)
+		return nil, gnet.None
+	}
 	if e.pport != 0 {
 		// gnet's LocalAddr is the listener's configured address (port 0
 		// stays 0), so the port is read from the socket.
@@ -346,3 +355,13 @@ func (e *Engine) OnTick() (time.Duration, gnet.Action) {
 	}
 	return e.opts.Tick, gnet.None
 }
+
+// gnetLogger sends gnet's own log lines to the engine's slog logger, at
+// debug level except for errors, so that gnet prints nothing by itself.
+type gnetLogger struct{ l *slog.Logger }
+
+func (g gnetLogger) Debugf(f string, a ...any) { g.l.Debug("gnet: " + fmt.Sprintf(f, a...)) }
+func (g gnetLogger) Infof(f string, a ...any)  { g.l.Debug("gnet: " + fmt.Sprintf(f, a...)) }
+func (g gnetLogger) Warnf(f string, a ...any)  { g.l.Warn("gnet: " + fmt.Sprintf(f, a...)) }
+func (g gnetLogger) Errorf(f string, a ...any) { g.l.Error("gnet: " + fmt.Sprintf(f, a...)) }
+func (g gnetLogger) Fatalf(f string, a ...any) { g.l.Error("gnet: " + fmt.Sprintf(f, a...)) }

@@ -1,0 +1,93 @@
+package tornadio
+
+import (
+	"github.com/tornadio/tornadio/legacy"
+	"github.com/tornadio/tornadio/transports"
+)
+
+// LegacyOpen connects a legacy session to the main namespace: middlewares
+// and the Handler's OnOpen decide, then OnConnection runs, as for a modern
+// client. Without workers a refusal is returned at once; with workers the
+// session is closed when the answer comes.
+func (a engineApp) LegacyOpen(ls *transports.LegacySession) error {
+	return a.legacyOpen(ls)
+}
+
+func (a engineApp) legacyOpen(ls legacyWire) error {
+	ns := a.srv.Of("/")
+	sock := &Socket{ns: ns, leg: ls, id: ls.ID(), rooms: map[string]struct{}{ls.ID(): {}}}
+	if a.srv.workers != nil {
+		sock.worker = a.srv.workers.pick()
+	}
+	sock.req = newLegacyRequest(ls)
+	onConn, h, mw := ns.hooks()
+	var refused error
+	check := func() {
+		for _, fn := range mw {
+			if refused = fn(sock); refused != nil {
+				return
+			}
+		}
+		if h != nil {
+			refused = h.OnOpen(sock, sock.req)
+		}
+	}
+	setData(ls, sock)
+	accept := func() {
+		ns.attach(sock)
+		ns.legacyCount.Add(1)
+		a.srv.run(sock, func() {
+			for _, fn := range onConn {
+				fn(sock)
+			}
+		}, nil)
+	}
+	if a.srv.workers == nil {
+		if check(); refused != nil {
+			return refused
+		}
+		accept()
+		return nil
+	}
+	a.srv.run(sock, check, func() {
+		if ls.Closed() {
+			return
+		}
+		if refused != nil {
+			ls.Close()
+			return
+		}
+		accept()
+	})
+	return nil
+}
+
+func setData(ls legacyWire, sock *Socket) {
+	if s, ok := ls.(*transports.LegacySession); ok {
+		s.Data = sock
+	}
+}
+
+func socketOf(ls *transports.LegacySession) *Socket {
+	sock, _ := ls.Data.(*Socket)
+	return sock
+}
+
+// LegacyMessage delivers a 0.6 message as a "message" event with one
+// argument: the text as a string, or the ~j~ JSON value.
+func (a engineApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message) {
+	if sock := socketOf(ls); sock != nil && sock.connected {
+		sock.onLegacyMessage(m)
+	}
+}
+
+// LegacyClose disconnects the session's socket.
+func (a engineApp) LegacyClose(ls *transports.LegacySession, reason string) {
+	if sock := socketOf(ls); sock != nil {
+		if sock.connected {
+			sock.ns.legacyCount.Add(-1)
+		}
+		sock.close(DisconnectReason(reason))
+	}
+}
+
