@@ -90,4 +90,3 @@ func (a engineApp) LegacyClose(ls *transports.LegacySession, reason string) {
 		sock.close(DisconnectReason(reason))
 	}
 }
-
