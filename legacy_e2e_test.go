@@ -1,0 +1,1046 @@
+package tornadio_test
+
+// End-to-end tests of the legacy road (Socket.IO 0.6, /work/shared
+// LEGACY-0.6.md) through the public API: a seed-style Handler registered with
+// Server.Handle, served over real loopback TCP to raw clients that speak the
+// six 2010 transports byte by byte (xhr-polling, jsonp-polling,
+// xhr-multipart, htmlfile, websocket and flashsocket with hixie-76, hixie-75
+// and RFC 6455). The transports-level golden transcripts (transports/
+// legacy_*_test.go) pin the exact bytes; these tests check that the whole
+// stack (gnet loops, the Server, the Socket and the Handler) carries them.
+//
+// Helpers are prefixed "lg"; the raw HTTP and RFC 6455 helpers prefixed "tc"
+// come from testclient_test.go. Every read has a deadline.
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/md5"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/frames"
+	"github.com/tornadio/tornadio/legacy"
+)
+
+// lgAllTransports enables both roads and every legacy transport.
+var lgAllTransports = tornadio.WithTransports("websocket", "flashsocket", "xhr-multipart",
+	"xhr-polling", "jsonp-polling", "htmlfile", "polling")
+
+// --- framing, written independently of package legacy ---
+
+// lgU16 is the length of s in UTF-16 code units (JavaScript's length).
+func lgU16(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// lgFrame frames one message: ~m~LEN~m~DATA, LEN in UTF-16 code units.
+func lgFrame(data string) string { return "~m~" + strconv.Itoa(lgU16(data)) + "~m~" + data }
+
+// lgFrames frames each message and concatenates them.
+func lgFrames(msgs ...string) string {
+	var b strings.Builder
+	for _, m := range msgs {
+		b.WriteString(lgFrame(m))
+	}
+	return b.String()
+}
+
+// lgDecode splits s into messages, strictly: every frame must start with
+// ~m~, LEN must be decimal followed by ~m~, and LEN UTF-16 code units must
+// follow without splitting a surrogate pair.
+func lgDecode(s string) ([]string, error) {
+	var out []string
+	for len(s) > 0 {
+		if !strings.HasPrefix(s, "~m~") {
+			return out, fmt.Errorf("frame does not start with ~m~: %q", s)
+		}
+		s = s[3:]
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 || !strings.HasPrefix(s[i:], "~m~") {
+			return out, fmt.Errorf("bad LEN in %q", s)
+		}
+		n, _ := strconv.Atoi(s[:i])
+		s = s[i+3:]
+		j, units := 0, 0
+		for units < n {
+			if j >= len(s) {
+				return out, fmt.Errorf("LEN %d goes beyond the data %q", n, s)
+			}
+			r, w := utf8.DecodeRuneInString(s[j:])
+			if r == utf8.RuneError && w == 1 {
+				return out, fmt.Errorf("invalid UTF-8 in %q", s)
+			}
+			if r > 0xFFFF {
+				units += 2
+			} else {
+				units++
+			}
+			j += w
+		}
+		if units != n {
+			return out, fmt.Errorf("LEN %d splits a surrogate pair", n)
+		}
+		out = append(out, s[:j])
+		s = s[j:]
+	}
+	return out, nil
+}
+
+// lgIsHeartbeat reports whether m is "~h~<n>".
+func lgIsHeartbeat(m string) bool { return strings.HasPrefix(m, "~h~") }
+
+// lgSIDPattern: decision 3, 16 to 18 decimal digits.
+var lgSIDPattern = regexp.MustCompile(`^[0-9]{16,18}$`)
+
+// lgFormData encodes frames as the 0.6.3 client posts them:
+// "data=" + encodeURIComponent(frames).
+func lgFormData(frames string) string {
+	return "data=" + strings.ReplaceAll(url.QueryEscape(frames), "+", "%20")
+}
+
+// --- the server and the seed's Handler ---
+
+type lgOpenInfo struct {
+	id, extra, reqTransport, transport, path string
+}
+
+// lgHandler is the seed's handler: it records every call and, with echo,
+// sends each message back with Socket.Send.
+type lgHandler struct {
+	refuse func(r *tornadio.Request) error
+	echo   bool
+
+	mu     sync.Mutex
+	opens  map[string]lgOpenInfo
+	msgs   map[string][]any
+	closes map[string][]tornadio.DisconnectReason
+}
+
+func newLGHandler(echo bool) *lgHandler {
+	return &lgHandler{echo: echo, opens: map[string]lgOpenInfo{}, msgs: map[string][]any{},
+		closes: map[string][]tornadio.DisconnectReason{}}
+}
+
+func (h *lgHandler) OnOpen(s *tornadio.Socket, r *tornadio.Request) error {
+	if h.refuse != nil {
+		if err := h.refuse(r); err != nil {
+			return err
+		}
+	}
+	h.mu.Lock()
+	h.opens[s.ID()] = lgOpenInfo{id: s.ID(), extra: r.Extra, reqTransport: r.Transport, transport: s.Transport(), path: r.URL.Path}
+	h.mu.Unlock()
+	return nil
+}
+
+func (h *lgHandler) OnMessage(s *tornadio.Socket, m tornadio.Message) {
+	h.mu.Lock()
+	h.msgs[s.ID()] = append(h.msgs[s.ID()], m.Data)
+	h.mu.Unlock()
+	if h.echo {
+		_ = s.Send(m.Data)
+	}
+}
+
+func (h *lgHandler) OnClose(s *tornadio.Socket, reason tornadio.DisconnectReason) {
+	h.mu.Lock()
+	h.closes[s.ID()] = append(h.closes[s.ID()], reason)
+	h.mu.Unlock()
+}
+
+func (h *lgHandler) opened(id string) (lgOpenInfo, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	o, ok := h.opens[id]
+	return o, ok
+}
+
+func (h *lgHandler) openCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.opens)
+}
+
+func (h *lgHandler) messages(id string) []any {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]any(nil), h.msgs[id]...)
+}
+
+func (h *lgHandler) closesOf(id string) []tornadio.DisconnectReason {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]tornadio.DisconnectReason(nil), h.closes[id]...)
+}
+
+func (h *lgHandler) totalCloses() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, c := range h.closes {
+		n += len(c)
+	}
+	return n
+}
+
+// waitMessages waits until session id's OnMessage saw n messages.
+func (h *lgHandler) waitMessages(t testing.TB, id string, n int, within time.Duration) []any {
+	t.Helper()
+	if !tcWaitFor(within, func() bool { return len(h.messages(id)) >= n }) {
+		t.Fatalf("session %s: OnMessage saw %v, want %d messages", id, h.messages(id), n)
+	}
+	return h.messages(id)
+}
+
+// waitClose waits for session id's OnClose, then checks that no second one
+// follows within settle, and returns the reason.
+func (h *lgHandler) waitClose(t testing.TB, id string, within, settle time.Duration) tornadio.DisconnectReason {
+	t.Helper()
+	if !tcWaitFor(within, func() bool { return len(h.closesOf(id)) > 0 }) {
+		t.Fatalf("session %s: no OnClose within %v", id, within)
+	}
+	time.Sleep(settle)
+	c := h.closesOf(id)
+	if len(c) != 1 {
+		t.Errorf("session %s: OnClose ran %d times: %v", id, len(c), c)
+	}
+	return c[0]
+}
+
+// lgFreePort returns a loopback port that was free a moment ago.
+func lgFreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
+}
+
+// lgFastOptions are timers short enough for tests; the heartbeat is off
+// the test's path unless a test asks for it.
+func lgFastOptions() legacy.Options {
+	return legacy.Options{
+		HeartbeatInterval: 30 * time.Second,
+		HeartbeatTimeout:  30 * time.Second,
+		PollDuration:      time.Second,
+		PollCloseTimeout:  2 * time.Second,
+	}
+}
+
+// lgStart starts a server with every transport, the policy listener on a
+// free port and h as the seed's Handler.
+func lgStart(t testing.TB, h tornadio.Handler, lo legacy.Options, extra ...tornadio.Option) *tornadio.Server {
+	t.Helper()
+	opts := append([]tornadio.Option{
+		lgAllTransports,
+		tornadio.WithFlashPolicy(lgFreePort(t), ""),
+		tornadio.WithLegacyOptions(lo),
+	}, extra...)
+	return tcStartServer(t, func(s *tornadio.Server) {
+		if h != nil {
+			s.Handle(h)
+		}
+	}, opts...)
+}
+
+// lgSocketCount is the number of sockets on the main namespace.
+func lgSocketCount(srv *tornadio.Server) int { return len(srv.Of("/").FetchSockets()) }
+
+// lgWaitNoSockets waits until the main namespace is empty.
+func lgWaitNoSockets(t testing.TB, srv *tornadio.Server) {
+	t.Helper()
+	if !tcWaitFor(5*time.Second, func() bool { return lgSocketCount(srv) == 0 }) {
+		t.Fatalf("main namespace still has %d sockets", lgSocketCount(srv))
+	}
+}
+
+// --- raw connections ---
+
+// lgRaw is one raw TCP connection speaking HTTP/1.1.
+type lgRaw struct {
+	t  testing.TB
+	c  net.Conn
+	br *bufio.Reader
+}
+
+func lgDial(t testing.TB, addr string) *lgRaw {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", addr, tcIOTimeout)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return &lgRaw{t: t, c: c, br: bufio.NewReaderSize(c, 64<<10)}
+}
+
+func (r *lgRaw) close() { r.c.Close() }
+
+func (r *lgRaw) write(b string) error {
+	r.c.SetWriteDeadline(time.Now().Add(tcIOTimeout))
+	_, err := io.WriteString(r.c, b)
+	return err
+}
+
+// request writes one request: Host, the header lines in hdr, and for a
+// body (or a POST) Content-Length.
+func (r *lgRaw) request(method, target string, hdr []string, body string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", method, target)
+	for _, h := range hdr {
+		b.WriteString(h)
+		b.WriteString("\r\n")
+	}
+	if method == "POST" || body != "" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+	}
+	b.WriteString("\r\n")
+	b.WriteString(body)
+	return r.write(b.String())
+}
+
+// response reads one whole response within d.
+func (r *lgRaw) response(d time.Duration) (*http.Response, string, error) {
+	r.c.SetReadDeadline(time.Now().Add(d))
+	resp, err := http.ReadResponse(r.br, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(body), err
+}
+
+// roundTrip sends a request and reads the answer, failing on I/O errors.
+func (r *lgRaw) roundTrip(method, target string, hdr []string, body string) (*http.Response, string) {
+	r.t.Helper()
+	if err := r.request(method, target, hdr, body); err != nil {
+		r.t.Fatalf("%s %s: write: %v", method, target, err)
+	}
+	resp, b, err := r.response(tcIOTimeout)
+	if err != nil {
+		r.t.Fatalf("%s %s: read: %v", method, target, err)
+	}
+	return resp, b
+}
+
+// expectClosedSilently checks that the server closes the connection within
+// d without writing a byte.
+func (r *lgRaw) expectClosedSilently(d time.Duration) error {
+	got, err := tcExpectEOF(r.c, r.br, d)
+	if err != nil {
+		return err
+	}
+	if len(got) > 0 {
+		return fmt.Errorf("closed after writing %q", got)
+	}
+	return nil
+}
+
+// readUntil reads until sep has come (within d) and returns everything
+// up to and including it.
+func (r *lgRaw) readUntil(sep string, d time.Duration) (string, error) {
+	r.c.SetReadDeadline(time.Now().Add(d))
+	var b []byte
+	for !bytes.HasSuffix(b, []byte(sep)) {
+		c, err := r.br.ReadByte()
+		if err != nil {
+			return string(b), err
+		}
+		b = append(b, c)
+	}
+	return string(b), nil
+}
+
+// --- the clients, one per transport ---
+
+// lgClient is one legacy session seen from the client side.
+type lgClient interface {
+	sid() string
+	// send carries frames in one request (polling, streams) or one
+	// websocket frame.
+	send(frames string)
+	// recv returns the next batch of messages; a poll that ran out gives
+	// an empty batch.
+	recv(within time.Duration) ([]string, error)
+	// raw is the last batch's framed text, as the wire carried it.
+	lastRaw() string
+	// gone closes the client's connections.
+	gone()
+}
+
+// lgPrefix is "/socket.io" and the extra segment, if any.
+func lgPrefix(extra string) string {
+	if extra == "" {
+		return "/socket.io"
+	}
+	return "/socket.io/" + extra
+}
+
+// lgReadSID takes the session id out of the first messages.
+func lgReadSID(t testing.TB, c lgClient, what string, first []string) []string {
+	t.Helper()
+	if len(first) == 0 {
+		t.Fatalf("%s: the first answer carries no message", what)
+	}
+	if !lgSIDPattern.MatchString(first[0]) {
+		t.Fatalf("%s: session id %q is not 16-18 digits", what, first[0])
+	}
+	return first[1:]
+}
+
+// lgPoll is an xhr-polling or jsonp-polling client: GETs on one
+// connection, POSTs on another, as a browser does.
+type lgPoll struct {
+	t          testing.TB
+	addr       string
+	jsonp      bool
+	prefix, id string
+	get, post  *lgRaw
+	ts         int
+	raw        string
+}
+
+func (p *lgPoll) sid() string     { return p.id }
+func (p *lgPoll) lastRaw() string { return p.raw }
+func (p *lgPoll) gone()           { p.get.close(); p.post.close() }
+
+func (p *lgPoll) name() string {
+	if p.jsonp {
+		return "jsonp-polling"
+	}
+	return "xhr-polling"
+}
+
+// getURL is the GET path: handshake with sid "".
+func (p *lgPoll) getURL() string {
+	p.ts++
+	u := fmt.Sprintf("%s/%s/%s/%d", p.prefix, p.name(), p.id, 1300000000000+p.ts)
+	if p.jsonp {
+		u += "/0"
+	}
+	return u
+}
+
+var lgJSONPBody = regexp.MustCompile(`^io\.JSONP\[0\]\._\((.*)\);$`)
+
+// parse checks an answer to a GET and decodes its frames.
+func (p *lgPoll) parse(resp *http.Response, body string) ([]string, error) {
+	if resp.StatusCode != 200 {
+		return nil, fmt.Errorf("GET: status %d %q", resp.StatusCode, body)
+	}
+	if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(body)) {
+		return nil, fmt.Errorf("Content-Length %q for %d bytes", got, len(body))
+	}
+	text := body
+	if p.jsonp {
+		if ct := resp.Header.Get("Content-Type"); ct != legacy.ContentTypeJSONP {
+			return nil, fmt.Errorf("Content-Type %q", ct)
+		}
+		m := lgJSONPBody.FindStringSubmatch(body)
+		if m == nil {
+			return nil, fmt.Errorf("jsonp body %q", body)
+		}
+		if err := json.Unmarshal([]byte(m[1]), &text); err != nil {
+			return nil, fmt.Errorf("jsonp body %q: %v", body, err)
+		}
+	} else if ct := resp.Header.Get("Content-Type"); ct != legacy.ContentTypePolling {
+		return nil, fmt.Errorf("Content-Type %q", ct)
+	}
+	p.raw = text
+	return lgDecode(text)
+}
+
+func (p *lgPoll) recv(within time.Duration) ([]string, error) {
+	if err := p.get.request("GET", p.getURL(), nil, ""); err != nil {
+		return nil, err
+	}
+	resp, body, err := p.get.response(within)
+	if err != nil {
+		return nil, err
+	}
+	return p.parse(resp, body)
+}
+
+func (p *lgPoll) postURL() string {
+	if p.jsonp {
+		p.ts++
+		return fmt.Sprintf("%s/jsonp-polling/%s/%d/0", p.prefix, p.id, 1300000000000+p.ts)
+	}
+	return fmt.Sprintf("%s/xhr-polling/%s/send", p.prefix, p.id)
+}
+
+func (p *lgPoll) send(frames string) {
+	p.t.Helper()
+	resp, body := p.post.roundTrip("POST", p.postURL(),
+		[]string{"Content-Type: application/x-www-form-urlencoded"}, lgFormData(frames))
+	if resp.StatusCode != 200 || body != "ok" {
+		p.t.Fatalf("%s POST: %d %q", p.name(), resp.StatusCode, body)
+	}
+}
+
+// lgOpenPoll opens a polling session and returns the client and the
+// messages that came after the session id in the first answer.
+func lgOpenPoll(t testing.TB, addr string, jsonp bool, extra string) (*lgPoll, []string) {
+	t.Helper()
+	p := &lgPoll{t: t, addr: addr, jsonp: jsonp, prefix: lgPrefix(extra), get: lgDial(t, addr), post: lgDial(t, addr)}
+	msgs, err := p.recv(tcIOTimeout)
+	if err != nil {
+		t.Fatalf("%s handshake: %v", p.name(), err)
+	}
+	rest := lgReadSID(t, p, p.name(), msgs)
+	p.id = msgs[0]
+	return p, rest
+}
+
+// lgStream is an xhr-multipart or htmlfile client: one endless GET, POSTs on
+// another connection.
+type lgStream struct {
+	t         testing.TB
+	htmlfile  bool
+	prefix    string
+	id        string
+	conn      *lgRaw
+	body      io.Reader
+	pending   []byte
+	post      *lgRaw
+	raw       string
+	transport string
+}
+
+func (s *lgStream) sid() string     { return s.id }
+func (s *lgStream) lastRaw() string { return s.raw }
+func (s *lgStream) gone()           { s.conn.close(); s.post.close() }
+
+// until reads the stream body until sep and returns what came before it.
+func (s *lgStream) until(sep string, within time.Duration) (string, error) {
+	s.conn.c.SetReadDeadline(time.Now().Add(within))
+	buf := make([]byte, 4096)
+	for {
+		if i := bytes.Index(s.pending, []byte(sep)); i >= 0 {
+			out := string(s.pending[:i])
+			s.pending = s.pending[i+len(sep):]
+			return out, nil
+		}
+		n, err := s.body.Read(buf)
+		s.pending = append(s.pending, buf[:n]...)
+		if err != nil && n == 0 {
+			return "", fmt.Errorf("stream: waiting for %q after %q: %w", sep, s.pending, err)
+		}
+	}
+}
+
+const (
+	lgPartHead   = "Content-Type: text/plain\n\n"
+	lgPartEnd    = "\n--socketio\n"
+	lgScriptHead = "<script>parent.s._("
+	lgScriptEnd  = ", document);</script>"
+)
+
+func (s *lgStream) recv(within time.Duration) ([]string, error) {
+	if s.htmlfile {
+		pre, err := s.until(lgScriptHead, within)
+		if err != nil {
+			return nil, err
+		}
+		if pre != "" {
+			return nil, fmt.Errorf("htmlfile: %q between scripts", pre)
+		}
+		js, err := s.until(lgScriptEnd, within)
+		if err != nil {
+			return nil, err
+		}
+		var text string
+		if err := json.Unmarshal([]byte(js), &text); err != nil {
+			return nil, fmt.Errorf("htmlfile: script argument %q: %v", js, err)
+		}
+		s.raw = text
+		return lgDecode(text)
+	}
+	part, err := s.until(lgPartEnd, within)
+	if err != nil {
+		return nil, err
+	}
+	text, ok := strings.CutPrefix(part, lgPartHead)
+	if !ok {
+		return nil, fmt.Errorf("multipart: part %q", part)
+	}
+	s.raw = text
+	return lgDecode(text)
+}
+
+func (s *lgStream) send(frames string) {
+	s.t.Helper()
+	resp, body := s.post.roundTrip("POST", fmt.Sprintf("%s/%s/%s/send", s.prefix, s.transport, s.id),
+		[]string{"Content-Type: application/x-www-form-urlencoded"}, lgFormData(frames))
+	if resp.StatusCode != 200 || body != "ok" {
+		s.t.Fatalf("%s POST: %d %q", s.transport, resp.StatusCode, body)
+	}
+}
+
+// lgOpenStream opens an xhr-multipart or htmlfile session.
+func lgOpenStream(t testing.TB, addr string, htmlfile bool, extra string) (*lgStream, []string) {
+	t.Helper()
+	s := &lgStream{t: t, htmlfile: htmlfile, prefix: lgPrefix(extra), conn: lgDial(t, addr), post: lgDial(t, addr), transport: "xhr-multipart"}
+	target := s.prefix + "/xhr-multipart/"
+	if htmlfile {
+		s.transport = "htmlfile"
+		target = s.prefix + "/htmlfile//1300000000000"
+	}
+	if err := s.conn.request("GET", target, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	s.conn.c.SetReadDeadline(time.Now().Add(tcIOTimeout))
+	resp, err := http.ReadResponse(s.conn.br, nil)
+	if err != nil {
+		t.Fatalf("%s: stream answer: %v", s.transport, err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s: status %d", s.transport, resp.StatusCode)
+	}
+	s.body = resp.Body
+	if htmlfile {
+		if ct := resp.Header.Get("Content-Type"); ct != legacy.ContentTypeHTMLFile {
+			t.Errorf("htmlfile: Content-Type %q", ct)
+		}
+		if !reflect.DeepEqual(resp.TransferEncoding, []string{"chunked"}) {
+			t.Errorf("htmlfile: Transfer-Encoding %v, want chunked", resp.TransferEncoding)
+		}
+		pre := make([]byte, 256)
+		if _, err := io.ReadFull(s.body, pre); err != nil {
+			t.Fatalf("htmlfile: preamble: %v", err)
+		}
+		if want := "<html><body>" + strings.Repeat(" ", 244); string(pre) != want {
+			t.Fatalf("htmlfile: preamble %q", pre)
+		}
+	} else {
+		if ct := resp.Header.Get("Content-Type"); ct != `multipart/x-mixed-replace;boundary="socketio"` {
+			t.Errorf("xhr-multipart: Content-Type %q", ct)
+		}
+		if resp.ContentLength != -1 || len(resp.TransferEncoding) != 0 {
+			t.Errorf("xhr-multipart: length %d, encoding %v: want a raw body", resp.ContentLength, resp.TransferEncoding)
+		}
+		if pre, err := s.until("--socketio\n", tcIOTimeout); err != nil || pre != "" {
+			t.Fatalf("xhr-multipart: preamble %q: %v", pre, err)
+		}
+	}
+	msgs, err := s.recv(tcIOTimeout)
+	if err != nil {
+		t.Fatalf("%s: first part: %v", s.transport, err)
+	}
+	rest := lgReadSID(t, s, s.transport, msgs)
+	s.id = msgs[0]
+	return s, rest
+}
+
+// lgWS is a websocket or flashsocket client speaking hixie-75, hixie-76 or
+// RFC 6455.
+type lgWS struct {
+	t     testing.TB
+	proto string // "hixie-75", "hixie-76", "rfc6455"
+	conn  *lgRaw
+	ws    *tcWS // rfc6455
+	id    string
+	raw   string
+}
+
+func (w *lgWS) sid() string     { return w.id }
+func (w *lgWS) lastRaw() string { return w.raw }
+func (w *lgWS) gone()           { w.conn.close() }
+
+func (w *lgWS) send(frames string) {
+	w.t.Helper()
+	var err error
+	if w.proto == "rfc6455" {
+		err = w.ws.writeFrame(0x1, true, []byte(frames))
+	} else {
+		err = w.conn.write("\x00" + frames + "\xff")
+	}
+	if err != nil {
+		w.t.Fatalf("websocket send: %v", err)
+	}
+}
+
+// readFrame reads one text message: 0x00 ... 0xFF, or an RFC 6455 text
+// frame. errWSClosed reports a closing handshake (0xFF 0x00, or a close
+// frame, whose code is returned).
+func (w *lgWS) readFrame(within time.Duration) (string, int, error) {
+	if w.proto == "rfc6455" {
+		for {
+			f, err := w.ws.readFrameWithin(within)
+			if err != nil {
+				return "", 0, err
+			}
+			switch f.op {
+			case frames.OpText:
+				if !f.fin {
+					return "", 0, errors.New("fragmented server message")
+				}
+				return string(f.payload), 0, nil
+			case frames.OpClose:
+				return "", f.closeCode(), errWSClosed
+			case frames.OpPing:
+				_ = w.ws.writeFrame(frames.OpPong, true, f.payload)
+			default:
+				return "", 0, fmt.Errorf("unexpected frame op %d", f.op)
+			}
+		}
+	}
+	w.conn.c.SetReadDeadline(time.Now().Add(within))
+	b, err := w.conn.br.ReadByte()
+	if err != nil {
+		return "", 0, err
+	}
+	switch b {
+	case 0x00:
+		s, err := w.conn.br.ReadString(0xFF)
+		if err != nil {
+			return "", 0, err
+		}
+		return s[:len(s)-1], 0, nil
+	case 0xFF:
+		z, err := w.conn.br.ReadByte()
+		if err != nil || z != 0x00 {
+			return "", 0, fmt.Errorf("0xFF followed by %#x, %v", z, err)
+		}
+		return "", 0, errWSClosed
+	}
+	return "", 0, fmt.Errorf("frame type %#x", b)
+}
+
+var errWSClosed = errors.New("websocket closing handshake")
+
+func (w *lgWS) recv(within time.Duration) ([]string, error) {
+	text, _, err := w.readFrame(within)
+	if err != nil {
+		return nil, err
+	}
+	w.raw = text
+	msgs, err := lgDecode(text)
+	if err == nil && len(msgs) != 1 {
+		err = fmt.Errorf("websocket frame %q carries %d messages, want 1 per frame", text, len(msgs))
+	}
+	return msgs, err
+}
+
+// Hixie-76 keys: the example of draft-ietf-hybi-thewebsocketprotocol-00.
+const (
+	lgKey1 = "4 @1  46546xW%0l 1 5"
+	lgKey2 = "12998 5 Y3 1  .P00"
+	lgKey3 = "^n:ds[4U"
+	lgAns  = "8jKS'y:G*Co,Wxa-"
+)
+
+// lgHixie76Answer computes the answer independently: each key's digits as
+// a number divided by its spaces, big-endian, then key3, then MD5.
+func lgHixie76Answer(k1, k2, k3 string) string {
+	num := func(k string) uint32 {
+		var n, spaces uint64
+		for _, c := range k {
+			switch {
+			case c >= '0' && c <= '9':
+				n = n*10 + uint64(c-'0')
+			case c == ' ':
+				spaces++
+			}
+		}
+		return uint32(n / spaces)
+	}
+	var b [16]byte
+	binary.BigEndian.PutUint32(b[0:], num(k1))
+	binary.BigEndian.PutUint32(b[4:], num(k2))
+	copy(b[8:], k3)
+	sum := md5.Sum(b[:])
+	return string(sum[:])
+}
+
+// lgHeaderBlock parses a raw header block into its status line and headers
+// (names as sent, in order).
+func lgHeaderBlock(block string) (status string, hdr [][2]string) {
+	lines := strings.Split(strings.TrimSuffix(block, "\r\n\r\n"), "\r\n")
+	for _, l := range lines[1:] {
+		k, v, _ := strings.Cut(l, ": ")
+		hdr = append(hdr, [2]string{k, v})
+	}
+	return lines[0], hdr
+}
+
+// lgWSHandshake writes the opening handshake of proto on path and returns
+// the connection; the caller reads the answer.
+func lgWSRequest(t testing.TB, addr, path, proto string) *lgRaw {
+	t.Helper()
+	r := lgDial(t, addr)
+	req := "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + strings.Split(addr, ":")[1] + "\r\n"
+	switch proto {
+	case "rfc6455":
+		req += "Upgrade: websocket\r\nConnection: Upgrade\r\nOrigin: http://127.0.0.1\r\n" +
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	case "hixie-76":
+		req += "Upgrade: WebSocket\r\nConnection: Upgrade\r\nOrigin: http://127.0.0.1\r\n" +
+			"Sec-WebSocket-Key1: " + lgKey1 + "\r\nSec-WebSocket-Key2: " + lgKey2 + "\r\n\r\n"
+	default:
+		req += "Upgrade: WebSocket\r\nConnection: Upgrade\r\nOrigin: http://127.0.0.1\r\n\r\n"
+	}
+	if err := r.write(req); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// lgOpenWS opens a websocket (transport "websocket" or "flashsocket") with
+// proto; hixie-76's key3 is sent late, after the 101 header block came.
+func lgOpenWS(t testing.TB, addr, transport, proto, extra string) (*lgWS, []string) {
+	t.Helper()
+	path := lgPrefix(extra) + "/" + transport
+	r := lgWSRequest(t, addr, path, proto)
+	w := &lgWS{t: t, proto: proto, conn: r}
+	host := "127.0.0.1:" + strings.Split(addr, ":")[1]
+	switch proto {
+	case "rfc6455":
+		r.c.SetReadDeadline(time.Now().Add(tcIOTimeout))
+		resp, err := http.ReadResponse(r.br, nil)
+		if err != nil {
+			t.Fatalf("%s rfc6455: %v", transport, err)
+		}
+		if resp.StatusCode != 101 || resp.Header.Get("Sec-WebSocket-Accept") != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
+			t.Fatalf("%s rfc6455: %d %v", transport, resp.StatusCode, resp.Header)
+		}
+		w.ws = &tcWS{t: t, conn: r.c, br: r.br}
+	case "hixie-76":
+		block, err := r.readUntil("\r\n\r\n", tcIOTimeout)
+		if err != nil {
+			t.Fatalf("%s hixie-76: 101 header block before key3: %q: %v", transport, block, err)
+		}
+		status, hdr := lgHeaderBlock(block)
+		want := [][2]string{{"Upgrade", "WebSocket"}, {"Connection", "Upgrade"},
+			{"Sec-WebSocket-Origin", "http://127.0.0.1"}, {"Sec-WebSocket-Location", "ws://" + host + path}}
+		if status != "HTTP/1.1 101 WebSocket Protocol Handshake" || !reflect.DeepEqual(hdr, want) {
+			t.Errorf("%s hixie-76 answer:\n%q\nwant status %q and headers %q", transport, block, "HTTP/1.1 101 WebSocket Protocol Handshake", want)
+		}
+		// Nothing more before key3.
+		r.c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		if b, err := r.br.ReadByte(); err == nil {
+			t.Fatalf("%s hixie-76: byte %#x before key3", transport, b)
+		}
+		if err := r.write(lgKey3[:3]); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(30 * time.Millisecond)
+		if err := r.write(lgKey3[3:]); err != nil {
+			t.Fatal(err)
+		}
+		r.c.SetReadDeadline(time.Now().Add(tcIOTimeout))
+		ans := make([]byte, 16)
+		if _, err := io.ReadFull(r.br, ans); err != nil {
+			t.Fatalf("%s hixie-76: answer: %v", transport, err)
+		}
+		if string(ans) != lgAns || string(ans) != lgHixie76Answer(lgKey1, lgKey2, lgKey3) {
+			t.Fatalf("%s hixie-76: answer %q, want %q", transport, ans, lgAns)
+		}
+	default:
+		block, err := r.readUntil("\r\n\r\n", tcIOTimeout)
+		if err != nil {
+			t.Fatalf("%s hixie-75: %q: %v", transport, block, err)
+		}
+		status, hdr := lgHeaderBlock(block)
+		want := [][2]string{{"Upgrade", "WebSocket"}, {"Connection", "Upgrade"},
+			{"WebSocket-Origin", "http://127.0.0.1"}, {"WebSocket-Location", "ws://" + host + path}}
+		if status != "HTTP/1.1 101 Web Socket Protocol Handshake" || !reflect.DeepEqual(hdr, want) {
+			t.Errorf("%s hixie-75 answer:\n%q\nwant headers %q", transport, block, want)
+		}
+	}
+	msgs, err := w.recv(tcIOTimeout)
+	if err != nil {
+		t.Fatalf("%s %s: first frame: %v", transport, proto, err)
+	}
+	rest := lgReadSID(t, w, transport+" "+proto, msgs)
+	w.id = msgs[0]
+	return w, rest
+}
+
+// lgKind names one way to open a legacy session.
+type lgKind struct {
+	name      string
+	transport string // as OnOpen's Request and Socket.Transport tell it
+	open      func(t testing.TB, addr, extra string) (lgClient, []string)
+	streaming bool // heartbeats, closes as soon as the connection ends
+}
+
+var lgKinds = []lgKind{
+	{"xhr-polling", "xhr-polling", func(t testing.TB, a, e string) (lgClient, []string) { return lgOpenPoll(t, a, false, e) }, false},
+	{"jsonp-polling", "jsonp-polling", func(t testing.TB, a, e string) (lgClient, []string) { return lgOpenPoll(t, a, true, e) }, false},
+	{"xhr-multipart", "xhr-multipart", func(t testing.TB, a, e string) (lgClient, []string) { return lgOpenStream(t, a, false, e) }, true},
+	{"htmlfile", "htmlfile", func(t testing.TB, a, e string) (lgClient, []string) { return lgOpenStream(t, a, true, e) }, true},
+	{"websocket/hixie-76", "websocket", func(t testing.TB, a, e string) (lgClient, []string) {
+		return lgOpenWS(t, a, "websocket", "hixie-76", e)
+	}, true},
+	{"websocket/hixie-75", "websocket", func(t testing.TB, a, e string) (lgClient, []string) {
+		return lgOpenWS(t, a, "websocket", "hixie-75", e)
+	}, true},
+	{"websocket/rfc6455", "websocket", func(t testing.TB, a, e string) (lgClient, []string) {
+		return lgOpenWS(t, a, "websocket", "rfc6455", e)
+	}, true},
+	{"flashsocket/hixie-76", "flashsocket", func(t testing.TB, a, e string) (lgClient, []string) {
+		return lgOpenWS(t, a, "flashsocket", "hixie-76", e)
+	}, true},
+	{"flashsocket/rfc6455", "flashsocket", func(t testing.TB, a, e string) (lgClient, []string) {
+		return lgOpenWS(t, a, "flashsocket", "rfc6455", e)
+	}, true},
+}
+
+// lgCollect receives until n messages that are not heartbeats have come
+// (heartbeats are echoed), within d in all.
+func lgCollect(t testing.TB, c lgClient, n int, d time.Duration) (msgs []string, raws []string) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for len(msgs) < n {
+		left := time.Until(deadline)
+		if left <= 0 {
+			t.Fatalf("received %q, want %d messages", msgs, n)
+		}
+		batch, err := c.recv(left)
+		if err != nil {
+			t.Fatalf("receive (have %q, want %d messages): %v", msgs, n, err)
+		}
+		if len(batch) > 0 {
+			raws = append(raws, c.lastRaw())
+		}
+		for _, m := range batch {
+			if lgIsHeartbeat(m) {
+				c.send(lgFrame(m))
+				continue
+			}
+			msgs = append(msgs, m)
+		}
+	}
+	return msgs, raws
+}
+
+// The messages of the echo scenario: text, ~j~ JSON, non-ASCII with an
+// emoji (LEN in UTF-16 code units), an empty message.
+const (
+	lgText    = "hello"
+	lgUnicode = "h\u00e9llo \u20ac\U0001F600" // LEN 9, 14 bytes (LEGACY-0.6.md says 15)
+	lgJSON    = "{\"a\":1,\"b\":[true,null],\"s\":\"\u00e9\u20ac\U0001F600\"}"
+)
+
+// TestLegacyE2EEcho runs the seed's Handler on every transport: OnOpen
+// sees the Request with its extra segment, OnMessage gets text and decoded
+// ~j~ JSON, Send frames strings and JSON with LEN in UTF-16 code units,
+// and OnClose runs once when the client goes.
+func TestLegacyE2EEcho(t *testing.T) {
+	h := newLGHandler(true)
+	srv := lgStart(t, h, lgFastOptions())
+	addr := srv.Addr()
+	base := tcGoroutines()
+
+	if lgU16(lgUnicode) != 9 || len(lgUnicode) != 14 {
+		t.Fatalf("test data: %q has %d code units, %d bytes", lgUnicode, lgU16(lgUnicode), len(lgUnicode))
+	}
+	jsonValue := map[string]any{"a": 1.0, "b": []any{true, nil}, "s": "é€😀"}
+
+	for _, k := range lgKinds {
+		for _, extra := range []string{"", "tok3n"} {
+			t.Run(k.name+"/extra="+extra, func(t *testing.T) {
+				c, rest := k.open(t, addr, extra)
+				if len(rest) != 0 {
+					t.Errorf("first answer: messages after the session id: %q", rest)
+				}
+				id := c.sid()
+				o, ok := h.opened(id)
+				if !ok {
+					t.Fatalf("OnOpen did not see session %s", id)
+				}
+				if o.extra != extra || o.reqTransport != k.transport || o.transport != k.transport {
+					t.Errorf("OnOpen: Request.Extra %q, Request.Transport %q, Socket.Transport %q; want %q, %q",
+						o.extra, o.reqTransport, o.transport, extra, k.transport)
+				}
+
+				// Four messages in one request (one websocket frame).
+				c.send(lgFrames(lgText, "~j~"+lgJSON, lgUnicode, ""))
+				got := h.waitMessages(t, id, 4, 5*time.Second)
+				want := []any{lgText, jsonValue, lgUnicode, ""}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("OnMessage got %#v, want %#v", got, want)
+				}
+
+				// The echoes: each Send is one message.
+				msgs, raws := lgCollect(t, c, 4, 8*time.Second)
+				if msgs[0] != lgText || msgs[2] != lgUnicode || msgs[3] != "" {
+					t.Errorf("echoes %q", msgs)
+				}
+				js, ok := strings.CutPrefix(msgs[1], "~j~")
+				var v any
+				if !ok || json.Unmarshal([]byte(js), &v) != nil || !reflect.DeepEqual(v, jsonValue) {
+					t.Errorf("JSON echo %q, want ~j~ and %v", msgs[1], jsonValue)
+				}
+				all := strings.Join(raws, "")
+				for _, frame := range []string{"~m~5~m~hello", "~m~9~m~" + lgUnicode, "~m~0~m~",
+					"~m~" + strconv.Itoa(lgU16(msgs[1])) + "~m~" + msgs[1]} {
+					if !strings.Contains(all, frame) {
+						t.Errorf("the wire %q lacks the frame %q", all, frame)
+					}
+				}
+				if lgU16(msgs[1]) == len(msgs[1]) {
+					t.Errorf("JSON echo %q: test data should have non-ASCII", msgs[1])
+				}
+
+				// Server-side Send from another goroutine, with a string
+				// that looks like framing.
+				sock := srv.Of("/").Socket(id)
+				if sock == nil {
+					t.Fatalf("Namespace.Socket(%s) = nil", id)
+				}
+				if err := sock.Send("~m~1~m~x and \u2028 </script>"); err != nil {
+					t.Fatalf("Send: %v", err)
+				}
+				if err := sock.Send([]any{"😀", 2.5}); err != nil {
+					t.Fatalf("Send: %v", err)
+				}
+				msgs, _ = lgCollect(t, c, 2, 8*time.Second)
+				if msgs[0] != "~m~1~m~x and \u2028 </script>" || msgs[1] != `~j~["😀",2.5]` {
+					t.Errorf("server sends: %q", msgs)
+				}
+
+				// The client goes: OnClose once. Polling clients have the
+				// close timeout to come back.
+				c.gone()
+				within := 3 * time.Second
+				if !k.streaming {
+					within = 6 * time.Second
+				}
+				if r := h.waitClose(t, id, within, 300*time.Millisecond); r != tornadio.ReasonTransportClose {
+					t.Errorf("OnClose reason %q, want %q", r, tornadio.ReasonTransportClose)
+				}
+				if srv.Of("/").Socket(id) != nil {
+					t.Errorf("socket %s still in the namespace after OnClose", id)
+				}
+				if err := sock.Send("late"); !errors.Is(err, tornadio.ErrDisconnected) && err != nil {
+					t.Errorf("Send after close: %v", err)
+				}
+			})
+		}
+	}
+	lgWaitNoSockets(t, srv)
+	tcCheckGoroutines(t, base)
+}
