@@ -26,6 +26,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,6 +172,16 @@ func (h *lgHandler) opened(id string) (lgOpenInfo, bool) {
 	defer h.mu.Unlock()
 	o, ok := h.opens[id]
 	return o, ok
+}
+
+func (h *lgHandler) ids() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var ids []string
+	for id := range h.opens {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 func (h *lgHandler) openCount() int {
@@ -1042,5 +1053,548 @@ func TestLegacyE2EEcho(t *testing.T) {
 		}
 	}
 	lgWaitNoSockets(t, srv)
+	tcCheckGoroutines(t, base)
+}
+
+// TestLegacyE2EHeartbeat: streaming transports send ~h~1 after the
+// heartbeat interval, the next one after the echo; an unanswered one closes
+// the session with ReasonPingTimeout (OnClose once) and ends the stream.
+// Heartbeats never reach OnMessage.
+func TestLegacyE2EHeartbeat(t *testing.T) {
+	h := newLGHandler(false)
+	lo := lgFastOptions()
+	lo.HeartbeatInterval = 200 * time.Millisecond
+	lo.HeartbeatTimeout = 500 * time.Millisecond
+	srv := lgStart(t, h, lo)
+	for _, k := range lgKinds {
+		if !k.streaming {
+			continue
+		}
+		t.Run(k.name, func(t *testing.T) {
+			c, _ := k.open(t, srv.Addr(), "")
+			id := c.sid()
+			start := time.Now()
+			for n := 1; n <= 2; n++ {
+				msgs, err := c.recv(3 * time.Second)
+				if err != nil || len(msgs) != 1 || msgs[0] != fmt.Sprintf("~h~%d", n) {
+					t.Fatalf("heartbeat %d: %q, %v", n, msgs, err)
+				}
+				if n == 1 {
+					if el := time.Since(start); el < 150*time.Millisecond {
+						t.Errorf("first heartbeat after %v, want about 200ms", el)
+					}
+					c.send(lgFrame("~h~1"))
+				}
+			}
+			// ~h~2 is not answered.
+			if r := h.waitClose(t, id, 3*time.Second, 200*time.Millisecond); r != tornadio.ReasonPingTimeout {
+				t.Errorf("OnClose reason %q, want %q", r, tornadio.ReasonPingTimeout)
+			}
+			if got := h.messages(id); len(got) != 0 {
+				t.Errorf("heartbeats reached OnMessage: %v", got)
+			}
+			// The stream ends: hixie-76/75 with 0xFF 0x00, RFC 6455 with a
+			// close frame 1000, htmlfile with the last chunk.
+			switch c := c.(type) {
+			case *lgWS:
+				_, code, err := c.readFrame(3 * time.Second)
+				if c.proto == "hixie-75" {
+					// Draft 75 has no closing handshake: the TCP
+					// connection just ends.
+					if !errors.Is(err, io.EOF) {
+						t.Errorf("after the timeout: %v, want the end of the connection", err)
+					}
+				} else if !errors.Is(err, errWSClosed) || (c.proto == "rfc6455" && code != 1000) {
+					t.Errorf("after the timeout: %v (code %d), want a closing handshake", err, code)
+				}
+				if err := c.conn.expectClosedSilently(3 * time.Second); c.proto != "rfc6455" && err != nil {
+					t.Errorf("connection: %v", err)
+				}
+			case *lgStream:
+				c.conn.c.SetReadDeadline(time.Now().Add(3 * time.Second))
+				rest, err := io.ReadAll(c.body)
+				if err != nil || len(rest) != 0 {
+					t.Errorf("stream end: %q, %v; want a clean end of body", rest, err)
+				}
+			}
+		})
+	}
+	lgWaitNoSockets(t, srv)
+}
+
+// TestLegacyE2EPollTimers: a polling session lives while its client polls
+// (each empty poll held for the poll duration), closes once the close
+// timeout passes without a GET (also when the held GET's connection is
+// dropped), and its id is unknown afterwards.
+func TestLegacyE2EPollTimers(t *testing.T) {
+	h := newLGHandler(false)
+	lo := lgFastOptions()
+	lo.PollDuration = 200 * time.Millisecond
+	lo.PollCloseTimeout = 400 * time.Millisecond
+	srv := lgStart(t, h, lo)
+	addr := srv.Addr()
+	for _, jsonp := range []bool{false, true} {
+		t.Run(fmt.Sprintf("jsonp=%v", jsonp), func(t *testing.T) {
+			// Polling for 1.5 s keeps the session.
+			p, _ := lgOpenPoll(t, addr, jsonp, "")
+			for start := time.Now(); time.Since(start) < 1500*time.Millisecond; {
+				t0 := time.Now()
+				msgs, err := p.recv(3 * time.Second)
+				if err != nil || len(msgs) != 0 {
+					t.Fatalf("empty poll: %q, %v", msgs, err)
+				}
+				if el := time.Since(t0); el < 150*time.Millisecond {
+					t.Fatalf("empty poll answered after %v, want the poll duration (200ms)", el)
+				}
+				if p.jsonp && p.raw != "" {
+					t.Fatalf("empty jsonp poll carried %q", p.raw)
+				}
+			}
+			if c := h.closesOf(p.sid()); len(c) != 0 {
+				t.Fatalf("OnClose while polling: %v", c)
+			}
+			// No more GETs: closed after the close timeout.
+			t0 := time.Now()
+			if r := h.waitClose(t, p.sid(), 3*time.Second, 300*time.Millisecond); r != tornadio.ReasonTransportClose {
+				t.Errorf("reason %q", r)
+			}
+			if el := time.Since(t0); el < 300*time.Millisecond {
+				t.Errorf("closed after %v, want the close timeout (400ms)", el)
+			}
+			// The id is gone: the connection is closed without an answer.
+			if err := p.get.request("GET", p.getURL(), nil, ""); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.get.expectClosedSilently(3 * time.Second); err != nil {
+				t.Errorf("GET on the closed session: %v", err)
+			}
+
+			// A held GET whose connection is dropped: the close timeout
+			// runs from there.
+			q, _ := lgOpenPoll(t, addr, jsonp, "")
+			if err := q.get.request("GET", q.getURL(), nil, ""); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(50 * time.Millisecond)
+			q.gone()
+			if r := h.waitClose(t, q.sid(), 3*time.Second, 300*time.Millisecond); r != tornadio.ReasonTransportClose {
+				t.Errorf("reason %q", r)
+			}
+		})
+	}
+	lgWaitNoSockets(t, srv)
+}
+
+// TestLegacyE2ERefused: an error from OnOpen refuses the session on every
+// transport: 403 for HTTP transports and RFC 6455, a connection closed
+// without an answer for hixie-75/76 (as socket.io-node refuses those).
+// OnClose never runs and no socket is left.
+func TestLegacyE2ERefused(t *testing.T) {
+	h := newLGHandler(true)
+	h.refuse = func(r *tornadio.Request) error {
+		if r.Extra == "deny" {
+			return errors.New("not you")
+		}
+		return nil
+	}
+	srv := lgStart(t, h, lgFastOptions())
+	addr := srv.Addr()
+	for _, c := range []struct{ name, target string }{
+		{"xhr-polling", "/socket.io/deny/xhr-polling//1"},
+		{"jsonp-polling", "/socket.io/deny/jsonp-polling//1/0"},
+		{"xhr-multipart", "/socket.io/deny/xhr-multipart/"},
+		{"htmlfile", "/socket.io/deny/htmlfile//1"},
+	} {
+		r := lgDial(t, addr)
+		resp, body := r.roundTrip("GET", c.target, nil, "")
+		if resp.StatusCode != 403 {
+			t.Errorf("%s refused: %d %q, want 403", c.name, resp.StatusCode, body)
+		}
+	}
+	for _, c := range []struct{ transport, proto string }{
+		{"websocket", "hixie-76"}, {"websocket", "hixie-75"}, {"flashsocket", "hixie-76"},
+		{"websocket", "rfc6455"}, {"flashsocket", "rfc6455"},
+	} {
+		r := lgWSRequest(t, addr, "/socket.io/deny/"+c.transport, c.proto)
+		if c.proto == "rfc6455" {
+			resp, _, err := r.response(tcIOTimeout)
+			if err != nil || resp.StatusCode != 403 {
+				t.Errorf("%s %s refused: %v, %v; want 403", c.transport, c.proto, resp, err)
+			}
+			continue
+		}
+		if c.proto == "hixie-76" {
+			_ = r.write(lgKey3)
+		}
+		if err := r.expectClosedSilently(3 * time.Second); err != nil {
+			t.Errorf("%s %s refused: %v", c.transport, c.proto, err)
+		}
+	}
+	// The same server accepts others.
+	p, _ := lgOpenPoll(t, addr, false, "welcome")
+	p.send(lgFrame("hi"))
+	h.waitMessages(t, p.sid(), 1, 3*time.Second)
+	if n := h.openCount(); n != 1 {
+		t.Errorf("OnOpen accepted %d sessions, want 1", n)
+	}
+	if n := h.totalCloses(); n != 0 {
+		t.Errorf("OnClose ran %d times for refused sessions", n)
+	}
+	if n := lgSocketCount(srv); n != 1 {
+		t.Errorf("%d sockets, want 1", n)
+	}
+}
+
+// TestLegacyE2EBroadcast: Namespace.Emit("message", v) reaches every legacy
+// client (a string as text, other values as ~j~ JSON) and other events do
+// not; Namespace.OnConnection and Socket.On("message") see legacy sessions
+// beside the Handler.
+func TestLegacyE2EBroadcast(t *testing.T) {
+	h := newLGHandler(false)
+	var mu sync.Mutex
+	onConn := map[string][]any{}
+	srv := lgStart(t, h, lgFastOptions())
+	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+		id := s.ID()
+		mu.Lock()
+		onConn[id] = []any{}
+		mu.Unlock()
+		s.On("message", func(v any) {
+			mu.Lock()
+			onConn[id] = append(onConn[id], v)
+			mu.Unlock()
+		})
+	})
+	addr := srv.Addr()
+	var clients []lgClient
+	for _, k := range lgKinds {
+		c, _ := k.open(t, addr, "")
+		clients = append(clients, c)
+	}
+	if !tcWaitFor(3*time.Second, func() bool { return lgSocketCount(srv) == len(clients) }) {
+		t.Fatalf("%d sockets, want %d", lgSocketCount(srv), len(clients))
+	}
+	ns := srv.Of("/")
+	if err := ns.Emit("other", "not for 0.6"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ns.Emit("message", "to all é😀"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ns.Emit("message", map[string]any{"n": 1, "s": "€"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range clients {
+		msgs, raws := lgCollect(t, c, 2, 8*time.Second)
+		if msgs[0] != "to all é😀" || msgs[1] != `~j~{"n":1,"s":"€"}` {
+			t.Errorf("%s: broadcast gave %q", lgKinds[i].name, msgs)
+		}
+		if all := strings.Join(raws, ""); !strings.Contains(all, "~m~10~m~to all é😀") {
+			t.Errorf("%s: wire %q, want LEN 10 for the text", lgKinds[i].name, all)
+		}
+		c.send(lgFrames("back", "~j~[1]"))
+		h.waitMessages(t, c.sid(), 2, 3*time.Second)
+	}
+	mu.Lock()
+	for _, c := range clients {
+		if got := onConn[c.sid()]; !reflect.DeepEqual(got, []any{"back", []any{1.0}}) {
+			t.Errorf("On(\"message\") of %s: %#v", c.sid(), got)
+		}
+	}
+	mu.Unlock()
+	for _, c := range clients {
+		c.gone()
+	}
+	lgWaitNoSockets(t, srv)
+}
+
+// TestLegacyE2EBadInput: broken input gets clean answers, reaches nothing,
+// and leaks nothing: every session opened gets exactly one OnClose, the
+// namespace ends empty and no goroutine is left.
+func TestLegacyE2EBadInput(t *testing.T) {
+	h := newLGHandler(false)
+	lo := lgFastOptions()
+	lo.PollCloseTimeout = 500 * time.Millisecond
+	srv := lgStart(t, h, lo, tornadio.WithMaxPayload(64<<10), tornadio.WithHTTPIdleTimeout(time.Second))
+	addr := srv.Addr()
+	base := tcGoroutines()
+	form := []string{"Content-Type: application/x-www-form-urlencoded"}
+
+	p, _ := lgOpenPoll(t, addr, false, "")
+	post := func(target, body string) (int, string) {
+		t.Helper()
+		resp, b := p.post.roundTrip("POST", target, form, body)
+		return resp.StatusCode, b
+	}
+	send := "/socket.io/xhr-polling/" + p.sid() + "/send"
+
+	t.Run("broken framing", func(t *testing.T) {
+		for _, bad := range []string{
+			"~m~9~m~one",         // LEN beyond the data
+			"~m~2~m~one",         // LEN too short: "e" is not a frame
+			"~x~3~m~one",         // bad prefix
+			"~m~3x~m~one",        // LEN not a number
+			"~m~~m~",             // LEN empty
+			"~m~5~m~~j~{x",       // broken JSON
+			"~m~5~m~~h~ab",       // bad heartbeat
+			"~m~1~m~😀",           // LEN splits a surrogate pair
+			"~m~3~m~one~m~9~m~t", // good, then broken: nothing delivered
+			"hello",
+		} {
+			if code, body := post(send, lgFormData(bad)); code != 400 {
+				t.Errorf("data=%q: %d %q, want 400", bad, code, body)
+			}
+		}
+		// A body that is not form-encoded well.
+		if code, _ := post(send, "data=%zz"); code != 400 {
+			t.Errorf("bad escape: %d, want 400", code)
+		}
+		if got := h.messages(p.sid()); len(got) != 0 {
+			t.Errorf("broken input reached OnMessage: %q", got)
+		}
+		// The session goes on.
+		if code, body := post(send, lgFormData(lgFrame("ok after"))); code != 200 || body != "ok" {
+			t.Errorf("good POST: %d %q", code, body)
+		}
+		h.waitMessages(t, p.sid(), 1, 3*time.Second)
+	})
+
+	t.Run("unknown session", func(t *testing.T) {
+		for _, target := range []string{
+			"/socket.io/xhr-polling/123456789012345678/1",
+			"/socket.io/jsonp-polling/123456789012345678/1/0",
+		} {
+			r := lgDial(t, addr)
+			if err := r.request("GET", target, nil, ""); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.expectClosedSilently(3 * time.Second); err != nil {
+				t.Errorf("GET %s: %v", target, err)
+			}
+		}
+		r := lgDial(t, addr)
+		if err := r.request("POST", "/socket.io/htmlfile/123456789012345678/send", form, lgFormData(lgFrame("x"))); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.expectClosedSilently(3 * time.Second); err != nil {
+			t.Errorf("POST to an unknown session: %v", err)
+		}
+	})
+
+	t.Run("refusals", func(t *testing.T) {
+		for _, c := range []struct {
+			method, target string
+			want           int
+		}{
+			{"GET", "/socket.io/jsonp-polling/" + p.sid() + "/1/0", 400}, // another transport (decision 4)
+			{"GET", "/socket.io/htmlfile/" + p.sid() + "/1", 400},
+			{"GET", "/socket.io/websocket", 400},          // no upgrade
+			{"POST", "/socket.io/xhr-polling/", 400},      // a POST opens nothing
+			{"PUT", "/socket.io/xhr-polling//1", 405},     // method
+			{"GET", "/socket.io/jsonp-polling/", 400},     // no index
+			{"GET", "/socket.io/bogus-polling//1", 404},   // no transport: the app's
+			{"GET", "/socket.io/xhr-polling/12$4/1", 404}, // not a session id
+			{"GET", "/socket.io/a/b/xhr-polling//1", 404}, // two extra segments
+			{"GET", "/socket.ioxhr-polling//1", 404},      // not under the resource
+			{"GET", "/socket.io/socket.io.js", 404},       // N's client file: not served
+			{"DELETE", "/socket.io/xhr-polling/" + p.sid(), 405},
+		} {
+			r := lgDial(t, addr)
+			body := ""
+			if c.method == "POST" {
+				body = lgFormData(lgFrame("x"))
+			}
+			resp, b := r.roundTrip(c.method, c.target, nil, body)
+			if resp.StatusCode != c.want {
+				t.Errorf("%s %s: %d %q, want %d", c.method, c.target, resp.StatusCode, b, c.want)
+			}
+		}
+		if got := h.messages(p.sid()); len(got) != 1 {
+			t.Errorf("OnMessage got %q", got)
+		}
+	})
+
+	t.Run("second poll", func(t *testing.T) {
+		if err := p.get.request("GET", p.getURL(), nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+		r := lgDial(t, addr)
+		resp, _ := r.roundTrip("GET", "/socket.io/xhr-polling/"+p.sid()+"/2", nil, "")
+		if resp.StatusCode != 400 {
+			t.Errorf("second GET: %d, want 400", resp.StatusCode)
+		}
+		// The held one stays and gets what is sent.
+		if err := srv.Of("/").Socket(p.sid()).Send("to the held poll"); err != nil {
+			t.Fatal(err)
+		}
+		resp, body, err := p.get.response(3 * time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msgs, err := p.parse(resp, body); err != nil || !reflect.DeepEqual(msgs, []string{"to the held poll"}) {
+			t.Errorf("held poll: %q, %v", msgs, err)
+		}
+	})
+
+	t.Run("huge post", func(t *testing.T) {
+		r := lgDial(t, addr)
+		big := lgFormData(lgFrame(strings.Repeat("x", 100<<10)))
+		if err := r.request("POST", send, form, big); err != nil {
+			t.Fatal(err)
+		}
+		resp, _, err := r.response(3 * time.Second)
+		if err != nil || resp.StatusCode != 413 {
+			t.Fatalf("huge POST: %v, %v; want 413", resp, err)
+		}
+		if err := r.expectClosedSilently(3 * time.Second); err != nil {
+			t.Errorf("after 413: %v", err)
+		}
+		// Unlike the modern road, the legacy session goes on (socket.io
+		// 0.6 had no limit at all); nothing was delivered.
+		if got := h.messages(p.sid()); len(got) != 1 {
+			t.Errorf("OnMessage got %q", got)
+		}
+		if code, _ := post(send, lgFormData(lgFrame("after huge"))); code != 200 {
+			t.Errorf("POST after the huge one: %d", code)
+		}
+		h.waitMessages(t, p.sid(), 2, 3*time.Second)
+	})
+
+	t.Run("second stream", func(t *testing.T) {
+		for _, html := range []bool{false, true} {
+			s, _ := lgOpenStream(t, addr, html, "")
+			target := "/socket.io/xhr-multipart/" + s.sid()
+			if html {
+				target = "/socket.io/htmlfile/" + s.sid() + "/1"
+			}
+			r := lgDial(t, addr)
+			resp, _ := r.roundTrip("GET", target, nil, "")
+			if resp.StatusCode != 400 {
+				t.Errorf("second stream %s: %d, want 400", target, resp.StatusCode)
+			}
+			// The first stream goes on.
+			if err := srv.Of("/").Socket(s.sid()).Send("still here"); err != nil {
+				t.Fatal(err)
+			}
+			if msgs, _ := lgCollect(t, s, 1, 3*time.Second); msgs[0] != "still here" {
+				t.Errorf("first stream: %q", msgs)
+			}
+			s.gone()
+			h.waitClose(t, s.sid(), 3*time.Second, 0)
+		}
+	})
+
+	t.Run("websocket", func(t *testing.T) {
+		// Broken framing inside a websocket message: the session ends.
+		for _, proto := range []string{"hixie-76", "hixie-75", "rfc6455"} {
+			w, _ := lgOpenWS(t, addr, "websocket", proto, "")
+			w.send("~m~9~m~one")
+			_, code, err := w.readFrame(3 * time.Second)
+			switch proto {
+			case "rfc6455":
+				if !errors.Is(err, errWSClosed) || code != 1002 {
+					t.Errorf("%s: %v %d, want a close frame 1002", proto, err, code)
+				}
+			default:
+				if err == nil {
+					t.Errorf("%s: a frame after broken framing", proto)
+				}
+			}
+			if r := h.waitClose(t, w.sid(), 3*time.Second, 0); r != tornadio.ReasonParseError {
+				t.Errorf("%s: reason %q, want %q", proto, r, tornadio.ReasonParseError)
+			}
+			if got := h.messages(w.sid()); len(got) != 0 {
+				t.Errorf("%s: OnMessage got %q", proto, got)
+			}
+		}
+		// A POST or a GET naming a live websocket session: 400, the
+		// session goes on.
+		w, _ := lgOpenWS(t, addr, "websocket", "rfc6455", "")
+		for _, m := range []string{"POST", "GET"} {
+			r := lgDial(t, addr)
+			if resp, _ := r.roundTrip(m, "/socket.io/websocket/"+w.sid()+"/send", form, lgFormData(lgFrame("x"))); resp.StatusCode != 400 {
+				t.Errorf("%s to a websocket session: %d, want 400", m, resp.StatusCode)
+			}
+		}
+		w.send(lgFrame("still"))
+		h.waitMessages(t, w.sid(), 1, 3*time.Second)
+		w.gone()
+		h.waitClose(t, w.sid(), 3*time.Second, 0)
+		// A hixie frame that is not text, and a too big one: closed.
+		w, _ = lgOpenWS(t, addr, "websocket", "hixie-76", "")
+		_ = w.conn.write("\x80\x05hello")
+		h.waitClose(t, w.sid(), 3*time.Second, 0)
+		w, _ = lgOpenWS(t, addr, "flashsocket", "hixie-76", "")
+		w.send(lgFrame(strings.Repeat("y", 100<<10)))
+		h.waitClose(t, w.sid(), 3*time.Second, 0)
+		// RFC 6455: a binary frame, then a too big one.
+		w, _ = lgOpenWS(t, addr, "websocket", "rfc6455", "")
+		_ = w.ws.writeFrame(frames.OpBinary, true, []byte("~m~1~m~x"))
+		if _, code, err := w.readFrame(3 * time.Second); !errors.Is(err, errWSClosed) || code != 1003 {
+			t.Errorf("binary frame: %v %d, want close 1003", err, code)
+		}
+		h.waitClose(t, w.sid(), 3*time.Second, 0)
+		w, _ = lgOpenWS(t, addr, "websocket", "rfc6455", "")
+		w.send(lgFrame(strings.Repeat("y", 100<<10)))
+		if _, code, err := w.readFrame(3 * time.Second); !errors.Is(err, errWSClosed) || code != 1009 {
+			t.Errorf("too big: %v %d, want close 1009", err, code)
+		}
+		h.waitClose(t, w.sid(), 3*time.Second, 0)
+		// Hixie-76 with Key1 and no Key2, or a bad key: closed unanswered.
+		for _, hdr := range []string{
+			"Sec-WebSocket-Key1: " + lgKey1 + "\r\n",
+			"Sec-WebSocket-Key1: 123\r\nSec-WebSocket-Key2: 456\r\n", // no spaces
+		} {
+			r := lgDial(t, addr)
+			_ = r.write("GET /socket.io/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\nOrigin: http://127.0.0.1\r\n" + hdr + "\r\n")
+			if err := r.expectClosedSilently(3 * time.Second); err != nil {
+				t.Errorf("hixie-76 %q: %v", hdr, err)
+			}
+		}
+		// Hixie-76 whose key3 never comes: closed after the idle timeout,
+		// and its session (opened before key3) closes once.
+		before := h.ids()
+		r := lgWSRequest(t, addr, "/socket.io/websocket", "hixie-76")
+		if _, err := r.readUntil("\r\n\r\n", 3*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.expectClosedSilently(4 * time.Second); err != nil {
+			t.Errorf("key3 never sent: %v", err)
+		}
+		for _, id := range h.ids() {
+			if !slices.Contains(before, id) {
+				if r := h.waitClose(t, id, 3*time.Second, 0); r != tornadio.ReasonTransportClose {
+					t.Errorf("key3 never sent: reason %q", r)
+				}
+			}
+		}
+	})
+
+	// Everything ends: the polling session by its close timeout.
+	p.gone()
+	if !tcWaitFor(5*time.Second, func() bool { return h.totalCloses() == h.openCount() }) {
+		t.Errorf("opened %d sessions, OnClose ran %d times", h.openCount(), h.totalCloses())
+	}
+	h.mu.Lock()
+	for id, c := range h.closes {
+		if len(c) != 1 {
+			t.Errorf("session %s: OnClose %v", id, c)
+		}
+	}
+	for id := range h.opens {
+		if _, ok := h.closes[id]; !ok {
+			t.Errorf("session %s: no OnClose", id)
+		}
+	}
+	h.mu.Unlock()
+	lgWaitNoSockets(t, srv)
+	r := lgDial(t, addr)
+	if err := r.request("GET", "/socket.io/xhr-polling/"+p.sid()+"/9", nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.expectClosedSilently(3 * time.Second); err != nil {
+		t.Errorf("GET on the closed polling session: %v", err)
+	}
 	tcCheckGoroutines(t, base)
 }
