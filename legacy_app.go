@@ -22,16 +22,7 @@ func (a engineApp) legacyOpen(ls legacyWire) error {
 	sock.req = newLegacyRequest(ls)
 	onConn, h, mw := ns.hooks()
 	var refused error
-	check := func() {
-		for _, fn := range mw {
-			if refused = fn(sock); refused != nil {
-				return
-			}
-		}
-		if h != nil {
-			refused = h.OnOpen(sock, sock.req)
-		}
-	}
+	check := func() { refused = admit(sock, mw, h) }
 	setData(ls, sock)
 	accept := func() {
 		ns.attach(sock)

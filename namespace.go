@@ -129,16 +129,7 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 		mw = nil
 	}
 	var refused error
-	check := func() {
-		for _, fn := range mw {
-			if refused = fn(sock); refused != nil {
-				return
-			}
-		}
-		if h != nil {
-			refused = h.OnOpen(sock, sock.req)
-		}
-	}
+	check := func() { refused = admit(sock, mw, h) }
 	ns.srv.run(sock, check, func() {
 		if c.sess.Closed() {
 			return
@@ -165,6 +156,20 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 			}
 		}, nil)
 	})
+}
+
+// admit runs the middlewares, then the Handler's OnOpen, for a connecting
+// socket; the first error refuses it.
+func admit(sock *Socket, mw []func(*Socket) error, h Handler) error {
+	for _, fn := range mw {
+		if err := fn(sock); err != nil {
+			return err
+		}
+	}
+	if h != nil {
+		return h.OnOpen(sock, sock.req)
+	}
+	return nil
 }
 
 // attach registers a connected socket on its loop and in its rooms.

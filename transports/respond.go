@@ -3,6 +3,7 @@ package transports
 import (
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/httpparse"
+	"strings"
 )
 
 const (
@@ -76,21 +77,5 @@ func (srv *Server) corsHeaders(origin []byte) (string, bool) {
 
 const varyOrigin = "Vary: Origin\r\n"
 
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
+// equalFold compares header names and tokens without regard to ASCII case.
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

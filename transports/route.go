@@ -130,17 +130,7 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 // polling handshake, or nil.
 func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 	r := &c.req
-	hs := Handshake{
-		Method:     string(r.Method),
-		Path:       string(r.Path),
-		RawQuery:   string(r.RawQuery),
-		RemoteAddr: c.io.RemoteAddr(),
-		Headers:    make([][2]string, len(r.Headers)),
-	}
-	for i, h := range r.Headers {
-		hs.Headers[i] = [2]string{string(h.Name), string(h.Value)}
-	}
-	s := newSession(c.srv, c.loop, version, transport, hs)
+	s := newSession(c.srv, c.loop, version, transport, c.copyHandshake())
 	if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) && jsonp == nil {
 		s.binaryOK = true
 	}
