@@ -1,9 +1,15 @@
 // Package tornadio is a Socket.IO server built on gnet event loops.
 //
-// It speaks the current protocol (Engine.IO v4 with Socket.IO v5, as
-// socket.io-client 3.x and 4.x do, and Engine.IO v3 with Socket.IO v4 for
-// socket.io-client 2.x) over HTTP long-polling and WebSocket, with the
-// polling → websocket upgrade, all on one port.
+// It speaks two protocol roads on one port, told apart by the request path:
+//
+//   - the current protocol: Engine.IO v4 with Socket.IO v5 (socket.io-client
+//     3.x and 4.x) and Engine.IO v3 with Socket.IO v4 (socket.io-client 2.x),
+//     over long-polling (XHR and JSONP) and WebSocket, with the polling →
+//     websocket upgrade;
+//   - the legacy Socket.IO 0.6 protocol of SocketTornad.IO's day, over its six
+//     transports (websocket with hixie-75, hixie-76 and RFC 6455, flashsocket,
+//     xhr-multipart, xhr-polling, jsonp-polling, htmlfile), with the Flash
+//     socket policy served on its own port (WithFlashPolicy) and inline.
 //
 // # Two handler styles
 //
@@ -20,7 +26,9 @@
 //
 // Or the seed's single handler (SocketTornad.IO's on_open, on_message,
 // on_close), a value implementing Handler, registered with Server.Handle.
-// Both styles sit on the same core and can be mixed.
+// Both styles sit on the same core and can be mixed, and both serve the two
+// roads: a 0.6 client's messages arrive as "message" events, and Send frames
+// strings as text and other values as ~j~ JSON for it.
 //
 // # Threading
 //

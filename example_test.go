@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -150,4 +151,24 @@ func ExampleNewServer() {
 	defer stop(srv)
 	fmt.Println(strings.HasPrefix(srv.Addr(), "127.0.0.1:"))
 	// Output: true
+}
+
+// A standalone Flash socket policy server, for the seed's manual start
+// (Server also starts one itself when flashsocket is enabled).
+func ExampleNewPolicyServer() {
+	ps := tornadio.NewPolicyServer(tornadio.WithFlashPolicy(0, "")) // "" = built-in permissive policy
+	if err := ps.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	defer ps.Shutdown(context.Background())
+
+	c, err := net.Dial("tcp", ps.Addr())
+	if err != nil {
+		panic(err)
+	}
+	defer c.Close()
+	c.Write([]byte("<policy-file-request/>\x00"))
+	answer, _ := io.ReadAll(c) // the policy, a NUL, then the server closes
+	fmt.Println(strings.Contains(string(answer), `<allow-access-from domain="*" to-ports="*"/>`), answer[len(answer)-1] == 0)
+	// Output: true true
 }
