@@ -1,0 +1,172 @@
+package interop_test
+
+import (
+	_ "embed"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/legacy"
+)
+
+// legacyPage runs the Socket.IO 0.6.3 browser client (see legacy-browser.js).
+//
+//go:embed testdata/legacy.html
+var legacyPage []byte
+
+// legacyClientJS is the 0.6.3 browser client shipped with socket.io 0.6.18,
+// installed by npm ci as socket.io-v06; it is served unmodified.
+var legacyClientJS = filepath.Join(nodeDir, "node_modules", "socket.io-v06", "support", "socket.io-client", "socket.io.js")
+
+// legacyEcho is the seed's handler: each message goes back with Send. It
+// records what it saw.
+type legacyEcho struct {
+	mu     sync.Mutex
+	opens  map[string]string // id -> transport
+	extras map[string]string
+	msgs   map[string][]any
+	closes map[string][]tornadio.DisconnectReason
+}
+
+func newLegacyEcho() *legacyEcho {
+	return &legacyEcho{opens: map[string]string{}, extras: map[string]string{}, msgs: map[string][]any{},
+		closes: map[string][]tornadio.DisconnectReason{}}
+}
+
+func (e *legacyEcho) OnOpen(s *tornadio.Socket, r *tornadio.Request) error {
+	e.mu.Lock()
+	e.opens[s.ID()] = r.Transport
+	e.extras[s.ID()] = r.Extra
+	e.mu.Unlock()
+	return nil
+}
+
+func (e *legacyEcho) OnMessage(s *tornadio.Socket, m tornadio.Message) {
+	e.mu.Lock()
+	e.msgs[s.ID()] = append(e.msgs[s.ID()], m.Data)
+	e.mu.Unlock()
+	_ = s.Send(m.Data)
+}
+
+func (e *legacyEcho) OnClose(s *tornadio.Socket, reason tornadio.DisconnectReason) {
+	e.mu.Lock()
+	e.closes[s.ID()] = append(e.closes[s.ID()], reason)
+	e.mu.Unlock()
+}
+
+func (e *legacyEcho) snapshot(id string) (transport string, ok bool, msgs []any, closes []tornadio.DisconnectReason) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	transport, ok = e.opens[id]
+	return transport, ok, append([]any(nil), e.msgs[id]...), append([]tornadio.DisconnectReason(nil), e.closes[id]...)
+}
+
+// TestLegacyBrowser runs the unmodified Socket.IO 0.6.3 browser client in
+// headless Chromium against a seed-style echo Handler, with each transport
+// that a current Chromium can use: xhr-polling, jsonp-polling and websocket
+// (RFC 6455 on the legacy path). The page sends text, a ~j~ JSON object and
+// non-ASCII text (é, €, 😀: LEN in UTF-16 code units), gets each back, then
+// disconnects; the server must have seen one OnOpen, the messages decoded
+// and one OnClose.
+//
+// No shim is needed: the page only sets up the test; the client file is
+// served as shipped. (xhr-multipart needs Firefox's old
+// XMLHttpRequest.multipart, htmlfile IE's ActiveXObject, flashsocket the
+// Flash player: the client's own checks rule them out in Chromium.)
+func TestLegacyBrowser(t *testing.T) {
+	requireChromium(t)
+	requireNode(t)
+	if _, err := os.Stat(legacyClientJS); err != nil {
+		t.Fatalf("the 0.6.3 client is missing (run `npm ci` in interop/node): %v", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /legacy.html", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(legacyPage)
+	})
+	// Where socket.io-node 0.6 served its client.
+	mux.HandleFunc("GET /socket.io/socket.io.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		http.ServeFile(w, r, legacyClientJS)
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+
+	echo := newLegacyEcho()
+	_, base := startServer(t, func(s *tornadio.Server) { s.Handle(echo) },
+		tornadio.WithHTTPHandler(mux),
+		tornadio.WithTransports("websocket", "xhr-polling", "jsonp-polling", "xhr-multipart", "htmlfile", "polling"),
+		tornadio.WithLegacyOptions(legacy.Options{
+			HeartbeatInterval: 2 * time.Second,
+			HeartbeatTimeout:  5 * time.Second,
+			PollDuration:      2 * time.Second,
+			PollCloseTimeout:  time.Second,
+		}))
+
+	wantMsgs := []any{
+		"hello",
+		map[string]any{"a": 1.0, "s": "h\u00e9llo \u20ac\U0001F600", "list": []any{1.0, 2.5, nil, true}, "nested": map[string]any{"k": "v"}},
+		"h\u00e9llo \u20ac\U0001F600",
+		"",
+		"~m~ and ~j~ inside text",
+	}
+	for _, transport := range []string{"xhr-polling", "jsonp-polling", "websocket"} {
+		t.Run(transport, func(t *testing.T) {
+			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
+			r := runScript(t, 70*time.Second, "legacy-browser.js", base+"/legacy.html?transport="+transport, string(opts))
+			r.requireOK(t)
+
+			conn := r.first("connect")
+			if conn == nil {
+				t.Fatalf("the page never connected:\n%s", r.dump())
+			}
+			if got := conn.str("transport"); got != transport {
+				t.Errorf("the client used %q, want %q", got, transport)
+			}
+			id := conn.str("sessionid")
+			// The page's own view: each echo as sent, with JavaScript's
+			// lengths (UTF-16 code units).
+			var got []any
+			for _, m := range r.all("message") {
+				got = append(got, m["data"])
+			}
+			if !reflect.DeepEqual(got, wantMsgs) {
+				t.Errorf("the page received %#v\nwant %#v", got, wantMsgs)
+			}
+			for _, m := range r.all("message") {
+				if m.str("data") == "h\u00e9llo \u20ac\U0001F600" && m.num("length") != 9 {
+					t.Errorf("non-ASCII echo has length %v in the page, want 9", m.num("length"))
+				}
+			}
+
+			// The server's view.
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				_, _, _, closes := echo.snapshot(id)
+				if len(closes) > 0 || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			time.Sleep(300 * time.Millisecond)
+			tr, ok, msgs, closes := echo.snapshot(id)
+			if !ok {
+				t.Fatalf("OnOpen never saw session %q", id)
+			}
+			if tr != transport {
+				t.Errorf("Request.Transport %q, want %q", tr, transport)
+			}
+			if !reflect.DeepEqual(msgs, wantMsgs) {
+				t.Errorf("OnMessage got %#v\nwant %#v", msgs, wantMsgs)
+			}
+			if len(closes) != 1 || closes[0] != tornadio.ReasonTransportClose {
+				t.Errorf("OnClose: %v, want once with %q", closes, tornadio.ReasonTransportClose)
+			}
+		})
+	}
+}
