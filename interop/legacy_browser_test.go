@@ -52,7 +52,13 @@ func (e *legacyEcho) OnMessage(s *tornadio.Socket, m tornadio.Message) {
 	e.msgs[s.ID()] = append(e.msgs[s.ID()], m.Data)
 	e.mu.Unlock()
 	_ = s.Send(m.Data)
+	if m.Data == "hello" {
+		_ = s.Namespace().Emit("message", legacyBroadcast)
+	}
 }
+
+// legacyBroadcast is what the echo handler broadcasts when it gets "hello".
+const legacyBroadcast = "broadcast \u00e9\U0001F600"
 
 func (e *legacyEcho) OnClose(s *tornadio.Socket, reason tornadio.DisconnectReason) {
 	e.mu.Lock()
@@ -102,9 +108,12 @@ func TestLegacyBrowser(t *testing.T) {
 		tornadio.WithHTTPHandler(mux),
 		tornadio.WithTransports("websocket", "xhr-polling", "jsonp-polling", "xhr-multipart", "htmlfile", "polling"),
 		tornadio.WithLegacyOptions(legacy.Options{
-			HeartbeatInterval: 2 * time.Second,
-			HeartbeatTimeout:  5 * time.Second,
-			PollDuration:      2 * time.Second,
+			// The page holds its socket for 3 s after the echoes: the
+			// websocket sees heartbeats (and must echo them in time), the
+			// polling transports an empty poll.
+			HeartbeatInterval: 700 * time.Millisecond,
+			HeartbeatTimeout:  2 * time.Second,
+			PollDuration:      time.Second,
 			PollCloseTimeout:  time.Second,
 		}))
 
@@ -118,7 +127,7 @@ func TestLegacyBrowser(t *testing.T) {
 	for _, transport := range []string{"xhr-polling", "jsonp-polling", "websocket"} {
 		t.Run(transport, func(t *testing.T) {
 			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-			r := runScript(t, 70*time.Second, "legacy-browser.js", base+"/legacy.html?transport="+transport, string(opts))
+			r := runScript(t, 70*time.Second, "legacy-browser.js", base+"/legacy.html?hold=3000&transport="+transport, string(opts))
 			r.requireOK(t)
 
 			conn := r.first("connect")
@@ -137,6 +146,14 @@ func TestLegacyBrowser(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, wantMsgs) {
 				t.Errorf("the page received %#v\nwant %#v", got, wantMsgs)
+			}
+			if b := r.all("broadcast"); len(b) != 1 || b[0].num("length") != 13 {
+				t.Errorf("the page got the broadcast %v, want once with length 13", b)
+			}
+			for _, d := range r.all("disconnect") {
+				if d["leaving"] != true {
+					t.Errorf("the socket was disconnected before the page left: %v", d)
+				}
 			}
 			for _, m := range r.all("message") {
 				if m.str("data") == "h\u00e9llo \u20ac\U0001F600" && m.num("length") != 9 {

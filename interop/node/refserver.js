@@ -26,6 +26,7 @@
 //
 // On every namespace, each socket handles (ack = last argument if a function):
 //   echo(...args, ack)      ack(...args), or emit "echoed"(...args) without ack
+//   echo-event(...args)     emit "echoed"(...args)
 //   join(rooms, ack)        socket.join(rooms); ack(rooms of socket)
 //   leave(room, ack)        socket.leave(room); ack(rooms of socket)
 //   rooms(ack)              ack(rooms of socket)
@@ -94,6 +95,7 @@ function install(io) {
       if (ack) ack(...args);
       else socket.emit('echoed', ...args);
     });
+    socket.on('echo-event', (...args) => socket.emit('echoed', ...args));
     socket.on('join', (rooms, ack) => {
       socket.join(rooms);
       ack([...socket.rooms]);
