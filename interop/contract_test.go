@@ -108,6 +108,22 @@ func toStrings(v any) []string {
 	return nil
 }
 
+// bcastSpecOf reads the spec from any, so that binary args stay []byte.
+func bcastSpecOf(raw any) bcastSpec {
+	m, _ := raw.(map[string]any)
+	var spec bcastSpec
+	spec.Via, _ = m["via"].(string)
+	spec.To = toStrings(m["to"])
+	spec.Except = toStrings(m["except"])
+	spec.Volatile, _ = m["volatile"].(bool)
+	spec.Event, _ = m["event"].(string)
+	spec.Args, _ = m["args"].([]any)
+	if f, ok := m["fence"].(float64); ok {
+		spec.Fence = &f
+	}
+	return spec
+}
+
 func askSpecOf(raw any) askSpec {
 	m, _ := raw.(map[string]any)
 	var spec askSpec
@@ -187,7 +203,8 @@ func installContract(srv *tornadio.Server) *contractLog {
 				ack(s.Rooms())
 			})
 			s.On("rooms", func(ack tornadio.Ack) { ack(s.Rooms()) })
-			s.On("bcast", func(spec bcastSpec, ack tornadio.Ack) {
+			s.On("bcast", func(raw any, ack tornadio.Ack) {
+				spec := bcastSpecOf(raw)
 				args := spec.Args
 				ns := s.Namespace()
 				switch spec.Via {
@@ -298,7 +315,7 @@ func installContract(srv *tornadio.Server) *contractLog {
 						}
 						_ = s.Emit("ask-result", timeoutErr(err), replies)
 					})
-					_ = s.Timeout(time.Duration(spec.Timeout) * time.Millisecond).Emit(spec.Event, args...)
+					_ = s.Timeout(time.Duration(spec.Timeout)*time.Millisecond).Emit(spec.Event, args...)
 					return
 				}
 				args = append(args, func(a tornadio.Args) {

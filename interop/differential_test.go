@@ -109,6 +109,10 @@ var knownDifferences = map[string]knownDifference{
 	"v4/*/dynamic/recv": {bug: true, reason: "(same) no parent-hello in the children's events"},
 	"v4/polling/server-ops/disconnect-b-close": {bug: true, reason: "polling: DisconnectSockets(true) / Socket.DisconnectAll: the 4.8 client's disconnect reason is \"transport close\" instead of Node's \"io server disconnect\": " +
 		"the DISCONNECT packets and the Engine.IO close packet go out in the same poll response, and the client handles the close before the (deferred) DISCONNECT; Node flushes the DISCONNECTs and sends the close on the next poll"},
+	"v2/*/namespaces/unknown-namespace":              {bug: true, reason: "EIO3 client: the ERROR packet for an unknown namespace carries the plain string \"Invalid namespace\"; socket.io 4.8 (allowEIO3) sends {\"message\":\"Invalid namespace\"} (what socket.io 2.x servers sent was the string)"},
+	"v2/*/namespaces/secure-no-token":                {bug: true, reason: "EIO3 client refused by a middleware: tornadio sends the ConnectError's message (\"unauthorized\"); socket.io 4.8 sends err.data when set ({\"reason\":\"bad token\",\"token\":null}), else err.message"},
+	"v2/*/namespaces/secure-bad-token":               {bug: true, reason: "(same) middleware refusal of an EIO3 client: message instead of data"},
+	"v2/*/namespaces/secure-query-token":             {bug: true, reason: "EIO3 client: socket.io 4.8 makes the query of the namespace's CONNECT packet (\"/secure?token=good&q=qq\") the socket's auth (handshake.auth = {q, token}); tornadio's Request.Auth stays empty"},
 	"v4/polling/disconnects/server-disconnect-close": {bug: true, reason: "(same) Socket.DisconnectAll over polling: client reasons \"transport close\" for \"/\" and \"/admin\", Node \"io server disconnect\""},
 }
 
@@ -192,6 +196,26 @@ func TestDifferential(t *testing.T) {
 			}
 			got, _ := transcript(t, "semantics.js", list, ours.mainURL, ours.recoveryURL, tr, 150*time.Second)
 			compareTranscripts(t, "v4", tr, diffScenarios, node, got)
+		})
+	}
+}
+
+var diffScenariosV2 = []string{"basic", "rooms", "namespaces", "disconnects"}
+
+// TestDifferentialEIO3 runs semantics-v2.js (socket.io-client 2.5.0, which
+// socket.io 4.8 serves with allowEIO3) against both servers.
+func TestDifferentialEIO3(t *testing.T) {
+	for _, tr := range []string{"websocket", "polling", "any"} {
+		t.Run(tr, func(t *testing.T) {
+			ref := startRefServer(t)
+			ours := startContract(t)
+			list := strings.Join(diffScenariosV2, ",")
+			node, nr := transcript(t, "semantics-v2.js", list, ref.mainURL, ref.recoveryURL, tr, 90*time.Second)
+			if nr.err != nil {
+				t.Logf("against Node's server the script failed its own checks (exit %v): %v", nr.err, nr.failedChecks())
+			}
+			got, _ := transcript(t, "semantics-v2.js", list, ours.mainURL, ours.recoveryURL, tr, 90*time.Second)
+			compareTranscripts(t, "v2", tr, diffScenariosV2, node, got)
 		})
 	}
 }
