@@ -201,7 +201,9 @@ const scenarios = {};
 scenarios.basic = async () => {
   const A = await client('A', '/');
   note('handshake', { hs: await ack1(A, 'handshake'), engineId: A.id === A.io.engine.id });
-  note('echo-args', { reply: await ack(A, 'echo', 1, 'two', { three: [3] }, null) });
+  const reply = await ack(A, 'echo', 1, 'two', { three: [3] }, null);
+  note('echo-args', { reply });
+  check('echo-args', canonical(reply) === canonical([1, 'two', { three: [3] }, null]), { reply });
   note('echo-binary', { reply: await ack(A, 'echo', Buffer.from([1, 2, 3, 255]), { b: Buffer.from('hi') }) });
   A.emit('echo-event', 'no ack', 2);
   note('echo-event', { args: await waitFor(A, 'echoed') });
@@ -213,7 +215,9 @@ scenarios.basic = async () => {
     A.emit('ask', spec);
     return res;
   };
-  note('server-ask', { result: await ask({ event: 'q', args: [21, 'two'] }) });
+  const asked = await ask({ event: 'q', args: [21, 'two'] });
+  note('server-ask', { result: asked });
+  check('server-ask', canonical(asked) === canonical([null, [42, 'two!']]), { asked });
   note('server-ask-timeout-answered', { result: await ask({ event: 'q', args: [1, 'one'], timeout: 3000 }) });
   note('server-ask-binary', { result: await ask({ event: 'q-bin', args: [Buffer.from([9, 8, 7])], timeout: 3000 }) });
   note('server-ask-timeout', { result: await ask({ event: 'q-silent', args: [], timeout: 300 }) });
@@ -242,6 +246,10 @@ scenarios.rooms = async () => {
   note('leave', { A: sorted(await ack1(A, 'leave', 'r1')) });
   await step(B, { via: 'nsp', to: ['r1'], event: 'm6', args: ['r1 is empty'] });
   await step(A, { via: 'nsp', event: 'm7', args: ['namespace emit'] });
+  const names = (l) => recv[l].map((e) => e[0]).filter((e) => e !== 'fence');
+  check('rooms-A', canonical(names('A')) === canonical(['m3', 'm5', 'm7']), { got: names('A') });
+  check('rooms-B', canonical(names('B')) === canonical(['m1', 'm2', 'm3', 'm7']), { got: names('B') });
+  check('rooms-C', canonical(names('C')) === canonical(['m2', 'm4', 'm5', 'm7']), { got: names('C') });
   flush(all);
   // Broadcast with acks reaches v2 clients too.
   for (const [s, l] of [[A, 'A'], [B, 'B'], [C, 'C']]) s.on('vote', (x, cb) => cb(l + ':' + x));
@@ -284,7 +292,9 @@ scenarios.disconnects = async () => {
   await ack(B, 'join', 'd2');
   let r = reasonOf(B);
   B.emit('kick', false);
-  note('server-disconnect', { reason: await r });
+  const rB = await r;
+  note('server-disconnect', { reason: rB });
+  check('server-disconnect', rB === 'io server disconnect', { rB });
   const C = await client('C', '/');
   const Cadmin = await sub(C, 'C/admin', '/admin');
   r = reasonOf(C);

@@ -365,6 +365,10 @@ scenarios.rooms = async () => {
   await step(B, { via: 'nsp', to: ['r1'], event: 'm9', args: ['r1 is empty'] });
   await step(A, { via: 'nsp', event: 'm10', args: ['namespace emit', { n: 1 }] });
   await step(A, { via: 'nsp', to: ['nobody'], except: ['r2'], event: 'm11', args: [] });
+  const names = (l) => recv[l].map((e) => e[0]).filter((e) => e !== 'fence');
+  check('rooms-A', same(names('A'), ['m2', 'm4', 'm5', 'm8', 'm10']), { got: names('A') });
+  check('rooms-B', same(names('B'), ['m1', 'm2', 'm3', 'm4', 'm7', 'm10']), { got: names('B') });
+  check('rooms-C', same(names('C'), ['m3', 'm5', 'm6', 'm8', 'm10']), { got: names('C') });
   flush(all);
   const fromA = await ack(A, 'anylog');
   note('a-rooms', { rooms: await rooms(A) });
@@ -399,7 +403,9 @@ scenarios['server-ops'] = async () => {
   // Neither the order of the sockets nor that of a socket's rooms is defined.
   const fetch = async (spec) => sorted((await ack(A, 'sockets', Object.assign({ op: 'fetch' }, spec))).map((e) => ({ id: e.id, rooms: sorted(e.rooms) })));
   note('join-b', { ok: await ack(A, 'sockets', { op: 'join', in: [B.id], rooms: ['x'] }), B: await rooms(B) });
-  note('fetch-x', { list: await fetch({ in: ['x'] }) });
+  const fx = await fetch({ in: ['x'] });
+  note('fetch-x', { list: fx });
+  check('fetch-x', same(fx, [{ id: '<B>', rooms: ['<B>', 'x'] }]), { fx });
   note('join-all', { ok: await ack(A, 'sockets', { op: 'join', rooms: ['all', 'every'] }), C: await rooms(C) });
   note('fetch-all-except-dd', { list: await fetch({ in: ['all'], except: ['dd'] }) });
   note('leave-x', { ok: await ack(A, 'sockets', { op: 'leave', in: ['x'], rooms: ['x', 'every'] }), B: await rooms(B), A: await rooms(A) });
@@ -432,6 +438,7 @@ scenarios.acks = async () => {
   const t0 = Date.now();
   const err = await new Promise((resolve) => A.timeout(300).emit('never', 'x', (e, ...rest) => resolve([e, rest])));
   note('client-timeout', { err: err[0], rest: err[1] });
+  check('client-timeout-error', err[0] instanceof Error && err[0].message === 'operation has timed out', { err: String(err[0]) });
   check('client-timeout-elapsed', Date.now() - t0 >= 250);
   try {
     await A.timeout(300).emitWithAck('never');
@@ -451,7 +458,9 @@ scenarios.acks = async () => {
   note('server-ask', { result: await ask({ event: 'q', args: [21, 'two'] }) });
   note('server-ask-timeout-answered', { result: await ask({ event: 'q', args: [1, 'one'], timeout: 3000 }) });
   note('server-ask-binary', { result: await ask({ event: 'q-bin', args: [Buffer.from([9, 8, 7])], timeout: 3000 }) });
-  note('server-ask-timeout', { result: await ask({ event: 'q-silent', args: [], timeout: 300 }) });
+  const silent = await ask({ event: 'q-silent', args: [], timeout: 300 });
+  note('server-ask-timeout', { result: silent });
+  check('server-ask-timeout', silent[0] === 'timeout', { silent });
   // Broadcast with acks: every client's (first) answer, or a timeout with
   // the answers so far.
   const B = await client('B', '/');
@@ -468,9 +477,15 @@ scenarios.acks = async () => {
     const [e, responses] = await res;
     return { err: e, responses: sorted(responses) };
   };
-  note('ask-all-room', await askAll({ in: ['voters'], event: 'vote', args: [1], timeout: 4000 }));
-  note('ask-all-nsp', await askAll({ event: 'vote', args: [2], timeout: 4000 }));
-  note('ask-all-timeout', await askAll({ event: 'vote-lazy', args: [3], timeout: 500 }));
+  const room = await askAll({ in: ['voters'], event: 'vote', args: [1], timeout: 4000 });
+  note('ask-all-room', room);
+  check('ask-all-room', same(room, { err: null, responses: ['A:1', 'B:1'] }), room);
+  const nsp = await askAll({ event: 'vote', args: [2], timeout: 4000 });
+  note('ask-all-nsp', nsp);
+  check('ask-all-nsp', same(nsp, { err: null, responses: ['A:2', 'B:2', 'C:2'] }), nsp);
+  const lazy = await askAll({ event: 'vote-lazy', args: [3], timeout: 500 });
+  note('ask-all-timeout', lazy);
+  check('ask-all-timeout', same(lazy, { err: 'timeout', responses: ['A', 'C'] }), lazy);
   note('ask-all-empty', await askAll({ in: ['empty-room'], event: 'vote', args: [4], timeout: 4000 }));
   await sleep(100);
   flush(['A', 'B', 'C']);
@@ -491,7 +506,9 @@ scenarios.any = async () => {
   const res = waitFor(A, 'ask-result');
   A.emit('ask', { event: 'q', args: [1, 'x'] });
   await res;
-  note('anylog', { log: await ack(A, 'anylog') });
+  const anylog = await ack(A, 'anylog');
+  note('anylog', { log: anylog });
+  check('anylog', same(anylog, { in: ['echo', 'echo-event', 'join', 'never', 'ask', 'anylog'], out: ['echoed', 'to-room', 'fence', 'q', 'ask-result'] }), anylog);
 };
 
 // Disconnect reasons on both sides, and OnDisconnecting seeing the rooms.
@@ -502,26 +519,34 @@ scenarios.disconnects = async () => {
   await ack(A, 'join', ['d1', 'd2']);
   let r = reasonOf(A);
   A.disconnect();
-  note('client-disconnect', { reason: await r });
+  const rA = await r;
+  note('client-disconnect', { reason: rA });
+  check('client-reason-io-client-disconnect', rA === 'io client disconnect', { rA });
   // server-side disconnect
   const B = await client('B', '/');
   await ack(B, 'join', 'd3');
   r = reasonOf(B);
   B.emit('kick', false);
-  note('server-disconnect', { reason: await r });
+  const rB = await r;
+  note('server-disconnect', { reason: rB });
+  check('client-reason-io-server-disconnect', rB === 'io server disconnect', { rB });
   // server-side disconnect(true): every namespace of the session goes
   const C = await client('C', '/');
   const Cadmin = await sub(C, 'C/admin', '/admin');
   r = reasonOf(C);
   const ra = reasonOf(Cadmin);
   C.emit('kick', true);
-  note('server-disconnect-close', { root: await r, admin: await ra });
+  const rC = [await r, await ra];
+  note('server-disconnect-close', { root: rC[0], admin: rC[1] });
+  check('client-reasons-disconnect-close', same(rC, ['io server disconnect', 'io server disconnect']), { rC });
   // the transport closes under the client
   const D = await client('D', '/');
   await ack(D, 'join', 'd4');
   r = reasonOf(D);
   D.io.engine.transport.close();
-  note('transport-close', { reason: await r });
+  const rD = await r;
+  note('transport-close', { reason: rD });
+  check('client-reason-transport-close', rD === 'transport close', { rD });
   // the client's own heartbeat check fails (it expects pings much sooner
   // than the server sends them)
   const E = io(url, Object.assign({ forceNew: true, reconnection: false, timeout: 10000 }, transportOpts()));
@@ -533,7 +558,9 @@ scenarios.disconnects = async () => {
   });
   r = reasonOf(E);
   await connected(E, 'E');
-  note('client-ping-timeout', { reason: await r });
+  const rE = await r;
+  note('client-ping-timeout', { reason: rE });
+  check('client-reason-ping-timeout', rE === 'ping timeout', { rE });
   // the server's heartbeat check fails: the client swallows its pongs
   const F = io(url, Object.assign({ forceNew: true, reconnection: false, timeout: 10000 }, transportOpts()));
   open.push(F);
@@ -552,8 +579,16 @@ scenarios.disconnects = async () => {
   r = reasonOf(F);
   await connected(F, 'F');
   await ack(F, 'join', 'f1');
-  note('server-ping-timeout', { reason: await r });
-  await serverLog(O, ['A', 'B', 'C', 'C/admin', 'D', 'E', 'F']);
+  const rF = await r;
+  note('server-ping-timeout', { reason: rF });
+  check('client-reason-server-ping-timeout', rF === 'transport close', { rF });
+  const log = await serverLog(O, ['A', 'B', 'C', 'C/admin', 'D', 'E', 'F']);
+  const want = { A: 'client namespace disconnect', B: 'server namespace disconnect', C: 'server namespace disconnect', 'C/admin': 'server namespace disconnect', D: 'transport close', E: 'transport close', F: 'ping timeout' };
+  for (const [l, reason] of Object.entries(want)) {
+    const got = log[l].filter((e) => e.what !== 'connect').map((e) => e.what + ':' + e.reason);
+    check('server-reason-' + l, same(got, ['disconnecting:' + reason, 'disconnect:' + reason]), { got });
+  }
+  check('disconnecting-sees-rooms', same(log.A[1] && log.A[1].rooms, ['<A>', 'd1', 'd2']) && same(log.F[1] && log.F[1].rooms, ['<F>', 'f1']), { A: log.A, F: log.F });
 };
 
 // Connection state recovery (options.recoveryUrl): a transport closed under
@@ -602,6 +637,8 @@ scenarios.recovery = async () => {
   const mask = (events) => events.map((e) => e.map((v, i) => (i > 0 && i === e.length - 1 && typeof v === 'string' && /^[\w.-]{6,}$/.test(v) ? '<offset>' : v)));
   recv.A = mask(recv.A);
   recv.B = mask(recv.B);
+  const names = recv.A.map((e) => e[0]).filter((e) => e !== 'fence');
+  check('recovery-missed-delivered', same(names, ['before', 'missed', 'missed', 'missed-all', 'after']), { names });
   flush(['A', 'B']);
   await serverLog(B, ['A'], 'connect');
   // A client that disconnects on purpose is not recovered.
@@ -629,6 +666,7 @@ scenarios['connect-timeout'] = async () => {
   const reason = await Promise.race([closed, sleep(10000).then(() => '<still open after 10s>')]);
   const elapsed = Date.now() - t0;
   note('connect-timeout', { reason });
+  check('connect-timeout-reason', reason === 'transport close', { reason });
   check('connect-timeout-elapsed', elapsed >= 500 && elapsed < 8000, { elapsed });
   // A session that joined a namespace in time stays.
   const A = await client('A', '/', {}, opts.recoveryUrl);
@@ -646,6 +684,7 @@ scenarios.shutdown = async () => {
   A.emit('shutdown');
   const [ra, radmin, rb] = await Promise.all(reasons);
   note('shutdown', { A: ra, admin: radmin, B: rb });
+  check('shutdown-client-reasons', same([ra, radmin, rb], ['transport close', 'transport close', 'transport close']), { ra, radmin, rb });
 };
 
 (async () => {
