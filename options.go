@@ -81,7 +81,7 @@ type Options struct {
 	MaxBufferedBytes int
 	// FlashPolicyPort is the Flash socket policy listener's port, started
 	// with the server when flashsocket is enabled; default 843 (on the main
-	// address's host). The policy is also answered inline on the main port.
+	// address's host). WithFlashPolicy(0, …) picks a free port. The policy is also answered inline on the main port.
 	// If the default port cannot be bound (it needs privileges), the server
 	// logs a warning and goes on without it; a port set with WithFlashPolicy
 	// must bind.
@@ -211,7 +211,7 @@ func (o *Options) validate() error {
 			return fmt.Errorf("tornadio: unknown transport %q", t)
 		}
 	}
-	if o.FlashPolicyPort == 0 {
+	if o.FlashPolicyPort == 0 && !o.policyPortSet {
 		o.FlashPolicyPort = DefaultFlashPolicyPort
 	}
 	if o.FlashPolicyPort < 0 || o.FlashPolicyPort > 65535 {

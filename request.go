@@ -16,8 +16,10 @@ type Request struct {
 	URL        *url.URL
 	Header     http.Header
 	RemoteAddr string
-	// Transport is the transport of the opening request ("polling" or
-	// "websocket"); Socket.Transport tells the current one.
+	// Transport is the transport of the opening request: "polling" or
+	// "websocket" on the modern road (Socket.Transport tells the current
+	// one), the legacy transport's name ("xhr-polling", "flashsocket", …)
+	// on the 0.6 road.
 	Transport string
 	// EIO is the Engine.IO protocol version: 4, or 3 for socket.io-client
 	// 2.x; 0 on the legacy (Socket.IO 0.6) road.
