@@ -8,6 +8,10 @@
 //     (transports, upgrade, acks, binary, disconnects, ping timeout, the
 //     seed-style Handler, namespaces, concurrency, limits, many clients);
 //   - scenario-v2.js: socket.io-client 2.x (Engine.IO protocol 3);
+//   - semantics.js, semantics-v2.js: Socket.IO semantics (namespaces,
+//     middleware, rooms, acks, disconnect reasons, recovery) against the
+//     contract of refserver.js, a socket.io 4.8 server; contract_test.go is
+//     tornadio's side, differential_test.go compares the two transcripts;
 //   - browser.js: drives the chat demo (examples/chat) in headless Chromium;
 //   - browser-page.js: runs testdata/clients.html, the browser builds of both
 //     clients (XHR and JSONP long-polling, WebSocket, upgrade), in Chromium.
