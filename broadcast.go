@@ -8,6 +8,10 @@ import (
 	"github.com/tornadio/tornadio/adapter"
 )
 
+// ErrParentAck is returned by an Emit with an ack callback on a parent
+// namespace made by OfFunc: ask each child namespace instead.
+var ErrParentAck = errors.New("tornadio: a broadcast with an ack callback on a parent namespace")
+
 // ErrAckTimeout is what an acknowledgement callback receives when the
 // answer did not come in time.
 var ErrAckTimeout = errors.New("tornadio: operation has timed out")
@@ -109,8 +113,11 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 		return err
 	}
 	if !done.IsValid() {
-		b.emitRaw(event, raw, atts)
+		b.each(func(b *BroadcastOperator) { b.emitRaw(event, raw, atts) })
 		return nil
+	}
+	if b.ns.isParent {
+		return ErrParentAck
 	}
 	p := &adapter.Packet{Nsp: b.ns.name, Event: event, Args: raw, Attachments: atts}
 	col := newAckCollector(done, b.flags.Timeout)
@@ -124,7 +131,9 @@ func (b *BroadcastOperator) emitRaw(event string, raw, atts [][]byte) {
 }
 
 // SocketsJoin makes the selected sockets join rooms.
-func (b *BroadcastOperator) SocketsJoin(rooms ...string) { b.ns.adapter.AddSockets(b.options(), rooms) }
+func (b *BroadcastOperator) SocketsJoin(rooms ...string) {
+	b.each(func(b *BroadcastOperator) { b.ns.adapter.AddSockets(b.options(), rooms) })
+}
 
 // SocketsLeave makes the selected sockets leave rooms.
 func (b *BroadcastOperator) SocketsLeave(rooms ...string) {
@@ -134,12 +143,13 @@ func (b *BroadcastOperator) SocketsLeave(rooms ...string) {
 // DisconnectSockets disconnects the selected sockets; close also closes
 // their Engine.IO sessions.
 func (b *BroadcastOperator) DisconnectSockets(close bool) {
-	b.ns.adapter.DisconnectSockets(b.options(), close)
+	b.each(func(b *BroadcastOperator) { b.ns.adapter.DisconnectSockets(b.options(), close) })
 }
 
 // FetchSockets returns the selected sockets.
 func (b *BroadcastOperator) FetchSockets() []*RemoteSocket {
-	infos := b.ns.adapter.FetchSockets(b.options())
+	var infos []adapter.SocketInfo
+	b.each(func(b *BroadcastOperator) { infos = append(infos, b.ns.adapter.FetchSockets(b.options())...) })
 	out := make([]*RemoteSocket, 0, len(infos))
 	for _, in := range infos {
 		rs := &RemoteSocket{ID: in.ID, Rooms: in.Rooms}

@@ -2,6 +2,7 @@ package tornadio
 
 import (
 	"encoding/json"
+	"net/url"
 
 	"github.com/tornadio/tornadio/socketio"
 	"github.com/tornadio/tornadio/transports"
@@ -110,21 +111,21 @@ func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
 	case socketio.Connect:
 		auth := p.Data
 		if c.sio < 5 {
-			// v4 carries the namespace's query in its name: /admin?token=x.
+			// v4 carries the namespace's query in its name (/admin?token=x);
+			// as in Node, the query is the socket's auth.
 			name, query := socketio.SplitNamespaceQuery(p.Namespace)
 			nsp = string(name)
 			if nsp == "" {
 				nsp = "/"
 			}
-			auth = nil
-			_ = query
+			auth = queryAuth(query)
 		}
 		if _, dup := c.sockets[nsp]; dup {
 			return
 		}
 		ns := c.srv.lookupNamespace(nsp, auth, c)
 		if ns == nil {
-			c.connectError(nsp, "Invalid namespace", nil)
+			c.connectError(nsp, errInvalidNamespace, nil)
 			return
 		}
 		ns.connect(c, auth)
@@ -166,11 +167,14 @@ func (c *client) sendConnect(nsp, sid, pid string) {
 }
 
 // connectError refuses a CONNECT: v5 sends CONNECT_ERROR with a message
-// object, v4 an ERROR packet with the message as a JSON string.
+// object (and data); v4 an ERROR packet with the data when there is some,
+// else the message, as Node does for Engine.IO v3 clients. An unknown
+// namespace is refused with a message object on both.
 func (c *client) connectError(nsp, msg string, data any) {
 	b := c.buf[:0]
 	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.ConnectError, Namespace: []byte(nsp), ID: -1})
-	if c.sio >= 5 {
+	switch {
+	case c.sio >= 5 || msg == errInvalidNamespace:
 		b = append(b, `{"message":`...)
 		b = socketio.AppendJSONString(b, msg)
 		if data != nil {
@@ -180,11 +184,37 @@ func (c *client) connectError(nsp, msg string, data any) {
 			}
 		}
 		b = append(b, '}')
-	} else {
+	case data != nil:
+		raw, err := json.Marshal(data)
+		if err != nil {
+			raw = socketio.AppendJSONString(nil, msg)
+		}
+		b = append(b, raw...)
+	default:
 		b = socketio.AppendJSONString(b, msg)
 	}
 	c.sess.Send(b, false)
 	c.buf = b
+}
+
+const errInvalidNamespace = "Invalid namespace"
+
+// queryAuth turns a v4 namespace query into the auth object Node gives
+// such sockets: {"key":"value",…}; nil when there is no query.
+func queryAuth(query []byte) []byte {
+	if len(query) == 0 {
+		return nil
+	}
+	vals, err := url.ParseQuery(string(query))
+	if err != nil {
+		return nil
+	}
+	m := make(map[string]string, len(vals))
+	for k, v := range vals {
+		m[k] = v[len(v)-1]
+	}
+	b, _ := json.Marshal(m)
+	return b
 }
 
 // socketList returns the client's sockets.

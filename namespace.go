@@ -13,9 +13,11 @@ import (
 // to over their one Engine.IO session. Get one with Server.Of, or let
 // Server.OfFunc create them on demand.
 type Namespace struct {
-	srv    *Server
-	name   string
-	parent *Namespace // for namespaces made by OfFunc
+	srv      *Server
+	name     string
+	parent   *Namespace   // for namespaces made by OfFunc
+	isParent bool         // made by OfFunc: broadcasts go to its children
+	children []*Namespace // guarded by mu
 
 	mu         sync.RWMutex
 	onConn     []func(*Socket)
@@ -290,3 +292,20 @@ func (ns *Namespace) Socket(id string) *Socket {
 }
 
 func (ns *Namespace) broadcast() *BroadcastOperator { return &BroadcastOperator{ns: ns} }
+
+// each calls fn with the operator itself, or, on a dynamic parent, with a
+// copy of it for each child namespace (as Node's parent namespaces do).
+func (b *BroadcastOperator) each(fn func(*BroadcastOperator)) {
+	if !b.ns.isParent {
+		fn(b)
+		return
+	}
+	b.ns.mu.RLock()
+	children := append([]*Namespace(nil), b.ns.children...)
+	b.ns.mu.RUnlock()
+	for _, child := range children {
+		c := *b
+		c.ns = child
+		fn(&c)
+	}
+}

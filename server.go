@@ -74,10 +74,12 @@ type dynamicNamespace struct {
 // connects to a namespace that does not exist and match accepts its name
 // (and raw auth payload), the namespace is created with the returned
 // parent's middlewares and handlers (OnConnection, Use, Handle on the
-// parent apply to every child). Broadcasting on the parent itself reaches
-// nobody; use Of(name) on a child. match runs on an event loop.
+// parent apply to every child). A broadcast on the parent (Emit, To, …,
+// SocketsJoin, FetchSockets) reaches every child, as in Node; one with an
+// ack callback is refused (ErrParentAck). match runs on an event loop.
 func (s *Server) OfFunc(match func(name string, auth []byte) bool) *Namespace {
 	parent := newNamespace(s, "", nil)
+	parent.isParent = true
 	s.mu.Lock()
 	s.dynamic = append(s.dynamic, &dynamicNamespace{match: match, parent: parent})
 	s.mu.Unlock()
@@ -107,6 +109,11 @@ func (s *Server) lookupNamespace(name string, auth []byte, _ *client) *Namespace
 				s.nsps[name] = ns
 			}
 			s.mu.Unlock()
+			if !ok {
+				d.parent.mu.Lock()
+				d.parent.children = append(d.parent.children, ns)
+				d.parent.mu.Unlock()
+			}
 			return ns
 		}
 	}

@@ -103,21 +103,7 @@ type knownDifference struct {
 
 // knownDifferences, by "client/transport/scenario/what" ("client" is v4 or
 // v2; transport "*" for all of them).
-var knownDifferences = map[string]knownDifference{
-	"v4/*/dynamic/parent-emit": {bug: true, reason: "the parent namespace of Server.OfRegexp/OfFunc does not broadcast to its children: " +
-		"Node's parentNamespace.emit(\"parent-hello\", 7) reaches every socket of /dyn-1 and /dyn-42, tornadio's reaches none (doc of OfFunc: \"Broadcasting on the parent itself reaches nobody\")"},
-	"v4/*/dynamic/recv": {bug: true, reason: "(same) no parent-hello in the children's events"},
-	"v4/polling/server-ops/disconnect-b-close": {bug: true, reason: "polling: DisconnectSockets(true) / Socket.DisconnectAll: the 4.8 client's disconnect reason is \"transport close\" instead of Node's \"io server disconnect\": " +
-		"the DISCONNECT packets and the Engine.IO close packet go out in the same poll response, and the client handles the close before the (deferred) DISCONNECT; Node flushes the DISCONNECTs and sends the close on the next poll"},
-	"v2/*/namespaces/unknown-namespace":              {bug: true, reason: "EIO3 client: the ERROR packet for an unknown namespace carries the plain string \"Invalid namespace\"; socket.io 4.8 (allowEIO3) sends {\"message\":\"Invalid namespace\"} (what socket.io 2.x servers sent was the string)"},
-	"v2/*/namespaces/secure-no-token":                {bug: true, reason: "EIO3 client refused by a middleware: tornadio sends the ConnectError's message (\"unauthorized\"); socket.io 4.8 sends err.data when set ({\"reason\":\"bad token\",\"token\":null}), else err.message"},
-	"v2/*/namespaces/secure-bad-token":               {bug: true, reason: "(same) middleware refusal of an EIO3 client: message instead of data"},
-	"v2/*/namespaces/secure-query-token":             {bug: true, reason: "EIO3 client: socket.io 4.8 makes the query of the namespace's CONNECT packet (\"/secure?token=good&q=qq\") the socket's auth (handshake.auth = {q, token}); tornadio's Request.Auth stays empty"},
-	"v4/any/server-ops/disconnect-b-close":           {bug: true, reason: "(same as over polling, when the session has not upgraded yet)"},
-	"v4/any/disconnects/server-disconnect-close":     {bug: true, reason: "(same as over polling, when the session has not upgraded yet)"},
-	"v2/any/disconnects/server-disconnect-close":     {bug: true, reason: "EIO3 client during the upgrade: after Socket.DisconnectAll the client's reasons are \"transport close\", Node's \"io server disconnect\" (seen about one run in two)"},
-	"v4/polling/disconnects/server-disconnect-close": {bug: true, reason: "(same) Socket.DisconnectAll over polling: client reasons \"transport close\" for \"/\" and \"/admin\", Node \"io server disconnect\""},
-}
+var knownDifferences = map[string]knownDifference{}
 
 func lookupDifference(client, transport, sc, what string) (knownDifference, bool) {
 	if k, ok := knownDifferences[client+"/"+transport+"/"+sc+"/"+what]; ok {

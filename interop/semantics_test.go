@@ -18,11 +18,7 @@ import (
 // knownBugChecks are script checks that fail because of a tornadio bug:
 // "client/transport/scenario:check" (transport "*" for all). A subtest whose
 // only failures are listed is skipped with "BUG: ...".
-var knownBugChecks = map[string]string{
-	"v4/*/dynamic:parent-emit-reaches-children":              "the parent namespace of OfRegexp/OfFunc does not broadcast to its children (Node's parentNamespace.emit reaches them all)",
-	"v4/polling/disconnects:client-reasons-disconnect-close": "polling: after Socket.DisconnectAll the 4.8 client reports \"transport close\" instead of \"io server disconnect\" (DISCONNECT and close packets in one poll response)",
-	"v4/any/disconnects:client-reasons-disconnect-close":     "(same, when the session is still on polling)",
-}
+var knownBugChecks = map[string]string{}
 
 func bugFor(client, transport, failure string) (string, bool) {
 	if s, ok := knownBugChecks[client+"/"+transport+"/"+failure]; ok {

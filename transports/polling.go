@@ -13,6 +13,11 @@ func (s *Session) onPoll(c *Conn, gen uint32, cors string) {
 		// The last packets of a session closed by the server.
 		s.poll, s.pollGen, s.pollCORS = c, gen, cors
 		s.flushPoll()
+		if s.closeNext {
+			s.closeNext = false
+			s.enqueue(engineio.Packet{Type: engineio.Close})
+			return
+		}
 		s.stopDraining()
 		return
 	case s.closed:

@@ -76,6 +76,7 @@ type Session struct {
 	pongBy      time.Time
 	upgradeBy   time.Time
 	draining    bool      // closed, the queue (ending with a close packet) waits for a GET
+	closeNext   bool      // draining: the close packet follows in the answer after the queue's
 	drainBy     time.Time // give up waiting then
 	heapAt      time.Time
 
@@ -281,15 +282,28 @@ func (s *Session) Close(reason string) {
 		if s.writeWS(s.ws, engineio.Close, false, nil, nil) {
 			s.ws.sendClose(s.loop, 1000)
 		}
-	} else if s.poll != nil {
-		s.enqueue(engineio.Packet{Type: engineio.Close})
-		s.flushPoll()
 	} else if s.transport == Polling {
-		// No GET waits: like Node, keep what is queued and the close
-		// packet for the client's next GET, so that it learns the session
-		// was closed (rather than getting "unknown sid" and reconnecting).
-		s.enqueue(engineio.Packet{Type: engineio.Close})
-		s.draining = true
+		// Like Node, what is queued leaves first (the engine waits for its
+		// buffer to drain before closing the transport), and the close
+		// packet comes in a later answer: a client handles a close at once
+		// but its Socket.IO packets a tick later, so a DISCONNECT sent with
+		// the close would be lost ("transport close" instead of "io server
+		// disconnect"). Without a GET waiting, the session stays reachable
+		// for the client's next GETs (rather than "unknown sid", which
+		// clients answer by reconnecting).
+		if s.poll != nil && len(s.queue) > 0 {
+			s.flushPoll()
+		}
+		if len(s.queue) > 0 {
+			s.closeNext = true
+			s.draining = true
+		} else if s.poll != nil {
+			s.enqueue(engineio.Packet{Type: engineio.Close})
+			s.flushPoll()
+		} else {
+			s.enqueue(engineio.Packet{Type: engineio.Close})
+			s.draining = true
+		}
 	}
 	s.end(reason)
 }
