@@ -6,27 +6,33 @@ package httpparse
 // for byte. It does not allocate.
 func QueryValue(rawQuery []byte, key string) ([]byte, bool) {
 	for len(rawQuery) > 0 {
-		field := rawQuery
-		rest := []byte(nil)
-		for i, c := range rawQuery {
-			if c == '&' {
-				field, rest = rawQuery[:i], rawQuery[i+1:]
-				break
-			}
-		}
-		k, v := field, field[len(field):]
-		for i, c := range field {
-			if c == '=' {
-				k, v = field[:i], field[i+1:]
-				break
-			}
-		}
+		var k, v []byte
+		k, v, rawQuery = nextField(rawQuery)
 		if string(k) == key {
 			return v, true
 		}
-		rawQuery = rest
 	}
 	return nil, false
+}
+
+// nextField splits the first '&'-separated field of q into its raw name and
+// value (empty when there is no '='), and returns the rest after the '&'.
+func nextField(q []byte) (k, v, rest []byte) {
+	field := q
+	for i, c := range q {
+		if c == '&' {
+			field, rest = q[:i], q[i+1:]
+			break
+		}
+	}
+	k, v = field, field[len(field):]
+	for i, c := range field {
+		if c == '=' {
+			k, v = field[:i], field[i+1:]
+			break
+		}
+	}
+	return k, v, rest
 }
 
 // Unescape appends the percent-decoded s to dst, decoding '+' as a space,
@@ -61,26 +67,12 @@ func Unescape(dst, s []byte) ([]byte, error) {
 // the value. Only the appending to dst can allocate.
 func FormValue(body []byte, key string, dst []byte) ([]byte, bool, error) {
 	for len(body) > 0 {
-		field := body
-		rest := []byte(nil)
-		for i, c := range body {
-			if c == '&' {
-				field, rest = body[:i], body[i+1:]
-				break
-			}
-		}
-		k, v := field, field[len(field):]
-		for i, c := range field {
-			if c == '=' {
-				k, v = field[:i], field[i+1:]
-				break
-			}
-		}
+		var k, v []byte
+		k, v, body = nextField(body)
 		if unescapedEquals(k, key) {
 			out, err := Unescape(dst, v)
 			return out, true, err
 		}
-		body = rest
 	}
 	return dst, false, nil
 }

@@ -399,14 +399,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 			c.close() // N answers nothing
 			return
 		}
-		var b [256]byte
-		resp := httpparse.AppendStatusLine(b[:0], status)
-		if status == 426 {
-			resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
-		}
-		resp = append(resp, "Content-Length: 0\r\nConnection: close\r\n\r\n"...)
-		c.io.Write(resp)
-		c.close()
+		c.refuseUpgrade(status)
 	}
 	switch kind {
 	case streamRFC6455:

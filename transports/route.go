@@ -169,14 +169,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 		if he, ok := err.(*frames.HandshakeError); ok {
 			status = he.Status
 		}
-		var b [256]byte
-		resp := httpparse.AppendStatusLine(b[:0], status)
-		if status == 426 {
-			resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
-		}
-		resp = append(resp, "Content-Length: 0\r\nConnection: close\r\n\r\n"...)
-		c.io.Write(resp)
-		c.close()
+		c.refuseUpgrade(status)
 		return
 	}
 	var s *Session
@@ -231,3 +224,16 @@ func (c *Conn) fallback() {
 var probe = []byte("probe")
 
 func isProbe(b []byte) bool { return bytes.Equal(b, probe) }
+
+// refuseUpgrade answers a bad WebSocket opening handshake with status (and
+// the supported version for 426), then closes.
+func (c *Conn) refuseUpgrade(status int) {
+	var b [256]byte
+	resp := httpparse.AppendStatusLine(b[:0], status)
+	if status == 426 {
+		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
+	}
+	resp = append(resp, "Content-Length: 0\r\nConnection: close\r\n\r\n"...)
+	c.io.Write(resp)
+	c.close()
+}
