@@ -1,6 +1,7 @@
 package tornadio_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -15,8 +16,8 @@ func benchCore(b *testing.B, n int) (*tt.Loops, []*tt.Conn) {
 	srv := tornadio.NewServer(tornadio.WithEventLoops(1))
 	ns := srv.Of("/")
 	ns.OnConnection(func(s *tornadio.Socket) {
-		s.On("echo", func(a tornadio.Args, ack tornadio.Ack) { ack(a.Raw(0)) })
-		s.On("broadcast", func(a tornadio.Args) { ns.Emit("broadcast", a.Raw(0)) })
+		s.On("echo", func(a tornadio.Args, ack tornadio.Ack) { ack(json.RawMessage(a.Raw(0))) })
+		s.On("broadcast", func(a tornadio.Args) { ns.Emit("broadcast", json.RawMessage(a.Raw(0))) })
 	})
 	tp := tornadio.BindForTest(srv, l)
 	l.Server = tp
