@@ -1,0 +1,52 @@
+'use strict';
+// The Node socket.io 4.8.4 server under test (bench/). Same contract as the
+// Go servers (bench/servers/internal/ready):
+//   "echo"      is acknowledged with its arguments, unchanged;
+//   "broadcast" is re-emitted as "broadcast", same arguments, to every socket.
+// Default options (websocket and polling, pings every 25 s, no
+// perMessageDeflate).
+//
+// Usage: node server.js [-addr host:port]   (or BENCH_ADDR; port 0 = free)
+// Once listening it prints one line on stdout:
+//   {"ready":true,"server":"node","pid":…,"addr":"127.0.0.1:…"}
+// With BENCH_PARENT_PIPE set it exits when stdin closes (the runner died).
+
+const http = require('http');
+const { Server } = require('socket.io');
+
+let addr = process.env.BENCH_ADDR || '127.0.0.1:0';
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  if ((argv[i] === '-addr' || argv[i] === '--addr') && i + 1 < argv.length) addr = argv[++i];
+  else if (argv[i].startsWith('-addr=') || argv[i].startsWith('--addr=')) addr = argv[i].split('=')[1];
+}
+const cut = addr.lastIndexOf(':');
+const host = addr.slice(0, cut) || '127.0.0.1';
+const port = Number(addr.slice(cut + 1)) || 0;
+
+if (process.env.BENCH_PARENT_PIPE) {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}
+process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0));
+
+const httpServer = http.createServer();
+const io = new Server(httpServer, { pingInterval: 25000, pingTimeout: 20000 });
+
+io.on('connection', (socket) => {
+  socket.on('echo', (...args) => {
+    const ack = args[args.length - 1];
+    if (typeof ack === 'function') ack(...args.slice(0, -1));
+  });
+  socket.on('broadcast', (...args) => {
+    if (typeof args[args.length - 1] === 'function') args.pop();
+    io.emit('broadcast', ...args);
+  });
+});
+
+httpServer.listen(port, host, () => {
+  const a = httpServer.address();
+  process.stdout.write(JSON.stringify({ ready: true, server: 'node', pid: process.pid, addr: `${a.address}:${a.port}` }) + '\n');
+});

@@ -1,0 +1,52 @@
+// Command tornadio is the tornadio server under test: one event loop (the
+// runner pins the process to one core), the bench contract on "/" (see
+// bench/servers/internal/ready).
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"log"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/bench/servers/internal/ready"
+)
+
+func main() {
+	addr, parentPipe := ready.Flags()
+	loops := flag.Int("loops", 1, "event loops")
+	flag.Parse()
+
+	srv := tornadio.NewServer(
+		tornadio.WithEventLoops(*loops),
+		tornadio.WithPingInterval(25*time.Second),
+		tornadio.WithPingTimeout(20*time.Second),
+		tornadio.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+	)
+	root := srv.Of("/")
+	root.OnConnection(func(s *tornadio.Socket) {
+		s.On("echo", func(args tornadio.Args, ack tornadio.Ack) {
+			out := make([]any, args.Len())
+			for i := range out {
+				out[i] = json.RawMessage(args.Raw(i))
+			}
+			ack(out...)
+		})
+		s.On("broadcast", func(args tornadio.Args) {
+			out := make([]any, args.Len())
+			for i := range out {
+				out[i] = json.RawMessage(args.Raw(i))
+			}
+			_ = root.Emit("broadcast", out...)
+		})
+	})
+	if err := srv.Start(*addr); err != nil {
+		log.Fatal(err)
+	}
+	ready.ExitWith(*parentPipe, nil)
+	ready.Report("tornadio", srv.Addr())
+	select {}
+}
