@@ -1,8 +1,14 @@
-// Package bench will hold tornadio's macro benchmarks: a load generator that
-// speaks Engine.IO v4 / Socket.IO v5 itself, and a runner comparing tornadio
-// with Node's socket.io, a Go peer and a raw gnet baseline.
+// Package bench holds tornadio's macro benchmarks, in a module of its own so
+// that the load generator, the peers under test and their dependencies stay
+// out of the core module.
 //
-// TODO(issue 5): the scenarios (conns, echo, broadcast, polling-echo), the
-// runner and `make bench`. Micro benchmarks of the parsers live beside them
-// in *_bench_test.go files (go test -bench . -benchmem ./...).
+//   - loadgen (library) and cmd/loadgen (CLI): a load generator that speaks
+//     Engine.IO v4 / Socket.IO v5 itself, over websocket and long-polling,
+//     driving every simulated client from a few epoll loops. Scenarios:
+//     conns, echo, broadcast and polling-echo; one JSON object out.
+//   - the runner, comparing tornadio with Node's socket.io, a Go peer and a
+//     raw gnet baseline, and `make bench`.
+//
+// Micro benchmarks of the parsers live beside them in *_bench_test.go files
+// of the core module (go test -bench . -benchmem ./...).
 package bench

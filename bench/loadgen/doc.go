@@ -1,0 +1,49 @@
+// Package loadgen is tornadio's load generator: simulated Socket.IO v5 /
+// Engine.IO v4 clients over websocket or long-polling, or raw websocket
+// clients for the gnet+gobwas baseline, driven by a few epoll loops.
+//
+// # Model
+//
+// A process runs Config.Loops epoll loops, each on a locked OS thread
+// (golang.org/x/sys/unix: non-blocking sockets, epoll, an eventfd for
+// commands). Every simulated client belongs to one loop and is a small
+// struct: its sockets, a parse position and a few counters. There is no
+// goroutine per client, no net.Conn and no timer per client; a loop's only
+// timers are the pacing of openings and broadcast sends. Inbound bytes are
+// read into the loop's shared 64 KiB buffer and parsed in place; only a
+// partial frame or response is copied aside. Outbound frames are built in a
+// loop scratch buffer (client frames masked with frames.AppendMaskedFrame)
+// and written at once; only what the socket refuses is queued.
+//
+// Clients are bound to source addresses 127.0.0.2, 127.0.0.3, …
+// (Config.SrcIPs) with IP_BIND_ADDRESS_NO_PORT, so each address has the
+// whole ephemeral range. A run needing more sockets than Config.MaxFDs is
+// split over processes by Orchestrate; each runs RunWorker and the parent
+// merges their histograms.
+//
+// # Protocol
+//
+// Websocket: GET path?EIO=4&transport=websocket upgrade, then the open
+// packet "0{…}", CONNECT "40", the answer "40{…}"; server pings "2" are
+// answered "3". Polling: a handshake GET, then a GET always in flight on one
+// keep-alive connection and POSTs (one at a time, queued packets joined by
+// 0x1E) on another. Raw mode (websocket only) skips Engine.IO and Socket.IO:
+// a session is ready at the 101 and the text frames sent are the same bytes
+// a Socket.IO client sends.
+//
+// # Scenarios
+//
+//   - conns: open Clients sessions at Rate per second, hold them Hold;
+//     connect latency, how many connected and stayed connected.
+//   - echo: Clients sessions, each emitting `42<id>["echo","x…"]` (Payload
+//     bytes) in a closed loop; acks per second and ack latency.
+//   - broadcast: Clients receivers and one sender emitting
+//     `42["broadcast","<unix ns> x…"]` at Rate per second; deliveries per
+//     second, delivery latency from the timestamp, and the delivery ratio
+//     delivered / (sent × receivers).
+//   - polling-echo: echo over long-polling.
+//
+// The server's side of the contract: "echo" is acknowledged with its
+// arguments, "broadcast" is re-emitted as "broadcast" with the same
+// arguments to every socket of "/".
+package loadgen

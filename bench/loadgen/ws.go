@@ -1,0 +1,145 @@
+package loadgen
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	"github.com/gobwas/ws"
+	"github.com/tornadio/tornadio/frames"
+)
+
+// The fixed handshake key: the load generator does not check the accept
+// value, only the 101 status.
+const wsKey = "dGhlIHNhbXBsZSBub25jZQ=="
+
+// maxFrame bounds one inbound websocket frame.
+const maxFrame = 64 << 20
+
+var crlfcrlf = []byte("\r\n\r\n")
+
+// appendUpgradeRequest builds the websocket upgrade request.
+func appendUpgradeRequest(dst []byte, cfg *Config) []byte {
+	dst = append(dst, "GET "...)
+	dst = append(dst, cfg.Path...)
+	if !cfg.Raw {
+		dst = append(dst, "?EIO=4&transport=websocket"...)
+	}
+	dst = append(dst, " HTTP/1.1\r\nHost: "...)
+	dst = append(dst, cfg.Target...)
+	dst = append(dst, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "+wsKey+
+		"\r\nSec-WebSocket-Version: 13\r\n\r\n"...)
+	return dst
+}
+
+// feedWS parses the upgrade response, then server frames (an incremental
+// reader: it consumes whole frames only and leaves a partial one for later).
+func (c *client) feedWS(cn *conn, p []byte) int {
+	used := 0
+	if c.state == stUpgrading {
+		i := bytes.Index(p, crlfcrlf)
+		if i < 0 {
+			if len(p) > 16<<10 {
+				c.fail("upgrade: response too long")
+			}
+			return 0
+		}
+		if !bytes.HasPrefix(p, []byte("HTTP/1.1 101")) {
+			line, _, _ := bytes.Cut(p, []byte("\r\n"))
+			c.fail("upgrade refused: " + string(line))
+			return 0
+		}
+		used = i + 4
+		if c.l.s.cfg.Raw {
+			c.ready()
+		} else {
+			c.state = stOpening
+		}
+	}
+	for c.state != stDone {
+		q := p[used:]
+		if len(q) < 2 {
+			break
+		}
+		b0, b1 := q[0], q[1]
+		n, h := uint64(b1&0x7f), 2
+		switch n {
+		case 126:
+			if len(q) < 4 {
+				return used
+			}
+			n, h = uint64(binary.BigEndian.Uint16(q[2:])), 4
+		case 127:
+			if len(q) < 10 {
+				return used
+			}
+			n, h = binary.BigEndian.Uint64(q[2:]), 10
+		}
+		masked := b1&0x80 != 0
+		if masked {
+			h += 4
+		}
+		if n > maxFrame {
+			c.fail("websocket frame too large")
+			return used
+		}
+		if len(q) < h+int(n) {
+			break
+		}
+		payload := q[h : h+int(n)]
+		if masked {
+			var key [4]byte
+			copy(key[:], q[h-4:h])
+			ws.Cipher(payload, key, 0)
+		}
+		used += h + int(n)
+		c.onFrame(cn, b0&0x80 != 0, ws.OpCode(b0&0x0f), payload)
+	}
+	return used
+}
+
+func (c *client) onFrame(cn *conn, fin bool, op ws.OpCode, p []byte) {
+	switch op {
+	case ws.OpContinuation:
+		if c.frag == nil {
+			return // the rest of a binary message
+		}
+		c.frag = append(c.frag, p...)
+		if fin {
+			c.text(c.frag)
+			c.frag = nil
+		}
+	case ws.OpText:
+		if fin {
+			c.text(p)
+		} else {
+			c.frag = append(make([]byte, 0, 2*len(p)), p...)
+		}
+	case ws.OpPing:
+		f := frames.AppendMaskedFrame(c.l.frame[:0], frames.OpPong, true, c.l.rand32(), p)
+		c.l.frame = f
+		c.l.write(cn, f)
+	case ws.OpClose:
+		f := frames.AppendMaskedFrame(c.l.frame[:0], frames.OpClose, true, c.l.rand32(), nil)
+		c.l.frame = f
+		c.l.write(cn, f)
+		c.fail("websocket close")
+	}
+}
+
+func (c *client) text(p []byte) {
+	if c.l.s.cfg.Raw {
+		c.onRaw(p)
+	} else {
+		c.onEIO(p)
+	}
+}
+
+// sendFrame sends pkt as one masked text frame.
+func (c *client) sendFrame(pkt []byte) {
+	if c.ws == nil {
+		return
+	}
+	f := frames.AppendMaskedFrame(c.l.frame[:0], frames.OpText, true, c.l.rand32(), pkt)
+	c.l.frame = f
+	c.l.write(c.ws, f)
+}
