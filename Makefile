@@ -4,6 +4,10 @@
 #               clients used by the interop tests first when needed)
 #   make demo   the chat demo on http://localhost:8888
 #   make fuzz   short runs of every fuzz target
+#   make bench  short side-by-side benchmark (tornadio, node socket.io,
+#               zishang520, raw gnet; under 3 minutes): bench/results/latest.md
+#               and latest.png
+#   make bench-full   the long one (the issue's targets): bench/results/full.md
 
 GO        ?= go
 NPM       ?= npm
@@ -48,3 +52,19 @@ fuzz:
 
 clean-node:
 	rm -rf $(NODE_DIR)/node_modules
+
+# Benchmarks (bench/ is a module of its own). The Node server under test
+# needs its own node_modules (socket.io 4.8.4, pinned by the lock file).
+BENCH_NODE_MODS := bench/node/node_modules/.package-lock.json
+
+$(BENCH_NODE_MODS): bench/node/package-lock.json bench/node/package.json
+	cd bench/node && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: bench bench-full
+
+bench: $(BENCH_NODE_MODS)
+	cd bench && $(GO) run ./cmd/tornadio-bench -profile short -out results/latest.md -png results/latest.png
+
+bench-full: $(BENCH_NODE_MODS)
+	cd bench && $(GO) run ./cmd/tornadio-bench -profile full -out results/full.md -png results/full.png

@@ -64,6 +64,7 @@ func Report(w io.Writer, res *Results, meta Meta) {
 		}
 	}
 	hdr := []string{"point", "server", "server CPU / op (µs)", "RSS / session (KiB)", "throughput (/s)", "p50 (ms)", "p99 (ms)", "p999 (ms)", "delivered", "server CPU", "loadgen CPU", "runs"}
+	base := len(hdr)
 	for _, p := range peers {
 		hdr = append(hdr, Subject+"/"+p)
 	}
@@ -84,7 +85,7 @@ func Report(w io.Writer, res *Results, meta Meta) {
 			cols := []string{c.Point.Label(), c.Server}
 			if c.Failed() {
 				cols = append(cols, "failed")
-				for range len(hdr) - 4 {
+				for range base - 4 {
 					cols = append(cols, "")
 				}
 				cols = append(cols, fmt.Sprintf("0/%d", c.Runs))

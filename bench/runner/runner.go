@@ -403,7 +403,7 @@ func lastJSON(s string) string {
 func oneLine(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 300 {
-		s = "…" + s[len(s)-300:]
+		s = s[:300] + "…"
 	}
 	return s
 }
