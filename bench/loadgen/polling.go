@@ -131,6 +131,7 @@ func (c *client) redial(old *conn) {
 	if c.state == stDone {
 		return
 	}
+	c.l.errorf("polling: reconnects (keep-alive closed by the server)")
 	cn, err := c.l.dial(c, old.role)
 	if err != nil {
 		c.fail("redial: " + err.Error())

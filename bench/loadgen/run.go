@@ -32,7 +32,11 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Result, error) {
 		return nil, err
 	}
 	pr.setPhase("running")
-	err = s.Run(ctx)
+	if s.Progress().Connected == 0 {
+		err = ErrNoSession
+	} else {
+		err = s.Run(ctx)
+	}
 	s.Close()
 	pr.stop()
 	return Merge(cfg, start, []*Part{s.Part()}, cpuTimes{}), err
@@ -97,10 +101,11 @@ func RunWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 		send(workerMsg{Error: err.Error()})
 		return err
 	}
-	send(workerMsg{Ready: true})
+	p := s.Progress()
+	send(workerMsg{Ready: true, Progress: &p})
 	if _, err := br.ReadBytes('\n'); err != nil {
-		s.Close()
-		return fmt.Errorf("loadgen worker: waiting for go: %w", err)
+		s.Close() // the parent gave up (no session anywhere, or it died)
+		return nil
 	}
 	err = s.Run(ctx)
 	s.Close()
@@ -166,13 +171,14 @@ func Orchestrate(ctx context.Context, cfg Config, newCmd func() *exec.Cmd, progr
 				if len(line) > 0 {
 					var m workerMsg
 					if json.Unmarshal(line, &m) == nil {
+						if m.Progress != nil {
+							w.prog.Store(m.Progress)
+						}
 						switch {
 						case m.Error != "":
 							fails <- fmt.Errorf("loadgen: worker %d: %s", i, m.Error)
 						case m.Ready:
 							ready <- i
-						case m.Progress != nil:
-							w.prog.Store(m.Progress)
 						case m.Part != nil:
 							gotPart = true
 							w.prog.Store(&m.Part.Progress)
@@ -208,6 +214,9 @@ func Orchestrate(ctx context.Context, cfg Config, newCmd func() *exec.Cmd, progr
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+	}
+	if sum().Connected == 0 {
+		return nil, ErrNoSession
 	}
 	pr.setPhase("running")
 	for _, w := range ws {
@@ -282,6 +291,9 @@ func (p *progressPrinter) loop() {
 		fmt.Fprintln(p.w, line)
 	}
 }
+
+// ErrNoSession is returned when not one session could be opened.
+var ErrNoSession = errors.New("loadgen: no session connected")
 
 // ErrNotLoopback is returned for a target outside 127.0.0.0/8.
 var ErrNotLoopback = errors.New("loadgen: only loopback targets are allowed")

@@ -77,7 +77,7 @@ func main() {
 		enc.Encode(res)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
