@@ -58,7 +58,8 @@ func Chart(res *Results, path string) error {
 			labels = append(labels, res.Cells[i][0].Point.Label())
 		}
 		ns := len(res.Config.Servers)
-		w := vg.Points(min(22, 300/float64(ns*len(pn.points))))
+		w := vg.Points(min(28, 420/float64(ns*len(pn.points))))
+		top := 0.0
 		for si, s := range res.Config.Servers {
 			vals := make(plotter.Values, len(pn.points))
 			any := false
@@ -66,6 +67,7 @@ func Chart(res *Results, path string) error {
 				c := res.Cells[i][si]
 				if !c.Failed() {
 					vals[k] = c.key()
+					top = max(top, vals[k])
 					any = true
 				}
 			}
@@ -85,6 +87,9 @@ func Chart(res *Results, path string) error {
 			p.Legend.Add(s.Name, b)
 		}
 		p.NominalX(labels...)
+		// Room above the bars for the legend, and beside the outer groups.
+		p.Y.Max = top * 1.45
+		p.X.Min, p.X.Max = -0.6, float64(len(pn.points))-0.4
 		p.Add(plotter.NewGrid())
 		plots = append(plots, p)
 	}

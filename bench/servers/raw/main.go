@@ -6,9 +6,9 @@
 //   - when the frame contains "broadcast", encodes it once and writes the
 //     same bytes to every connection (the sender included) instead.
 //
-// Pings are answered with pongs, close frames with a close. One event loop
-// (the runner pins the process to one core), so every write is a direct
-// Conn.Write on the loop. It prints the readiness line of
+// Pings are answered with pongs, close frames with a close. The echoes of
+// one read are written with one write. One event loop (the runner pins the
+// process to one core), so every write is a direct Conn.Write on the loop. It prints the readiness line of
 // bench/servers/internal/ready.
 package main
 
@@ -41,7 +41,7 @@ type server struct {
 	eng   gnet.Engine
 	conns []gnet.Conn
 	frame []byte // the broadcast frame, reused
-	hdr   [14]byte
+	out   []byte // echoes for the conn being served, written once per OnTraffic
 }
 
 func (s *server) OnBoot(e gnet.Engine) gnet.Action {
@@ -69,7 +69,18 @@ func (s *server) OnClose(c gnet.Conn, _ error) gnet.Action {
 	return gnet.None
 }
 
+// OnTraffic serves every complete frame buffered, then writes the echoes
+// with one write.
 func (s *server) OnTraffic(c gnet.Conn) gnet.Action {
+	s.out = s.out[:0]
+	a := s.serve(c)
+	if len(s.out) > 0 {
+		_, _ = c.Write(s.out)
+	}
+	return a
+}
+
+func (s *server) serve(c gnet.Conn) gnet.Action {
 	st := c.Context().(*conn)
 	if !st.upgraded {
 		buf, _ := c.Peek(-1)
@@ -144,15 +155,16 @@ func (s *server) OnTraffic(c gnet.Conn) gnet.Action {
 					_, _ = to.Write(s.frame)
 				}
 			} else {
-				h := appendHeader(s.hdr[:0], op, len(payload))
-				_, _ = c.Writev([][]byte{h, payload})
+				s.out = appendHeader(s.out, op, len(payload))
+				s.out = append(s.out, payload...)
 			}
 		case ws.OpPing:
-			h := appendHeader(s.hdr[:0], ws.OpPong, len(payload))
-			_, _ = c.Writev([][]byte{h, payload})
+			s.out = appendHeader(s.out, ws.OpPong, len(payload))
+			s.out = append(s.out, payload...)
 		case ws.OpClose:
-			h := appendHeader(s.hdr[:0], ws.OpClose, len(payload))
-			_, _ = c.Writev([][]byte{h, payload})
+			s.out = appendHeader(s.out, ws.OpClose, len(payload))
+			s.out = append(s.out, payload...)
+			_, _ = c.Discard(hl + n)
 			return gnet.Close
 		}
 		_, _ = c.Discard(hl + n)
