@@ -25,6 +25,9 @@ type loop struct {
 	frame []byte  // scratch for outgoing frames and requests
 	pkt   []byte  // scratch for outgoing packets
 	body  []byte  // scratch for chunked HTTP bodies
+	// target is this loop's copy of the server address: unix.Connect
+	// writes into the sockaddr, so loops must not share one.
+	target unix.SockaddrInet4
 	rng   uint64
 
 	mu    sync.Mutex
@@ -89,6 +92,7 @@ func newLoop(s *Session, id, inflight int) (*loop, error) {
 	}
 	return &loop{
 		s: s, id: id, epfd: epfd, evfd: evfd,
+		target:   unix.SockaddrInet4{Addr: s.target.Addr, Port: s.target.Port},
 		buf:      make([]byte, 64<<10),
 		rng:      uint64(time.Now().UnixNano()) | 1,
 		done:     make(chan struct{}),
