@@ -28,7 +28,7 @@ type loop struct {
 	// target is this loop's copy of the server address: unix.Connect
 	// writes into the sockaddr, so loops must not share one.
 	target unix.SockaddrInet4
-	rng   uint64
+	rng    uint64
 
 	mu    sync.Mutex
 	cmds  []func()
