@@ -209,7 +209,7 @@ func versions(dir string) [][2]string {
 	}
 	rev := strings.TrimSpace(cmdOut(dir, "git", "rev-parse", "--short", "HEAD"))
 	if rev != "" {
-		if strings.TrimSpace(cmdOut(dir, "git", "status", "--porcelain", "--", "..")) != "" {
+		if strings.TrimSpace(cmdOut(dir, "git", "status", "--porcelain", "--untracked-files=no", "--", "..")) != "" {
 			rev += "+dirty"
 		}
 		v = append(v, [2]string{"tornadio", rev})
