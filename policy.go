@@ -101,3 +101,14 @@ func (p *PolicyServer) Shutdown(ctx context.Context) error {
 	}
 	return p.engine.Stop(ctx)
 }
+
+// canListen reports whether addr can be listened on right now (the listener
+// is closed again at once).
+func canListen(addr string) bool {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return false
+	}
+	_ = l.Close()
+	return true
+}

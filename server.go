@@ -156,6 +156,13 @@ func (s *Server) Start(addr string) error {
 	policyAddr := ""
 	if contains(o.Transports, TransportFlashSocket) {
 		policyAddr = o.policyAddr(addr)
+		if !o.policyPortSet && !canListen(policyAddr) {
+			// The default port needs privileges or is taken (another
+			// server on this host): go on without it, as socket.io 0.6
+			// did; the main port still answers policy requests inline.
+			o.Logger.Warn("tornadio: flash policy listener not started", "addr", policyAddr)
+			policyAddr = ""
+		}
 	}
 	start := func(policyAddr string) error {
 		s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr})
