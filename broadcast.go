@@ -155,7 +155,7 @@ func (b *BroadcastOperator) FetchSockets() []*RemoteSocket {
 		rs := &RemoteSocket{ID: in.ID, Rooms: in.Rooms}
 		if s, ok := in.Local.(*Socket); ok {
 			rs.local = s
-			rs.Request = s.req
+			rs.Request = s.Request()
 			rs.Recovered = s.recovered
 		}
 		out = append(out, rs)

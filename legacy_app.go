@@ -19,7 +19,6 @@ func (a engineApp) legacyOpen(ls legacyWire) error {
 	if a.srv.workers != nil {
 		sock.worker = a.srv.workers.pick()
 	}
-	sock.req = newLegacyRequest(ls)
 	onConn, h, mw := ns.hooks()
 	var refused error
 	check := func() { refused = admit(sock, mw, h) }

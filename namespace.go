@@ -125,7 +125,9 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 		restored = ns.recovery.restore(ns.name, auth)
 	}
 	sock := newSocket(ns, c, restored)
-	sock.req = newRequest(c.sess, auth)
+	if len(auth) > 0 {
+		sock.auth = append([]byte(nil), auth...)
+	}
 	onConn, h, mw := ns.hooks()
 	if restored != nil && ns.srv.opts.Recovery.SkipMiddlewares {
 		mw = nil
@@ -169,7 +171,7 @@ func admit(sock *Socket, mw []func(*Socket) error, h Handler) error {
 		}
 	}
 	if h != nil {
-		return h.OnOpen(sock, sock.req)
+		return h.OnOpen(sock, sock.Request())
 	}
 	return nil
 }

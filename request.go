@@ -44,11 +44,11 @@ func newRequest(s *transports.Session, auth []byte) *Request {
 		URL:        u,
 		Header:     h,
 		RemoteAddr: hs.RemoteAddr,
-		Transport:  s.Transport(),
+		Transport:  u.Query().Get("transport"),
 		EIO:        s.Version(),
 	}
 	if len(auth) > 0 {
-		r.Auth = append(json.RawMessage(nil), auth...)
+		r.Auth = json.RawMessage(auth)
 	}
 	return r
 }

@@ -37,7 +37,8 @@ type Socket struct {
 	ns        *Namespace
 	client    *client    // the modern road's session state; nil on the legacy road
 	leg       legacyWire // the legacy (0.6) session; nil on the modern road
-	req       *Request
+	auth      []byte     // the CONNECT auth payload (a copy), for Request
+	req       atomic.Pointer[Request]
 	worker    int
 	recovered bool
 
@@ -102,7 +103,23 @@ func (s *Socket) ID() string { return s.id }
 func (s *Socket) Namespace() *Namespace { return s.ns }
 
 // Request describes the connection: headers, query, remote address, auth.
-func (s *Socket) Request() *Request { return s.req }
+// It is built on first use from the session's handshake, so that sockets
+// whose handlers never look cost no header maps.
+func (s *Socket) Request() *Request {
+	if r := s.req.Load(); r != nil {
+		return r
+	}
+	var r *Request
+	if s.leg != nil {
+		r = newLegacyRequest(s.leg)
+	} else {
+		r = newRequest(s.client.sess, s.auth)
+	}
+	if s.req.CompareAndSwap(nil, r) {
+		return r
+	}
+	return s.req.Load()
+}
 
 // Transport is the session's current transport: "polling" or "websocket".
 func (s *Socket) Transport() string {

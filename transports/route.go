@@ -191,6 +191,9 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	c.mode = modeWS
 	c.dec = frames.Decoder{MaxMessageSize: int(c.srv.cfg.MaxPayload)}
 	c.sess = s
+	// No more HTTP on this connection: let its parse state go (an idle
+	// websocket should cost little).
+	defer func() { c.req, c.parser = httpparse.Request{}, httpparse.Parser{} }()
 	if len(sid) == 0 {
 		s.ws = c
 		s.writeWS(c, engineio.Open, false, nil, s.openPacket(c.srv.buf2(c.loop))[1:])
