@@ -15,7 +15,7 @@ func (a engineApp) LegacyOpen(ls *transports.LegacySession) error {
 
 func (a engineApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
-	sock := &Socket{ns: ns, leg: ls, id: ls.ID(), rooms: map[string]struct{}{ls.ID(): {}}}
+	sock := &Socket{ns: ns, leg: ls, id: ls.ID()}
 	if a.srv.workers != nil {
 		sock.worker = a.srv.workers.pick()
 	}

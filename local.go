@@ -50,6 +50,9 @@ func (l *nsLoop) each(opts *adapter.Options, fn func(*Socket)) {
 		for s := range l.rooms[r] {
 			s.mark = m
 		}
+		if s := l.own(r); s != nil {
+			s.mark = m
+		}
 	}
 	visit := func(s *Socket) {
 		if s.mark != m {
@@ -67,7 +70,23 @@ func (l *nsLoop) each(opts *adapter.Options, fn func(*Socket)) {
 		for s := range l.rooms[r] {
 			visit(s)
 		}
+		if s := l.own(r); s != nil {
+			visit(s)
+		}
 	}
+}
+
+// own returns the socket of this loop whose own room (its id) is r.
+func (l *nsLoop) own(r string) *Socket {
+	v, ok := l.ns.byID.Load(r)
+	if !ok {
+		return nil
+	}
+	s := v.(*Socket)
+	if _, here := l.sockets[s]; !here {
+		return nil
+	}
+	return s
 }
 
 func (l *localSide) encode(p *adapter.Packet, opts *adapter.Options, id int64) *outgoing {

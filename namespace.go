@@ -38,9 +38,12 @@ type Namespace struct {
 
 // nsLoop is one loop's share of a namespace.
 type nsLoop struct {
+	ns      *Namespace
 	sockets map[*Socket]struct{}
-	rooms   map[string]map[*Socket]struct{}
-	mark    uint64 // broadcast generation, to skip excluded or visited sockets
+	// rooms indexes joined rooms; a socket's own room (its id) is not
+	// indexed: each finds it through Namespace.byID.
+	rooms map[string]map[*Socket]struct{}
+	mark  uint64 // broadcast generation, to skip excluded or visited sockets
 }
 
 func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
@@ -50,7 +53,7 @@ func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	}
 	ns := &Namespace{srv: srv, name: name, parent: parent, loops: make([]*nsLoop, n)}
 	for i := range ns.loops {
-		ns.loops[i] = &nsLoop{sockets: make(map[*Socket]struct{}), rooms: make(map[string]map[*Socket]struct{})}
+		ns.loops[i] = &nsLoop{ns: ns, sockets: make(map[*Socket]struct{}), rooms: make(map[string]map[*Socket]struct{})}
 	}
 	factory := srv.opts.Adapter
 	if factory == nil {
@@ -187,14 +190,10 @@ func (ns *Namespace) attach(sock *Socket) {
 	sock.connected = true
 	ns.byID.Store(sock.id, sock)
 	sock.roomsMu.Lock()
-	rooms := make([]string, 0, len(sock.rooms))
 	for r := range sock.rooms {
-		rooms = append(rooms, r)
-	}
-	sock.roomsMu.Unlock()
-	for _, r := range rooms {
 		l.join(sock, r)
 	}
+	sock.roomsMu.Unlock()
 }
 
 // detach removes a socket from its loop's index and its rooms.

@@ -50,8 +50,9 @@ type Socket struct {
 	onDisconnect    []func(DisconnectReason)
 	hasOutgoing     atomic.Bool
 
-	roomsMu sync.Mutex
-	rooms   map[string]struct{}
+	roomsMu   sync.Mutex
+	rooms     map[string]struct{} // joined rooms, not the socket's own (implicit); nil until the first Join
+	roomsGone bool                // disconnected: Rooms lists nothing
 
 	gone atomic.Bool
 
@@ -71,12 +72,12 @@ type pendingAck struct {
 }
 
 func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
-	s := &Socket{ns: ns, client: c, rooms: make(map[string]struct{}, 1)}
+	s := &Socket{ns: ns, client: c}
 	switch {
 	case restored != nil:
 		s.id, s.pid, s.recovered = restored.sid, restored.pid, true
 		for _, r := range restored.rooms {
-			s.rooms[r] = struct{}{}
+			s.addRoom(r)
 		}
 	case c.sio >= 5:
 		s.id = engineio.NewSID()
@@ -88,7 +89,6 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	default:
 		s.id = ns.name + "#" + c.sess.ID()
 	}
-	s.rooms[s.id] = struct{}{}
 	if ns.srv.workers != nil {
 		s.worker = ns.srv.workers.pick()
 	}
@@ -218,9 +218,22 @@ func (s *Socket) Join(rooms ...string) {
 	s.post(func() { s.joinOnLoop(rooms) })
 	s.roomsMu.Lock()
 	for _, r := range rooms {
-		s.rooms[r] = struct{}{}
+		s.addRoom(r)
 	}
 	s.roomsMu.Unlock()
+}
+
+// addRoom records a joined room (the socket's own room is implicit).
+// s.roomsMu is held, or the socket is not shared yet.
+func (s *Socket) addRoom(r string) bool {
+	if r == s.id {
+		return false
+	}
+	if s.rooms == nil {
+		s.rooms = make(map[string]struct{}, 1)
+	}
+	s.rooms[r] = struct{}{}
+	return true
 }
 
 // Leave removes the socket from room.
@@ -234,11 +247,16 @@ func (s *Socket) Leave(room string) {
 	s.roomsMu.Unlock()
 }
 
-// Rooms lists the rooms the socket is in, its own id included.
+// Rooms lists the rooms the socket is in, its own id included; nothing
+// once it has disconnected.
 func (s *Socket) Rooms() []string {
 	s.roomsMu.Lock()
 	defer s.roomsMu.Unlock()
-	out := make([]string, 0, len(s.rooms))
+	if s.roomsGone {
+		return []string{}
+	}
+	out := make([]string, 0, len(s.rooms)+1)
+	out = append(out, s.id)
 	for r := range s.rooms {
 		out = append(out, r)
 	}
@@ -252,8 +270,9 @@ func (s *Socket) joinOnLoop(rooms []string) {
 	l := s.ns.loops[s.loop()]
 	s.roomsMu.Lock()
 	for _, r := range rooms {
-		s.rooms[r] = struct{}{}
-		l.join(s, r)
+		if s.addRoom(r) {
+			l.join(s, r)
+		}
 	}
 	s.roomsMu.Unlock()
 }
@@ -414,7 +433,7 @@ func (s *Socket) close(reason DisconnectReason) {
 			fn(reason)
 		}
 		s.roomsMu.Lock()
-		clear(s.rooms)
+		s.rooms, s.roomsGone = nil, true
 		s.roomsMu.Unlock()
 		for _, fn := range after {
 			fn(reason)

@@ -315,6 +315,10 @@ func (s *Session) stopDraining() {
 		s.srv.setDraining(s, false)
 		s.queue, s.queued = nil, 0
 	}
+	if s.probe != nil {
+		s.probe.kill(s.loop)
+		s.probe = nil
+	}
 }
 
 // end releases everything and tells the application. It does not talk to the
@@ -330,7 +334,9 @@ func (s *Session) end(reason string) {
 		s.enqueue(engineio.Packet{Type: engineio.Close})
 		s.flushPoll()
 	}
-	if s.probe != nil {
+	if s.probe != nil && !(s.draining && s.upgrading) {
+		// A probe whose upgrade is under way is kept while the session
+		// drains: see upgradeWhileDraining.
 		s.probe.kill(s.loop)
 		s.probe = nil
 	}

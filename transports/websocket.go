@@ -20,6 +20,9 @@ func (s *Session) attachProbe(c *Conn) {
 // onWSPacket handles a packet that arrived on WebSocket c.
 func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 	if s.closed {
+		if s.draining && c == s.probe {
+			s.upgradeWhileDraining(c, p)
+		}
 		return
 	}
 	if c == s.ws {
@@ -80,5 +83,41 @@ func (s *Session) wsGone(c *Conn, reason string) {
 	case s.probe:
 		s.probe = nil
 		s.upgrading = false
+	}
+}
+
+// upgradeWhileDraining lets an upgrade that was under way when the server
+// closed the session complete, as Node does (its upgrade goes on while the
+// socket is "closing"): the client has stopped polling to upgrade, so what
+// was queued for it (DISCONNECT packets, say) can only reach it over the
+// websocket, followed by the close packet and a close frame.
+func (s *Session) upgradeWhileDraining(c *Conn, p engineio.Packet) {
+	switch p.Type {
+	case engineio.Ping:
+		if isProbe(p.Data) {
+			s.writeWS(c, engineio.Pong, false, nil, probe)
+		}
+	case engineio.Upgrade:
+		s.probe = nil
+		s.upgrading = false
+		s.transport = WebSocket
+		s.onWS.Store(true)
+		ok := true
+		for i := range s.queue {
+			q := &s.queue[i]
+			if ok = s.writeWS(c, q.Type, q.Binary, nil, q.Data); !ok {
+				break
+			}
+		}
+		if ok && s.closeNext {
+			s.writeWS(c, engineio.Close, false, nil, nil)
+		}
+		s.closeNext = false
+		c.sendClose(s.loop, 0)
+		s.stopDraining()
+	default:
+		s.probe = nil
+		c.sendClose(s.loop, ws.StatusProtocolError)
+		s.stopDraining()
 	}
 }

@@ -508,3 +508,47 @@ func TestUpgradeProbeErrors(t *testing.T) {
 	wantStatus(t, response(t, h, hs), 200, "1")
 	wantCloses(t, h, sid, transports.ReasonForcedClose)
 }
+
+// TestUpgradeCompletesWhileClosing: the server closes a polling session
+// while the client, paused for an upgrade, polls no more; as in Node, the
+// upgrade completes and what was queued (a DISCONNECT, say) reaches the
+// client over the websocket, then the close packet and a close frame.
+func TestUpgradeCompletesWhileClosing(t *testing.T) {
+	for _, eio := range []int{3, 4} {
+		t.Run("EIO"+itoa(eio), func(t *testing.T) {
+			h := newHarness(t, testConfig(), 1)
+			hs, ws := h.Dial(0), h.Dial(0)
+			sid := pollOpen(t, h, hs, eio).SID
+			s := session(t, h, sid)
+			ws.Send(tt.WSUpgrade(eio, sid))
+			if r := response(t, h, ws); r.Status != 101 {
+				t.Fatalf("%s", r.Raw)
+			}
+			ws.Send(tt.Text("2probe"))
+			h.Loops.RunAll()
+			wantTexts(t, ws, "3probe")
+			h.On(0, func() {
+				s.Send([]byte("41"), false)
+				s.Close(transports.ReasonForcedClose)
+			})
+			h.Loops.RunAll()
+			wantCloses(t, h, sid, transports.ReasonForcedClose)
+			ws.Send(tt.Text("5"))
+			h.Loops.RunAll()
+			fs, err := ws.ReadFrames()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range fs {
+				got = append(got, f.String())
+			}
+			if len(fs) != 3 || string(fs[0].Payload) != "441" || string(fs[1].Payload) != "1" || fs[2].Op != frames.OpClose {
+				t.Fatalf("frames after the upgrade: %v", got)
+			}
+			if !ws.CloseRequested() {
+				t.Fatal("websocket left open")
+			}
+		})
+	}
+}
