@@ -8,38 +8,11 @@
 
 const io = require('socket.io-client-v2');
 
-const [, , scenario, url, rawOpts] = process.argv;
-const opts = rawOpts ? JSON.parse(rawOpts) : {};
-const timeoutMs = opts.timeoutMs || 20000;
+const { start, sleep } = require('./harness');
 
-function out(event, fields) {
-  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
-}
+const h = start({ defaultTimeoutMs: 20000 });
+const { names: scenario, url, opts, timeoutMs, out, check, finish, fail, hardTimer } = h;
 
-const failures = [];
-function check(name, ok, details) {
-  out('check', Object.assign({ name, ok: !!ok }, details || {}));
-  if (!ok) failures.push(name);
-}
-
-let finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  const ok = failures.length === 0;
-  out('done', { ok, failures });
-  process.exit(ok ? 0 : 1);
-}
-function fail(name, details) {
-  check(name, false, details);
-  finish();
-}
-
-const hardTimer = setTimeout(() => fail('hard-timeout', { timeoutMs }), timeoutMs);
-process.on('unhandledRejection', (err) => fail('unhandled-rejection', { message: String((err && err.message) || err) }));
-process.on('uncaughtException', (err) => fail('uncaught-exception', { message: String((err && err.stack) || err) }));
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function canonical(v) {
   if (Array.isArray(v)) return '[' + v.map(canonical).join(',') + ']';

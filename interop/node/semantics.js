@@ -20,73 +20,13 @@
 
 const { io, Manager } = require('socket.io-client');
 
-const [, , scenarioList, url, rawOpts] = process.argv;
-const opts = rawOpts ? JSON.parse(rawOpts) : {};
-const timeoutMs = opts.timeoutMs || 60000;
+const { start, sleep } = require('./harness');
+const { transcript } = require('./transcript');
+
+const h = start({ defaultTimeoutMs: 60000, scoped: true });
+const { names: scenarioList, url, opts, out, check, finish } = h;
 const transport = opts.transport || 'websocket';
-
-function out(event, fields) {
-  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
-}
-
-let current = '';
-const failures = [];
-function check(name, ok, details) {
-  out('check', Object.assign({ sc: current, name, ok: !!ok }, details || {}));
-  if (!ok) failures.push(current + ':' + name);
-}
-
-let finished = false;
-function finish() {
-  if (finished) return;
-  finished = true;
-  const ok = failures.length === 0;
-  out('done', { ok, failures });
-  process.exit(ok ? 0 : 1);
-}
-setTimeout(() => {
-  check('hard-timeout', false, { timeoutMs });
-  finish();
-}, timeoutMs);
-process.on('unhandledRejection', (err) => { check('unhandled-rejection', false, { message: String((err && err.message) || err) }); finish(); });
-process.on('uncaughtException', (err) => { check('uncaught-exception', false, { message: String((err && err.stack) || err) }); finish(); });
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// ---- normalisation ---------------------------------------------------------
-
-const ids = new Map(); // socket id -> label
-
-function norm(v) {
-  if (v === undefined) return '<undefined>';
-  if (typeof v === 'function') return '<ack>';
-  if (typeof v === 'string') return ids.has(v) ? '<' + ids.get(v) + '>' : v;
-  if (Buffer.isBuffer(v)) return { '<bin>': v.toString('hex') };
-  if (v instanceof ArrayBuffer) return { '<bin>': Buffer.from(v).toString('hex') };
-  if (v instanceof Error) return { error: v.message, data: norm(v.data) };
-  if (Array.isArray(v)) return v.map(norm);
-  if (v && typeof v === 'object') {
-    const o = {};
-    for (const k of Object.keys(v).sort()) o[k] = norm(v[k]);
-    return o;
-  }
-  return v;
-}
-
-function canonical(v) {
-  if (Array.isArray(v)) return '[' + v.map(canonical).join(',') + ']';
-  if (v && typeof v === 'object') {
-    return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + canonical(v[k])).join(',') + '}';
-  }
-  return JSON.stringify(v);
-}
-const same = (a, b) => canonical(a) === canonical(b);
-const sorted = (list) => norm(list).slice().sort((a, b) => (canonical(a) < canonical(b) ? -1 : canonical(a) > canonical(b) ? 1 : 0));
-
-// note adds one line to the transcript.
-function note(what, fields) {
-  out('t', Object.assign({ sc: current, what }, norm(fields || {})));
-}
+const { ids, norm, canonical, same, sorted, note } = transcript(h, { errorData: true });
 
 // ---- clients ---------------------------------------------------------------
 
@@ -696,7 +636,7 @@ scenarios.shutdown = async () => {
   }
   out('start', { scenarios: names, url, opts, client: require('socket.io-client/package.json').version });
   for (const name of names) {
-    current = name;
+    h.scenario = name;
     ids.clear();
     for (const k of Object.keys(recv)) delete recv[k];
     out('scenario', { name });
