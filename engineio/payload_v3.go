@@ -3,55 +3,19 @@ package engineio
 import (
 	"encoding/base64"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/tornadio/tornadio/internal/jslen"
 )
 
 // UTF16Len counts the UTF-16 code units of UTF-8 text, which is the
 // JavaScript length of the string: 1 per rune below U+10000, 2 above
 // (emoji). Each invalid byte counts as 1, like the U+FFFD replacing it.
-func UTF16Len(b []byte) int {
-	n := 0
-	for i := 0; i < len(b); {
-		if c := b[i]; c < utf8.RuneSelf {
-			i++
-			n++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		i += size
-		if r > 0xFFFF {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
+func UTF16Len(b []byte) int { return jslen.Len(b) }
 
 // utf16Prefix returns the number of bytes of b holding its first n UTF-16
 // code units. ok is false when b is too short or unit n splits a surrogate
 // pair.
-func utf16Prefix(b []byte, n int) (size int, ok bool) {
-	units, i := 0, 0
-	for units < n {
-		if i >= len(b) {
-			return 0, false
-		}
-		if c := b[i]; c < utf8.RuneSelf {
-			i++
-			units++
-			continue
-		}
-		r, sz := utf8.DecodeRune(b[i:])
-		i += sz
-		if r > 0xFFFF {
-			units += 2
-		} else {
-			units++
-		}
-	}
-	return i, units == n
-}
+func utf16Prefix(b []byte, n int) (size int, ok bool) { return jslen.Prefix(b, n) }
 
 // parseV3String parses a packet string of a v3 payload: text form, or
 // "b<type digit><base64>" for binary packets.

@@ -2,7 +2,8 @@ package legacy
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/tornadio/tornadio/internal/jslen"
 )
 
 // Wire markers (LEGACY-0.6.md section 3).
@@ -17,44 +18,9 @@ const (
 // character of the Basic Multilingual Plane, two for a character encoded in
 // four UTF-8 bytes. A byte that is not part of valid UTF-8 counts as one
 // unit, as the U+FFFD that a JavaScript decoder would put in its place.
-func UTF16Len(b []byte) int {
-	n := 0
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c < utf8.RuneSelf {
-			i++
-			n++
-			continue
-		}
-		_, size := utf8.DecodeRune(b[i:])
-		i += size
-		n++
-		if size == 4 {
-			n++
-		}
-	}
-	return n
-}
+func UTF16Len(b []byte) int { return jslen.Len(b) }
 
-// utf16LenString is UTF16Len for a string, without a conversion.
-func utf16LenString(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			n++
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		n++
-		if size == 4 {
-			n++
-		}
-	}
-	return n
-}
+func utf16LenString(s string) int { return jslen.Len(s) }
 
 // AppendMessage appends one framed message, "~m~" LEN "~m~" data, to dst.
 // LEN is the length of data in UTF-16 code units (see [UTF16Len]). data
