@@ -20,11 +20,7 @@ func (s *Session) onPoll(c *Conn, gen uint32, cors string) {
 		}
 		s.stopDraining()
 		return
-	case s.closed:
-		srv.respond(s.loop, c, gen, srv.errorResponse(engineio.UnknownSID, cors))
-		return
-	case s.transport != Polling:
-		srv.respond(s.loop, c, gen, srv.errorResponse(engineio.BadRequest, cors))
+	case s.refuse(c, gen, cors):
 		return
 	case s.poll != nil:
 		// A second GET while one waits breaks the protocol: refuse it and
@@ -99,11 +95,7 @@ func (s *Session) onPost(c *Conn, gen uint32, body []byte, cors string) {
 		// the packets and ignore them.
 		srv.respond(s.loop, c, gen, appendResponse(srv.buf(s.loop), 200, contentTypeHTML, cors, okBody, false))
 		return
-	case s.closed:
-		srv.respond(s.loop, c, gen, srv.errorResponse(engineio.UnknownSID, cors))
-		return
-	case s.transport != Polling:
-		srv.respond(s.loop, c, gen, srv.errorResponse(engineio.BadRequest, cors))
+	case s.refuse(c, gen, cors):
 		return
 	}
 	if s.jsonp {
@@ -160,3 +152,17 @@ func (s *Session) pollGone(c *Conn, gen uint32) {
 }
 
 var okBody = []byte("ok")
+
+// refuse answers a polling request that the session can no longer take: it
+// has ended (unknown sid) or moved to websocket (bad request).
+func (s *Session) refuse(c *Conn, gen uint32, cors string) bool {
+	switch {
+	case s.closed:
+		s.srv.respond(s.loop, c, gen, s.srv.errorResponse(engineio.UnknownSID, cors))
+	case s.transport != Polling:
+		s.srv.respond(s.loop, c, gen, s.srv.errorResponse(engineio.BadRequest, cors))
+	default:
+		return false
+	}
+	return true
+}
