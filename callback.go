@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sync"
 
 	"github.com/tornadio/tornadio/socketio"
 )
@@ -15,12 +16,21 @@ import (
 // (string, numbers, bool, structs, maps, slices, any, json.RawMessage) or
 // []byte for binary attachments, optionally followed by a final Ack.
 // Missing arguments leave zero values; extra ones are ignored.
+//
+// A callback is the user's func plus a plan shared by every func of the same
+// type, so that registering a handler on each connecting socket costs no
+// allocation beyond the handler slice: func(Args, Ack), func(Args) and func()
+// need no plan at all.
 type callback struct {
-	fn      reflect.Value
+	fn   any
+	plan *callPlan // nil for the raw shapes
+}
+
+// callPlan is how a func type's parameters are filled, built once per type.
+type callPlan struct {
 	params  []reflect.Type // without a leading error and a trailing Ack
 	wantAck bool
-	wantErr bool                     // the first parameter is an error (ack callbacks with a timeout)
-	raw     func(args Args, ack Ack) // the fast path: func(Args, Ack) or func(Args)
+	wantErr bool // the first parameter is an error (ack callbacks with a timeout)
 }
 
 var (
@@ -28,61 +38,84 @@ var (
 	bytesType   = reflect.TypeOf([]byte(nil))
 	rawJSONType = reflect.TypeOf(json.RawMessage(nil))
 	anyType     = reflect.TypeOf((*any)(nil)).Elem()
+
+	plans sync.Map // reflect.Type → *callPlan
 )
 
-func newCallback(fn any) (*callback, error) {
-	switch f := fn.(type) {
-	case func(Args, Ack):
-		return &callback{raw: f, wantAck: true}, nil
-	case func(Args):
-		return &callback{raw: func(a Args, _ Ack) { f(a) }}, nil
-	case func():
-		return &callback{raw: func(Args, Ack) { f() }}, nil
+func newCallback(fn any) (callback, error) {
+	switch fn.(type) {
+	case func(Args, Ack), func(Args), func():
+		return callback{fn: fn}, nil
 	}
-	v := reflect.ValueOf(fn)
-	if v.Kind() != reflect.Func {
-		return nil, fmt.Errorf("tornadio: handler is a %T, not a func", fn)
+	t := reflect.TypeOf(fn)
+	if t == nil || t.Kind() != reflect.Func {
+		return callback{}, fmt.Errorf("tornadio: handler is a %T, not a func", fn)
 	}
-	t := v.Type()
-	cb := &callback{fn: v}
-	n := t.NumIn()
+	if p, ok := plans.Load(t); ok {
+		return callback{fn: fn, plan: p.(*callPlan)}, nil
+	}
+	p, err := planFor(t)
+	if err != nil {
+		return callback{}, err
+	}
+	plans.Store(t, p)
+	return callback{fn: fn, plan: p}, nil
+}
+
+func planFor(t reflect.Type) (*callPlan, error) {
 	if t.IsVariadic() {
 		return nil, fmt.Errorf("tornadio: variadic handler %s is not supported; take Args instead", t)
 	}
+	p := &callPlan{}
+	n := t.NumIn()
 	for i := 0; i < n; i++ {
 		pt := t.In(i)
 		if i == 0 && pt == errorType {
-			cb.wantErr = true
+			p.wantErr = true
 			continue
 		}
 		if pt == ackType {
 			if i != n-1 {
 				return nil, fmt.Errorf("tornadio: handler %s: Ack must be the last parameter", t)
 			}
-			cb.wantAck = true
+			p.wantAck = true
 			continue
 		}
-		cb.params = append(cb.params, pt)
+		p.params = append(p.params, pt)
 	}
-	return cb, nil
+	return p, nil
 }
+
+// valid reports whether the callback holds a function.
+func (cb callback) valid() bool { return cb.fn != nil }
+
+// wantsErr reports whether the function's first parameter is an error.
+func (cb callback) wantsErr() bool { return cb.plan != nil && cb.plan.wantErr }
 
 // call decodes args into the parameters and calls the function. ack may be
 // nil when the sender asked for no acknowledgement: an Ack parameter then
 // receives a no-op.
-func (cb *callback) call(args Args, ack Ack) error {
+func (cb callback) call(args Args, ack Ack) error {
 	if ack == nil {
 		ack = noAck
 	}
-	if cb.raw != nil {
-		cb.raw(args, ack)
+	switch f := cb.fn.(type) {
+	case func(Args, Ack):
+		f(args, ack)
+		return nil
+	case func(Args):
+		f(args)
+		return nil
+	case func():
+		f()
 		return nil
 	}
-	in := make([]reflect.Value, 0, len(cb.params)+2)
-	if cb.wantErr {
+	p := cb.plan
+	in := make([]reflect.Value, 0, len(p.params)+2)
+	if p.wantErr {
 		in = append(in, reflect.Zero(errorType))
 	}
-	for i, pt := range cb.params {
+	for i, pt := range p.params {
 		pv := reflect.New(pt)
 		if i < args.Len() {
 			if err := args.decodeInto(i, pv.Interface()); err != nil {
@@ -91,27 +124,28 @@ func (cb *callback) call(args Args, ack Ack) error {
 		}
 		in = append(in, pv.Elem())
 	}
-	if cb.wantAck {
+	if p.wantAck {
 		in = append(in, reflect.ValueOf(ack))
 	}
-	cb.fn.Call(in)
+	reflect.ValueOf(cb.fn).Call(in)
 	return nil
 }
 
 // callErr calls the function with err and zero arguments: an ack that
 // timed out or whose socket went away.
-func (cb *callback) callErr(err error) {
-	if cb.raw != nil || !cb.wantErr {
+func (cb callback) callErr(err error) {
+	p := cb.plan
+	if p == nil || !p.wantErr {
 		return
 	}
 	in := []reflect.Value{reflect.ValueOf(err)}
-	for _, pt := range cb.params {
+	for _, pt := range p.params {
 		in = append(in, reflect.Zero(pt))
 	}
-	if cb.wantAck {
+	if p.wantAck {
 		in = append(in, reflect.ValueOf(Ack(noAck)))
 	}
-	cb.fn.Call(in)
+	reflect.ValueOf(cb.fn).Call(in)
 }
 
 func noAck(...any) {}

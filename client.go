@@ -15,13 +15,49 @@ const transportsParseError = transports.ReasonParseError
 type client struct {
 	srv       *Server
 	sess      *transports.Session
-	sio       int // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
-	sockets   map[string]*Socket
-	connected int // sockets ever attached and not detached
+	sockets   []*Socket // connected, one per namespace; usually one
+	asm       *socketio.Assembler
+	connected int32 // sockets ever attached and not detached
+	sio       int8  // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
 	joined    bool
-	asm       socketio.Assembler
-	args      [][]byte
-	buf       []byte
+}
+
+// socket returns the client's socket in namespace nsp, or nil.
+func (c *client) socket(nsp string) *Socket {
+	for _, s := range c.sockets {
+		if s.ns.name == nsp {
+			return s
+		}
+	}
+	return nil
+}
+
+func (c *client) add(s *Socket) {
+	if c.sockets == nil {
+		c.sockets = make([]*Socket, 0, 1)
+	}
+	c.sockets = append(c.sockets, s)
+}
+
+// remove takes s out of the client's sockets; it reports whether s was there.
+func (c *client) remove(s *Socket) bool {
+	for i, x := range c.sockets {
+		if x == s {
+			n := copy(c.sockets[i:], c.sockets[i+1:])
+			c.sockets[i+n] = nil
+			c.sockets = c.sockets[:i+n]
+			return true
+		}
+	}
+	return false
+}
+
+// assembler returns the binary packet assembler, made on first use.
+func (c *client) assembler() *socketio.Assembler {
+	if c.asm == nil {
+		c.asm = &socketio.Assembler{}
+	}
+	return c.asm
 }
 
 // engineApp receives the Engine.IO events of the server's sessions.
@@ -33,7 +69,7 @@ func (a engineApp) Open(sess *transports.Session) error {
 			return err
 		}
 	}
-	c := &client{srv: a.srv, sess: sess, sio: 5, sockets: make(map[string]*Socket, 1)}
+	c := &client{srv: a.srv, sess: sess, sio: 5}
 	if sess.Version() < 4 {
 		c.sio = 4
 	}
@@ -58,7 +94,7 @@ func (a engineApp) Message(sess *transports.Session, data []byte, binary bool) {
 		return
 	}
 	if binary {
-		if !c.asm.Pending() {
+		if c.asm == nil || !c.asm.Pending() {
 			sess.Close(transports.ReasonParseError)
 			return
 		}
@@ -73,17 +109,17 @@ func (a engineApp) Message(sess *transports.Session, data []byte, binary bool) {
 		}
 		return
 	}
-	if c.asm.Pending() {
+	if c.asm != nil && c.asm.Pending() {
 		sess.Close(transports.ReasonParseError)
 		return
 	}
-	p, err := socketio.Parse(data, c.sio)
+	p, err := socketio.Parse(data, int(c.sio))
 	if err != nil {
 		sess.Close(transports.ReasonParseError)
 		return
 	}
 	if p.Type == socketio.BinaryEvent || p.Type == socketio.BinaryAck {
-		c.asm.Start(p)
+		c.assembler().Start(p)
 		if !c.asm.Pending() {
 			// No attachment to wait for: complete already, as in Node.
 			c.dispatch(c.asm.Packet(), c.asm.Attachments())
@@ -99,7 +135,7 @@ func (a engineApp) Close(sess *transports.Session, reason string) {
 	if !ok {
 		return
 	}
-	for _, sock := range c.sockets {
+	for _, sock := range c.socketList() {
 		sock.close(DisconnectReason(reason))
 	}
 }
@@ -120,7 +156,7 @@ func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
 			}
 			auth = queryAuth(query)
 		}
-		if _, dup := c.sockets[nsp]; dup {
+		if c.socket(nsp) != nil {
 			return
 		}
 		ns := c.srv.lookupNamespace(nsp, auth, c)
@@ -130,15 +166,15 @@ func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
 		}
 		ns.connect(c, auth)
 	case socketio.Event, socketio.BinaryEvent:
-		if sock := c.sockets[nsp]; sock != nil {
+		if sock := c.socket(nsp); sock != nil {
 			sock.onEvent(p, atts)
 		}
 	case socketio.Ack, socketio.BinaryAck:
-		if sock := c.sockets[nsp]; sock != nil {
+		if sock := c.socket(nsp); sock != nil {
 			sock.onAck(p, atts)
 		}
 	case socketio.Disconnect:
-		if sock := c.sockets[nsp]; sock != nil {
+		if sock := c.socket(nsp); sock != nil {
 			sock.close(ReasonClientNamespaceDisconnect)
 		}
 	default:
@@ -151,7 +187,8 @@ func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
 // connection state recovery, or "".
 func (c *client) sendConnect(nsp, sid, pid string) {
 	c.joined = true
-	b := c.buf[:0]
+	sc := c.srv.scratch(c.sess.Loop())
+	b := sc.buf[:0]
 	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.Connect, Namespace: []byte(nsp), ID: -1})
 	if c.sio >= 5 {
 		b = append(b, `{"sid":`...)
@@ -163,7 +200,7 @@ func (c *client) sendConnect(nsp, sid, pid string) {
 		b = append(b, '}')
 	}
 	c.sess.Send(b, false)
-	c.buf = b
+	sc.buf = b
 }
 
 // connectError refuses a CONNECT: v5 sends CONNECT_ERROR with a message
@@ -171,7 +208,8 @@ func (c *client) sendConnect(nsp, sid, pid string) {
 // else the message, as Node does for Engine.IO v3 clients. An unknown
 // namespace is refused with a message object on both.
 func (c *client) connectError(nsp, msg string, data any) {
-	b := c.buf[:0]
+	sc := c.srv.scratch(c.sess.Loop())
+	b := sc.buf[:0]
 	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.ConnectError, Namespace: []byte(nsp), ID: -1})
 	switch {
 	case c.sio >= 5 || msg == errInvalidNamespace:
@@ -194,7 +232,7 @@ func (c *client) connectError(nsp, msg string, data any) {
 		b = socketio.AppendJSONString(b, msg)
 	}
 	c.sess.Send(b, false)
-	c.buf = b
+	sc.buf = b
 }
 
 const errInvalidNamespace = "Invalid namespace"
@@ -219,9 +257,5 @@ func queryAuth(query []byte) []byte {
 
 // socketList returns the client's sockets.
 func (c *client) socketList() []*Socket {
-	out := make([]*Socket, 0, len(c.sockets))
-	for _, s := range c.sockets {
-		out = append(out, s)
-	}
-	return out
+	return append([]*Socket(nil), c.sockets...)
 }

@@ -40,13 +40,13 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	if s.leg != nil {
 		return s.emitLegacy(event, args)
 	}
-	var cb *callback
+	var cb callback
 	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
 		var err error
 		if cb, err = newCallback(args[n-1]); err != nil {
 			return err
 		}
-		if e.timeout > 0 && !cb.wantErr {
+		if e.timeout > 0 && !cb.wantsErr() {
 			return errTimeoutCallback
 		}
 		args = args[:n-1]
@@ -56,7 +56,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		return err
 	}
 	ns := s.ns
-	if cb == nil && !e.volatile && ns.recovery != nil {
+	if !cb.valid() && !e.volatile && ns.recovery != nil {
 		// With recovery on, a plain emit is recorded like a broadcast to the
 		// socket's own room, so that it carries an offset and can be
 		// replayed (as in Node); it is written by the socket's loop only.
@@ -66,7 +66,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		return nil
 	}
 	id := int64(-1)
-	if cb != nil {
+	if cb.valid() {
 		id = ns.ids.Add(1) - 1
 	}
 	out := &outgoing{
@@ -79,12 +79,12 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	timeout := e.timeout
 	s.post(func() {
 		if !s.deliver(out) {
-			if cb != nil {
+			if cb.valid() {
 				s.ns.srv.run(s, func() { cb.callErr(ErrDisconnected) }, nil)
 			}
 			return
 		}
-		if cb == nil {
+		if !cb.valid() {
 			return
 		}
 		pa := &pendingAck{cb: cb}

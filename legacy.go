@@ -28,15 +28,18 @@ type legacyWire interface {
 }
 
 func (s *Socket) onLegacyMessage(m legacy.Message) {
-	c := s.legacyArgs[:0]
+	s.mu.Lock()
+	x := s.extLocked() // its legacy scratch is the loop's alone
+	s.mu.Unlock()
+	c := x.legacyArgs[:0]
 	switch m.Kind {
 	case legacy.JSON:
 		c = append(c, m.Data)
 	default:
-		s.legacyBuf = jsonstr.Append(s.legacyBuf[:0], m.Data, false)
-		c = append(c, s.legacyBuf)
+		x.legacyBuf = jsonstr.Append(x.legacyBuf[:0], m.Data, false)
+		c = append(c, x.legacyBuf)
 	}
-	s.legacyArgs = c
+	x.legacyArgs = c
 	args := Args{raw: c}
 	if s.ns.srv.workers != nil {
 		args = args.clone()

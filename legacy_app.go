@@ -17,7 +17,7 @@ func (a engineApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
 	sock := &Socket{ns: ns, leg: ls, id: ls.ID()}
 	if a.srv.workers != nil {
-		sock.worker = a.srv.workers.pick()
+		sock.worker = int32(a.srv.workers.pick())
 	}
 	onConn, h, mw := ns.hooks()
 	var refused error

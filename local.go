@@ -61,8 +61,12 @@ func (l *nsLoop) each(opts *adapter.Options, fn func(*Socket)) {
 		}
 	}
 	if len(opts.Rooms) == 0 {
-		for s := range l.sockets {
-			visit(s)
+		// Backwards: fn may close a socket (a slow consumer), and removal
+		// moves the last socket, already visited, into its place.
+		for i := len(l.all) - 1; i >= 0; i-- {
+			if i < len(l.all) {
+				visit(l.all[i])
+			}
 		}
 		return
 	}
@@ -76,14 +80,16 @@ func (l *nsLoop) each(opts *adapter.Options, fn func(*Socket)) {
 	}
 }
 
+// has reports whether s is in the loop's list. On the loop.
+func (l *nsLoop) has(s *Socket) bool {
+	i := int(s.idx)
+	return i >= 0 && i < len(l.all) && l.all[i] == s
+}
+
 // own returns the socket of this loop whose own room (its id) is r.
 func (l *nsLoop) own(r string) *Socket {
-	v, ok := l.ns.byID.Load(r)
-	if !ok {
-		return nil
-	}
-	s := v.(*Socket)
-	if _, here := l.sockets[s]; !here {
+	s := l.ns.byID.load(r)
+	if s == nil || s.loop() != l.i || !l.has(s) {
 		return nil
 	}
 	return s
@@ -178,14 +184,12 @@ func (l *localSide) DisconnectSockets(opts *adapter.Options, close bool) {
 // the socket's lock, from the calling goroutine.
 func (l *localSide) FetchSockets(opts *adapter.Options) []adapter.SocketInfo {
 	var out []adapter.SocketInfo
-	l.ns().byID.Range(func(_, v any) bool {
-		s := v.(*Socket)
+	for _, s := range l.ns().byID.snapshot() {
 		rooms := s.Rooms()
 		if matches(rooms, opts) {
 			out = append(out, adapter.SocketInfo{ID: s.id, Rooms: rooms, Local: s})
 		}
-		return true
-	})
+	}
 	return out
 }
 

@@ -28,7 +28,7 @@ type Namespace struct {
 	// on it, so that a broadcast takes no lock.
 	loops []*nsLoop
 	// Every socket by id, for lookups from any goroutine.
-	byID sync.Map
+	byID *socketIndex
 
 	ids         atomic.Int64 // ack ids, shared by the namespace's sockets as in Node
 	legacyCount atomic.Int64 // connected sockets of the legacy (0.6) road
@@ -38,8 +38,11 @@ type Namespace struct {
 
 // nsLoop is one loop's share of a namespace.
 type nsLoop struct {
-	ns      *Namespace
-	sockets map[*Socket]struct{}
+	ns *Namespace
+	i  int // the loop's index
+	// all lists the loop's sockets; Socket.idx is each one's position.
+	// A slice walks faster than a map and costs a word per socket.
+	all []*Socket
 	// rooms indexes joined rooms; a socket's own room (its id) is not
 	// indexed: each finds it through Namespace.byID.
 	rooms map[string]map[*Socket]struct{}
@@ -51,9 +54,9 @@ func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	if n <= 0 {
 		n = 1
 	}
-	ns := &Namespace{srv: srv, name: name, parent: parent, loops: make([]*nsLoop, n)}
+	ns := &Namespace{srv: srv, name: name, parent: parent, loops: make([]*nsLoop, n), byID: newSocketIndex()}
 	for i := range ns.loops {
-		ns.loops[i] = &nsLoop{ns: ns, sockets: make(map[*Socket]struct{}), rooms: make(map[string]map[*Socket]struct{})}
+		ns.loops[i] = &nsLoop{ns: ns, i: i, rooms: make(map[string]map[*Socket]struct{})}
 	}
 	factory := srv.opts.Adapter
 	if factory == nil {
@@ -182,13 +185,14 @@ func admit(sock *Socket, mw []func(*Socket) error, h Handler) error {
 // attach registers a connected socket on its loop and in its rooms.
 func (ns *Namespace) attach(sock *Socket) {
 	if c := sock.client; c != nil {
-		c.sockets[ns.name] = sock
+		c.add(sock)
 		c.connected++
 	}
 	l := ns.loops[sock.loop()]
-	l.sockets[sock] = struct{}{}
+	sock.idx = int32(len(l.all))
+	l.all = append(l.all, sock)
 	sock.connected = true
-	ns.byID.Store(sock.id, sock)
+	ns.byID.store(sock)
 	sock.roomsMu.Lock()
 	for r := range sock.rooms {
 		l.join(sock, r)
@@ -198,18 +202,34 @@ func (ns *Namespace) attach(sock *Socket) {
 
 // detach removes a socket from its loop's index and its rooms.
 func (ns *Namespace) detach(sock *Socket) {
-	if c := sock.client; c != nil && c.sockets[ns.name] == sock {
-		delete(c.sockets, ns.name)
+	if c := sock.client; c != nil && c.remove(sock) {
 		c.connected--
 	}
 	l := ns.loops[sock.loop()]
-	delete(l.sockets, sock)
+	l.remove(sock)
 	sock.roomsMu.Lock()
 	for r := range sock.rooms {
 		l.leave(sock, r)
 	}
 	sock.roomsMu.Unlock()
-	ns.byID.Delete(sock.id)
+	ns.byID.delete(sock)
+}
+
+// remove takes sock out of l.all: the last socket takes its place.
+func (l *nsLoop) remove(sock *Socket) {
+	i := int(sock.idx)
+	if i >= len(l.all) || l.all[i] != sock {
+		return
+	}
+	last := len(l.all) - 1
+	l.all[i] = l.all[last]
+	l.all[i].idx = int32(i)
+	l.all[last] = nil
+	l.all = l.all[:last]
+	sock.idx = -1
+	if cap(l.all) > 64 && len(l.all) < cap(l.all)/4 {
+		l.all = append([]*Socket(nil), l.all...) // give back what a crowd left
+	}
 }
 
 func (l *nsLoop) join(sock *Socket, room string) {
@@ -286,10 +306,7 @@ func (ns *Namespace) ServerSideEmit(event string, args ...any) error {
 
 // Socket returns the connected socket with id, or nil.
 func (ns *Namespace) Socket(id string) *Socket {
-	if v, ok := ns.byID.Load(id); ok {
-		return v.(*Socket)
-	}
-	return nil
+	return ns.byID.load(id)
 }
 
 func (ns *Namespace) broadcast() *BroadcastOperator { return &BroadcastOperator{ns: ns} }

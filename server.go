@@ -30,6 +30,8 @@ type Server struct {
 	active  func(loop int) bool
 	tp      *transports.Server
 	workers *workerPool
+
+	scratches []loopScratch // one per event loop
 }
 
 // ErrServerStarted is returned when a server is started twice.
@@ -44,6 +46,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s := &Server{opts: o, nsps: make(map[string]*Namespace)}
 	s.err = s.opts.validate()
+	s.scratches = make([]loopScratch, max(1, s.opts.EventLoops))
 	s.Of("/")
 	return s
 }

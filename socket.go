@@ -39,34 +39,57 @@ type Socket struct {
 	leg       legacyWire // the legacy (0.6) session; nil on the modern road
 	auth      []byte     // the CONNECT auth payload (a copy), for Request
 	req       atomic.Pointer[Request]
-	worker    int
+	worker    int32
 	recovered bool
 
-	mu              sync.Mutex
-	handlers        map[string]*callback
-	onAny           []func(event string, args Args)
-	onAnyOutgoing   []func(event string, args Args)
-	onDisconnecting []func(DisconnectReason)
-	onDisconnect    []func(DisconnectReason)
-	hasOutgoing     atomic.Bool
+	mu       sync.Mutex
+	handlers []handlerEntry // few per socket: a slice beats a map in size and speed
+	ext      *socketExt     // listeners beyond On; nil until the first one
+
+	hasOutgoing atomic.Bool
+	gone        atomic.Bool
 
 	roomsMu   sync.Mutex
 	rooms     map[string]struct{} // joined rooms, not the socket's own (implicit); nil until the first Join
 	roomsGone bool                // disconnected: Rooms lists nothing
 
-	gone atomic.Bool
-
 	// On the session's loop only.
+	connected bool
+	idx       int32 // position in the loop's socket list (nsLoop.all)
+	acks      map[int64]*pendingAck
+	mark      uint64 // see nsLoop.each
+}
+
+// handlerEntry is one On registration.
+type handlerEntry struct {
+	event string
+	cb    callback
+}
+
+// socketExt holds what few sockets use, so that the common socket stays
+// small: the listener lists (under Socket.mu) and the legacy road's
+// encoding scratch (loop only).
+type socketExt struct {
+	onAny           []func(event string, args Args)
+	onAnyOutgoing   []func(event string, args Args)
+	onDisconnecting []func(DisconnectReason)
+	onDisconnect    []func(DisconnectReason)
+
 	legacyArgs [][]byte
 	legacyBuf  []byte
-	connected  bool
-	acks       map[int64]*pendingAck
-	mark       uint64 // see nsLoop.each
+}
+
+// extLocked returns s.ext, allocating it; s.mu is held or s is not shared.
+func (s *Socket) extLocked() *socketExt {
+	if s.ext == nil {
+		s.ext = &socketExt{}
+	}
+	return s.ext
 }
 
 // pendingAck waits for the client's answer to one emit.
 type pendingAck struct {
-	cb    *callback
+	cb    callback
 	timer *transports.Timer
 	bcast func(args, atts [][]byte)
 }
@@ -90,7 +113,7 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 		s.id = ns.name + "#" + c.sess.ID()
 	}
 	if ns.srv.workers != nil {
-		s.worker = ns.srv.workers.pick()
+		s.worker = int32(ns.srv.workers.pick())
 	}
 	return s
 }
@@ -164,17 +187,25 @@ func (s *Socket) On(event string, fn any) {
 		panic(err)
 	}
 	s.mu.Lock()
-	if s.handlers == nil {
-		s.handlers = make(map[string]*callback)
+	defer s.mu.Unlock()
+	for i := range s.handlers {
+		if s.handlers[i].event == event {
+			s.handlers[i].cb = cb
+			return
+		}
 	}
-	s.handlers[event] = cb
-	s.mu.Unlock()
+	if s.handlers == nil {
+		// Most sockets register a couple of handlers: one allocation.
+		s.handlers = make([]handlerEntry, 0, 2)
+	}
+	s.handlers = append(s.handlers, handlerEntry{event: event, cb: cb})
 }
 
 // OnAny registers fn to run for every incoming event, before its handler.
 func (s *Socket) OnAny(fn func(event string, args Args)) {
 	s.mu.Lock()
-	s.onAny = append(s.onAny, fn)
+	x := s.extLocked()
+	x.onAny = append(x.onAny, fn)
 	s.mu.Unlock()
 }
 
@@ -182,7 +213,8 @@ func (s *Socket) OnAny(fn func(event string, args Args)) {
 // its own emits and broadcasts alike.
 func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
 	s.mu.Lock()
-	s.onAnyOutgoing = append(s.onAnyOutgoing, fn)
+	x := s.extLocked()
+	x.onAnyOutgoing = append(x.onAnyOutgoing, fn)
 	s.mu.Unlock()
 	s.hasOutgoing.Store(true)
 }
@@ -191,21 +223,34 @@ func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
 // while Rooms still lists its rooms.
 func (s *Socket) OnDisconnecting(fn func(reason DisconnectReason)) {
 	s.mu.Lock()
-	s.onDisconnecting = append(s.onDisconnecting, fn)
+	x := s.extLocked()
+	x.onDisconnecting = append(x.onDisconnecting, fn)
 	s.mu.Unlock()
 }
 
 // OnDisconnect registers fn to run once when the socket has disconnected.
 func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 	s.mu.Lock()
-	s.onDisconnect = append(s.onDisconnect, fn)
+	x := s.extLocked()
+	x.onDisconnect = append(x.onDisconnect, fn)
 	s.mu.Unlock()
 }
 
-func (s *Socket) handler(event string) (*callback, []func(string, Args)) {
+// handler returns the On handler of event (cb.fn is nil if none) and the
+// OnAny listeners.
+func (s *Socket) handler(event string) (cb callback, anys []func(string, Args)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.handlers[event], s.onAny
+	for i := range s.handlers {
+		if s.handlers[i].event == event {
+			cb = s.handlers[i].cb
+			break
+		}
+	}
+	if s.ext != nil {
+		anys = s.ext.onAny
+	}
+	return cb, anys
 }
 
 // Join adds the socket to rooms. Rooms shows them at once; broadcasts see
@@ -387,7 +432,10 @@ func (s *Socket) deliver(out *outgoing) bool {
 
 func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
 	s.mu.Lock()
-	fns := s.onAnyOutgoing
+	var fns []func(string, Args)
+	if s.ext != nil {
+		fns = s.ext.onAnyOutgoing
+	}
 	s.mu.Unlock()
 	args := Args{raw: raw, attachments: atts}
 	s.ns.srv.run(s, func() {
@@ -426,7 +474,10 @@ func (s *Socket) close(reason DisconnectReason) {
 	}
 	_, h, _ := s.ns.hooks()
 	s.mu.Lock()
-	before, after := s.onDisconnecting, s.onDisconnect
+	var before, after []func(DisconnectReason)
+	if s.ext != nil {
+		before, after = s.ext.onDisconnecting, s.ext.onDisconnect
+	}
 	s.mu.Unlock()
 	s.ns.srv.run(s, func() {
 		for _, fn := range before {
@@ -448,18 +499,19 @@ func (s *Socket) close(reason DisconnectReason) {
 // atts are valid during the call.
 func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 	c := s.client
+	sc := s.ns.srv.scratch(c.sess.Loop())
 	var err error
-	c.args, err = socketio.SplitArray(p.Data, c.args[:0])
-	if err != nil || len(c.args) == 0 {
+	sc.args, err = socketio.SplitArray(p.Data, sc.args[:0])
+	if err != nil || len(sc.args) == 0 {
 		c.sess.Close(transports.ReasonParseError)
 		return
 	}
-	name, err := socketio.EventName(c.args[0])
+	name, err := socketio.EventName(sc.args[0])
 	if err != nil {
 		c.sess.Close(transports.ReasonParseError)
 		return
 	}
-	args := Args{raw: c.args[1:], attachments: atts}
+	args := Args{raw: sc.args[1:], attachments: atts}
 	if s.ns.srv.workers != nil {
 		args = args.clone()
 	}
@@ -476,7 +528,7 @@ func (s *Socket) fire(name string, args Args, ack Ack) {
 	cb, anys := s.handler(name)
 	_, h, _ := s.ns.hooks()
 	isMessage := name == "message" && h != nil
-	if cb == nil && !isMessage && len(anys) == 0 {
+	if !cb.valid() && !isMessage && len(anys) == 0 {
 		return
 	}
 	srv := s.ns.srv
@@ -484,7 +536,7 @@ func (s *Socket) fire(name string, args Args, ack Ack) {
 		for _, fn := range anys {
 			fn(name, args)
 		}
-		if cb != nil {
+		if cb.valid() {
 			if err := cb.call(args, ack); err != nil {
 				srv.opts.Logger.Warn("tornadio: event handler", "event", name, "err", err)
 			}
@@ -536,17 +588,18 @@ func (s *Socket) onAck(p socketio.Packet, atts [][]byte) {
 		pa.timer.Stop()
 	}
 	c := s.client
+	sc := s.ns.srv.scratch(c.sess.Loop())
 	var err error
-	c.args, err = socketio.SplitArray(p.Data, c.args[:0])
+	sc.args, err = socketio.SplitArray(p.Data, sc.args[:0])
 	if err != nil {
 		c.sess.Close(transports.ReasonParseError)
 		return
 	}
 	if pa.bcast != nil {
-		pa.bcast(c.args, atts)
+		pa.bcast(sc.args, atts)
 		return
 	}
-	args := Args{raw: c.args, attachments: atts}
+	args := Args{raw: sc.args, attachments: atts}
 	if s.ns.srv.workers != nil {
 		args = args.clone()
 	}

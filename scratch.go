@@ -1,0 +1,14 @@
+package tornadio
+
+// loopScratch is one event loop's reusable buffers for decoding incoming
+// packets and encoding answers, so that a session keeps none of its own.
+// Only its loop touches it, and what it holds is valid until the loop's
+// next packet: callbacks that outlive it (WithWorkers) get copies.
+type loopScratch struct {
+	args [][]byte
+	buf  []byte
+	_    [64]byte // keep loops' scratch on separate cache lines
+}
+
+// scratch returns loop i's buffers. On loop i only.
+func (s *Server) scratch(i int) *loopScratch { return &s.scratches[i] }
