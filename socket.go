@@ -1,6 +1,7 @@
 package tornadio
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -234,6 +235,23 @@ func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 	x := s.extLocked()
 	x.onDisconnect = append(x.onDisconnect, fn)
 	s.mu.Unlock()
+}
+
+// handlerBytes is handler for a name given as bytes; ev is the registered
+// name ("" when there is no handler).
+func (s *Socket) handlerBytes(name []byte) (ev string, cb callback, anys []func(string, Args)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.handlers {
+		if s.handlers[i].event == string(name) {
+			ev, cb = s.handlers[i].event, s.handlers[i].cb
+			break
+		}
+	}
+	if s.ext != nil {
+		anys = s.ext.onAny
+	}
+	return ev, cb, anys
 }
 
 // handler returns the On handler of event (cb.fn is nil if none) and the
@@ -506,20 +524,47 @@ func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 		c.sess.Close(transports.ReasonParseError)
 		return
 	}
-	name, err := socketio.EventName(sc.args[0])
+	var nameB []byte
+	nameB, sc.name, err = socketio.EventNameBytes(sc.args[0], sc.name)
 	if err != nil {
 		c.sess.Close(transports.ReasonParseError)
 		return
 	}
+	// The handler is found by the name's bytes; a string is made only for
+	// what needs one and has none registered (OnAny, "message").
+	ev, cb, anys := s.handlerBytes(nameB)
+	_, h, _ := s.ns.hooks()
+	isMessage := h != nil && string(nameB) == "message"
+	if !cb.valid() && !isMessage && len(anys) == 0 {
+		return
+	}
+	if ev == "" {
+		ev = string(nameB)
+	}
 	args := Args{raw: sc.args[1:], attachments: atts}
-	if s.ns.srv.workers != nil {
+	srv := s.ns.srv
+	if srv.workers != nil {
 		args = args.clone()
+		var ack Ack
+		if p.ID >= 0 {
+			st := &ackState{s: s, id: p.ID}
+			st.phase.Store(ackReturned) // answers are posted to the loop
+			ack = st.ack
+		}
+		srv.run(s, func() { s.fireNow(ev, args, ack, cb, anys, isMessage, h) }, nil)
+		return
 	}
-	var ack Ack
-	if p.ID >= 0 {
-		ack = s.ackFunc(p.ID)
+	if p.ID < 0 {
+		s.fireNow(ev, args, nil, cb, anys, isMessage, h)
+		return
 	}
-	s.fire(name, args, ack)
+	// On the loop: an ack answered before the handler returns is written
+	// right after it, from the loop's scratch, with nothing posted.
+	st := &ackState{s: s, id: p.ID}
+	s.fireNow(ev, args, st.ack, cb, anys, isMessage, h)
+	if !st.phase.CompareAndSwap(ackInCall, ackReturned) {
+		s.writeAck(st.id, st.args)
+	}
 }
 
 // fire runs the handlers of an incoming event: OnAny listeners, the On
@@ -531,50 +576,105 @@ func (s *Socket) fire(name string, args Args, ack Ack) {
 	if !cb.valid() && !isMessage && len(anys) == 0 {
 		return
 	}
-	srv := s.ns.srv
-	srv.run(s, func() {
-		for _, fn := range anys {
-			fn(name, args)
-		}
-		if cb.valid() {
-			if err := cb.call(args, ack); err != nil {
-				srv.opts.Logger.Warn("tornadio: event handler", "event", name, "err", err)
-			}
-		}
-		if isMessage {
-			vals, err := args.Values()
-			if err != nil {
-				srv.opts.Logger.Warn("tornadio: message", "err", err)
-				return
-			}
-			m := Message{Args: vals}
-			if len(vals) > 0 {
-				m.Data = vals[0]
-			}
-			h.OnMessage(s, m)
-		}
-	}, nil)
+	s.ns.srv.run(s, func() { s.fireNow(name, args, ack, cb, anys, isMessage, h) }, nil)
 }
 
-// ackFunc returns the Ack that answers the client's ack id.
-func (s *Socket) ackFunc(id int64) Ack {
-	var once atomic.Bool
-	return func(args ...any) {
-		if !once.CompareAndSwap(false, true) {
+// fireNow calls the listeners of one event, where the caller runs them.
+func (s *Socket) fireNow(name string, args Args, ack Ack, cb callback, anys []func(string, Args), isMessage bool, h Handler) {
+	srv := s.ns.srv
+	for _, fn := range anys {
+		fn(name, args)
+	}
+	if cb.valid() {
+		if err := cb.call(args, ack); err != nil {
+			srv.opts.Logger.Warn("tornadio: event handler", "event", name, "err", err)
+		}
+	}
+	if isMessage {
+		vals, err := args.Values()
+		if err != nil {
+			srv.opts.Logger.Warn("tornadio: message", "err", err)
 			return
 		}
+		m := Message{Args: vals}
+		if len(vals) > 0 {
+			m.Data = vals[0]
+		}
+		h.OnMessage(s, m)
+	}
+}
+
+// ackState answers one client ack id, once.
+type ackState struct {
+	s       *Socket
+	id      int64
+	claimed atomic.Bool  // the Ack was called
+	phase   atomic.Int32 // ackInCall, ackStashed or ackReturned
+	args    []any        // the answer, when stashed
+}
+
+const (
+	ackInCall   = iota // the handler runs on the loop: an answer is stashed
+	ackStashed         // answered during the handler: the loop writes it after
+	ackReturned        // an answer is encoded and posted to the loop
+)
+
+// ack is the Ack handed to the handler. Safe from any goroutine.
+func (st *ackState) ack(args ...any) {
+	if !st.claimed.CompareAndSwap(false, true) {
+		return
+	}
+	st.args = args
+	if st.phase.CompareAndSwap(ackInCall, ackStashed) {
+		return
+	}
+	s := st.s
+	raw, atts, err := encodeArgs(args)
+	if err != nil {
+		s.ns.srv.opts.Logger.Warn("tornadio: ack", "err", err)
+		return
+	}
+	pkt := socketio.AppendAck(nil, s.ns.name, st.id, len(atts), raw...)
+	s.post(func() {
+		if s.connected {
+			s.writePacket(pkt, atts)
+		}
+	})
+}
+
+// writeAck writes the answer to ack id now. On the loop. Plain arguments
+// (raw JSON, strings) are encoded into the loop's scratch; others go
+// through encodeArgs.
+func (s *Socket) writeAck(id int64, args []any) {
+	if !s.connected {
+		return
+	}
+	sc := s.ns.srv.scratch(s.loop())
+	b := socketio.AppendAckOpen(sc.buf[:0], s.ns.name, id)
+	for i, v := range args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch x := v.(type) {
+		case json.RawMessage:
+			b = append(b, x...)
+			continue
+		case string:
+			b = socketio.AppendJSONString(b, x)
+			continue
+		}
+		sc.buf = b
 		raw, atts, err := encodeArgs(args)
 		if err != nil {
 			s.ns.srv.opts.Logger.Warn("tornadio: ack", "err", err)
 			return
 		}
-		pkt := socketio.AppendAck(nil, s.ns.name, id, len(atts), raw...)
-		s.post(func() {
-			if s.connected {
-				s.writePacket(pkt, atts)
-			}
-		})
+		s.writePacket(socketio.AppendAck(nil, s.ns.name, id, len(atts), raw...), atts)
+		return
 	}
+	b = append(b, ']')
+	s.writePacket(b, nil)
+	sc.buf = b
 }
 
 // onAck runs what waits for an ACK packet. On the loop.

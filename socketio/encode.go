@@ -50,6 +50,12 @@ func AppendEvent(dst []byte, nsp string, id int64, attachments int, name string,
 	return append(dst, ']')
 }
 
+// AppendAckOpen appends the start of an ACK packet, "3" [nsp ","] id "[",
+// for callers that write the arguments and the closing "]" themselves.
+func AppendAckOpen(dst []byte, nsp string, id int64) []byte {
+	return append(appendHeader(dst, Ack, 0, nsp, id), '[')
+}
+
 // AppendAck appends a complete ACK packet "3" [nsp ","] id [arg1,...], or a
 // BINARY_ACK ("6<n>-...") when attachments > 0. args are raw JSON values.
 func AppendAck(dst []byte, nsp string, id int64, attachments int, args ...[]byte) []byte {

@@ -114,6 +114,24 @@ func EventName(raw []byte) (string, error) {
 	return unquoteString(raw[i+1 : end-1]), nil
 }
 
+// EventNameBytes is EventName for the first element of an event array (a
+// JSON string), without the allocation: the name's bytes are a view into
+// raw when it has no escapes, else unescaped into scratch, which is
+// returned grown for reuse. The name is valid while raw and scratch are.
+func EventNameBytes(raw, scratch []byte) (name, scratchOut []byte, err error) {
+	i := skipWS(raw, 0)
+	end, ok := skipString(raw, i)
+	if i >= len(raw) || raw[i] != '"' || !ok || skipWS(raw, end) != len(raw) {
+		return nil, scratch, ErrBadJSON
+	}
+	body := raw[i+1 : end-1]
+	if !hasBackslash(body) {
+		return body, scratch, nil
+	}
+	scratch = appendUnquoted(scratch[:0], body)
+	return scratch, scratch, nil
+}
+
 func unquoteString(body []byte) string {
 	if !hasBackslash(body) {
 		return string(body)
