@@ -7,7 +7,7 @@ package tornadio
 type loopScratch struct {
 	args [][]byte
 	buf  []byte
-	name []byte // an event name with escapes, unescaped
+	name []byte   // an event name with escapes, unescaped
 	_    [64]byte // keep loops' scratch on separate cache lines
 }
 
