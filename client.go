@@ -74,11 +74,7 @@ func (a engineApp) Open(sess *transports.Session) error {
 		c.sio = 4
 	}
 	sess.Data = c
-	a.srv.tp.AfterFunc(sess.Loop(), a.srv.opts.ConnectTimeout, func() {
-		if !c.joined && !sess.Closed() {
-			sess.Close(transports.ReasonForcedClose)
-		}
-	})
+	a.srv.watchConnect(c)
 	if c.sio == 4 {
 		// Socket.IO v4 connects the main namespace without being asked.
 		if ns := a.srv.namespace("/"); ns != nil {

@@ -1,14 +1,17 @@
 package tornadio
 
-// loopScratch is one event loop's reusable buffers for decoding incoming
-// packets and encoding answers, so that a session keeps none of its own.
-// Only its loop touches it, and what it holds is valid until the loop's
-// next packet: callbacks that outlive it (WithWorkers) get copies.
+// loopScratch is one event loop's state shared by its sessions: reusable
+// buffers for decoding incoming packets and encoding answers, so that a
+// session keeps none of its own, and the connect-timeout queue. Only its
+// loop touches it; what the buffers hold is valid until the loop's next
+// packet: callbacks that outlive it (WithWorkers) get copies.
 type loopScratch struct {
 	args [][]byte
 	buf  []byte
-	name []byte   // an event name with escapes, unescaped
-	_    [64]byte // keep loops' scratch on separate cache lines
+	name []byte // an event name with escapes, unescaped
+
+	connects connectQueue // sessions waiting for their first CONNECT
+	_        [64]byte     // keep loops' scratch on separate cache lines
 }
 
 // scratch returns loop i's buffers. On loop i only.
