@@ -138,34 +138,50 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 	if restored != nil && ns.srv.opts.Recovery.SkipMiddlewares {
 		mw = nil
 	}
+	if ns.srv.workers == nil {
+		// On the loop: no closures to carry the steps over.
+		ns.admitted(c, sock, restored, admit(sock, mw, h), onConn)
+		return
+	}
 	var refused error
-	check := func() { refused = admit(sock, mw, h) }
-	ns.srv.run(sock, check, func() {
-		if c.sess.Closed() {
-			return
-		}
-		if refused != nil {
-			var data any
-			var ce *ConnectError
-			if errors.As(refused, &ce) {
-				data = ce.Data
-			}
-			c.connectError(ns.name, refused.Error(), data)
-			return
-		}
-		ns.attach(sock)
-		c.sendConnect(ns.name, sock.id, sock.pid)
-		if restored != nil {
-			for _, pkt := range restored.missed {
-				sock.writePacket(pkt.text, pkt.atts)
-			}
-		}
-		ns.srv.run(sock, func() {
-			for _, fn := range onConn {
-				fn(sock)
-			}
-		}, nil)
+	ns.srv.run(sock, func() { refused = admit(sock, mw, h) }, func() {
+		ns.admitted(c, sock, restored, refused, onConn)
 	})
+}
+
+// admitted completes a connection once the middlewares have run: refused,
+// or attached and announced, then the OnConnection callbacks. On the loop.
+func (ns *Namespace) admitted(c *client, sock *Socket, restored *persistedSession, refused error, onConn []func(*Socket)) {
+	if c.sess.Closed() {
+		return
+	}
+	if refused != nil {
+		var data any
+		var ce *ConnectError
+		if errors.As(refused, &ce) {
+			data = ce.Data
+		}
+		c.connectError(ns.name, refused.Error(), data)
+		return
+	}
+	ns.attach(sock)
+	c.sendConnect(ns.name, sock.id, sock.pid)
+	if restored != nil {
+		for _, pkt := range restored.missed {
+			sock.writePacket(pkt.text, pkt.atts)
+		}
+	}
+	if ns.srv.workers == nil {
+		for _, fn := range onConn {
+			fn(sock)
+		}
+		return
+	}
+	ns.srv.run(sock, func() {
+		for _, fn := range onConn {
+			fn(sock)
+		}
+	}, nil)
 }
 
 // admit runs the middlewares, then the Handler's OnOpen, for a connecting
