@@ -126,3 +126,75 @@ func BenchmarkCoreBroadcast(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCoreEvent is one event without an ack through the core to a
+// func(Args) handler: nothing is allocated.
+func BenchmarkCoreEvent(b *testing.B) {
+	l, cs := benchCore(b, 1)
+	c := cs[0]
+	frame := tt.Text(`42["note","` + fmt.Sprintf("%064d", 0) + `"]`)
+	in := make([]byte, len(frame))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		copy(in, frame)
+		c.m.Feed(in)
+		l.drain()
+	}
+}
+
+// TestCoreAllocs pins the core's allocations per message in steady state:
+// an event without an ack allocates nothing; one answered by its handler
+// allocates only the Ack func handed to the handler (its state and the
+// func value: a Go func value cannot be made without one); a broadcast
+// allocates per broadcast, nothing per delivery.
+func TestCoreAllocs(t *testing.T) {
+	l := &benchLoop{now: tt.Epoch}
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1))
+	ns := srv.Of("/")
+	ns.OnConnection(func(s *tornadio.Socket) {
+		s.On("note", func(a tornadio.Args) {})
+		s.On("echo", func(a tornadio.Args, ack tornadio.Ack) { ack() })
+		s.On("shout", func(a tornadio.Args) { ns.Emit("shout") })
+	})
+	tp := tornadio.BindForTest(srv, l)
+	var conns []benchConn
+	connect := func(n int) {
+		for range n {
+			io := &benchIO{}
+			m := tp.NewConn(io, 0)
+			m.Feed(tt.WSUpgrade(4, ""))
+			m.Feed(tt.Text("40"))
+			l.drain()
+			conns = append(conns, benchConn{io: io, m: m})
+		}
+	}
+	connect(10)
+	run := func(payload string, n int) float64 {
+		frame := tt.Text(payload)
+		in := make([]byte, len(frame))
+		return testing.AllocsPerRun(200, func() {
+			for i := 0; i < n; i++ {
+				copy(in, frame)
+				conns[0].m.Feed(in)
+				l.drain()
+			}
+		})
+	}
+	if a := run(`42["note","x"]`, 1); a != 0 {
+		t.Errorf("event without ack: %v allocs, want 0", a)
+	}
+	if a := run(`421["echo","x"]`, 1); a > 2 {
+		t.Errorf("echo: %v allocs, want ≤ 2", a)
+	}
+	few := run(`42["shout"]`, 1)
+	connect(90)
+	many := run(`42["shout"]`, 1)
+	if many != few {
+		t.Errorf("broadcast: %v allocs to 10 sockets, %v to 100: deliveries allocate", few, many)
+	}
+	if !bytes.Contains(conns[len(conns)-1].io.last, []byte(`42["shout"]`)) {
+		t.Fatalf("the last socket did not get the broadcast: %q", conns[len(conns)-1].io.last)
+	}
+	t.Logf("allocs per broadcast: %v to 10 sockets, %v to 100", few, many)
+}
