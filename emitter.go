@@ -37,7 +37,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	if s.gone.Load() {
 		return ErrDisconnected
 	}
-	if s.leg != nil {
+	if s.client == nil {
 		return s.emitLegacy(event, args)
 	}
 	var cb callback

@@ -63,7 +63,7 @@ func (s *Socket) emitLegacy(event string, args []any) error {
 	}
 	s.post(func() {
 		if s.connected {
-			s.leg.Send(frame)
+			s.legacy().Send(frame)
 		}
 	})
 	return nil
@@ -75,7 +75,7 @@ func (s *Socket) deliverLegacy(out *outgoing) bool {
 	if out.legacy == nil {
 		return false
 	}
-	s.leg.Send(out.legacy)
+	s.legacy().Send(out.legacy)
 	return true
 }
 

@@ -15,7 +15,7 @@ func (a engineApp) LegacyOpen(ls *transports.LegacySession) error {
 
 func (a engineApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
-	sock := &Socket{ns: ns, leg: ls, id: ls.ID()}
+	sock := &Socket{ns: ns, id: ls.ID(), fixed: &socketFixed{leg: ls}}
 	if a.srv.workers != nil {
 		sock.worker = int32(a.srv.workers.pick())
 	}

@@ -132,7 +132,7 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 	}
 	sock := newSocket(ns, c, restored)
 	if len(auth) > 0 {
-		sock.auth = append([]byte(nil), auth...)
+		sock.fix().auth = append([]byte(nil), auth...)
 	}
 	onConn, h, mw := ns.hooks()
 	if restored != nil && ns.srv.opts.Recovery.SkipMiddlewares {
@@ -165,7 +165,7 @@ func (ns *Namespace) admitted(c *client, sock *Socket, restored *persistedSessio
 		return
 	}
 	ns.attach(sock)
-	c.sendConnect(ns.name, sock.id, sock.pid)
+	c.sendConnect(ns.name, sock.id, sock.pid())
 	if restored != nil {
 		for _, pkt := range restored.missed {
 			sock.writePacket(pkt.text, pkt.atts)

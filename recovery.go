@@ -100,7 +100,7 @@ func (rs *recoveryStore) persist(s *Socket) {
 	now := time.Now()
 	rooms := s.Rooms()
 	rs.mu.Lock()
-	rs.sessions[s.pid] = &persistedSession{sid: s.id, pid: s.pid, rooms: rooms, at: now}
+	rs.sessions[s.pid()] = &persistedSession{sid: s.id, pid: s.pid(), rooms: rooms, at: now}
 	rs.prune(now)
 	rs.mu.Unlock()
 }

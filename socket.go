@@ -34,11 +34,9 @@ var ErrDisconnected = errors.New("tornadio: socket disconnected")
 // missed.
 type Socket struct {
 	id        string
-	pid       string // private session id, for connection state recovery
 	ns        *Namespace
-	client    *client    // the modern road's session state; nil on the legacy road
-	leg       legacyWire // the legacy (0.6) session; nil on the modern road
-	auth      []byte     // the CONNECT auth payload (a copy), for Request
+	client    *client      // the modern road's session state; nil on the legacy road
+	fixed     *socketFixed // what some sockets carry from the start; nil for most
 	req       atomic.Pointer[Request]
 	worker    int32
 	recovered bool
@@ -65,6 +63,38 @@ type Socket struct {
 type handlerEntry struct {
 	event string
 	cb    callback
+}
+
+// socketFixed is what some sockets carry from their creation: set before
+// the socket is shared and never changed after, so read without a lock.
+type socketFixed struct {
+	pid  string     // private session id, for connection state recovery
+	auth []byte     // the CONNECT auth payload (a copy), for Request
+	leg  legacyWire // the legacy (0.6) session; nil on the modern road
+}
+
+// fix returns s.fixed, allocating it. Only before s is shared.
+func (s *Socket) fix() *socketFixed {
+	if s.fixed == nil {
+		s.fixed = &socketFixed{}
+	}
+	return s.fixed
+}
+
+// legacy is the legacy (0.6) session, or nil on the modern road.
+func (s *Socket) legacy() legacyWire {
+	if s.fixed == nil {
+		return nil
+	}
+	return s.fixed.leg
+}
+
+// pid is the private session id of connection state recovery, or "".
+func (s *Socket) pid() string {
+	if s.fixed == nil {
+		return ""
+	}
+	return s.fixed.pid
 }
 
 // socketExt holds what few sockets use, so that the common socket stays
@@ -99,14 +129,14 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	s := &Socket{ns: ns, client: c}
 	switch {
 	case restored != nil:
-		s.id, s.pid, s.recovered = restored.sid, restored.pid, true
+		s.id, s.fix().pid, s.recovered = restored.sid, restored.pid, true
 		for _, r := range restored.rooms {
 			s.addRoom(r)
 		}
 	case c.sio >= 5:
 		s.id = engineio.NewSID()
 		if ns.recovery != nil {
-			s.pid = engineio.NewSID()
+			s.fix().pid = engineio.NewSID()
 		}
 	case ns.name == "/":
 		s.id = c.sess.ID()
@@ -134,10 +164,14 @@ func (s *Socket) Request() *Request {
 		return r
 	}
 	var r *Request
-	if s.leg != nil {
-		r = newLegacyRequest(s.leg)
+	if leg := s.legacy(); leg != nil {
+		r = newLegacyRequest(leg)
 	} else {
-		r = newRequest(s.client.sess, s.auth)
+		var auth []byte
+		if s.fixed != nil {
+			auth = s.fixed.auth
+		}
+		r = newRequest(s.client.sess, auth)
 	}
 	if s.req.CompareAndSwap(nil, r) {
 		return r
@@ -147,16 +181,16 @@ func (s *Socket) Request() *Request {
 
 // Transport is the session's current transport: "polling" or "websocket".
 func (s *Socket) Transport() string {
-	if s.leg != nil {
-		return s.leg.Transport()
+	if leg := s.legacy(); leg != nil {
+		return leg.Transport()
 	}
 	return s.client.sess.TransportName()
 }
 
 // post runs fn on the socket's loop.
 func (s *Socket) post(fn func()) {
-	if s.leg != nil {
-		s.leg.Post(fn)
+	if leg := s.legacy(); leg != nil {
+		leg.Post(fn)
 		return
 	}
 	s.client.sess.Post(fn)
@@ -164,8 +198,8 @@ func (s *Socket) post(fn func()) {
 
 // loop is the index of the socket's event loop.
 func (s *Socket) loop() int {
-	if s.leg != nil {
-		return s.leg.Loop()
+	if leg := s.legacy(); leg != nil {
+		return leg.Loop()
 	}
 	return s.client.sess.Loop()
 }
@@ -407,9 +441,9 @@ func (s *Socket) disconnect(close bool) error {
 }
 
 func (s *Socket) disconnectOnLoop(close bool) {
-	if s.leg != nil {
+	if leg := s.legacy(); leg != nil {
 		if s.connected {
-			s.leg.Close()
+			leg.Close()
 			s.close(ReasonServerNamespaceDisconnect)
 		}
 		return
@@ -435,7 +469,7 @@ func (s *Socket) deliver(out *outgoing) bool {
 	if !s.connected {
 		return false
 	}
-	if s.leg != nil {
+	if s.client == nil {
 		return s.deliverLegacy(out)
 	}
 	if out.volatile && !s.client.sess.Writable() {
@@ -487,7 +521,7 @@ func (s *Socket) close(reason DisconnectReason) {
 	s.connected = false
 	s.gone.Store(true)
 	s.ns.detach(s)
-	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid != "" {
+	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid() != "" {
 		rs.persist(s)
 	}
 	_, h, _ := s.ns.hooks()
