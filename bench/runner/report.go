@@ -57,6 +57,20 @@ func Report(w io.Writer, res *Results, meta Meta) {
 	}
 	fmt.Fprintln(w)
 
+	if len(res.Cells) > 0 {
+		mainTable(w, res)
+	}
+	if res.Scaling != nil {
+		reportScaling(w, res.Scaling)
+	}
+	for _, n := range meta.Notes {
+		fmt.Fprintf(w, "\n%s\n", n)
+	}
+}
+
+// mainTable writes the table of every point and server, with its column
+// notes and failures.
+func mainTable(w io.Writer, res *Results) {
 	peers := []string{}
 	for _, s := range res.Config.Servers {
 		if s.Name != Subject {
@@ -130,9 +144,6 @@ func Report(w io.Writer, res *Results, meta Meta) {
 		for _, f := range foot {
 			fmt.Fprintf(w, "- %s\n", f)
 		}
-	}
-	for _, n := range meta.Notes {
-		fmt.Fprintf(w, "\n%s\n", n)
 	}
 }
 

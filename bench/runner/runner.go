@@ -67,6 +67,9 @@ type Config struct {
 	Settle      time.Duration // between ready and the load; default 300 ms
 	Progress    io.Writer     // progress lines; nil for none
 	SampleEvery time.Duration // CPU/RSS sampling period; default 50 ms
+	// Scaling, when set, is run after the points: one server at two loop
+	// counts (see Scaling); its result gets its own table.
+	Scaling *Scaling
 }
 
 // Sample is one run of one point against one server.
@@ -141,6 +144,7 @@ func (c *Cell) Failed() bool { return c.OK == 0 }
 type Results struct {
 	Config  Config
 	Cells   [][]*Cell // [point][server]
+	Scaling *ScalingResult
 	Started time.Time
 	Elapsed time.Duration
 }
@@ -176,6 +180,9 @@ func Run(ctx context.Context, cfg Config) *Results {
 			}
 		}
 	}
+	if cfg.Scaling != nil {
+		total += 2 * cfg.Repeats
+	}
 	n := 0
 	for _, p := range cfg.Points {
 		row := make([]*Cell, len(cfg.Servers))
@@ -206,6 +213,9 @@ func Run(ctx context.Context, cfg Config) *Results {
 		for _, c := range row {
 			c.reduce()
 		}
+	}
+	if cfg.Scaling != nil {
+		res.Scaling = runScaling(ctx, cfg, *cfg.Scaling, &n, total, res)
 	}
 	res.Elapsed = time.Since(res.Started)
 	return res
