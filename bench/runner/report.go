@@ -123,6 +123,9 @@ func mainTable(w io.Writer, res *Results) {
 				if c.saturated() {
 					load += " (saturated)"
 				}
+				if n := c.noiseNote(); n != "" {
+					foot = append(foot, fmt.Sprintf("%s, %s: %s", c.Point.Label(), c.Server, n))
+				}
 				runs := fmt.Sprintf("%d/%d", c.OK, c.Runs)
 				if c.OK < c.Runs {
 					foot = append(foot, fmt.Sprintf("%s, %s: %d run(s) failed: %s", c.Point.Label(), c.Server, c.Runs-c.OK, c.Err))
@@ -140,7 +143,7 @@ func mainTable(w io.Writer, res *Results) {
 	fmt.Fprintln(w, "Columns: *server CPU / op* is the server's utime+stime (from /proc/<pid>/stat) during the load generator's measured window divided by the acks (echo), deliveries (broadcast) or, for conns, sessions (whole run: open, hold, close). *RSS / session* is the rise of the server's VmRSS (peak during the run minus before it) divided by the sessions held. Latencies: ack round trip (echo), emit to delivery (broadcast), socket to Socket.IO CONNECT (conns). *server CPU* and *loadgen CPU* are shares of one core over the window. Ratios (last columns, on tornadio's rows) divide tornadio's key figure — "+
 		"CPU per ack or delivery, RSS per session for conns — by the peer's, from this run; below 1 means tornadio spends less.")
 	if len(foot) > 0 {
-		fmt.Fprintln(w, "\nFailures:")
+		fmt.Fprintln(w, "\nFailures and noise:")
 		for _, f := range foot {
 			fmt.Fprintf(w, "- %s\n", f)
 		}

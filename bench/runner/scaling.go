@@ -124,5 +124,8 @@ func reportScaling(w io.Writer, r *ScalingResult) {
 		if c.Err != "" {
 			fmt.Fprintf(w, "\n- %s: %d run(s) failed: %s\n", sc.Sides[i].Label, c.Runs-c.OK, c.Err)
 		}
+		if n := c.noiseNote(); n != "" {
+			fmt.Fprintf(w, "\n- %s: %s\n", sc.Sides[i].Label, n)
+		}
 	}
 }

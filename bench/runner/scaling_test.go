@@ -59,3 +59,29 @@ func TestReportScaling(t *testing.T) {
 		t.Errorf("report has an empty main table:\n%s", out)
 	}
 }
+
+func TestNoiseNote(t *testing.T) {
+	c := &Cell{Samples: []Sample{{OtherShare: 0.1}, {OtherShare: 0.6, SynRetrans: 2}}}
+	n := c.noiseNote()
+	if !strings.Contains(n, "2 SYN retransmits") || !strings.Contains(n, "60% of a core") {
+		t.Fatalf("note %q", n)
+	}
+	if n := (&Cell{Samples: []Sample{{OtherShare: 0.05}}}).noiseNote(); n != "" {
+		t.Fatalf("quiet machine noted %q", n)
+	}
+}
+
+func TestSnapMachine(t *testing.T) {
+	m, err := snapMachine()
+	if err != nil {
+		t.Skip("no /proc:", err)
+	}
+	if m.busy <= 0 {
+		t.Errorf("machine busy %v", m.busy)
+	}
+	for _, k := range tcpCounters {
+		if _, ok := m.tcp[k]; !ok {
+			t.Errorf("no TcpExt %s", k)
+		}
+	}
+}
