@@ -98,6 +98,18 @@ type Options struct {
 	Legacy        legacy.Options
 	policyPortSet bool // WithFlashPolicy was given: the port must bind
 
+	// MaxConnections caps the TCP connections open at once (both roads,
+	// every transport, the Flash policy listener too). A connection past it
+	// is closed right after accept and counted; refusals are logged at most
+	// every 10s. The cap exists because gnet stops its whole engine when
+	// accept(2) fails with EMFILE: kept below RLIMIT_NOFILE, the server
+	// stays up at its file limit. Default, and the most allowed: the soft
+	// RLIMIT_NOFILE (Go raises it to the hard limit at startup) less a
+	// headroom of an eighth of it, between 64 and 8192 descriptors, for
+	// everything else the process opens. A larger value is lowered to that,
+	// with a warning.
+	MaxConnections int
+
 	// Workers, when positive, runs user callbacks on that many goroutines
 	// instead of the event loop; use it when handlers block. Callbacks of one
 	// socket keep their order. Default 0: callbacks run on the event loop.
@@ -187,6 +199,10 @@ func WithLegacyOrigins(patterns ...string) Option {
 // WithLegacyOptions sets the legacy road's timers and limits.
 func WithLegacyOptions(l legacy.Options) Option { return func(o *Options) { o.Legacy = l } }
 
+// WithMaxConnections caps the TCP connections open at once; see
+// Options.MaxConnections.
+func WithMaxConnections(n int) Option { return func(o *Options) { o.MaxConnections = n } }
+
 // WithWorkers runs user callbacks on n worker goroutines instead of the loop.
 func WithWorkers(n int) Option { return func(o *Options) { o.Workers = n } }
 
@@ -220,7 +236,7 @@ func (o *Options) validate() error {
 	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 || o.HTTPIdleTimeout < 0 || o.ConnectTimeout < 0 {
 		return fmt.Errorf("tornadio: negative timeout")
 	}
-	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 || o.MaxBufferedBytes < 0 {
+	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 || o.MaxBufferedBytes < 0 || o.MaxConnections < 0 {
 		return fmt.Errorf("tornadio: negative limit")
 	}
 	if o.Path != "" && o.Path[0] != '/' {

@@ -168,7 +168,7 @@ func (s *Server) Start(addr string) error {
 		}
 	}
 	start := func(policyAddr string) error {
-		s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr})
+		s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections})
 		s.bind(s.engine, s.engine.Active)
 		s.engine.Bind(s.tp)
 		return s.engine.Start(addr)

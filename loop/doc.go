@@ -6,6 +6,10 @@
 // cross-loop work through one mailbox per loop, drained on that loop by a
 // single gnet EventLoop.Execute per batch.
 //
+// Each loop accepts on its own SO_REUSEPORT listener and caps the open
+// connections (Options.MaxConns) below the file limit, because gnet stops
+// the whole engine when accept(2) fails (connlimit.go, listen.go).
+//
 // No goroutine is started per client: the only goroutines are gnet's loops,
 // its ticker, and the one that runs gnet.Run.
 package loop

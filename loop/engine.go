@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -35,6 +33,14 @@ type Options struct {
 	// PolicyOnly makes every connection on the main address a policy
 	// connection: a standalone Flash policy server.
 	PolicyOnly bool
+	// MaxConns caps the open connections of both listeners together; one
+	// past it is closed right after accept, so that accept(2) never fails
+	// with EMFILE, which would stop gnet's engine (see connlimit.go).
+	// Default, and the most allowed: DefaultMaxConns.
+	MaxConns int
+	// LimitLogEvery is how often, at most, refusals at MaxConns are
+	// logged; default 10s.
+	LimitLogEvery time.Duration
 }
 
 // Engine runs a transports.Server on gnet.
@@ -52,6 +58,7 @@ type Engine struct {
 	paddr   net.Addr // the policy listener's, when there is one
 	pport   int      // its port, which tells its connections apart
 	hosts   [2]string
+	limit   *connLimit
 	booted  chan struct{}
 	done    chan struct{}
 	runErr  error
@@ -71,6 +78,9 @@ func New(opts Options) *Engine {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.LimitLogEvery <= 0 {
+		opts.LimitLogEvery = 10 * time.Second
 	}
 	return &Engine{
 		opts:   opts,
@@ -110,6 +120,13 @@ func (e *Engine) Post(i int, fn func()) {
 // posted functions). Safe from any goroutine.
 func (e *Engine) Active(i int) bool { return e.loops[i].Load() != nil }
 
+// MaxConns is the connection cap in force, valid after Start.
+func (e *Engine) MaxConns() int { return int(e.limit.max) }
+
+// Refused is the number of connections closed at MaxConns since Start.
+// Safe from any goroutine.
+func (e *Engine) Refused() int64 { return e.limit.refused.Load() }
+
 // Now returns the current time.
 func (e *Engine) Now() time.Time { return time.Now() }
 
@@ -119,34 +136,26 @@ func (e *Engine) Start(addr string) error {
 	if e.srv == nil {
 		return errors.New("tornadio/loop: Start before Bind")
 	}
+	maxConns, err := resolveMaxConns(e.opts.MaxConns, e.opts.Logger)
+	if err != nil {
+		return err
+	}
+	e.limit = &connLimit{max: int64(maxConns), every: e.opts.LimitLogEvery, logger: e.opts.Logger}
 	protos := []string{withScheme(addr)}
 	if e.opts.PolicyAddr != "" {
 		protos = append(protos, withScheme(e.opts.PolicyAddr))
 	}
-	for i, p := range protos {
-		u, err := url.Parse(p)
-		if err != nil {
-			return fmt.Errorf("tornadio/loop: listen %s: %w", p, err)
-		}
-		e.hosts[i] = u.Host
+	protos, hosts, err := pinAddrs(protos)
+	if err != nil {
+		return err
 	}
-	if len(protos) == 2 && e.hosts[0] == e.hosts[1] {
-		// gnet tells listeners apart by their address strings
-		// (DupListener), so two ":0" must be spelled differently; a port
-		// of "00" is the same request for any free port.
-		host, port, err := net.SplitHostPort(e.hosts[1])
-		if err != nil || port != "0" {
-			return fmt.Errorf("tornadio/loop: PolicyAddr %s is the main address", e.opts.PolicyAddr)
-		}
-		e.hosts[1] = net.JoinHostPort(host, "00")
-		scheme, _, _ := strings.Cut(protos[1], "://")
-		protos[1] = scheme + "://" + e.hosts[1]
-	}
+	copy(e.hosts[:], hosts)
 	opts := []gnet.Option{
 		gnet.WithMulticore(true),
 		gnet.WithNumEventLoop(e.opts.Loops),
 		gnet.WithTicker(true),
 		gnet.WithReuseAddr(true),
+		gnet.WithReusePort(true), // accept on the loops: see listen.go
 		gnet.WithLogLevel(logging.ErrorLevel),
 		gnet.WithLogger(gnetLogger{e.opts.Logger}),
 	}
@@ -169,14 +178,6 @@ func (e *Engine) Start(addr string) error {
 		}
 		return fmt.Errorf("tornadio/loop: listen %s: engine stopped", addr)
 	}
-}
-
-// withScheme prefixes "tcp://" to an address without a scheme.
-func withScheme(addr string) string {
-	if strings.Contains(addr, "://") {
-		return addr
-	}
-	return "tcp://" + addr
 }
 
 // Addr is the listening address, valid after Start.
@@ -296,8 +297,12 @@ func (x *conn) Wake() {
 	}
 }
 
-// OnOpen attaches a machine to a new connection.
+// OnOpen attaches a machine to a new connection, or closes it at once when
+// MaxConns are open (it gets no context, so OnClose leaves the count alone).
 func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	if !e.limit.admit(time.Now()) {
+		return nil, gnet.Close
+	}
 	x := &conn{c: c}
 	if e.opts.PolicyOnly {
 		x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
@@ -341,13 +346,16 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 // OnClose tells the machine.
 func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 	if x, ok := c.Context().(*conn); ok {
+		e.limit.release()
 		x.m.OnClose()
 	}
 	return gnet.None
 }
 
-// OnTick posts a timer pass to every loop that has connections.
+// OnTick posts a timer pass to every loop that has connections, and logs
+// refusals at MaxConns that wait to be.
 func (e *Engine) OnTick() (time.Duration, gnet.Action) {
+	e.limit.flush(time.Now())
 	for i := range e.loops {
 		if m := e.loops[i].Load(); m != nil {
 			m.post(e.ticks[i])

@@ -57,6 +57,20 @@ func Report(w io.Writer, res *Results, meta Meta) {
 	}
 	fmt.Fprintln(w)
 
+	if len(res.Cells) > 0 {
+		mainTable(w, res)
+	}
+	if res.Scaling != nil {
+		reportScaling(w, res.Scaling)
+	}
+	for _, n := range meta.Notes {
+		fmt.Fprintf(w, "\n%s\n", n)
+	}
+}
+
+// mainTable writes the table of every point and server, with its column
+// notes and failures.
+func mainTable(w io.Writer, res *Results) {
 	peers := []string{}
 	for _, s := range res.Config.Servers {
 		if s.Name != Subject {
@@ -109,6 +123,9 @@ func Report(w io.Writer, res *Results, meta Meta) {
 				if c.saturated() {
 					load += " (saturated)"
 				}
+				if n := c.noiseNote(); n != "" {
+					foot = append(foot, fmt.Sprintf("%s, %s: %s", c.Point.Label(), c.Server, n))
+				}
 				runs := fmt.Sprintf("%d/%d", c.OK, c.Runs)
 				if c.OK < c.Runs {
 					foot = append(foot, fmt.Sprintf("%s, %s: %d run(s) failed: %s", c.Point.Label(), c.Server, c.Runs-c.OK, c.Err))
@@ -126,13 +143,10 @@ func Report(w io.Writer, res *Results, meta Meta) {
 	fmt.Fprintln(w, "Columns: *server CPU / op* is the server's utime+stime (from /proc/<pid>/stat) during the load generator's measured window divided by the acks (echo), deliveries (broadcast) or, for conns, sessions (whole run: open, hold, close). *RSS / session* is the rise of the server's VmRSS (peak during the run minus before it) divided by the sessions held. Latencies: ack round trip (echo), emit to delivery (broadcast), socket to Socket.IO CONNECT (conns). *server CPU* and *loadgen CPU* are shares of one core over the window. Ratios (last columns, on tornadio's rows) divide tornadio's key figure — "+
 		"CPU per ack or delivery, RSS per session for conns — by the peer's, from this run; below 1 means tornadio spends less.")
 	if len(foot) > 0 {
-		fmt.Fprintln(w, "\nFailures:")
+		fmt.Fprintln(w, "\nFailures and noise:")
 		for _, f := range foot {
 			fmt.Fprintf(w, "- %s\n", f)
 		}
-	}
-	for _, n := range meta.Notes {
-		fmt.Fprintf(w, "\n%s\n", n)
 	}
 }
 

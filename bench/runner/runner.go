@@ -67,6 +67,9 @@ type Config struct {
 	Settle      time.Duration // between ready and the load; default 300 ms
 	Progress    io.Writer     // progress lines; nil for none
 	SampleEvery time.Duration // CPU/RSS sampling period; default 50 ms
+	// Scaling, when set, is run after the points: one server at two loop
+	// counts (see Scaling); its result gets its own table.
+	Scaling *Scaling
 }
 
 // Sample is one run of one point against one server.
@@ -83,7 +86,11 @@ type Sample struct {
 	P999       float64
 	Delivery   float64 // delivery ratio (broadcast), else 0
 	Saturated  bool    // the load generator says it was its own limit
-	Result     json.RawMessage
+	// The rest of the machine during the load run (see noise.go):
+	OtherShare      float64 // CPU of everything but server and load generator, in cores
+	SynRetrans      int64   // kernel-wide TCPSynRetrans delta
+	ListenOverflows int64   // kernel-wide ListenOverflows delta
+	Result          json.RawMessage
 
 	window     time.Duration // the load generator's measured window
 	loadRunCPU time.Duration // its CPU during that window
@@ -141,6 +148,7 @@ func (c *Cell) Failed() bool { return c.OK == 0 }
 type Results struct {
 	Config  Config
 	Cells   [][]*Cell // [point][server]
+	Scaling *ScalingResult
 	Started time.Time
 	Elapsed time.Duration
 }
@@ -176,6 +184,9 @@ func Run(ctx context.Context, cfg Config) *Results {
 			}
 		}
 	}
+	if cfg.Scaling != nil {
+		total += 2 * cfg.Repeats
+	}
 	n := 0
 	for _, p := range cfg.Points {
 		row := make([]*Cell, len(cfg.Servers))
@@ -207,6 +218,9 @@ func Run(ctx context.Context, cfg Config) *Results {
 			c.reduce()
 		}
 	}
+	if cfg.Scaling != nil {
+		res.Scaling = runScaling(ctx, cfg, *cfg.Scaling, &n, total, res)
+	}
 	res.Elapsed = time.Since(res.Started)
 	return res
 }
@@ -235,8 +249,8 @@ func summary(p Point, s Sample) string {
 		return fmt.Sprintf("%.0f sessions, server RSS %+.1f MiB (%.2f KiB/session), CPU %.0f ms",
 			s.Ops, float64(s.RSSPeak-s.RSSBase)/(1<<20), perSession(s), s.ServerCPU.Seconds()*1e3)
 	}
-	return fmt.Sprintf("%.0f %s/s, server CPU %.2f µs per op, p99 %.2f ms, loadgen CPU %.0f%%",
-		s.Throughput, unit, perOp(s.ServerCPU, s.Ops), s.P99, 100*s.LoadCPU.Seconds()/s.Wall.Seconds())
+	return fmt.Sprintf("%.0f %s/s, server CPU %.2f µs per op, p99 %.2f ms, loadgen CPU %.0f%%, other CPU %.0f%%, SYN retransmits %d",
+		s.Throughput, unit, perOp(s.ServerCPU, s.Ops), s.P99, 100*s.LoadCPU.Seconds()/s.Wall.Seconds(), 100*s.OtherShare, s.SynRetrans)
 }
 
 func perOp(d time.Duration, ops float64) float64 {
@@ -305,6 +319,7 @@ func runOnce(ctx context.Context, cfg Config, spec ServerSpec, p Point) (sm Samp
 	var out strings.Builder
 	errTail := &tailBuffer{max: 4096}
 	lg.Stdout, lg.Stderr = &out, errTail
+	m0, merr := snapMachine()
 	t0 := time.Now()
 	if err := lg.Start(); err != nil {
 		sm.Err = "loadgen: " + err.Error()
@@ -351,6 +366,12 @@ wait:
 	sm.ServerCPU = sm.series[len(sm.series)-1].cpu - cpu0
 	if lg.ProcessState != nil {
 		sm.LoadCPU = lg.ProcessState.UserTime() + lg.ProcessState.SystemTime()
+	}
+	if m1, err := snapMachine(); err == nil && merr == nil {
+		other := m1.busy - m0.busy - sm.ServerCPU - sm.LoadCPU
+		sm.OtherShare = max(0, other.Seconds()/sm.Wall.Seconds())
+		sm.SynRetrans = m1.tcp["TCPSynRetrans"] - m0.tcp["TCPSynRetrans"]
+		sm.ListenOverflows = m1.tcp["ListenOverflows"] - m0.tcp["ListenOverflows"]
 	}
 	if !srv.alive() {
 		sm.Err = "server died during the load: " + oneLine(srv.stderr.String())

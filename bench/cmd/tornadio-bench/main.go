@@ -41,6 +41,7 @@ func main() {
 	png := flag.String("png", "", "write the chart here")
 	serverCPUs := flag.String("server-cpus", "0", "taskset CPU list of the servers")
 	loadCPUs := flag.String("load-cpus", "1", "taskset CPU list of the load generator")
+	scalingCPUs := flag.String("scaling-cpus", "0,1", "scaling point: taskset CPU list of the 2-loop server and of its load generator")
 	flag.Parse()
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -56,7 +57,7 @@ func main() {
 	bin := filepath.Join(dir, "results", "tmp", "bin")
 	must(os.MkdirAll(bin, 0o755))
 
-	points, err := profilePoints(*profile, *scenarios)
+	points, scaling, err := profilePoints(*profile, *scenarios)
 	must(err)
 
 	fmt.Fprintf(os.Stderr, "tornadio-bench: building servers and load generator into %s …\n", bin)
@@ -79,7 +80,15 @@ func main() {
 		specs = append(specs, s)
 	}
 
+	if scaling != nil && !strings.Contains(","+*servers+",", ",tornadio,") {
+		scaling = nil // tornadio-only
+	}
+	if scaling != nil {
+		sc := tornadioScaling(filepath.Join(bin, "tornadio"), *scaling, *serverCPUs, *loadCPUs, *scalingCPUs)
+		scaling = &sc
+	}
 	cfg := runner.Config{
+		Scaling:    scaling,
 		Servers:    specs,
 		Points:     points,
 		Repeats:    *repeats,
@@ -95,7 +104,9 @@ func main() {
 		Date:     time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		Machine:  machine(),
 		Versions: versions(dir),
-		Command:  map[string]string{"short": "make bench", "full": "make bench-full"}[*profile],
+	}
+	if *scenarios == "" && *servers == "tornadio,node,zishang,raw" {
+		meta.Command = map[string]string{"short": "make bench", "full": "make bench-full"}[*profile]
 	}
 	if meta.Command == "" {
 		meta.Command = "cd bench && go run ./cmd/tornadio-bench " + strings.Join(os.Args[1:], " ")
@@ -103,7 +114,7 @@ func main() {
 	var buf bytes.Buffer
 	runner.Report(&buf, res, meta)
 	os.Stdout.Write(buf.Bytes())
-	if *png != "" {
+	if *png != "" && len(res.Cells) > 0 {
 		if err := runner.Chart(res, *png); err != nil {
 			fmt.Fprintln(os.Stderr, "tornadio-bench: chart:", err)
 		} else {
@@ -125,11 +136,13 @@ func main() {
 	}
 }
 
-// profilePoints are the points of a profile. short: small counts, short
-// windows, about two minutes on two cores. full: the targets.
-func profilePoints(profile, only string) ([]runner.Point, error) {
+// profilePoints are the points of a profile and its scaling point (named
+// "scaling" in -scenarios). short: small counts, short windows, about two
+// minutes on two cores. full: the targets.
+func profilePoints(profile, only string) ([]runner.Point, *runner.Scaling, error) {
 	const payload = 64
 	var pts []runner.Point
+	var scaling *runner.Scaling
 	switch profile {
 	case "short":
 		pts = []runner.Point{
@@ -138,6 +151,7 @@ func profilePoints(profile, only string) ([]runner.Point, error) {
 			{Scenario: "conns", Clients: 1000, Rate: 4000, Duration: time.Second, Payload: payload},
 			{Scenario: "polling-echo", Clients: 10, Duration: 1500 * time.Millisecond, Payload: payload},
 		}
+		scaling = &runner.Scaling{Point: runner.Point{Scenario: "echo", Clients: 200, Duration: 1500 * time.Millisecond, Payload: payload}}
 	case "full":
 		pts = []runner.Point{
 			{Scenario: "echo", Clients: 100, Duration: 10 * time.Second, Payload: payload},
@@ -148,11 +162,12 @@ func profilePoints(profile, only string) ([]runner.Point, error) {
 			{Scenario: "conns", Clients: 19000, Rate: 2000, Duration: 30 * time.Second, Payload: payload},
 			{Scenario: "polling-echo", Clients: 100, Duration: 10 * time.Second, Payload: payload},
 		}
+		scaling = &runner.Scaling{Point: runner.Point{Scenario: "echo", Clients: 1000, Duration: 10 * time.Second, Payload: payload}}
 	default:
-		return nil, fmt.Errorf("unknown profile %q (short, full)", profile)
+		return nil, nil, fmt.Errorf("unknown profile %q (short, full)", profile)
 	}
 	if only == "" {
-		return pts, nil
+		return pts, scaling, nil
 	}
 	keep := map[string]bool{}
 	for _, s := range strings.Split(only, ",") {
@@ -164,7 +179,24 @@ func profilePoints(profile, only string) ([]runner.Point, error) {
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	if !keep["scaling"] {
+		scaling = nil
+	}
+	return out, scaling, nil
+}
+
+// tornadioScaling fills in the sides of the scaling point: tornadio with
+// one loop pinned like the main table (server serverCPUs, load generator
+// loadCPUs: each has a core of its own), then with two loops on both cores
+// (cpus2), where the load generator, a process of its own, has to share
+// them; it runs one epoll loop per core it may use (its default), so the
+// kernel can spread the load over both.
+func tornadioScaling(bin string, sc runner.Scaling, serverCPUs, loadCPUs, cpus2 string) runner.Scaling {
+	sc.Sides = [2]runner.ScalingSide{
+		{Label: "1 loop", Server: runner.ServerSpec{Name: "tornadio", Argv: []string{bin, "-loops", "1"}}, ServerCPUs: serverCPUs, LoadCPUs: loadCPUs},
+		{Label: "2 loops", Server: runner.ServerSpec{Name: "tornadio", Argv: []string{bin, "-loops", "2"}}, ServerCPUs: cpus2, LoadCPUs: cpus2},
+	}
+	return sc
 }
 
 func machine() []string {

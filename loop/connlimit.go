@@ -1,0 +1,135 @@
+package loop
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Why this file exists: gnet v2.9.7's acceptor treats every accept(2) error
+// but EAGAIN, EINTR, ECONNRESET and ECONNABORTED as fatal
+// (acceptor_unix.go: accept0 returns errors.ErrAcceptSocket, the poller
+// returns it, and the engine shuts down, closing every connection). A server
+// that reaches its file limit (EMFILE) would therefore die. gnet offers no
+// hook into accept, so the engine keeps the number of open connections
+// below the limit itself: a connection past MaxConns is closed in OnOpen,
+// right after accept, and accept never sees EMFILE as long as everything
+// else the process opens fits in the headroom left between MaxConns and
+// RLIMIT_NOFILE.
+//
+// The engine listens with SO_REUSEPORT so that each loop accepts for
+// itself and runs OnOpen before it accepts again (listen.go): accepted but
+// not yet counted descriptors never pile up.
+
+// Headroom bounds: the fds DefaultMaxConns leaves free for listeners,
+// pollers, logs, and whatever else the application opens.
+const (
+	minHeadroom = 64
+	maxHeadroom = 8192
+)
+
+// DefaultMaxConns is the connection cap derived from the process's
+// RLIMIT_NOFILE soft limit (Go raises it to the hard limit at startup): the
+// limit less a headroom of an eighth of it, at least 64 and at most 8192
+// descriptors.
+func DefaultMaxConns() (int, error) {
+	limit, err := fileLimit()
+	if err != nil {
+		return 0, err
+	}
+	return limit - headroom(limit), nil
+}
+
+// fileLimit is the soft RLIMIT_NOFILE, capped to what an int holds.
+func fileLimit() (int, error) {
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		return 0, fmt.Errorf("tornadio/loop: getrlimit NOFILE: %w", err)
+	}
+	if rl.Cur > 1<<30 {
+		return 1 << 30, nil
+	}
+	return int(rl.Cur), nil
+}
+
+func headroom(limit int) int {
+	return min(max(limit/8, minHeadroom), maxHeadroom)
+}
+
+// resolveMaxConns turns Options.MaxConns into the cap in force. A cap the
+// file limit cannot hold is lowered, with a warning, since honouring it
+// would let accept(2) fail and stop the engine.
+func resolveMaxConns(asked int, logger *slog.Logger) (int, error) {
+	fds, err := fileLimit()
+	if err != nil {
+		return 0, err
+	}
+	room := headroom(fds)
+	most := fds - room
+	if most < 1 {
+		return 0, fmt.Errorf("tornadio/loop: file limit %d leaves no room for connections (needs more than %d)", fds, room)
+	}
+	switch {
+	case asked <= 0:
+		return most, nil
+	case asked > most:
+		logger.Warn("tornadio: MaxConnections lowered to fit the file limit",
+			"asked", asked, "max_connections", most, "rlimit_nofile", fds)
+		return most, nil
+	}
+	return asked, nil
+}
+
+// connLimit counts open connections across loops and refuses those past
+// max. admit and release are called on the loops; refusals are rare and
+// take a lock only to log.
+type connLimit struct {
+	max     int64
+	open    atomic.Int64
+	refused atomic.Int64 // since the start
+	every   time.Duration
+	logger  *slog.Logger
+
+	mu       sync.Mutex
+	lastLog  time.Time
+	unlogged int64 // refusals not logged yet
+}
+
+// admit counts a new connection, or reports that it must be closed.
+func (l *connLimit) admit(now time.Time) bool {
+	if l.open.Add(1) <= l.max {
+		return true
+	}
+	l.open.Add(-1)
+	l.refused.Add(1)
+	l.mu.Lock()
+	l.unlogged++
+	l.flushLocked(now)
+	l.mu.Unlock()
+	return false
+}
+
+// release uncounts a connection admit let in.
+func (l *connLimit) release() { l.open.Add(-1) }
+
+// flush logs the refusals not logged yet, at most once per interval (the
+// first refusal at once); the ticker calls it so that the end of a burst
+// is reported too.
+func (l *connLimit) flush(now time.Time) {
+	l.mu.Lock()
+	l.flushLocked(now)
+	l.mu.Unlock()
+}
+
+func (l *connLimit) flushLocked(now time.Time) {
+	if l.unlogged == 0 || (!l.lastLog.IsZero() && now.Sub(l.lastLog) < l.every) {
+		return
+	}
+	l.logger.Warn("tornadio: connections refused at the connection limit",
+		"refused", l.unlogged, "refused_total", l.refused.Load(), "max_connections", l.max)
+	l.unlogged = 0
+	l.lastLog = now
+}
