@@ -5,7 +5,8 @@
 //   - loadgen (library) and cmd/loadgen (CLI): a load generator that speaks
 //     Engine.IO v4 / Socket.IO v5 itself, over websocket and long-polling,
 //     driving every simulated client from a few epoll loops. Scenarios:
-//     conns, echo, broadcast and polling-echo; one JSON object out.
+//     conns (websocket, or long-polling with -transport polling), echo,
+//     broadcast and polling-echo; one JSON object out.
 //   - the runner, comparing tornadio with Node's socket.io, a Go peer and a
 //     raw gnet baseline, and `make bench`.
 //

@@ -28,6 +28,9 @@ type Config struct {
 	Target string `json:"target"`
 	// Path is the Engine.IO path; default "/socket.io/".
 	Path string `json:"path"`
+	// Transport is websocket (default) or polling; polling applies to
+	// conns (polling-echo is always polling).
+	Transport string `json:"transport"`
 	// Raw drops Engine.IO and Socket.IO: the websocket carries the same text
 	// frames a Socket.IO client would send, and whatever comes back is the
 	// echo (echo) or a delivery (broadcast). For the raw gnet baseline.
@@ -97,7 +100,7 @@ func (c *Config) Sockets() int {
 	if c.Scenario == Broadcast {
 		n++ // the sender
 	}
-	if c.Scenario == PollingEcho {
+	if c.polling() {
 		n *= 2 // a GET and a POST connection per client
 	}
 	return n
@@ -114,6 +117,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.Raw && c.Scenario == PollingEcho {
 		return errors.New("loadgen: raw mode is websocket only")
+	}
+	if err := c.normalizeTransport(); err != nil {
+		return err
 	}
 	if err := checkLoopback(c.Target); err != nil {
 		return err

@@ -34,7 +34,8 @@
 // # Scenarios
 //
 //   - conns: open Clients sessions at Rate per second, hold them Hold;
-//     connect latency, how many connected and stayed connected.
+//     connect latency, how many connected and stayed connected. Over
+//     websocket, or over long-polling with Transport "polling".
 //   - echo: Clients sessions, each emitting `42<id>["echo","x…"]` (Payload
 //     bytes) in a closed loop; acks per second and ack latency.
 //   - broadcast: Clients receivers and one sender emitting

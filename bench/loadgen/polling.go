@@ -109,7 +109,14 @@ func (c *client) pollGet() {
 // flushPost sends the queued packets in one POST, unless one is in flight.
 func (c *client) flushPost() {
 	cn := c.post
-	if c.state == stDone || cn == nil || !cn.up || cn.busy || len(c.postQ) == 0 {
+	if c.state == stDone || cn == nil || len(c.postQ) == 0 {
+		return
+	}
+	if cn.fd < 0 { // closed by the server while idle
+		c.reopenPost()
+		return
+	}
+	if !cn.up || cn.busy {
 		return
 	}
 	b := append(c.l.frame[:0], "POST "...)
@@ -128,7 +135,12 @@ func (c *client) flushPost() {
 
 // redial reopens a keep-alive connection the server closed.
 func (c *client) redial(old *conn) {
-	if c.state == stDone {
+	if c.state == stDone || (old.role == roleGet && c.get != old) || (old.role == rolePost && c.post != old) {
+		return // failed meanwhile, or already reopened by flushPost
+	}
+	if old.role == rolePost && len(c.postQ) == 0 {
+		// Nothing to post: flushPost reopens it when there is.
+		c.l.errorf("polling: idle POST connection closed by the server (reopened on demand)")
 		return
 	}
 	c.l.errorf("polling: reconnects (keep-alive closed by the server)")

@@ -143,8 +143,8 @@ func Merge(cfg Config, start time.Time, parts []*Part, extraCPU cpuTimes) *Resul
 		},
 		Errors: map[string]int64{},
 	}
-	if cfg.Scenario == PollingEcho {
-		r.Transport = "polling"
+	if cfg.polling() {
+		r.Transport = Polling
 	}
 	switch cfg.Scenario {
 	case Conns:

@@ -87,7 +87,7 @@ func (s *Session) Open(ctx context.Context) error {
 	for i := range s.share.Count {
 		g := s.share.First + i
 		l := s.loops[i%nl]
-		l.clients = append(l.clients, &client{l: l, src: cfg.srcAddr(g), poll: cfg.Scenario == PollingEcho})
+		l.clients = append(l.clients, &client{l: l, src: cfg.srcAddr(g), poll: cfg.polling()})
 	}
 	now := nanotime()
 	for _, l := range s.loops {

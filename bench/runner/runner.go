@@ -41,13 +41,15 @@ type Point struct {
 	Rate     float64       // sessions/s (conns), messages/s (broadcast)
 	Payload  int           // bytes
 	Extra    []string      // more loadgen flags
+	// Transport "polling" runs conns over long-polling; empty: websocket.
+	Transport string
 }
 
 // Label names the point in tables and progress lines.
 func (p Point) Label() string {
 	switch p.Scenario {
 	case "conns":
-		return fmt.Sprintf("conns N=%d", p.Clients)
+		return fmt.Sprintf("%s N=%d", p.Name(), p.Clients)
 	case "broadcast":
 		return fmt.Sprintf("broadcast N=%d @%g/s", p.Clients, p.Rate)
 	default:
@@ -225,7 +227,7 @@ func Run(ctx context.Context, cfg Config) *Results {
 	return res
 }
 
-func applies(s ServerSpec, p Point) bool { return !(s.Raw && strings.HasPrefix(p.Scenario, "polling")) }
+func applies(s ServerSpec, p Point) bool { return !(s.Raw && p.polling()) }
 
 func since(t time.Time) string {
 	d := time.Since(t).Round(time.Second)
@@ -287,6 +289,9 @@ func loadArgs(s ServerSpec, p Point, addr string) []string {
 	}
 	if s.Raw {
 		a = append(a, "-raw")
+	}
+	if p.Transport != "" {
+		a = append(a, "-transport", p.Transport)
 	}
 	return append(a, p.Extra...)
 }

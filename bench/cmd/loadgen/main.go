@@ -5,6 +5,7 @@
 //	loadgen -target 127.0.0.1:3000 -scenario echo -clients 100 -duration 10s
 //	loadgen -target 127.0.0.1:3000 -scenario broadcast -clients 1000 -rate 20
 //	loadgen -target 127.0.0.1:3000 -scenario conns -clients 19000 -rate 2000 -hold 30s
+//	loadgen -target 127.0.0.1:3000 -scenario conns -transport polling -clients 5000 -hold 30s
 //	loadgen -target 127.0.0.1:3001 -raw -scenario echo -clients 100
 //
 // When a run needs more sockets than -max-fds, loadgen re-executes itself as
@@ -29,6 +30,7 @@ func main() {
 	flag.StringVar(&cfg.Scenario, "scenario", "echo", "conns, echo, broadcast or polling-echo")
 	flag.StringVar(&cfg.Target, "target", "127.0.0.1:3000", "server address (loopback only)")
 	flag.StringVar(&cfg.Path, "path", "/socket.io/", "Engine.IO path")
+	flag.StringVar(&cfg.Transport, "transport", "websocket", "conns: websocket or polling (polling-echo is always polling)")
 	flag.BoolVar(&cfg.Raw, "raw", false, "raw websocket frames, no Engine.IO/Socket.IO (the raw gnet baseline)")
 	flag.IntVar(&cfg.Clients, "clients", 100, "sessions (conns), echo clients, or broadcast receivers")
 	flag.Float64Var(&cfg.Rate, "rate", 0, "conns: sessions opened per second (default 1000); broadcast: messages per second (default 10)")

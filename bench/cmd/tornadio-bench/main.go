@@ -34,7 +34,7 @@ import (
 func main() {
 	profile := flag.String("profile", "short", "short (make bench, under 3 minutes) or full (make bench-full: the issue's targets)")
 	servers := flag.String("servers", "tornadio,node,zishang,raw", "servers under test, comma-separated")
-	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated; default all of the profile)")
+	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, broadcast, conns, conns-polling, polling-echo; default all of the profile)")
 	repeats := flag.Int("repeats", 3, "runs of each point (median)")
 	benchDir := flag.String("bench", ".", "the bench module's directory")
 	out := flag.String("out", "", "write the markdown report here")
@@ -149,6 +149,7 @@ func profilePoints(profile, only string) ([]runner.Point, *runner.Scaling, error
 			{Scenario: "echo", Clients: 50, Duration: 1500 * time.Millisecond, Payload: payload},
 			{Scenario: "broadcast", Clients: 200, Rate: 100, Duration: 1500 * time.Millisecond, Payload: payload, Extra: []string{"-drain", "1s"}},
 			{Scenario: "conns", Clients: 1000, Rate: 4000, Duration: time.Second, Payload: payload},
+			{Scenario: "conns", Transport: "polling", Clients: 1000, Rate: 2000, Duration: time.Second, Payload: payload},
 			{Scenario: "polling-echo", Clients: 10, Duration: 1500 * time.Millisecond, Payload: payload},
 		}
 		scaling = &runner.Scaling{Point: runner.Point{Scenario: "echo", Clients: 200, Duration: 1500 * time.Millisecond, Payload: payload}}
@@ -160,6 +161,9 @@ func profilePoints(profile, only string) ([]runner.Point, *runner.Scaling, error
 			{Scenario: "broadcast", Clients: 10000, Rate: 5, Duration: 10 * time.Second, Payload: payload},
 			// Pings every 25 s on every server: a 30 s hold sees them.
 			{Scenario: "conns", Clients: 19000, Rate: 2000, Duration: 30 * time.Second, Payload: payload},
+			// Idle polling sessions (the issue: ≤ 3 KiB each): one parked GET
+			// each, pongs posted; the hold sees every session's first ping.
+			{Scenario: "conns", Transport: "polling", Clients: 5000, Rate: 1000, Duration: 30 * time.Second, Payload: payload},
 			{Scenario: "polling-echo", Clients: 100, Duration: 10 * time.Second, Payload: payload},
 		}
 		scaling = &runner.Scaling{Point: runner.Point{Scenario: "echo", Clients: 1000, Duration: 10 * time.Second, Payload: payload}}
@@ -175,7 +179,7 @@ func profilePoints(profile, only string) ([]runner.Point, *runner.Scaling, error
 	}
 	var out []runner.Point
 	for _, p := range pts {
-		if keep[p.Scenario] {
+		if keep[p.Name()] {
 			out = append(out, p)
 		}
 	}

@@ -1,0 +1,19 @@
+package runner
+
+import "strings"
+
+// polling tells whether p runs over long-polling: polling-echo, or a
+// scenario with Transport "polling" (loadgen -transport polling).
+func (p Point) polling() bool {
+	return p.Transport == "polling" || strings.HasPrefix(p.Scenario, "polling")
+}
+
+// Name is the scenario as tables and -scenarios name it: conns over
+// long-polling is "conns-polling", so that it stands apart from the
+// websocket conns point while sharing its figures (RSS per session).
+func (p Point) Name() string {
+	if p.Transport == "polling" && !strings.HasPrefix(p.Scenario, "polling") {
+		return p.Scenario + "-polling"
+	}
+	return p.Scenario
+}
