@@ -1,7 +1,8 @@
 # tornadio: build, test and demo targets.
 #
-#   make test   go vet + the whole test suite with -race (installs the Node
-#               clients used by the interop tests first when needed)
+#   make test   go vet + the whole test suite with -race, bench/'s module
+#               included (installs the Node clients used by the interop
+#               tests first when needed)
 #   make demo   the chat demo on http://localhost:8888
 #   make fuzz   short runs of every fuzz target
 #   make bench  short side-by-side benchmark (tornadio, node socket.io,
@@ -15,7 +16,7 @@ NODE_DIR  := interop/node
 NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
 FUZZTIME  ?= 10s
 
-.PHONY: all test vet gotest demo fuzz node-deps clean-node
+.PHONY: all test vet gotest benchtest demo fuzz node-deps clean-node
 
 all: test
 
@@ -33,7 +34,11 @@ vet:
 gotest: node-deps
 	$(GO) test -race -count=1 ./...
 
-test: node-deps vet gotest
+# bench/ is a module of its own: its load generator and runner have tests too.
+benchtest:
+	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
+test: node-deps vet gotest benchtest
 
 demo: node-deps
 	$(GO) run ./examples/chat
