@@ -26,29 +26,52 @@ type Conn struct {
 	io   IO
 	loop int
 
-	parser httpparse.Parser
-	req    httpparse.Request
-	mode   connMode
+	parked *Session
+	sess   *Session        // websocket: the session carried or probed
+	dec    *frames.Decoder // websocket: while a fragmented message arrives (see decode)
+	leg    *legacyConn     // legacy road state, nil until a legacy request
 
-	busy       bool   // an HTTP response is owed and not yet written
+	tn timerNode // HTTP: close if no request is complete by tn.at (see idle)
+
 	gen        uint32 // numbers the request/response exchanges
-	closeAfter bool   // close once the owed response is written
+	mode       connMode
+	busy       bool // an HTTP response is owed and not yet written
+	closeAfter bool // close once the owed response is written
 	feeding    bool
-	closing    bool // Close was asked of the edge; ignore input and writes
-	parked     *Session
-
-	dec        frames.Decoder
-	sess       *Session // websocket: the session carried or probed
-	failReason string
-
-	idleBy time.Time // HTTP: close if no request is complete by then
-	heapAt time.Time
-
-	sniff policySniff // look for a Flash policy request first (legacy_conn.go)
-	leg   *legacyConn // legacy road state, nil until a legacy request
+	closing    bool        // Close was asked of the edge; ignore input and writes
+	sniff      policySniff // look for a Flash policy request first (legacy_conn.go)
+	failure    failure
 }
 
-func (c *Conn) slot() *time.Time { return &c.heapAt }
+// failure is why the machine closes a connection, as a byte rather than a
+// reason string: every idle websocket holds one.
+type failure uint8
+
+const (
+	failNone failure = iota
+	failTransport
+	failParse
+	failSlow
+)
+
+// reason is the close reason of f; def when f is failNone.
+func (f failure) reason(def string) string {
+	switch f {
+	case failTransport:
+		return ReasonTransportError
+	case failParse:
+		return ReasonParseError
+	case failSlow:
+		return ReasonSlowConsumer
+	}
+	return def
+}
+
+func (c *Conn) node() *timerNode { return &c.tn }
+
+// req is the request being handled: the loop's, valid during the call that
+// handles it only (see httpScratch).
+func (c *Conn) req() *httpparse.Request { return &c.srv.http[c.loop].req }
 
 // idle starts the wait for the next request: a connection that completes
 // none within IdleTimeout (a slow or silent client) is closed.
@@ -56,19 +79,16 @@ func (c *Conn) idle() {
 	if c.closing || c.mode != modeHTTP || c.busy {
 		return
 	}
-	c.idleBy = c.srv.loops.Now().Add(c.srv.cfg.IdleTimeout)
-	c.srv.scheduleOn(c.loop, c, c.idleBy)
+	c.srv.timers[c.loop].set(c, c.srv.now()+int64(c.srv.cfg.IdleTimeout))
 }
 
-func (c *Conn) tick(now time.Time) {
+// tick runs when the idle deadline has passed: the connection is queued for
+// one deadline only, moved by each idle call.
+func (c *Conn) tick(time.Time) {
 	if c.closing || c.mode != modeHTTP || c.busy {
 		return
 	}
-	if !now.Before(c.idleBy) {
-		c.close()
-		return
-	}
-	c.srv.scheduleOn(c.loop, c, c.idleBy)
+	c.close()
 }
 
 // Feed consumes complete requests or frames from p and returns how many bytes
@@ -92,7 +112,8 @@ func (c *Conn) Feed(p []byte) int {
 					return n + m
 				}
 			}
-			m, err := c.parser.Parse(p[n:], &c.req)
+			h := &c.srv.http[c.loop]
+			m, err := h.parser.Parse(p[n:], &h.req)
 			if errors.Is(err, httpparse.ErrNeedMore) {
 				return n
 			}
@@ -104,17 +125,17 @@ func (c *Conn) Feed(p []byte) int {
 				c.plainError(status)
 				return len(p)
 			}
-			c.closeAfter = c.req.Close
+			c.closeAfter = h.req.Close
 			c.gen++
 			c.handleRequest()
 			n += m
 		case modeWS:
-			msg, m, err := c.dec.Next(p[n:])
+			msg, m, err := c.decode(p[n:], int(c.srv.cfg.MaxPayload))
 			if errors.Is(err, frames.ErrNeedMore) {
 				return n
 			}
 			if err != nil {
-				c.failReason = ReasonTransportError
+				c.failure = failTransport
 				c.sendClose(c.loop, frames.CloseCodeOf(err))
 				return len(p)
 			}
@@ -131,14 +152,39 @@ func (c *Conn) Feed(p []byte) int {
 	return n
 }
 
+// decode decodes the frame at the start of p (see frames.Decoder.Next),
+// with messages up to max bytes. It uses the loop's decoder, or the
+// connection's own while one of its fragmented messages is in progress: an
+// idle websocket holds no decoder.
+func (c *Conn) decode(p []byte, max int) (frames.Message, int, error) {
+	d := c.dec
+	if d == nil {
+		d = &c.srv.wsdec[c.loop]
+		d.MaxMessageSize = max
+	}
+	m, n, err := d.Next(p)
+	switch {
+	case d == c.dec:
+		if !d.InMessage() {
+			c.dec = nil // m may still be a view into its buffer
+		}
+	case err != nil:
+		d.Reset() // the loop's, after a failure: ready for other connections
+	case d.InMessage():
+		c.dec = d.Detach()
+	}
+	return m, n, err
+}
+
 // endOversized ends the session a too large POST was meant for, as Node
 // does: its data is lost, so the session cannot go on ("transport error").
 // The parser fills the request line before it refuses the body.
 func (c *Conn) endOversized() {
-	if !c.srv.isEnginePath(c.req.Path) {
+	r := c.req()
+	if !c.srv.isEnginePath(r.Path) {
 		return
 	}
-	sid, _ := httpparse.QueryValue(c.req.RawQuery, "sid")
+	sid, _ := httpparse.QueryValue(r.RawQuery, "sid")
 	if len(sid) == 0 {
 		return
 	}
@@ -150,16 +196,14 @@ func (c *Conn) endOversized() {
 // OnClose tells the machine that the connection is gone.
 func (c *Conn) OnClose() {
 	c.closing = true
+	c.srv.unschedule(c.loop, c)
 	if s := c.parked; s != nil {
 		c.parked = nil
 		gen := c.gen
 		c.onLoopOf(s, func() { s.pollGone(c, gen) })
 	}
 	if s := c.sess; s != nil {
-		reason := c.failReason
-		if reason == "" {
-			reason = ReasonTransportClose
-		}
+		reason := c.failure.reason(ReasonTransportClose)
 		c.onLoopOf(s, func() { s.wsGone(c, reason) })
 	}
 	if c.leg != nil {
@@ -169,11 +213,11 @@ func (c *Conn) OnClose() {
 
 // onLoopOf runs fn on s's home loop: now when it is this loop, else later.
 func (c *Conn) onLoopOf(s *Session, fn func()) {
-	if s.loop == c.loop {
+	if s.Loop() == c.loop {
 		fn()
 		return
 	}
-	c.srv.loops.Post(s.loop, fn)
+	c.srv.loops.Post(s.Loop(), fn)
 }
 
 // finish writes the response owed for exchange gen.
@@ -197,6 +241,7 @@ func (c *Conn) finish(gen uint32, resp []byte) {
 func (c *Conn) close() {
 	if !c.closing {
 		c.closing = true
+		c.srv.unschedule(c.loop, c)
 		c.io.Close()
 	}
 }
@@ -221,7 +266,7 @@ func (c *Conn) write(b []byte) bool {
 		return true
 	}
 	if n := c.io.Buffered(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
-		c.failReason = ReasonSlowConsumer
+		c.failure = failSlow
 		c.close()
 		return false
 	}
@@ -235,8 +280,9 @@ func (c *Conn) sendClose(from int, code ws.StatusCode) {
 		if c.closing {
 			return
 		}
-		var b [16]byte
-		c.io.Write(frames.AppendClose(b[:0], code, ""))
+		b := frames.AppendClose(c.srv.buf(c.loop), code, "")
+		c.io.Write(b)
+		c.srv.keep(c.loop, b)
 		c.close()
 	}
 	if c.loop == from {
@@ -257,9 +303,10 @@ func (c *Conn) kill(from int) {
 
 // plainError answers a request the parser refused, then closes.
 func (c *Conn) plainError(status int) {
-	var b [256]byte
 	body := httpparse.StatusText(status)
-	c.io.Write(appendResponse(b[:0], status, "text/plain; charset=utf-8", "", []byte(body), true))
+	b := appendResponse(c.srv.buf(c.loop), status, "text/plain; charset=utf-8", "", []byte(body), true)
+	c.io.Write(b)
+	c.srv.keep(c.loop, b)
 	c.close()
 }
 
@@ -280,8 +327,9 @@ func (c *Conn) replyError(code engineio.ErrorCode, cors string) {
 func (c *Conn) handleFrame(m frames.Message) {
 	switch m.Op {
 	case frames.OpPing:
-		var b [140]byte
-		c.io.Write(frames.AppendFrame(b[:0], frames.OpPong, m.Payload))
+		b := frames.AppendFrame(c.srv.buf(c.loop), frames.OpPong, m.Payload)
+		c.io.Write(b)
+		c.srv.keep(c.loop, b)
 		return
 	case frames.OpClose:
 		code := m.CloseCode
@@ -301,19 +349,19 @@ func (c *Conn) handleFrame(m frames.Message) {
 	var p engineio.Packet
 	var err error
 	if m.Op == frames.OpText {
-		p, c.srv.decode[c.loop], err = engineio.ParseTextFrame(m.Payload, s.version, c.srv.decode[c.loop][:0])
+		p, c.srv.decode[c.loop], err = engineio.ParseTextFrame(m.Payload, int(s.version), c.srv.decode[c.loop][:0])
 	} else {
-		p, err = engineio.ParseBinaryFrame(m.Payload, s.version)
+		p, err = engineio.ParseBinaryFrame(m.Payload, int(s.version))
 	}
 	if err != nil {
-		c.failReason = ReasonParseError
+		c.failure = failParse
 		c.sendClose(c.loop, ws.StatusProtocolError)
 		return
 	}
-	if s.loop == c.loop {
+	if s.Loop() == c.loop {
 		s.onWSPacket(c, p)
 		return
 	}
 	p.Data = append([]byte(nil), p.Data...)
-	c.srv.loops.Post(s.loop, func() { s.onWSPacket(c, p) })
+	c.srv.loops.Post(s.Loop(), func() { s.onWSPacket(c, p) })
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/tornadio/tornadio/flash"
@@ -70,7 +69,7 @@ type LegacySession struct {
 	hs        Handshake
 	m         *legacy.Session
 	closed    bool
-	heapAt    time.Time
+	tn        timerNode
 
 	// Polling: the held GET.
 	poll        *Conn

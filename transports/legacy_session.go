@@ -14,10 +14,14 @@ import (
 // home loop. The legacy.Session machine decides; this file writes what it
 // says and keeps its deadline in the loop's timer heap.
 
-func (s *LegacySession) slot() *time.Time { return &s.heapAt }
+func (s *LegacySession) node() *timerNode { return &s.tn }
 
 // arm schedules tick for the machine's deadline.
-func (s *LegacySession) arm() { s.srv.scheduleOn(s.loop, s, s.m.Deadline()) }
+func (s *LegacySession) arm() {
+	if d := s.m.Deadline(); !d.IsZero() {
+		s.srv.scheduleOn(s.loop, s, s.srv.nanos(d))
+	}
+}
 
 // tick runs the machine's timer: a heartbeat to write, a poll to answer
 // empty, or the end.
@@ -50,6 +54,7 @@ func (s *LegacySession) end(reason string) {
 		return
 	}
 	s.closed = true
+	s.srv.unschedule(s.loop, s)
 	s.srv.unregisterLegacy(s)
 	_ = s.m.Close(s.srv.loops.Now()) // no-op when the machine ended it
 	if s.poll != nil {
