@@ -22,16 +22,18 @@ const (
 // Conn is the protocol machine of one TCP connection. All its methods run on
 // the connection's loop.
 type Conn struct {
-	srv  *Server
-	io   IO
-	loop int
+	srv *Server
+	io  IO
 
-	parked *Session
-	sess   *Session        // websocket: the session carried or probed
-	dec    *frames.Decoder // websocket: while a fragmented message arrives (see decode)
-	leg    *legacyConn     // legacy road state, nil until a legacy request
+	// sess is, in modeHTTP, the session whose GET is parked on the
+	// connection; in modeWS, the session the websocket carries or probes.
+	sess *Session
+	dec  *frames.Decoder // websocket: while a fragmented message arrives (see decode)
+	leg  *legacyConn     // legacy road state, nil until a legacy request
 
-	tn timerNode // HTTP: close if no request is complete by tn.at (see idle)
+	// tn holds the loop and, in modeHTTP, the idle deadline: the
+	// connection is closed if no request is complete by tn.at (see idle).
+	tn timerNode
 
 	gen        uint32 // numbers the request/response exchanges
 	mode       connMode
@@ -69,9 +71,12 @@ func (f failure) reason(def string) string {
 
 func (c *Conn) node() *timerNode { return &c.tn }
 
+// loop is the connection's loop.
+func (c *Conn) loop() int { return int(c.tn.loop) }
+
 // req is the request being handled: the loop's, valid during the call that
 // handles it only (see httpScratch).
-func (c *Conn) req() *httpparse.Request { return &c.srv.http[c.loop].req }
+func (c *Conn) req() *httpparse.Request { return &c.srv.http[c.loop()].req }
 
 // idle starts the wait for the next request: a connection that completes
 // none within IdleTimeout (a slow or silent client) is closed.
@@ -79,7 +84,7 @@ func (c *Conn) idle() {
 	if c.closing || c.mode != modeHTTP || c.busy {
 		return
 	}
-	c.srv.timers[c.loop].set(c, c.srv.now()+int64(c.srv.cfg.IdleTimeout))
+	c.srv.timers[c.loop()].set(c, c.srv.now()+int64(c.srv.cfg.IdleTimeout))
 }
 
 // tick runs when the idle deadline has passed: the connection is queued for
@@ -112,7 +117,7 @@ func (c *Conn) Feed(p []byte) int {
 					return n + m
 				}
 			}
-			h := &c.srv.http[c.loop]
+			h := &c.srv.http[c.loop()]
 			m, err := h.parser.Parse(p[n:], &h.req)
 			if errors.Is(err, httpparse.ErrNeedMore) {
 				return n
@@ -136,7 +141,7 @@ func (c *Conn) Feed(p []byte) int {
 			}
 			if err != nil {
 				c.failure = failTransport
-				c.sendClose(c.loop, frames.CloseCodeOf(err))
+				c.sendClose(c.loop(), frames.CloseCodeOf(err))
 				return len(p)
 			}
 			n += m
@@ -159,7 +164,7 @@ func (c *Conn) Feed(p []byte) int {
 func (c *Conn) decode(p []byte, max int) (frames.Message, int, error) {
 	d := c.dec
 	if d == nil {
-		d = &c.srv.wsdec[c.loop]
+		d = &c.srv.wsdec[c.loop()]
 		d.MaxMessageSize = max
 	}
 	m, n, err := d.Next(p)
@@ -196,15 +201,14 @@ func (c *Conn) endOversized() {
 // OnClose tells the machine that the connection is gone.
 func (c *Conn) OnClose() {
 	c.closing = true
-	c.srv.unschedule(c.loop, c)
-	if s := c.parked; s != nil {
-		c.parked = nil
-		gen := c.gen
-		c.onLoopOf(s, func() { s.pollGone(c, gen) })
-	}
-	if s := c.sess; s != nil {
+	c.srv.unschedule(c.loop(), c)
+	if s := c.sess; s != nil && c.mode == modeWS {
 		reason := c.failure.reason(ReasonTransportClose)
 		c.onLoopOf(s, func() { s.wsGone(c, reason) })
+	} else if s != nil {
+		c.sess = nil
+		gen := c.gen
+		c.onLoopOf(s, func() { s.pollGone(c, gen) })
 	}
 	if c.leg != nil {
 		c.legacyGone()
@@ -213,7 +217,7 @@ func (c *Conn) OnClose() {
 
 // onLoopOf runs fn on s's home loop: now when it is this loop, else later.
 func (c *Conn) onLoopOf(s *Session, fn func()) {
-	if s.Loop() == c.loop {
+	if s.Loop() == c.loop() {
 		fn()
 		return
 	}
@@ -225,7 +229,7 @@ func (c *Conn) finish(gen uint32, resp []byte) {
 	if c.closing || !c.busy || c.gen != gen {
 		return
 	}
-	c.parked = nil
+	c.sess = nil // the parked GET's
 	c.busy = false
 	c.io.Write(resp)
 	if c.closeAfter {
@@ -241,7 +245,7 @@ func (c *Conn) finish(gen uint32, resp []byte) {
 func (c *Conn) close() {
 	if !c.closing {
 		c.closing = true
-		c.srv.unschedule(c.loop, c)
+		c.srv.unschedule(c.loop(), c)
 		c.io.Close()
 	}
 }
@@ -252,11 +256,11 @@ func (c *Conn) close() {
 // reports false when it did that on loop from; on another loop it reports
 // true, and the session learns it from OnClose.
 func (c *Conn) send(from int, b []byte) bool {
-	if c.loop == from {
+	if c.loop() == from {
 		return c.write(b)
 	}
 	cp := append([]byte(nil), b...)
-	c.srv.loops.Post(c.loop, func() { c.write(cp) })
+	c.srv.loops.Post(c.loop(), func() { c.write(cp) })
 	return true
 }
 
@@ -280,33 +284,33 @@ func (c *Conn) sendClose(from int, code ws.StatusCode) {
 		if c.closing {
 			return
 		}
-		b := frames.AppendClose(c.srv.buf(c.loop), code, "")
+		b := frames.AppendClose(c.srv.buf(c.loop()), code, "")
 		c.io.Write(b)
-		c.srv.keep(c.loop, b)
+		c.srv.keep(c.loop(), b)
 		c.close()
 	}
-	if c.loop == from {
+	if c.loop() == from {
 		do()
 		return
 	}
-	c.srv.loops.Post(c.loop, do)
+	c.srv.loops.Post(c.loop(), do)
 }
 
 // kill closes the connection from loop from, without a close frame.
 func (c *Conn) kill(from int) {
-	if c.loop == from {
+	if c.loop() == from {
 		c.close()
 		return
 	}
-	c.srv.loops.Post(c.loop, c.close)
+	c.srv.loops.Post(c.loop(), c.close)
 }
 
 // plainError answers a request the parser refused, then closes.
 func (c *Conn) plainError(status int) {
 	body := httpparse.StatusText(status)
-	b := appendResponse(c.srv.buf(c.loop), status, "text/plain; charset=utf-8", "", []byte(body), true)
+	b := appendResponse(c.srv.buf(c.loop()), status, "text/plain; charset=utf-8", "", []byte(body), true)
 	c.io.Write(b)
-	c.srv.keep(c.loop, b)
+	c.srv.keep(c.loop(), b)
 	c.close()
 }
 
@@ -327,16 +331,16 @@ func (c *Conn) replyError(code engineio.ErrorCode, cors string) {
 func (c *Conn) handleFrame(m frames.Message) {
 	switch m.Op {
 	case frames.OpPing:
-		b := frames.AppendFrame(c.srv.buf(c.loop), frames.OpPong, m.Payload)
+		b := frames.AppendFrame(c.srv.buf(c.loop()), frames.OpPong, m.Payload)
 		c.io.Write(b)
-		c.srv.keep(c.loop, b)
+		c.srv.keep(c.loop(), b)
 		return
 	case frames.OpClose:
 		code := m.CloseCode
 		if code == ws.StatusNoStatusRcvd {
 			code = ws.StatusNormalClosure
 		}
-		c.sendClose(c.loop, code)
+		c.sendClose(c.loop(), code)
 		return
 	case frames.OpText, frames.OpBinary:
 	default:
@@ -349,16 +353,16 @@ func (c *Conn) handleFrame(m frames.Message) {
 	var p engineio.Packet
 	var err error
 	if m.Op == frames.OpText {
-		p, c.srv.decode[c.loop], err = engineio.ParseTextFrame(m.Payload, int(s.version), c.srv.decode[c.loop][:0])
+		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, int(s.version), c.srv.decode[c.loop()][:0])
 	} else {
 		p, err = engineio.ParseBinaryFrame(m.Payload, int(s.version))
 	}
 	if err != nil {
 		c.failure = failParse
-		c.sendClose(c.loop, ws.StatusProtocolError)
+		c.sendClose(c.loop(), ws.StatusProtocolError)
 		return
 	}
-	if s.Loop() == c.loop {
+	if s.Loop() == c.loop() {
 		s.onWSPacket(c, p)
 		return
 	}

@@ -218,7 +218,7 @@ func (c *Conn) newLegacySession(rt *legacy.Route) *LegacySession {
 	}
 	s := &LegacySession{
 		srv:       c.srv,
-		loop:      c.loop,
+		loop:      c.loop(),
 		transport: rt.Transport,
 		extra:     string(rt.Extra),
 		hs:        c.copyHandshake(),
@@ -298,7 +298,7 @@ func (c *Conn) legacyPost(s *LegacySession) {
 		hdr = legacy.MultipartCORS(&l.origins, origin, nil, false).AppendHeaders(nil)
 	}
 	body := r.Body
-	if s.loop != c.loop {
+	if s.loop != c.loop() {
 		body = append([]byte(nil), body...)
 	}
 	c.busy = true
@@ -308,7 +308,7 @@ func (c *Conn) legacyPost(s *LegacySession) {
 
 // onLegacyLoop runs fn on s's home loop: now when it is this loop.
 func (c *Conn) onLegacyLoop(s *LegacySession, fn func()) {
-	if s.loop == c.loop {
+	if s.loop == c.loop() {
 		fn()
 		return
 	}
@@ -441,7 +441,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 		lc.awaitKey3 = true
 		lc.key1 = append([]byte(nil), key1...)
 		lc.key2 = append([]byte(nil), key2...)
-		lc.keyTimer = c.srv.AfterFunc(c.loop, c.srv.cfg.IdleTimeout, func() {
+		lc.keyTimer = c.srv.AfterFunc(c.loop(), c.srv.cfg.IdleTimeout, func() {
 			if lc.awaitKey3 {
 				c.close()
 			}
@@ -493,7 +493,7 @@ func (c *Conn) legacyFeed(p []byte) int {
 		}
 		if err != nil {
 			c.failure = failTransport
-			c.sendClose(c.loop, frames.CloseCodeOf(err))
+			c.sendClose(c.loop(), frames.CloseCodeOf(err))
 			return len(p)
 		}
 		switch m.Op {
@@ -505,12 +505,12 @@ func (c *Conn) legacyFeed(p []byte) int {
 			if code == ws.StatusNoStatusRcvd {
 				code = ws.StatusNormalClosure
 			}
-			c.sendClose(c.loop, code)
+			c.sendClose(c.loop(), code)
 		case frames.OpText:
 			c.legacyData(m.Payload)
 		case frames.OpBinary:
 			c.failure = failParse
-			c.sendClose(c.loop, ws.StatusUnsupportedData)
+			c.sendClose(c.loop(), ws.StatusUnsupportedData)
 		}
 		return n
 	}
@@ -522,7 +522,7 @@ func (c *Conn) legacyFeed(p []byte) int {
 // legacyData hands the frames of one websocket message to the session.
 func (c *Conn) legacyData(data []byte) {
 	s := c.leg.sess
-	if s.loop == c.loop {
+	if s.loop == c.loop() {
 		s.onStreamData(c, data)
 		return
 	}

@@ -67,7 +67,7 @@ func (s *LegacySession) end(reason string) {
 			c.send(s.loop, []byte("0\r\n\r\n"))
 			c.kill(s.loop)
 		case streamHixie76:
-			if c.loop != s.loop || !c.leg.awaitKey3 {
+			if c.loop() != s.loop || !c.leg.awaitKey3 {
 				c.send(s.loop, []byte(frames.HixieCloseFrame))
 			}
 			c.kill(s.loop)
@@ -246,12 +246,12 @@ func (srv *Server) respondClose(from int, c *Conn, gen uint32, resp []byte) {
 			c.finish(gen, b)
 		}
 	}
-	if c.loop == from {
+	if c.loop() == from {
 		do(resp)
 		return
 	}
 	b := append([]byte(nil), resp...)
-	srv.loops.Post(c.loop, func() { do(b) })
+	srv.loops.Post(c.loop(), func() { do(b) })
 }
 
 // pollGone is told that the connection of a GET closed. A held GET counts

@@ -67,9 +67,9 @@ func (c *Conn) preflight(cors string) {
 			cors += "Access-Control-Allow-Headers: " + string(h) + "\r\n"
 		}
 	}
-	b := appendResponse(c.srv.buf(c.loop), 204, "", cors, nil, false)
+	b := appendResponse(c.srv.buf(c.loop()), 204, "", cors, nil, false)
 	c.reply(b)
-	c.srv.keep(c.loop, b)
+	c.srv.keep(c.loop(), b)
 }
 
 func validHeaderList(h []byte) bool {
@@ -113,11 +113,11 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	gen := c.gen
 	switch method {
 	case "GET":
-		c.parked = s
+		c.sess = s // parked
 		c.onLoopOf(s, func() { s.onPoll(c, gen, cors) })
 	case "POST":
 		body := r.Body
-		if s.Loop() != c.loop {
+		if s.Loop() != c.loop() {
 			body = append([]byte(nil), body...)
 		}
 		c.onLoopOf(s, func() { s.onPost(c, gen, body, cors) })
@@ -131,7 +131,7 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 // polling handshake, or nil.
 func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 	r := c.req()
-	s := newSession(c.srv, c.loop, version, transport, r, c.io.RemoteAddr())
+	s := newSession(c.srv, c.loop(), version, transport, r, c.io.RemoteAddr())
 	if transport == Polling {
 		ps := s.ps
 		if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) && jsonp == nil {
@@ -192,17 +192,17 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	}
 	// The loop's scratch buffers, not arrays on the stack: what goes to
 	// IO.Write escapes, and would be garbage on every connection.
-	b := frames.AppendUpgradeResponse(c.srv.buf(c.loop), key)
+	b := frames.AppendUpgradeResponse(c.srv.buf(c.loop()), key)
 	c.io.Write(b)
-	c.srv.keep(c.loop, b)
+	c.srv.keep(c.loop(), b)
 	c.mode = modeWS
 	c.sess = s
-	c.srv.unschedule(c.loop, c) // no more HTTP: no idle timeout
+	c.srv.unschedule(c.loop(), c) // no more HTTP: no idle timeout
 	if len(sid) == 0 {
 		s.ws = c
-		open := s.openPacket(c.srv.buf2(c.loop))
+		open := s.openPacket(c.srv.buf2(c.loop()))
 		s.writeWS(c, engineio.Open, false, nil, open[1:])
-		c.srv.keep2(c.loop, open)
+		c.srv.keep2(c.loop(), open)
 		s.flushQueueWS()
 		s.ps = nil // what App.Open sent, if anything, has gone
 		return
@@ -214,14 +214,14 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 func (c *Conn) fallback() {
 	fb := c.srv.cfg.Fallback
 	if fb == nil {
-		b := appendResponse(c.srv.buf(c.loop), 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"), false)
+		b := appendResponse(c.srv.buf(c.loop()), 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"), false)
 		c.reply(b)
-		c.srv.keep(c.loop, b)
+		c.srv.keep(c.loop(), b)
 		return
 	}
 	c.busy = true
 	gen := c.gen
-	loop := c.loop
+	loop := c.loop()
 	fb(c.req(), c.io.RemoteAddr(), func(resp []byte, close bool) {
 		c.srv.loops.Post(loop, func() {
 			if close {
@@ -239,12 +239,12 @@ func isProbe(b []byte) bool { return bytes.Equal(b, probe) }
 // refuseUpgrade answers a bad WebSocket opening handshake with status (and
 // the supported version for 426), then closes.
 func (c *Conn) refuseUpgrade(status int) {
-	resp := httpparse.AppendStatusLine(c.srv.buf(c.loop), status)
+	resp := httpparse.AppendStatusLine(c.srv.buf(c.loop()), status)
 	if status == 426 {
 		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
 	}
 	resp = append(resp, "Content-Length: 0\r\nConnection: close\r\n\r\n"...)
 	c.io.Write(resp)
-	c.srv.keep(c.loop, resp)
+	c.srv.keep(c.loop(), resp)
 	c.close()
 }

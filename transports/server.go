@@ -203,7 +203,7 @@ func (srv *Server) Config() Config { return srv.cfg }
 
 // NewConn returns the machine for a connection accepted on loop.
 func (srv *Server) NewConn(io IO, loop int) *Conn {
-	c := &Conn{srv: srv, io: io, loop: loop}
+	c := &Conn{srv: srv, io: io, tn: timerNode{loop: int32(loop)}}
 	if srv.leg.inline {
 		c.sniff = sniffInline
 	}

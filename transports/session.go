@@ -45,8 +45,8 @@ type Session struct {
 	pongBy int64
 	tn     timerNode // and the home loop
 
-	version int8
 	onWS    atomic.Bool // the transport is WebSocket, readable from any goroutine
+	version int8        // after onWS: the flags fill one word
 	closed  bool
 	jsonp   bool // the session polls with JSONP (see jsonp.go)
 
@@ -253,7 +253,7 @@ func (s *Session) queueLen() int {
 // connection's outbound buffer (a websocket on another loop counts 0).
 func (s *Session) Buffered() int {
 	if s.ws != nil {
-		if s.ws.loop != s.Loop() || s.ws.closing {
+		if s.ws.loop() != s.Loop() || s.ws.closing {
 			return 0
 		}
 		return s.ws.io.Buffered()

@@ -10,7 +10,7 @@ func (s *Session) Writable() bool {
 		return false
 	}
 	if s.ws != nil {
-		if s.ws.loop != s.Loop() {
+		if s.ws.loop() != s.Loop() {
 			return true // another loop's buffer cannot be read from here
 		}
 		return s.ws.io.Buffered() == 0
