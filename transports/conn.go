@@ -202,13 +202,23 @@ func (c *Conn) endOversized() {
 func (c *Conn) OnClose() {
 	c.closing = true
 	c.srv.unschedule(c.loop(), c)
+	// No onLoopOf closure when the session is on this loop: every
+	// disconnection would make garbage.
 	if s := c.sess; s != nil && c.mode == modeWS {
 		reason := c.failure.reason(ReasonTransportClose)
-		c.onLoopOf(s, func() { s.wsGone(c, reason) })
+		if s.Loop() == c.loop() {
+			s.wsGone(c, reason)
+		} else {
+			c.srv.loops.Post(s.Loop(), func() { s.wsGone(c, reason) })
+		}
 	} else if s != nil {
 		c.sess = nil
 		gen := c.gen
-		c.onLoopOf(s, func() { s.pollGone(c, gen) })
+		if s.Loop() == c.loop() {
+			s.pollGone(c, gen)
+		} else {
+			c.srv.loops.Post(s.Loop(), func() { s.pollGone(c, gen) })
+		}
 	}
 	if c.leg != nil {
 		c.legacyGone()

@@ -111,16 +111,24 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	}
 	c.busy = true
 	gen := c.gen
+	// Not onLoopOf: a closure made only when the session lives on another
+	// loop spares a polling session garbage on every request.
+	home := s.Loop() == c.loop()
 	switch method {
 	case "GET":
 		c.sess = s // parked
-		c.onLoopOf(s, func() { s.onPoll(c, gen, cors) })
-	case "POST":
-		body := r.Body
-		if s.Loop() != c.loop() {
-			body = append([]byte(nil), body...)
+		if home {
+			s.onPoll(c, gen, cors)
+		} else {
+			c.srv.loops.Post(s.Loop(), func() { s.onPoll(c, gen, cors) })
 		}
-		c.onLoopOf(s, func() { s.onPost(c, gen, body, cors) })
+	case "POST":
+		if home {
+			s.onPost(c, gen, r.Body, cors)
+		} else {
+			body := append([]byte(nil), r.Body...)
+			c.srv.loops.Post(s.Loop(), func() { s.onPost(c, gen, body, cors) })
+		}
 	default:
 		c.busy = false
 		c.replyError(engineio.BadRequest, cors)

@@ -293,10 +293,6 @@ func (srv *Server) nanos(t time.Time) int64 { return int64(t.Sub(srv.epoch)) }
 // now is the loops' clock as a deadline (see nanos).
 func (srv *Server) now() int64 { return srv.nanos(srv.loops.Now()) }
 
-// schedule makes sure s.tick runs at or after deadline at (0: none). On s's
-// home loop only.
-func (srv *Server) schedule(s *Session, at int64) { srv.scheduleOn(s.Loop(), s, at) }
-
 // scheduleOn makes sure t.tick runs on loop at or after deadline at (0:
 // none).
 func (srv *Server) scheduleOn(loop int, t timed, at int64) {

@@ -151,11 +151,10 @@ func (s *Session) start(now int64) {
 	cfg := &s.srv.cfg
 	if s.version >= 4 {
 		s.pingAt = now + int64(cfg.PingInterval)
-		s.srv.schedule(s, s.pingAt)
 	} else {
 		s.pongBy = now + int64(cfg.PingInterval+cfg.PingTimeout)
-		s.srv.schedule(s, s.pongBy)
 	}
+	s.rearm()
 }
 
 // Send queues or writes one message packet. data is copied. On the home loop
@@ -388,7 +387,7 @@ func (s *Session) end(reason string) {
 			cfg := &s.srv.cfg
 			s.srv.setDraining(s, true)
 			ps.drainBy = s.srv.now() + int64(cfg.PingInterval+cfg.PingTimeout)
-			s.srv.schedule(s, ps.drainBy)
+			s.rearm()
 		} else {
 			ps.queue, ps.queued = nil, 0
 		}
@@ -407,7 +406,7 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 		if s.version >= 4 {
 			s.pongBy = 0
 			s.pingAt = now + int64(cfg.PingInterval)
-			s.srv.schedule(s, s.pingAt)
+			s.rearm()
 		}
 	case engineio.Ping:
 		if s.version < 4 {
@@ -425,7 +424,7 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 	}
 	if s.version < 4 && !s.closed {
 		s.pongBy = now + int64(cfg.PingInterval+cfg.PingTimeout)
-		s.srv.schedule(s, s.pongBy)
+		s.rearm()
 	}
 }
 
@@ -440,7 +439,7 @@ func (s *Session) tick(t time.Time) {
 			if now >= ps.drainBy {
 				s.stopDraining()
 			} else {
-				s.srv.schedule(s, ps.drainBy)
+				s.rearm()
 			}
 		}
 		return
@@ -462,13 +461,37 @@ func (s *Session) tick(t time.Time) {
 		ps.probe = nil
 		ps.upgrading = false
 	}
-	next := s.pingAt
-	for _, t := range [...]int64{s.pongBy, s.upgradeByIfProbing()} {
+	s.rearm()
+}
+
+// rearm queues the session in its loop's timer heap for its next deadline
+// exactly (earlier or later than the one queued), or takes it out when it
+// has none. A session is queued once, and woken only when something is due.
+func (s *Session) rearm() {
+	if next := s.deadline(); next != 0 {
+		s.srv.timers[s.Loop()].set(s, next)
+	} else {
+		s.srv.unschedule(s.Loop(), s)
+	}
+}
+
+// deadline is the session's next deadline, 0 if none: the heartbeat's and
+// the upgrade's while it lives, the wait for a last GET once closed.
+func (s *Session) deadline() int64 {
+	ps := s.ps
+	if s.closed {
+		if ps != nil && ps.draining {
+			return ps.drainBy
+		}
+		return 0
+	}
+	next := int64(0)
+	for _, t := range [...]int64{s.pingAt, s.pongBy, s.upgradeByIfProbing()} {
 		if t != 0 && (next == 0 || t < next) {
 			next = t
 		}
 	}
-	s.srv.schedule(s, next)
+	return next
 }
 
 func (s *Session) upgradeByIfProbing() int64 {

@@ -15,7 +15,7 @@ func (s *Session) attachProbe(c *Conn) {
 	}
 	ps.probe = c
 	ps.upgradeBy = s.srv.now() + int64(s.srv.cfg.UpgradeTimeout)
-	s.srv.schedule(s, ps.upgradeBy)
+	s.rearm()
 }
 
 // onWSPacket handles a packet that arrived on WebSocket c.
