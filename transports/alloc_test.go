@@ -73,3 +73,22 @@ func BenchmarkWebSocketOpen(b *testing.B) {
 		c.OnClose()
 	}
 }
+
+// BenchmarkPollingCycle is one long-polling exchange of an open session: a
+// GET that parks, a message sent to it, and a POST carrying a message.
+func BenchmarkPollingCycle(b *testing.B) {
+	srv := transports.NewServer(transports.Config{}, nopApp{}, &inlineLoops{now: tt.Epoch}, 1)
+	get, post := srv.NewConn(discardIO{}, 0), srv.NewConn(discardIO{}, 0)
+	get.Feed(tt.PollGET(4, ""))
+	s := srv.Sessions()[0]
+	getReq, postReq := tt.PollGET(4, s.ID()), tt.PollPOST(4, s.ID(), "4hello")
+	buf := make([]byte, len(postReq))
+	msg := []byte("hello")
+	b.ReportAllocs()
+	for b.Loop() {
+		get.Feed(getReq)
+		s.Send(msg, false)
+		copy(buf, postReq)
+		post.Feed(buf)
+	}
+}

@@ -148,7 +148,8 @@ type Server struct {
 	timers   []timerHeap
 	http     []httpScratch
 	wsdec    []frames.Decoder // see Conn.decode
-	scratch  [][]byte         // encode buffers
+	flushes  []flushList
+	scratch  [][]byte // encode buffers
 	scratch2 [][]byte
 	decode   [][]byte // polling payload decode buffers
 	scratch3 [][]byte // JSONP scripts
@@ -184,6 +185,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 	for i := range srv.http {
 		srv.http[i].parser.Limits = limits
 	}
+	srv.initFlush(n)
 	srv.initLegacy(n)
 	return srv
 }

@@ -216,7 +216,7 @@ func (s *Session) queuePacket(p engineio.Packet) {
 	s.enqueue(p)
 	if ps.poll != nil && !ps.flushPosted {
 		ps.flushPosted = true
-		s.Post(s.flushPoll)
+		s.srv.postFlush(s)
 	}
 }
 
