@@ -12,19 +12,21 @@ import (
 // Every session keeps one for its whole life, so it is kept compact: one
 // string (one allocation, shared with the session id) holding
 //
-//	len(id) id remote LF method SP target LF (name ":" value LF)*
+//	len(id) id remote LF method SP target LF (field LF)*
 //
-// and the accessors cut views out of it, which allocates nothing. Header
-// names that every client sends (Host, Upgrade, Sec-WebSocket-Key, …) are
-// stored as one control byte. The parser has checked that a name is a token
-// and that a value holds no control byte but HTAB, so LF only ends lines
-// and the first ':' of a line ends its name. Common names come back in
-// their canonical form (what net/http's Header keys are), the others as
-// they arrived.
+// and the accessors cut views out of it, which allocates nothing. A field
+// is name ":" value, or, for names every client sends (Host,
+// Sec-WebSocket-Key, …), code ":" value, or, for whole fields browsers send
+// on every upgrade ("Upgrade: websocket", …), the code alone. Codes are
+// control bytes other than LF: the parser has checked that a name is a
+// token and that a value holds no control byte but HTAB, so LF only ends
+// lines, the first ':' of a line ends its name, and a name of one control
+// byte can only be a code. Coded names come back in their canonical form
+// (what net/http's Header keys are), the others as they arrived.
 type Handshake struct{ s string }
 
-// commonHeaders are the names stored as one byte, a control code (see
-// codeOf). At most 30 entries; append only, never reorder.
+// commonHeaders are the names stored as a code. Codes live only in memory:
+// the lists may change freely, within 30 entries in all.
 var commonHeaders = [...]string{
 	"Host",
 	"Connection",
@@ -46,19 +48,36 @@ var commonHeaders = [...]string{
 	"X-Forwarded-For",
 }
 
-// headerCode is the byte a common header name is stored as, or 0.
-func headerCode(name []byte) byte {
-	for i, h := range commonHeaders {
-		if foldEqual(name, h) {
-			return codeOf(i)
-		}
-	}
-	return 0
+// commonFields are the whole fields stored as a code: the name compared
+// without regard to case, the value exactly.
+var commonFields = [...][2]string{
+	{"Connection", "Upgrade"},
+	{"Upgrade", "websocket"},
+	{"Sec-Websocket-Version", "13"},
+	{"Connection", "keep-alive"},
+	{"Cache-Control", "no-cache"},
+	{"Pragma", "no-cache"},
+	{"Accept", "*/*"},
 }
 
-// codeOf is the code of commonHeaders[i]: 0x01 to 0x1f without LF, which
-// ends lines. A one-byte name below ' ' can only be a code: a real name is
-// a token.
+// fieldCode returns the code of a common field (whole) or of a common
+// name, or 0.
+func fieldCode(name, value []byte) (code byte, whole bool) {
+	for i, f := range commonFields {
+		if string(value) == f[1] && foldEqual(name, f[0]) {
+			return codeOf(len(commonHeaders) + i), true
+		}
+	}
+	for i, h := range commonHeaders {
+		if foldEqual(name, h) {
+			return codeOf(i), false
+		}
+	}
+	return 0, false
+}
+
+// codeOf is the code of entry i of commonHeaders followed by commonFields:
+// 0x01 to 0x1f, skipping LF.
 func codeOf(i int) byte {
 	if c := byte(i + 1); c < '\n' {
 		return c
@@ -66,12 +85,12 @@ func codeOf(i int) byte {
 	return byte(i + 2)
 }
 
-func nameOf(c byte) string {
-	i := int(c) - 1
+// entryOf is the inverse of codeOf.
+func entryOf(c byte) int {
 	if c > '\n' {
-		i--
+		return int(c) - 2
 	}
-	return commonHeaders[i]
+	return int(c) - 1
 }
 
 // newHandshake copies request r received from remote, prefixed by id (at
@@ -81,9 +100,12 @@ func newHandshake(id string, r *httpparse.Request, remote string) Handshake {
 	n := 1 + len(id) + len(remote) + 1 + len(r.Method) + 1 + len(r.Target) + 1
 	for i := range r.Headers {
 		h := &r.Headers[i]
-		if headerCode(h.Name) != 0 {
+		switch code, whole := fieldCode(h.Name, h.Value); {
+		case whole:
+			n += 2
+		case code != 0:
 			n += 1 + 1 + len(h.Value) + 1
-		} else {
+		default:
 			n += len(h.Name) + 1 + len(h.Value) + 1
 		}
 	}
@@ -99,9 +121,15 @@ func newHandshake(id string, r *httpparse.Request, remote string) Handshake {
 	b.WriteByte('\n')
 	for i := range r.Headers {
 		h := &r.Headers[i]
-		if c := headerCode(h.Name); c != 0 {
-			b.WriteByte(c)
-		} else {
+		code, whole := fieldCode(h.Name, h.Value)
+		switch {
+		case whole:
+			b.WriteByte(code)
+			b.WriteByte('\n')
+			continue
+		case code != 0:
+			b.WriteByte(code)
+		default:
 			b.Write(h.Name)
 		}
 		b.WriteByte(':')
@@ -186,7 +214,12 @@ func nextField(s string) (name, value, rest string) {
 	line, rest := cut(s, '\n')
 	name, value = cut(line, ':')
 	if len(name) == 1 && name[0] < ' ' {
-		name = nameOf(name[0])
+		if i := entryOf(name[0]); i < len(commonHeaders) {
+			name = commonHeaders[i]
+		} else {
+			f := &commonFields[i-len(commonHeaders)]
+			name, value = f[0], f[1]
+		}
 	}
 	return name, value, rest
 }

@@ -30,6 +30,10 @@ func TestHandshakeRoundTrip(t *testing.T) {
 		"Cookie: a=1; b=2\r\n"+
 		"X-Forwarded-For: 10.0.0.1\r\n"+
 		"accept-encoding: gzip\r\n"+
+		"connection: Upgrade\r\n"+
+		"Upgrade: WebSocket\r\n"+
+		"Upgrade: websocket\r\n"+
+		"Sec-WebSocket-Version: 13\r\n"+
 		"\r\n")
 	h := newHandshake("0123456789abcdefghij", r, "192.0.2.1:4321")
 	type kv struct{ k, v string }
@@ -46,6 +50,10 @@ func TestHandshakeRoundTrip(t *testing.T) {
 		{"Cookie", "a=1; b=2"},
 		{"X-Forwarded-For", "10.0.0.1"},
 		{"Accept-Encoding", "gzip"},
+		{"Connection", "Upgrade"},
+		{"Upgrade", "WebSocket"},
+		{"Upgrade", "websocket"},
+		{"Sec-Websocket-Version", "13"},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("headers\n got %q\nwant %q", got, want)
@@ -85,20 +93,27 @@ func TestHandshakeNoQueryNoHeaders(t *testing.T) {
 	}
 }
 
-// Every common name has its own code, a control byte other than LF.
+// Every common name and field has its own code, a control byte other than
+// LF, and decodes back to itself.
 func TestHeaderCodes(t *testing.T) {
-	if len(commonHeaders) > 30 {
-		t.Fatalf("%d common headers: codes would reach LF", len(commonHeaders))
+	if n := len(commonHeaders) + len(commonFields); n > 30 {
+		t.Fatalf("%d codes: they would reach ' '", n)
 	}
 	seen := map[byte]bool{}
-	for i, name := range commonHeaders {
+	check := func(i int, name, value string, whole bool) {
 		c := codeOf(i)
-		if c == 0 || c == '\n' || c >= ' ' || seen[c] {
+		if c == 0 || c == '\n' || c >= ' ' || seen[c] || entryOf(c) != i {
 			t.Fatalf("%s: bad code %#x", name, c)
 		}
 		seen[c] = true
-		if nameOf(c) != name || headerCode([]byte(name)) != c {
-			t.Errorf("%s: code %#x does not round-trip", name, c)
+		if code, w := fieldCode([]byte(name), []byte(value)); code != c || w != whole {
+			t.Errorf("%s: %s: code %#x %v", name, value, code, w)
 		}
+	}
+	for i, name := range commonHeaders {
+		check(i, name, "some value", false)
+	}
+	for i, f := range commonFields {
+		check(len(commonHeaders)+i, f[0], f[1], true)
 	}
 }
