@@ -58,21 +58,21 @@ type Session struct {
 // parked GET, the upgrade to websocket, and the last GET a closed session
 // waits for.
 type pollState struct {
-	binaryOK bool   // v3 polling: the client accepts binary payloads
-	jsonpIdx string // JSONP polling: the callback index
+	queue     []engineio.Packet // outbound, data owned by the session
+	queued    int               // bytes in queue (see packetSize)
+	poll      *Conn             // the parked GET, if any
+	pollCORS  string
+	probe     *Conn  // the websocket being probed during an upgrade
+	jsonpIdx  string // JSONP polling: the callback index
+	upgradeBy int64
+	drainBy   int64 // draining: give up waiting then
+	pollGen   uint32
 
-	queue       []engineio.Packet // outbound, data owned by the session
-	queued      int               // bytes in queue (see packetSize)
-	poll        *Conn             // the parked GET, if any
-	pollGen     uint32
-	pollCORS    string
+	binaryOK    bool // v3 polling: the client accepts binary payloads
 	flushPosted bool
 	upgrading   bool
-	probe       *Conn // the websocket being probed during an upgrade
-	upgradeBy   int64
-	draining    bool  // closed, the queue (ending with a close packet) waits for a GET
-	closeNext   bool  // draining: the close packet follows in the answer after the queue's
-	drainBy     int64 // give up waiting then
+	draining    bool // closed, the queue (ending with a close packet) waits for a GET
+	closeNext   bool // draining: the close packet follows in the answer after the queue's
 }
 
 // ID is the session id. Safe from any goroutine.
