@@ -28,22 +28,28 @@ type Conn struct {
 	// sess is, in modeHTTP, the session whose GET is parked on the
 	// connection; in modeWS, the session the websocket carries or probes.
 	sess *Session
-	dec  *frames.Decoder // websocket: while a fragmented message arrives (see decode)
-	leg  *legacyConn     // legacy road state, nil until a legacy request
+	leg  *legacyConn // legacy road state, nil until a legacy request
 
 	// tn holds the loop and, in modeHTTP, the idle deadline: the
 	// connection is closed if no request is complete by tn.at (see idle).
 	tn timerNode
 
-	gen        uint32 // numbers the request/response exchanges
+	// The rest fits one word, so that Conn is 64 bytes: what it does not
+	// need while idle lives with its loop (loopState).
+	gen        exchange
 	mode       connMode
-	busy       bool // an HTTP response is owed and not yet written
-	closeAfter bool // close once the owed response is written
-	feeding    bool
+	busy       bool        // an HTTP response is owed and not yet written
+	closeAfter bool        // close once the owed response is written
 	closing    bool        // Close was asked of the edge; ignore input and writes
 	sniff      policySniff // look for a Flash policy request first (legacy_conn.go)
 	failure    failure
 }
+
+// exchange numbers a connection's request/response exchanges, so that an
+// answer that comes too late is dropped. It may wrap: a connection has one
+// exchange outstanding at a time, so a late answer is a few numbers behind
+// at most.
+type exchange uint16
 
 // failure is why the machine closes a connection, as a byte rather than a
 // reason string: every idle websocket holds one.
@@ -76,7 +82,7 @@ func (c *Conn) loop() int { return int(c.tn.loop) }
 
 // req is the request being handled: the loop's, valid during the call that
 // handles it only (see httpScratch).
-func (c *Conn) req() *httpparse.Request { return &c.srv.http[c.loop()].req }
+func (c *Conn) req() *httpparse.Request { return &c.srv.loopState[c.loop()].req }
 
 // idle starts the wait for the next request: a connection that completes
 // none within IdleTimeout (a slow or silent client) is closed.
@@ -103,8 +109,9 @@ func (c *Conn) Feed(p []byte) int {
 	if c.closing {
 		return len(p)
 	}
-	c.feeding = true
-	defer func() { c.feeding = false }()
+	ls := &c.srv.loopState[c.loop()]
+	ls.feeding = c
+	defer func() { ls.feeding = nil }()
 	n := 0
 	for n < len(p) && !c.closing {
 		switch c.mode {
@@ -117,8 +124,7 @@ func (c *Conn) Feed(p []byte) int {
 					return n + m
 				}
 			}
-			h := &c.srv.http[c.loop()]
-			m, err := h.parser.Parse(p[n:], &h.req)
+			m, err := ls.parser.Parse(p[n:], &ls.req)
 			if errors.Is(err, httpparse.ErrNeedMore) {
 				return n
 			}
@@ -130,7 +136,7 @@ func (c *Conn) Feed(p []byte) int {
 				c.plainError(status)
 				return len(p)
 			}
-			c.closeAfter = h.req.Close
+			c.closeAfter = ls.req.Close
 			c.gen++
 			c.handleRequest()
 			n += m
@@ -159,24 +165,28 @@ func (c *Conn) Feed(p []byte) int {
 
 // decode decodes the frame at the start of p (see frames.Decoder.Next),
 // with messages up to max bytes. It uses the loop's decoder, or the
-// connection's own while one of its fragmented messages is in progress: an
-// idle websocket holds no decoder.
+// connection's own while one of its fragmented messages is in progress
+// (kept by the loop too: an idle websocket holds no decoder).
 func (c *Conn) decode(p []byte, max int) (frames.Message, int, error) {
-	d := c.dec
-	if d == nil {
-		d = &c.srv.wsdec[c.loop()]
+	ls := &c.srv.loopState[c.loop()]
+	d, own := ls.frag[c] // a lookup in an empty map, nearly always
+	if !own {
+		d = &ls.dec
 		d.MaxMessageSize = max
 	}
 	m, n, err := d.Next(p)
 	switch {
-	case d == c.dec:
+	case own:
 		if !d.InMessage() {
-			c.dec = nil // m may still be a view into its buffer
+			delete(ls.frag, c) // m may still be a view into its buffer
 		}
 	case err != nil:
 		d.Reset() // the loop's, after a failure: ready for other connections
 	case d.InMessage():
-		c.dec = d.Detach()
+		if ls.frag == nil {
+			ls.frag = make(map[*Conn]*frames.Decoder)
+		}
+		ls.frag[c] = d.Detach()
 	}
 	return m, n, err
 }
@@ -202,6 +212,7 @@ func (c *Conn) endOversized() {
 func (c *Conn) OnClose() {
 	c.closing = true
 	c.srv.unschedule(c.loop(), c)
+	delete(c.srv.loopState[c.loop()].frag, c)
 	// No onLoopOf closure when the session is on this loop: every
 	// disconnection would make garbage.
 	if s := c.sess; s != nil && c.mode == modeWS {
@@ -235,7 +246,7 @@ func (c *Conn) onLoopOf(s *Session, fn func()) {
 }
 
 // finish writes the response owed for exchange gen.
-func (c *Conn) finish(gen uint32, resp []byte) {
+func (c *Conn) finish(gen exchange, resp []byte) {
 	if c.closing || !c.busy || c.gen != gen {
 		return
 	}
@@ -247,7 +258,7 @@ func (c *Conn) finish(gen uint32, resp []byte) {
 		return
 	}
 	c.idle()
-	if !c.feeding {
+	if c.srv.loopState[c.loop()].feeding != c {
 		c.io.Wake()
 	}
 }

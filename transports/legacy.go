@@ -73,7 +73,7 @@ type LegacySession struct {
 
 	// Polling: the held GET.
 	poll        *Conn
-	pollGen     uint32
+	pollGen     exchange
 	pollInfo    pollInfo
 	flushPosted bool
 

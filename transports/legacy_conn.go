@@ -105,7 +105,7 @@ type legacyConn struct {
 
 	// The session of the last polling GET, for OnClose.
 	poll    *LegacySession
-	pollGen uint32
+	pollGen exchange
 }
 
 // pollInfo is what the answer to a polling GET needs from its request,

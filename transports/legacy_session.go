@@ -180,7 +180,7 @@ func (s *LegacySession) flushStream() {
 
 // onPoll handles a polling GET: answered at once when messages wait, held
 // otherwise until one is sent or the poll duration ends.
-func (s *LegacySession) onPoll(c *Conn, gen uint32, info pollInfo) {
+func (s *LegacySession) onPoll(c *Conn, gen exchange, info pollInfo) {
 	srv := s.srv
 	if s.closed {
 		c.kill(s.loop) // as for an unknown session id
@@ -239,7 +239,7 @@ func (s *LegacySession) respondPoll(frames []byte, closeConn bool) {
 }
 
 // respondClose is respond, closing the connection after the response.
-func (srv *Server) respondClose(from int, c *Conn, gen uint32, resp []byte) {
+func (srv *Server) respondClose(from int, c *Conn, gen exchange, resp []byte) {
 	do := func(b []byte) {
 		if !c.closing && c.busy && c.gen == gen {
 			c.closeAfter = true
@@ -256,7 +256,7 @@ func (srv *Server) respondClose(from int, c *Conn, gen uint32, resp []byte) {
 
 // pollGone is told that the connection of a GET closed. A held GET counts
 // as answered: the client has the close timeout to come back.
-func (s *LegacySession) pollGone(c *Conn, gen uint32) {
+func (s *LegacySession) pollGone(c *Conn, gen exchange) {
 	if s.closed || s.poll != c || s.pollGen != gen {
 		return
 	}
@@ -269,7 +269,7 @@ func (s *LegacySession) pollGone(c *Conn, gen uint32) {
 }
 
 // onPost handles a POST carrying messages in its form field data.
-func (s *LegacySession) onPost(c *Conn, gen uint32, body, hdr []byte) {
+func (s *LegacySession) onPost(c *Conn, gen exchange, body, hdr []byte) {
 	srv := s.srv
 	if s.closed {
 		c.kill(s.loop)

@@ -6,7 +6,7 @@ import (
 
 // onPoll handles a polling GET on the session's home loop: it is answered at
 // once when packets are waiting, and parked otherwise.
-func (s *Session) onPoll(c *Conn, gen uint32, cors string) {
+func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
 	srv := s.srv
 	ps := s.ps
 	switch {
@@ -97,7 +97,7 @@ func (s *Session) keepPollResponse() {
 
 // onPost handles a polling POST on the session's home loop. body is owned by
 // the callee for the duration of the call.
-func (s *Session) onPost(c *Conn, gen uint32, body []byte, cors string) {
+func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	srv := s.srv
 	ps := s.ps
 	switch {
@@ -155,7 +155,7 @@ func (s *Session) onPost(c *Conn, gen uint32, body []byte, cors string) {
 // (a GET on another loop): those packets are lost with the connection, and
 // the session must not carry on as if they had been delivered. A GET refused
 // with an error while the session polls has ended the session already.
-func (s *Session) pollGone(c *Conn, gen uint32) {
+func (s *Session) pollGone(c *Conn, gen exchange) {
 	if s.closed || !s.polling() {
 		return
 	}
@@ -169,7 +169,7 @@ var okBody = []byte("ok")
 
 // refuse answers a polling request that the session can no longer take: it
 // has ended (unknown sid) or moved to websocket (bad request).
-func (s *Session) refuse(c *Conn, gen uint32, cors string) bool {
+func (s *Session) refuse(c *Conn, gen exchange, cors string) bool {
 	switch {
 	case s.closed:
 		s.srv.respond(s.Loop(), c, gen, s.srv.errorResponse(engineio.UnknownSID, cors))

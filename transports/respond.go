@@ -44,7 +44,7 @@ func (srv *Server) errorResponse(code engineio.ErrorCode, cors string) []byte {
 
 // respond delivers an HTTP response for exchange gen of c, from loop from.
 // resp may be a scratch buffer: it is written or copied before return.
-func (srv *Server) respond(from int, c *Conn, gen uint32, resp []byte) {
+func (srv *Server) respond(from int, c *Conn, gen exchange, resp []byte) {
 	if c.loop() == from {
 		c.finish(gen, resp)
 		return

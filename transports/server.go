@@ -145,15 +145,14 @@ type Server struct {
 	draining map[string]*Session // closed polling sessions whose close packet awaits a GET
 
 	// One of each per loop, touched only on that loop.
-	timers   []timerHeap
-	http     []httpScratch
-	wsdec    []frames.Decoder // see Conn.decode
-	flushes  []flushList
-	scratch  [][]byte // encode buffers
-	scratch2 [][]byte
-	decode   [][]byte // polling payload decode buffers
-	scratch3 [][]byte // JSONP scripts
-	form     [][]byte // JSONP POST payloads
+	timers    []timerHeap
+	loopState []loopState
+	flushes   []flushList
+	scratch   [][]byte // encode buffers
+	scratch2  [][]byte
+	decode    [][]byte // polling payload decode buffers
+	scratch3  [][]byte // JSONP scripts
+	form      [][]byte // JSONP POST payloads
 
 	leg legacyServer // the legacy road (legacy.go)
 }
@@ -162,19 +161,18 @@ type Server struct {
 func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 	cfg.setDefaults()
 	srv := &Server{
-		cfg:      cfg,
-		app:      app,
-		loops:    loops,
-		sessions: make(map[string]*Session),
-		draining: make(map[string]*Session),
-		timers:   make([]timerHeap, n),
-		http:     make([]httpScratch, n),
-		wsdec:    make([]frames.Decoder, n),
-		scratch:  make([][]byte, n),
-		scratch2: make([][]byte, n),
-		decode:   make([][]byte, n),
-		scratch3: make([][]byte, n),
-		form:     make([][]byte, n),
+		cfg:       cfg,
+		app:       app,
+		loops:     loops,
+		sessions:  make(map[string]*Session),
+		draining:  make(map[string]*Session),
+		timers:    make([]timerHeap, n),
+		loopState: make([]loopState, n),
+		scratch:   make([][]byte, n),
+		scratch2:  make([][]byte, n),
+		decode:    make([][]byte, n),
+		scratch3:  make([][]byte, n),
+		form:      make([][]byte, n),
 	}
 	if loops != nil {
 		// A second back, so that every deadline is positive and 0 can
@@ -182,22 +180,32 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		srv.epoch = loops.Now().Add(-time.Second)
 	}
 	limits := httpparse.Limits{MaxHeaderBytes: srv.cfg.MaxHeaderBytes, MaxBodyBytes: srv.cfg.MaxPayload}
-	for i := range srv.http {
-		srv.http[i].parser.Limits = limits
+	for i := range srv.loopState {
+		srv.loopState[i].parser.Limits = limits
 	}
 	srv.initFlush(n)
 	srv.initLegacy(n)
 	return srv
 }
 
-// httpScratch is a loop's HTTP parse state. Parse keeps nothing between
-// calls that its result depends on, and a request is handled before the
-// loop reads another connection, so the connections of a loop share one
-// parser and one Request (whose Headers array keeps its capacity) instead
-// of each carrying its own: an upgraded websocket has no use for them.
-type httpScratch struct {
+// loopState is what a loop's connections share instead of each carrying
+// its own: an upgraded websocket has no use for HTTP parse state, and an
+// idle one none for a frame decoder.
+//
+// Parse keeps nothing between calls that its result depends on, and a
+// request is handled before the loop reads another connection, so one
+// parser and one Request (whose Headers array keeps its capacity) serve
+// them all. A frames.Decoder holds nothing between messages either; a
+// connection gets its own (in frag) only while the fragments of a message
+// arrive.
+type loopState struct {
 	parser httpparse.Parser
 	req    httpparse.Request
+
+	dec  frames.Decoder
+	frag map[*Conn]*frames.Decoder
+
+	feeding *Conn // the connection whose Feed is running, if any
 }
 
 // Config returns the effective configuration.

@@ -66,7 +66,7 @@ type pollState struct {
 	jsonpIdx  string // JSONP polling: the callback index
 	upgradeBy int64
 	drainBy   int64 // draining: give up waiting then
-	pollGen   uint32
+	pollGen   exchange
 
 	binaryOK    bool // v3 polling: the client accepts binary payloads
 	flushPosted bool
