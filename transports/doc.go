@@ -27,9 +27,9 @@
 // # Memory
 //
 // Servers hold tens of thousands of idle websockets, so what one keeps is
-// counted. It is a Conn (80 B), a Session (96 B), one string for the
+// counted. It is a Conn (64 B), a Session (96 B), one string for the
 // session id and the opening request (Handshake), the session's entry in
-// the registry and one entry in its loop's timer heap: about 400 B with a
+// the registry and one entry in its loop's timer heap: about 350 B with a
 // short request. Everything else belongs to the loop and is reused by all
 // its connections: the HTTP parser and Request, the frame decoder (a
 // connection takes its own only while a fragmented message arrives), and

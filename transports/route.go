@@ -139,7 +139,12 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 // polling handshake, or nil.
 func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 	r := c.req()
-	s := newSession(c.srv, c.loop(), version, transport, r, c.io.RemoteAddr())
+	remote := c.io.RemoteAddr()
+	s := newSession(c.srv, c.loop(), version, transport, r, remote)
+	for !c.srv.register(s) {
+		// Another live session's id has the same registry key.
+		s.hs = newHandshake(newSID(), r, remote)
+	}
 	if transport == Polling {
 		ps := s.ps
 		if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) && jsonp == nil {
@@ -149,7 +154,6 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 			s.jsonp, ps.jsonpIdx = true, string(jsonp)
 		}
 	}
-	c.srv.register(s)
 	if err := c.srv.app.Open(s); err != nil {
 		s.closed = true
 		c.srv.unregister(s)

@@ -1,6 +1,7 @@
 package transports
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 
@@ -141,7 +142,8 @@ type Server struct {
 	epoch time.Time // the origin of deadlines kept as int64 (see nanos)
 
 	mu       sync.RWMutex
-	sessions map[string]*Session
+	sessions map[uint64]*Session // by sidKey (registry.go)
+	sidSeed  maphash.Seed
 	draining map[string]*Session // closed polling sessions whose close packet awaits a GET
 
 	// One of each per loop, touched only on that loop.
@@ -164,7 +166,8 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		cfg:       cfg,
 		app:       app,
 		loops:     loops,
-		sessions:  make(map[string]*Session),
+		sessions:  make(map[uint64]*Session),
+		sidSeed:   maphash.MakeSeed(),
 		draining:  make(map[string]*Session),
 		timers:    make([]timerHeap, n),
 		loopState: make([]loopState, n),
@@ -219,47 +222,6 @@ func (srv *Server) NewConn(io IO, loop int) *Conn {
 	}
 	c.idle()
 	return c
-}
-
-// Lookup returns the live session with id sid. Safe from any goroutine.
-func (srv *Server) Lookup(sid string) *Session {
-	srv.mu.RLock()
-	s := srv.sessions[sid]
-	srv.mu.RUnlock()
-	return s
-}
-
-// SessionCount is the number of live sessions. Safe from any goroutine.
-func (srv *Server) SessionCount() int {
-	srv.mu.RLock()
-	n := len(srv.sessions)
-	srv.mu.RUnlock()
-	return n
-}
-
-// Sessions returns a snapshot of the live sessions. Safe from any goroutine.
-func (srv *Server) Sessions() []*Session {
-	srv.mu.RLock()
-	out := make([]*Session, 0, len(srv.sessions))
-	for _, s := range srv.sessions {
-		out = append(out, s)
-	}
-	srv.mu.RUnlock()
-	return out
-}
-
-func (srv *Server) register(s *Session) {
-	srv.mu.Lock()
-	srv.sessions[s.ID()] = s
-	srv.mu.Unlock()
-}
-
-func (srv *Server) unregister(s *Session) {
-	srv.mu.Lock()
-	if srv.sessions[s.ID()] == s {
-		delete(srv.sessions, s.ID())
-	}
-	srv.mu.Unlock()
 }
 
 // lookupDraining returns the closed polling session with id sid whose last

@@ -113,10 +113,9 @@ func (s *Session) Post(fn func()) { s.srv.loops.Post(s.Loop(), fn) }
 
 // newSession makes a session opened by request r from remote.
 func newSession(srv *Server, loop, version int, transport string, r *httpparse.Request, remote string) *Session {
-	var id [engineio.SIDLen]byte
 	s := &Session{
 		srv:     srv,
-		hs:      newHandshake(string(engineio.AppendSID(id[:0])), r, remote),
+		hs:      newHandshake(newSID(), r, remote),
 		tn:      timerNode{loop: int32(loop)},
 		version: int8(version),
 	}
@@ -144,6 +143,13 @@ func (s *Session) openPacket(dst []byte) []byte {
 }
 
 var upgradeWS = []string{WebSocket}
+
+// newSID draws a session id. The string does not escape (newHandshake
+// copies it), so it stays on the stack.
+func newSID() string {
+	var id [engineio.SIDLen]byte
+	return string(engineio.AppendSID(id[:0]))
+}
 
 // start arms the heartbeat. v4: the server pings; v3: the client does, and
 // the server waits pingInterval+pingTimeout for it.
