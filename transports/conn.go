@@ -81,7 +81,7 @@ func (c *Conn) node() *timerNode { return &c.tn }
 func (c *Conn) loop() int { return int(c.tn.loop) }
 
 // req is the request being handled: the loop's, valid during the call that
-// handles it only (see httpScratch).
+// handles it only (see loopState).
 func (c *Conn) req() *httpparse.Request { return &c.srv.loopState[c.loop()].req }
 
 // idle starts the wait for the next request: a connection that completes

@@ -209,6 +209,8 @@ type loopState struct {
 	frag map[*Conn]*frames.Decoder
 
 	feeding *Conn // the connection whose Feed is running, if any
+
+	_ [64]byte // keeps one loop's writes off the next one's cache line
 }
 
 // Config returns the effective configuration.
