@@ -34,16 +34,12 @@ type Request struct {
 
 func newRequest(s *transports.Session, auth []byte) *Request {
 	hs := s.Handshake()
-	h := make(http.Header, len(hs.Headers))
-	for _, kv := range hs.Headers {
-		h.Add(kv[0], kv[1])
-	}
-	u := &url.URL{Path: hs.Path, RawQuery: hs.RawQuery}
+	u := &url.URL{Path: hs.Path(), RawQuery: hs.RawQuery()}
 	r := &Request{
-		Method:     hs.Method,
+		Method:     hs.Method(),
 		URL:        u,
-		Header:     h,
-		RemoteAddr: hs.RemoteAddr,
+		Header:     handshakeHeader(hs),
+		RemoteAddr: hs.RemoteAddr(),
 		Transport:  u.Query().Get("transport"),
 		EIO:        s.Version(),
 	}
@@ -67,16 +63,21 @@ func (r *Request) DecodeAuth(v any) error {
 // newLegacyRequest describes a legacy (0.6) session's opening request.
 func newLegacyRequest(ls legacyWire) *Request {
 	hs := ls.Handshake()
-	h := make(http.Header, len(hs.Headers))
-	for _, kv := range hs.Headers {
-		h.Add(kv[0], kv[1])
-	}
 	return &Request{
-		Method:     hs.Method,
-		URL:        &url.URL{Path: hs.Path, RawQuery: hs.RawQuery},
-		Header:     h,
-		RemoteAddr: hs.RemoteAddr,
+		Method:     hs.Method(),
+		URL:        &url.URL{Path: hs.Path(), RawQuery: hs.RawQuery()},
+		Header:     handshakeHeader(hs),
+		RemoteAddr: hs.RemoteAddr(),
 		Transport:  ls.Transport(),
 		Extra:      ls.Extra(),
 	}
+}
+
+// handshakeHeader copies the header fields of an opening request.
+func handshakeHeader(hs *transports.Handshake) http.Header {
+	h := make(http.Header)
+	for name, value := range hs.Headers() {
+		h.Add(name, value)
+	}
+	return h
 }

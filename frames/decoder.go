@@ -130,6 +130,21 @@ func (d *Decoder) continueMessage(payload []byte, fin bool) (Message, error) {
 	return m, nil
 }
 
+// InMessage reports whether a fragmented message is in progress. Between
+// messages a Decoder holds nothing a connection needs, so one Decoder can
+// serve all the connections of an event loop, a connection needing its own
+// only while the fragments of a message arrive (see Detach).
+func (d *Decoder) InMessage() bool { return d.op != 0 }
+
+// Detach returns a new Decoder with d's settings and its message in
+// progress, and leaves d without them (and without its buffer, which the
+// new Decoder now owns).
+func (d *Decoder) Detach() *Decoder {
+	nd := *d
+	d.op, d.buf, d.valid = 0, nil, 0
+	return &nd
+}
+
 // Reset forgets any message in progress, so that the decoder can serve a new
 // connection. The settings and the buffer's memory are kept.
 func (d *Decoder) Reset() {

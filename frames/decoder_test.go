@@ -713,3 +713,30 @@ func TestCloseError(t *testing.T) {
 		t.Fatal("CloseCodeOf(ErrNeedMore)")
 	}
 }
+
+// A decoder shared between connections hands a message in progress over
+// with Detach: the new decoder finishes it, the shared one is free and
+// keeps nothing of it.
+func TestDetach(t *testing.T) {
+	shared := &Decoder{MaxMessageSize: 100}
+	first := masked(OpText, false, "hel")
+	if _, _, err := shared.Next(first); err != nil || !shared.InMessage() {
+		t.Fatalf("err %v, in message %v", err, shared.InMessage())
+	}
+	own := shared.Detach()
+	if shared.InMessage() || !own.InMessage() || own.MaxMessageSize != 100 {
+		t.Fatal("Detach did not move the message")
+	}
+	// Another connection's message on the shared decoder.
+	if m, _, err := shared.Next(masked(OpText, false, "ot")); err != nil || m.Op != 0 {
+		t.Fatalf("m %v err %v", m, err)
+	}
+	msgs, err := decodeAll(shared, masked(OpContinuation, true, "her"))
+	if err != nil || len(msgs) != 1 || string(msgs[0].Payload) != "other" {
+		t.Fatalf("shared: %v %v", msgs, err)
+	}
+	m, _, err := own.Next(masked(OpContinuation, true, "lo"))
+	if err != nil || string(m.Payload) != "hello" || own.InMessage() {
+		t.Fatalf("own: %q %v", m.Payload, err)
+	}
+}

@@ -22,33 +22,67 @@ const (
 // Conn is the protocol machine of one TCP connection. All its methods run on
 // the connection's loop.
 type Conn struct {
-	srv  *Server
-	io   IO
-	loop int
+	srv *Server
+	io  IO
 
-	parser httpparse.Parser
-	req    httpparse.Request
-	mode   connMode
+	// sess is, in modeHTTP, the session whose GET is parked on the
+	// connection; in modeWS, the session the websocket carries or probes.
+	sess *Session
+	leg  *legacyConn // legacy road state, nil until a legacy request
 
-	busy       bool   // an HTTP response is owed and not yet written
-	gen        uint32 // numbers the request/response exchanges
-	closeAfter bool   // close once the owed response is written
-	feeding    bool
-	closing    bool // Close was asked of the edge; ignore input and writes
-	parked     *Session
+	// tn holds the loop and, in modeHTTP, the idle deadline: the
+	// connection is closed if no request is complete by tn.at (see idle).
+	tn timerNode
 
-	dec        frames.Decoder
-	sess       *Session // websocket: the session carried or probed
-	failReason string
-
-	idleBy time.Time // HTTP: close if no request is complete by then
-	heapAt time.Time
-
-	sniff policySniff // look for a Flash policy request first (legacy_conn.go)
-	leg   *legacyConn // legacy road state, nil until a legacy request
+	// The rest fits one word, so that Conn is 64 bytes: what it does not
+	// need while idle lives with its loop (loopState).
+	gen        exchange
+	mode       connMode
+	busy       bool        // an HTTP response is owed and not yet written
+	closeAfter bool        // close once the owed response is written
+	closing    bool        // Close was asked of the edge; ignore input and writes
+	sniff      policySniff // look for a Flash policy request first (legacy_conn.go)
+	failure    failure
 }
 
-func (c *Conn) slot() *time.Time { return &c.heapAt }
+// exchange numbers a connection's request/response exchanges, so that an
+// answer that comes too late is dropped. It may wrap: a connection has one
+// exchange outstanding at a time, so a late answer is a few numbers behind
+// at most.
+type exchange uint16
+
+// failure is why the machine closes a connection, as a byte rather than a
+// reason string: every idle websocket holds one.
+type failure uint8
+
+const (
+	failNone failure = iota
+	failTransport
+	failParse
+	failSlow
+)
+
+// reason is the close reason of f; def when f is failNone.
+func (f failure) reason(def string) string {
+	switch f {
+	case failTransport:
+		return ReasonTransportError
+	case failParse:
+		return ReasonParseError
+	case failSlow:
+		return ReasonSlowConsumer
+	}
+	return def
+}
+
+func (c *Conn) node() *timerNode { return &c.tn }
+
+// loop is the connection's loop.
+func (c *Conn) loop() int { return int(c.tn.loop) }
+
+// req is the request being handled: the loop's, valid during the call that
+// handles it only (see loopState).
+func (c *Conn) req() *httpparse.Request { return &c.srv.loopState[c.loop()].req }
 
 // idle starts the wait for the next request: a connection that completes
 // none within IdleTimeout (a slow or silent client) is closed.
@@ -56,19 +90,16 @@ func (c *Conn) idle() {
 	if c.closing || c.mode != modeHTTP || c.busy {
 		return
 	}
-	c.idleBy = c.srv.loops.Now().Add(c.srv.cfg.IdleTimeout)
-	c.srv.scheduleOn(c.loop, c, c.idleBy)
+	c.srv.timers[c.loop()].set(c, c.srv.now()+int64(c.srv.cfg.IdleTimeout))
 }
 
-func (c *Conn) tick(now time.Time) {
+// tick runs when the idle deadline has passed: the connection is queued for
+// one deadline only, moved by each idle call.
+func (c *Conn) tick(time.Time) {
 	if c.closing || c.mode != modeHTTP || c.busy {
 		return
 	}
-	if !now.Before(c.idleBy) {
-		c.close()
-		return
-	}
-	c.srv.scheduleOn(c.loop, c, c.idleBy)
+	c.close()
 }
 
 // Feed consumes complete requests or frames from p and returns how many bytes
@@ -78,8 +109,9 @@ func (c *Conn) Feed(p []byte) int {
 	if c.closing {
 		return len(p)
 	}
-	c.feeding = true
-	defer func() { c.feeding = false }()
+	ls := &c.srv.loopState[c.loop()]
+	ls.feeding = c
+	defer func() { ls.feeding = nil }()
 	n := 0
 	for n < len(p) && !c.closing {
 		switch c.mode {
@@ -92,7 +124,7 @@ func (c *Conn) Feed(p []byte) int {
 					return n + m
 				}
 			}
-			m, err := c.parser.Parse(p[n:], &c.req)
+			m, err := ls.parser.Parse(p[n:], &ls.req)
 			if errors.Is(err, httpparse.ErrNeedMore) {
 				return n
 			}
@@ -104,18 +136,18 @@ func (c *Conn) Feed(p []byte) int {
 				c.plainError(status)
 				return len(p)
 			}
-			c.closeAfter = c.req.Close
+			c.closeAfter = ls.req.Close
 			c.gen++
 			c.handleRequest()
 			n += m
 		case modeWS:
-			msg, m, err := c.dec.Next(p[n:])
+			msg, m, err := c.decode(p[n:], int(c.srv.cfg.MaxPayload))
 			if errors.Is(err, frames.ErrNeedMore) {
 				return n
 			}
 			if err != nil {
-				c.failReason = ReasonTransportError
-				c.sendClose(c.loop, frames.CloseCodeOf(err))
+				c.failure = failTransport
+				c.sendClose(c.loop(), frames.CloseCodeOf(err))
 				return len(p)
 			}
 			n += m
@@ -131,14 +163,43 @@ func (c *Conn) Feed(p []byte) int {
 	return n
 }
 
+// decode decodes the frame at the start of p (see frames.Decoder.Next),
+// with messages up to max bytes. It uses the loop's decoder, or the
+// connection's own while one of its fragmented messages is in progress
+// (kept by the loop too: an idle websocket holds no decoder).
+func (c *Conn) decode(p []byte, max int) (frames.Message, int, error) {
+	ls := &c.srv.loopState[c.loop()]
+	d, own := ls.frag[c] // a lookup in an empty map, nearly always
+	if !own {
+		d = &ls.dec
+		d.MaxMessageSize = max
+	}
+	m, n, err := d.Next(p)
+	switch {
+	case own:
+		if !d.InMessage() {
+			delete(ls.frag, c) // m may still be a view into its buffer
+		}
+	case err != nil:
+		d.Reset() // the loop's, after a failure: ready for other connections
+	case d.InMessage():
+		if ls.frag == nil {
+			ls.frag = make(map[*Conn]*frames.Decoder)
+		}
+		ls.frag[c] = d.Detach()
+	}
+	return m, n, err
+}
+
 // endOversized ends the session a too large POST was meant for, as Node
 // does: its data is lost, so the session cannot go on ("transport error").
 // The parser fills the request line before it refuses the body.
 func (c *Conn) endOversized() {
-	if !c.srv.isEnginePath(c.req.Path) {
+	r := c.req()
+	if !c.srv.isEnginePath(r.Path) {
 		return
 	}
-	sid, _ := httpparse.QueryValue(c.req.RawQuery, "sid")
+	sid, _ := httpparse.QueryValue(r.RawQuery, "sid")
 	if len(sid) == 0 {
 		return
 	}
@@ -150,17 +211,25 @@ func (c *Conn) endOversized() {
 // OnClose tells the machine that the connection is gone.
 func (c *Conn) OnClose() {
 	c.closing = true
-	if s := c.parked; s != nil {
-		c.parked = nil
-		gen := c.gen
-		c.onLoopOf(s, func() { s.pollGone(c, gen) })
-	}
-	if s := c.sess; s != nil {
-		reason := c.failReason
-		if reason == "" {
-			reason = ReasonTransportClose
+	c.srv.unschedule(c.loop(), c)
+	delete(c.srv.loopState[c.loop()].frag, c)
+	// No onLoopOf closure when the session is on this loop: every
+	// disconnection would make garbage.
+	if s := c.sess; s != nil && c.mode == modeWS {
+		reason := c.failure.reason(ReasonTransportClose)
+		if s.Loop() == c.loop() {
+			s.wsGone(c, reason)
+		} else {
+			c.srv.loops.Post(s.Loop(), func() { s.wsGone(c, reason) })
 		}
-		c.onLoopOf(s, func() { s.wsGone(c, reason) })
+	} else if s != nil {
+		c.sess = nil
+		gen := c.gen
+		if s.Loop() == c.loop() {
+			s.pollGone(c, gen)
+		} else {
+			c.srv.loops.Post(s.Loop(), func() { s.pollGone(c, gen) })
+		}
 	}
 	if c.leg != nil {
 		c.legacyGone()
@@ -169,19 +238,19 @@ func (c *Conn) OnClose() {
 
 // onLoopOf runs fn on s's home loop: now when it is this loop, else later.
 func (c *Conn) onLoopOf(s *Session, fn func()) {
-	if s.loop == c.loop {
+	if s.Loop() == c.loop() {
 		fn()
 		return
 	}
-	c.srv.loops.Post(s.loop, fn)
+	c.srv.loops.Post(s.Loop(), fn)
 }
 
 // finish writes the response owed for exchange gen.
-func (c *Conn) finish(gen uint32, resp []byte) {
+func (c *Conn) finish(gen exchange, resp []byte) {
 	if c.closing || !c.busy || c.gen != gen {
 		return
 	}
-	c.parked = nil
+	c.sess = nil // the parked GET's
 	c.busy = false
 	c.io.Write(resp)
 	if c.closeAfter {
@@ -189,7 +258,7 @@ func (c *Conn) finish(gen uint32, resp []byte) {
 		return
 	}
 	c.idle()
-	if !c.feeding {
+	if c.srv.loopState[c.loop()].feeding != c {
 		c.io.Wake()
 	}
 }
@@ -197,6 +266,7 @@ func (c *Conn) finish(gen uint32, resp []byte) {
 func (c *Conn) close() {
 	if !c.closing {
 		c.closing = true
+		c.srv.unschedule(c.loop(), c)
 		c.io.Close()
 	}
 }
@@ -207,11 +277,11 @@ func (c *Conn) close() {
 // reports false when it did that on loop from; on another loop it reports
 // true, and the session learns it from OnClose.
 func (c *Conn) send(from int, b []byte) bool {
-	if c.loop == from {
+	if c.loop() == from {
 		return c.write(b)
 	}
 	cp := append([]byte(nil), b...)
-	c.srv.loops.Post(c.loop, func() { c.write(cp) })
+	c.srv.loops.Post(c.loop(), func() { c.write(cp) })
 	return true
 }
 
@@ -221,7 +291,7 @@ func (c *Conn) write(b []byte) bool {
 		return true
 	}
 	if n := c.io.Buffered(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
-		c.failReason = ReasonSlowConsumer
+		c.failure = failSlow
 		c.close()
 		return false
 	}
@@ -235,31 +305,33 @@ func (c *Conn) sendClose(from int, code ws.StatusCode) {
 		if c.closing {
 			return
 		}
-		var b [16]byte
-		c.io.Write(frames.AppendClose(b[:0], code, ""))
+		b := frames.AppendClose(c.srv.buf(c.loop()), code, "")
+		c.io.Write(b)
+		c.srv.keep(c.loop(), b)
 		c.close()
 	}
-	if c.loop == from {
+	if c.loop() == from {
 		do()
 		return
 	}
-	c.srv.loops.Post(c.loop, do)
+	c.srv.loops.Post(c.loop(), do)
 }
 
 // kill closes the connection from loop from, without a close frame.
 func (c *Conn) kill(from int) {
-	if c.loop == from {
+	if c.loop() == from {
 		c.close()
 		return
 	}
-	c.srv.loops.Post(c.loop, c.close)
+	c.srv.loops.Post(c.loop(), c.close)
 }
 
 // plainError answers a request the parser refused, then closes.
 func (c *Conn) plainError(status int) {
-	var b [256]byte
 	body := httpparse.StatusText(status)
-	c.io.Write(appendResponse(b[:0], status, "text/plain; charset=utf-8", "", []byte(body), true))
+	b := appendResponse(c.srv.buf(c.loop()), status, "text/plain; charset=utf-8", "", []byte(body), true)
+	c.io.Write(b)
+	c.srv.keep(c.loop(), b)
 	c.close()
 }
 
@@ -280,15 +352,16 @@ func (c *Conn) replyError(code engineio.ErrorCode, cors string) {
 func (c *Conn) handleFrame(m frames.Message) {
 	switch m.Op {
 	case frames.OpPing:
-		var b [140]byte
-		c.io.Write(frames.AppendFrame(b[:0], frames.OpPong, m.Payload))
+		b := frames.AppendFrame(c.srv.buf(c.loop()), frames.OpPong, m.Payload)
+		c.io.Write(b)
+		c.srv.keep(c.loop(), b)
 		return
 	case frames.OpClose:
 		code := m.CloseCode
 		if code == ws.StatusNoStatusRcvd {
 			code = ws.StatusNormalClosure
 		}
-		c.sendClose(c.loop, code)
+		c.sendClose(c.loop(), code)
 		return
 	case frames.OpText, frames.OpBinary:
 	default:
@@ -301,19 +374,19 @@ func (c *Conn) handleFrame(m frames.Message) {
 	var p engineio.Packet
 	var err error
 	if m.Op == frames.OpText {
-		p, c.srv.decode[c.loop], err = engineio.ParseTextFrame(m.Payload, s.version, c.srv.decode[c.loop][:0])
+		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, int(s.version), c.srv.decode[c.loop()][:0])
 	} else {
-		p, err = engineio.ParseBinaryFrame(m.Payload, s.version)
+		p, err = engineio.ParseBinaryFrame(m.Payload, int(s.version))
 	}
 	if err != nil {
-		c.failReason = ReasonParseError
-		c.sendClose(c.loop, ws.StatusProtocolError)
+		c.failure = failParse
+		c.sendClose(c.loop(), ws.StatusProtocolError)
 		return
 	}
-	if s.loop == c.loop {
+	if s.Loop() == c.loop() {
 		s.onWSPacket(c, p)
 		return
 	}
 	p.Data = append([]byte(nil), p.Data...)
-	c.srv.loops.Post(s.loop, func() { s.onWSPacket(c, p) })
+	c.srv.loops.Post(s.Loop(), func() { s.onWSPacket(c, p) })
 }

@@ -23,4 +23,18 @@
 // handed over with Loops.Post: the request goes to the session's loop, and the
 // response comes back to the connection's loop. Nothing is shared by locks
 // except the session registry.
+//
+// # Memory
+//
+// Servers hold tens of thousands of idle websockets, so what one keeps is
+// counted. It is a Conn (64 B), a Session (96 B), one string for the
+// session id and the opening request (Handshake), the session's entry in
+// the registry and one entry in its loop's timer heap: about 350 B with a
+// short request. Everything else belongs to the loop and is reused by all
+// its connections: the HTTP parser and Request, the frame decoder (a
+// connection takes its own only while a fragmented message arrives), and
+// the scratch buffers that answers and frames are built in. Polling and
+// upgrade state (pollState) is allocated only for sessions opened by
+// polling, and is dropped once they upgrade. Opening a websocket session
+// allocates only what it keeps (alloc_test.go).
 package transports

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/tornadio/tornadio/flash"
@@ -70,11 +69,11 @@ type LegacySession struct {
 	hs        Handshake
 	m         *legacy.Session
 	closed    bool
-	heapAt    time.Time
+	tn        timerNode
 
 	// Polling: the held GET.
 	poll        *Conn
-	pollGen     uint32
+	pollGen     exchange
 	pollInfo    pollInfo
 	flushPosted bool
 

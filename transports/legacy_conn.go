@@ -105,7 +105,7 @@ type legacyConn struct {
 
 	// The session of the last polling GET, for OnClose.
 	poll    *LegacySession
-	pollGen uint32
+	pollGen exchange
 }
 
 // pollInfo is what the answer to a polling GET needs from its request,
@@ -126,7 +126,7 @@ func (c *Conn) legacyState() *legacyConn {
 // legacyRequest routes c.req to the legacy road, and reports false when it
 // is not a legacy request (see legacy.go).
 func (c *Conn) legacyRequest() bool {
-	r := &c.req
+	r := c.req()
 	l := &c.srv.leg
 	rt, ok := legacy.ParsePath(r.Path, l.resource)
 	if !ok || !l.enabled[rt.Transport] {
@@ -205,18 +205,7 @@ func appendLegacyStatus(dst []byte, status int) []byte {
 
 // copyHandshake copies what the current request carried.
 func (c *Conn) copyHandshake() Handshake {
-	r := &c.req
-	hs := Handshake{
-		Method:     string(r.Method),
-		Path:       string(r.Path),
-		RawQuery:   string(r.RawQuery),
-		RemoteAddr: c.io.RemoteAddr(),
-		Headers:    make([][2]string, len(r.Headers)),
-	}
-	for i, h := range r.Headers {
-		hs.Headers[i] = [2]string{string(h.Name), string(h.Value)}
-	}
-	return hs
+	return newHandshake("", c.req(), c.io.RemoteAddr())
 }
 
 // newLegacySession makes, registers and opens a session of rt's transport
@@ -229,7 +218,7 @@ func (c *Conn) newLegacySession(rt *legacy.Route) *LegacySession {
 	}
 	s := &LegacySession{
 		srv:       c.srv,
-		loop:      c.loop,
+		loop:      c.loop(),
 		transport: rt.Transport,
 		extra:     string(rt.Extra),
 		hs:        c.copyHandshake(),
@@ -248,7 +237,7 @@ func (c *Conn) newLegacySession(rt *legacy.Route) *LegacySession {
 
 // pollInfo gathers what the answer to the current polling GET needs.
 func (c *Conn) pollInfo(t legacy.Transport, rt *legacy.Route) pollInfo {
-	r := &c.req
+	r := c.req()
 	l := &c.srv.leg
 	origin := r.Header("Origin")
 	if t == legacy.JSONPPolling {
@@ -293,7 +282,7 @@ func (c *Conn) legacyPoll(s *LegacySession, rt *legacy.Route) {
 
 // legacyPost hands a POST of messages to its session's loop.
 func (c *Conn) legacyPost(s *LegacySession) {
-	r := &c.req
+	r := c.req()
 	l := &c.srv.leg
 	origin := r.Header("Origin")
 	var hdr []byte
@@ -309,7 +298,7 @@ func (c *Conn) legacyPost(s *LegacySession) {
 		hdr = legacy.MultipartCORS(&l.origins, origin, nil, false).AppendHeaders(nil)
 	}
 	body := r.Body
-	if s.loop != c.loop {
+	if s.loop != c.loop() {
 		body = append([]byte(nil), body...)
 	}
 	c.busy = true
@@ -319,7 +308,7 @@ func (c *Conn) legacyPost(s *LegacySession) {
 
 // onLegacyLoop runs fn on s's home loop: now when it is this loop.
 func (c *Conn) onLegacyLoop(s *LegacySession, fn func()) {
-	if s.loop == c.loop {
+	if s.loop == c.loop() {
 		fn()
 		return
 	}
@@ -342,7 +331,7 @@ func (c *Conn) legacyOpenStream(rt *legacy.Route) {
 		// N's order: the CORS headers, Content-Type, Connection; neither
 		// chunked nor a length, the body runs until the connection ends.
 		b = appendLegacyStatus(b, 200)
-		b = legacy.MultipartCORS(&l.origins, c.req.Header("Origin"), nil, false).AppendHeaders(b)
+		b = legacy.MultipartCORS(&l.origins, c.req().Header("Origin"), nil, false).AppendHeaders(b)
 		b = httpparse.AppendHeader(b, "Content-Type", legacy.ContentTypeMultipart)
 		b = append(b, "Connection: keep-alive\r\n\r\n"...)
 		b = append(b, legacy.MultipartPreamble...)
@@ -378,7 +367,7 @@ func appendChunk(dst, data []byte) []byte {
 // flashsocket transports: RFC 6455 when Sec-WebSocket-Key is present,
 // hixie-76 with Sec-WebSocket-Key1 and -Key2, hixie-75 with neither.
 func (c *Conn) legacyWebSocket(rt *legacy.Route) {
-	r := &c.req
+	r := c.req()
 	l := &c.srv.leg
 	if string(r.Method) != "GET" || !r.Upgrade || !equalFold(string(r.Header("Upgrade")), "websocket") {
 		c.legacyError(400)
@@ -435,7 +424,6 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 	switch kind {
 	case streamRFC6455:
 		b = frames.AppendUpgradeResponse(b, key)
-		c.dec = frames.Decoder{MaxMessageSize: l.maxPayload}
 	case streamHixie76:
 		loc := frames.AppendHixieLocation(nil, false, r.Header("Host"), r.Target)
 		b = frames.AppendHixie76Response(b, origin, loc, r.Header("Sec-WebSocket-Protocol"))
@@ -453,7 +441,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 		lc.awaitKey3 = true
 		lc.key1 = append([]byte(nil), key1...)
 		lc.key2 = append([]byte(nil), key2...)
-		lc.keyTimer = c.srv.AfterFunc(c.loop, c.srv.cfg.IdleTimeout, func() {
+		lc.keyTimer = c.srv.AfterFunc(c.loop(), c.srv.cfg.IdleTimeout, func() {
 			if lc.awaitKey3 {
 				c.close()
 			}
@@ -487,7 +475,7 @@ func (c *Conn) legacyFeed(p []byte) int {
 			return 0
 		}
 		if err != nil {
-			c.failReason = ReasonTransportError
+			c.failure = failTransport
 			c.close()
 			return len(p)
 		}
@@ -499,13 +487,13 @@ func (c *Conn) legacyFeed(p []byte) int {
 		c.legacyData(m.Payload)
 		return n
 	case streamRFC6455:
-		m, n, err := c.dec.Next(p)
+		m, n, err := c.decode(p, c.srv.leg.maxPayload)
 		if errors.Is(err, frames.ErrNeedMore) {
 			return 0
 		}
 		if err != nil {
-			c.failReason = ReasonTransportError
-			c.sendClose(c.loop, frames.CloseCodeOf(err))
+			c.failure = failTransport
+			c.sendClose(c.loop(), frames.CloseCodeOf(err))
 			return len(p)
 		}
 		switch m.Op {
@@ -517,12 +505,12 @@ func (c *Conn) legacyFeed(p []byte) int {
 			if code == ws.StatusNoStatusRcvd {
 				code = ws.StatusNormalClosure
 			}
-			c.sendClose(c.loop, code)
+			c.sendClose(c.loop(), code)
 		case frames.OpText:
 			c.legacyData(m.Payload)
 		case frames.OpBinary:
-			c.failReason = ReasonParseError
-			c.sendClose(c.loop, ws.StatusUnsupportedData)
+			c.failure = failParse
+			c.sendClose(c.loop(), ws.StatusUnsupportedData)
 		}
 		return n
 	}
@@ -534,7 +522,7 @@ func (c *Conn) legacyFeed(p []byte) int {
 // legacyData hands the frames of one websocket message to the session.
 func (c *Conn) legacyData(data []byte) {
 	s := c.leg.sess
-	if s.loop == c.loop {
+	if s.loop == c.loop() {
 		s.onStreamData(c, data)
 		return
 	}
@@ -552,7 +540,7 @@ func (c *Conn) legacyGone() {
 	}
 	if s := l.sess; s != nil {
 		l.sess = nil
-		reason := c.failReason
+		reason := c.failure.reason("")
 		c.onLegacyLoop(s, func() { s.streamGone(c, reason) })
 	}
 	if l.keyTimer != nil {

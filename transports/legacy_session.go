@@ -14,10 +14,14 @@ import (
 // home loop. The legacy.Session machine decides; this file writes what it
 // says and keeps its deadline in the loop's timer heap.
 
-func (s *LegacySession) slot() *time.Time { return &s.heapAt }
+func (s *LegacySession) node() *timerNode { return &s.tn }
 
 // arm schedules tick for the machine's deadline.
-func (s *LegacySession) arm() { s.srv.scheduleOn(s.loop, s, s.m.Deadline()) }
+func (s *LegacySession) arm() {
+	if d := s.m.Deadline(); !d.IsZero() {
+		s.srv.scheduleOn(s.loop, s, s.srv.nanos(d))
+	}
+}
 
 // tick runs the machine's timer: a heartbeat to write, a poll to answer
 // empty, or the end.
@@ -50,6 +54,7 @@ func (s *LegacySession) end(reason string) {
 		return
 	}
 	s.closed = true
+	s.srv.unschedule(s.loop, s)
 	s.srv.unregisterLegacy(s)
 	_ = s.m.Close(s.srv.loops.Now()) // no-op when the machine ended it
 	if s.poll != nil {
@@ -62,7 +67,7 @@ func (s *LegacySession) end(reason string) {
 			c.send(s.loop, []byte("0\r\n\r\n"))
 			c.kill(s.loop)
 		case streamHixie76:
-			if c.loop != s.loop || !c.leg.awaitKey3 {
+			if c.loop() != s.loop || !c.leg.awaitKey3 {
 				c.send(s.loop, []byte(frames.HixieCloseFrame))
 			}
 			c.kill(s.loop)
@@ -175,7 +180,7 @@ func (s *LegacySession) flushStream() {
 
 // onPoll handles a polling GET: answered at once when messages wait, held
 // otherwise until one is sent or the poll duration ends.
-func (s *LegacySession) onPoll(c *Conn, gen uint32, info pollInfo) {
+func (s *LegacySession) onPoll(c *Conn, gen exchange, info pollInfo) {
 	srv := s.srv
 	if s.closed {
 		c.kill(s.loop) // as for an unknown session id
@@ -234,24 +239,24 @@ func (s *LegacySession) respondPoll(frames []byte, closeConn bool) {
 }
 
 // respondClose is respond, closing the connection after the response.
-func (srv *Server) respondClose(from int, c *Conn, gen uint32, resp []byte) {
+func (srv *Server) respondClose(from int, c *Conn, gen exchange, resp []byte) {
 	do := func(b []byte) {
 		if !c.closing && c.busy && c.gen == gen {
 			c.closeAfter = true
 			c.finish(gen, b)
 		}
 	}
-	if c.loop == from {
+	if c.loop() == from {
 		do(resp)
 		return
 	}
 	b := append([]byte(nil), resp...)
-	srv.loops.Post(c.loop, func() { do(b) })
+	srv.loops.Post(c.loop(), func() { do(b) })
 }
 
 // pollGone is told that the connection of a GET closed. A held GET counts
 // as answered: the client has the close timeout to come back.
-func (s *LegacySession) pollGone(c *Conn, gen uint32) {
+func (s *LegacySession) pollGone(c *Conn, gen exchange) {
 	if s.closed || s.poll != c || s.pollGen != gen {
 		return
 	}
@@ -264,7 +269,7 @@ func (s *LegacySession) pollGone(c *Conn, gen uint32) {
 }
 
 // onPost handles a POST carrying messages in its form field data.
-func (s *LegacySession) onPost(c *Conn, gen uint32, body, hdr []byte) {
+func (s *LegacySession) onPost(c *Conn, gen exchange, body, hdr []byte) {
 	srv := s.srv
 	if s.closed {
 		c.kill(s.loop)

@@ -38,7 +38,7 @@ func TestPollingHandshakeV4Defaults(t *testing.T) {
 	if h.Server.Lookup(o.SID) != s || h.Server.SessionCount() != 1 {
 		t.Errorf("registry")
 	}
-	if hs := s.Handshake(); hs.Method != "GET" || hs.Header("host") != "localhost" || !strings.HasPrefix(hs.RemoteAddr, "192.0.2.1:") {
+	if hs := s.Handshake(); hs.Method() != "GET" || hs.Header("host") != "localhost" || !strings.HasPrefix(hs.RemoteAddr(), "192.0.2.1:") {
 		t.Errorf("handshake %+v", hs)
 	}
 	wantOpen(t, h, c)

@@ -44,13 +44,13 @@ func (srv *Server) errorResponse(code engineio.ErrorCode, cors string) []byte {
 
 // respond delivers an HTTP response for exchange gen of c, from loop from.
 // resp may be a scratch buffer: it is written or copied before return.
-func (srv *Server) respond(from int, c *Conn, gen uint32, resp []byte) {
-	if c.loop == from {
+func (srv *Server) respond(from int, c *Conn, gen exchange, resp []byte) {
+	if c.loop() == from {
 		c.finish(gen, resp)
 		return
 	}
 	b := append([]byte(nil), resp...)
-	srv.loops.Post(c.loop, func() { c.finish(gen, b) })
+	srv.loops.Post(c.loop(), func() { c.finish(gen, b) })
 }
 
 // corsHeaders returns the CORS header lines for a request from origin, and

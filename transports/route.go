@@ -10,7 +10,7 @@ import (
 
 // handleRequest routes one parsed request. c.req is valid during the call only.
 func (c *Conn) handleRequest() {
-	r := &c.req
+	r := c.req()
 	srv := c.srv
 	if srv.leg.on && c.legacyRequest() {
 		return
@@ -63,12 +63,13 @@ func (srv *Server) isEnginePath(path []byte) bool {
 func (c *Conn) preflight(cors string) {
 	if cors != "" {
 		cors += "Access-Control-Allow-Methods: GET,HEAD,PUT,PATCH,POST,DELETE\r\n"
-		if h := c.req.Header("Access-Control-Request-Headers"); len(h) > 0 && validHeaderList(h) {
+		if h := c.req().Header("Access-Control-Request-Headers"); len(h) > 0 && validHeaderList(h) {
 			cors += "Access-Control-Allow-Headers: " + string(h) + "\r\n"
 		}
 	}
-	var b [512]byte
-	c.reply(appendResponse(b[:0], 204, "", cors, nil, false))
+	b := appendResponse(c.srv.buf(c.loop()), 204, "", cors, nil, false)
+	c.reply(b)
+	c.srv.keep(c.loop(), b)
 }
 
 func validHeaderList(h []byte) bool {
@@ -82,7 +83,7 @@ func validHeaderList(h []byte) bool {
 
 // polling handles the handshake, GETs and POSTs of the polling transport.
 func (c *Conn) polling(version int, sid []byte, cors string) {
-	r := &c.req
+	r := c.req()
 	method := string(r.Method)
 	j, jsonp := httpparse.QueryValue(r.RawQuery, "j")
 	if jsonp && !validJSONPIndex(j) {
@@ -104,22 +105,30 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	if s == nil {
 		s = c.srv.lookupDraining(string(sid))
 	}
-	if s == nil || s.version != version {
+	if s == nil || int(s.version) != version {
 		c.replyError(engineio.UnknownSID, cors)
 		return
 	}
 	c.busy = true
 	gen := c.gen
+	// Not onLoopOf: a closure made only when the session lives on another
+	// loop spares a polling session garbage on every request.
+	home := s.Loop() == c.loop()
 	switch method {
 	case "GET":
-		c.parked = s
-		c.onLoopOf(s, func() { s.onPoll(c, gen, cors) })
-	case "POST":
-		body := r.Body
-		if s.loop != c.loop {
-			body = append([]byte(nil), body...)
+		c.sess = s // parked
+		if home {
+			s.onPoll(c, gen, cors)
+		} else {
+			c.srv.loops.Post(s.Loop(), func() { s.onPoll(c, gen, cors) })
 		}
-		c.onLoopOf(s, func() { s.onPost(c, gen, body, cors) })
+	case "POST":
+		if home {
+			s.onPost(c, gen, r.Body, cors)
+		} else {
+			body := append([]byte(nil), r.Body...)
+			c.srv.loops.Post(s.Loop(), func() { s.onPost(c, gen, body, cors) })
+		}
 	default:
 		c.busy = false
 		c.replyError(engineio.BadRequest, cors)
@@ -129,21 +138,28 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 // handshake opens a session; jsonp is the JSONP callback index of a JSONP
 // polling handshake, or nil.
 func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
-	r := &c.req
-	s := newSession(c.srv, c.loop, version, transport, c.copyHandshake())
-	if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) && jsonp == nil {
-		s.binaryOK = true
+	r := c.req()
+	remote := c.io.RemoteAddr()
+	s := newSession(c.srv, c.loop(), version, transport, r, remote)
+	for !c.srv.register(s) {
+		// Another live session's id has the same registry key.
+		s.hs = newHandshake(newSID(), r, remote)
 	}
-	if jsonp != nil {
-		s.jsonp, s.jsonpIdx = true, string(jsonp)
+	if transport == Polling {
+		ps := s.ps
+		if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) && jsonp == nil {
+			ps.binaryOK = true
+		}
+		if jsonp != nil {
+			s.jsonp, ps.jsonpIdx = true, string(jsonp)
+		}
 	}
-	c.srv.register(s)
 	if err := c.srv.app.Open(s); err != nil {
 		s.closed = true
 		c.srv.unregister(s)
 		return nil
 	}
-	s.start(c.srv.loops.Now())
+	s.start(c.srv.now())
 	return s
 }
 
@@ -154,7 +170,7 @@ func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
 		return
 	}
 	open := engineio.Packet{Type: engineio.Open, Data: s.openPacket(nil)[1:]}
-	s.queue = append([]engineio.Packet{open}, s.queue...)
+	s.ps.queue = append([]engineio.Packet{open}, s.ps.queue...)
 	c.reply(s.pollResponse(cors))
 	s.keepPollResponse()
 }
@@ -162,7 +178,7 @@ func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
 // upgrade answers a WebSocket opening handshake, for a new session (no sid)
 // or to probe an upgrade of a polling session.
 func (c *Conn) upgrade(version int, sid []byte, cors string) {
-	r := &c.req
+	r := c.req()
 	key := r.Header("Sec-WebSocket-Key")
 	if err := frames.CheckUpgrade(r.Method, r.Header("Sec-WebSocket-Version"), key); err != nil {
 		status := 400
@@ -175,7 +191,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	var s *Session
 	if len(sid) > 0 {
 		s = c.srv.Lookup(string(sid))
-		if s == nil || s.version != version {
+		if s == nil || int(s.version) != version {
 			c.replyError(engineio.UnknownSID, cors)
 			return
 		}
@@ -186,18 +202,21 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 			return
 		}
 	}
-	var b [256]byte
-	c.io.Write(frames.AppendUpgradeResponse(b[:0], key))
+	// The loop's scratch buffers, not arrays on the stack: what goes to
+	// IO.Write escapes, and would be garbage on every connection.
+	b := frames.AppendUpgradeResponse(c.srv.buf(c.loop()), key)
+	c.io.Write(b)
+	c.srv.keep(c.loop(), b)
 	c.mode = modeWS
-	c.dec = frames.Decoder{MaxMessageSize: int(c.srv.cfg.MaxPayload)}
 	c.sess = s
-	// No more HTTP on this connection: let its parse state go (an idle
-	// websocket should cost little).
-	defer func() { c.req, c.parser = httpparse.Request{}, httpparse.Parser{} }()
+	c.srv.unschedule(c.loop(), c) // no more HTTP: no idle timeout
 	if len(sid) == 0 {
 		s.ws = c
-		s.writeWS(c, engineio.Open, false, nil, s.openPacket(c.srv.buf2(c.loop))[1:])
+		open := s.openPacket(c.srv.buf2(c.loop()))
+		s.writeWS(c, engineio.Open, false, nil, open[1:])
+		c.srv.keep2(c.loop(), open)
 		s.flushQueueWS()
+		s.ps = nil // what App.Open sent, if anything, has gone
 		return
 	}
 	c.onLoopOf(s, func() { s.attachProbe(c) })
@@ -207,14 +226,15 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 func (c *Conn) fallback() {
 	fb := c.srv.cfg.Fallback
 	if fb == nil {
-		var b [256]byte
-		c.reply(appendResponse(b[:0], 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"), false))
+		b := appendResponse(c.srv.buf(c.loop()), 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"), false)
+		c.reply(b)
+		c.srv.keep(c.loop(), b)
 		return
 	}
 	c.busy = true
 	gen := c.gen
-	loop := c.loop
-	fb(&c.req, c.io.RemoteAddr(), func(resp []byte, close bool) {
+	loop := c.loop()
+	fb(c.req(), c.io.RemoteAddr(), func(resp []byte, close bool) {
 		c.srv.loops.Post(loop, func() {
 			if close {
 				c.closeAfter = true
@@ -231,12 +251,12 @@ func isProbe(b []byte) bool { return bytes.Equal(b, probe) }
 // refuseUpgrade answers a bad WebSocket opening handshake with status (and
 // the supported version for 426), then closes.
 func (c *Conn) refuseUpgrade(status int) {
-	var b [256]byte
-	resp := httpparse.AppendStatusLine(b[:0], status)
+	resp := httpparse.AppendStatusLine(c.srv.buf(c.loop()), status)
 	if status == 426 {
 		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
 	}
 	resp = append(resp, "Content-Length: 0\r\nConnection: close\r\n\r\n"...)
 	c.io.Write(resp)
+	c.srv.keep(c.loop(), resp)
 	c.close()
 }

@@ -1,9 +1,11 @@
 package transports
 
 import (
+	"hash/maphash"
 	"sync"
 	"time"
 
+	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
 	"github.com/tornadio/tornadio/legacy"
 )
@@ -137,18 +139,22 @@ type Server struct {
 	cfg   Config
 	app   App
 	loops Loops
+	epoch time.Time // the origin of deadlines kept as int64 (see nanos)
 
 	mu       sync.RWMutex
-	sessions map[string]*Session
+	sessions map[uint64]*Session // by sidKey (registry.go)
+	sidSeed  maphash.Seed
 	draining map[string]*Session // closed polling sessions whose close packet awaits a GET
 
 	// One of each per loop, touched only on that loop.
-	timers   []timerHeap
-	scratch  [][]byte // encode buffers
-	scratch2 [][]byte
-	decode   [][]byte // polling payload decode buffers
-	scratch3 [][]byte // JSONP scripts
-	form     [][]byte // JSONP POST payloads
+	timers    []timerHeap
+	loopState []loopState
+	flushes   []flushList
+	scratch   [][]byte // encode buffers
+	scratch2  [][]byte
+	decode    [][]byte // polling payload decode buffers
+	scratch3  [][]byte // JSONP scripts
+	form      [][]byte // JSONP POST payloads
 
 	leg legacyServer // the legacy road (legacy.go)
 }
@@ -157,20 +163,54 @@ type Server struct {
 func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 	cfg.setDefaults()
 	srv := &Server{
-		cfg:      cfg,
-		app:      app,
-		loops:    loops,
-		sessions: make(map[string]*Session),
-		draining: make(map[string]*Session),
-		timers:   make([]timerHeap, n),
-		scratch:  make([][]byte, n),
-		scratch2: make([][]byte, n),
-		decode:   make([][]byte, n),
-		scratch3: make([][]byte, n),
-		form:     make([][]byte, n),
+		cfg:       cfg,
+		app:       app,
+		loops:     loops,
+		sessions:  make(map[uint64]*Session),
+		sidSeed:   maphash.MakeSeed(),
+		draining:  make(map[string]*Session),
+		timers:    make([]timerHeap, n),
+		loopState: make([]loopState, n),
+		scratch:   make([][]byte, n),
+		scratch2:  make([][]byte, n),
+		decode:    make([][]byte, n),
+		scratch3:  make([][]byte, n),
+		form:      make([][]byte, n),
 	}
+	if loops != nil {
+		// A second back, so that every deadline is positive and 0 can
+		// mean "none".
+		srv.epoch = loops.Now().Add(-time.Second)
+	}
+	limits := httpparse.Limits{MaxHeaderBytes: srv.cfg.MaxHeaderBytes, MaxBodyBytes: srv.cfg.MaxPayload}
+	for i := range srv.loopState {
+		srv.loopState[i].parser.Limits = limits
+	}
+	srv.initFlush(n)
 	srv.initLegacy(n)
 	return srv
+}
+
+// loopState is what a loop's connections share instead of each carrying
+// its own: an upgraded websocket has no use for HTTP parse state, and an
+// idle one none for a frame decoder.
+//
+// Parse keeps nothing between calls that its result depends on, and a
+// request is handled before the loop reads another connection, so one
+// parser and one Request (whose Headers array keeps its capacity) serve
+// them all. A frames.Decoder holds nothing between messages either; a
+// connection gets its own (in frag) only while the fragments of a message
+// arrive.
+type loopState struct {
+	parser httpparse.Parser
+	req    httpparse.Request
+
+	dec  frames.Decoder
+	frag map[*Conn]*frames.Decoder
+
+	feeding *Conn // the connection whose Feed is running, if any
+
+	_ [64]byte // keeps one loop's writes off the next one's cache line
 }
 
 // Config returns the effective configuration.
@@ -178,56 +218,12 @@ func (srv *Server) Config() Config { return srv.cfg }
 
 // NewConn returns the machine for a connection accepted on loop.
 func (srv *Server) NewConn(io IO, loop int) *Conn {
-	c := &Conn{srv: srv, io: io, loop: loop, parser: httpparse.Parser{Limits: httpparse.Limits{
-		MaxHeaderBytes: srv.cfg.MaxHeaderBytes,
-		MaxBodyBytes:   srv.cfg.MaxPayload,
-	}}}
+	c := &Conn{srv: srv, io: io, tn: timerNode{loop: int32(loop)}}
 	if srv.leg.inline {
 		c.sniff = sniffInline
 	}
 	c.idle()
 	return c
-}
-
-// Lookup returns the live session with id sid. Safe from any goroutine.
-func (srv *Server) Lookup(sid string) *Session {
-	srv.mu.RLock()
-	s := srv.sessions[sid]
-	srv.mu.RUnlock()
-	return s
-}
-
-// SessionCount is the number of live sessions. Safe from any goroutine.
-func (srv *Server) SessionCount() int {
-	srv.mu.RLock()
-	n := len(srv.sessions)
-	srv.mu.RUnlock()
-	return n
-}
-
-// Sessions returns a snapshot of the live sessions. Safe from any goroutine.
-func (srv *Server) Sessions() []*Session {
-	srv.mu.RLock()
-	out := make([]*Session, 0, len(srv.sessions))
-	for _, s := range srv.sessions {
-		out = append(out, s)
-	}
-	srv.mu.RUnlock()
-	return out
-}
-
-func (srv *Server) register(s *Session) {
-	srv.mu.Lock()
-	srv.sessions[s.id] = s
-	srv.mu.Unlock()
-}
-
-func (srv *Server) unregister(s *Session) {
-	srv.mu.Lock()
-	if srv.sessions[s.id] == s {
-		delete(srv.sessions, s.id)
-	}
-	srv.mu.Unlock()
 }
 
 // lookupDraining returns the closed polling session with id sid whose last
@@ -242,9 +238,9 @@ func (srv *Server) lookupDraining(sid string) *Session {
 func (srv *Server) setDraining(s *Session, on bool) {
 	srv.mu.Lock()
 	if on {
-		srv.draining[s.id] = s
-	} else if srv.draining[s.id] == s {
-		delete(srv.draining, s.id)
+		srv.draining[s.ID()] = s
+	} else if srv.draining[s.ID()] == s {
+		delete(srv.draining, s.ID())
 	}
 	srv.mu.Unlock()
 }
@@ -257,30 +253,30 @@ func (srv *Server) Tick(loop int) {
 		return
 	}
 	now := srv.loops.Now()
-	for h.Len() > 0 && !h.peek().at.After(now) {
-		e := h.pop()
-		if slot := e.t.slot(); slot.Equal(e.at) {
-			*slot = time.Time{}
-		}
-		e.t.tick(now)
+	ns := srv.nanos(now)
+	for h.Len() > 0 && h.at(0) <= ns {
+		h.pop().tick(now)
 	}
 }
 
-// schedule makes sure s.tick runs at or after at. On s's home loop only.
-func (srv *Server) schedule(s *Session, at time.Time) { srv.scheduleOn(s.loop, s, at) }
+// nanos is t as a deadline: nanoseconds since the server's epoch (the
+// monotonic clock when both times have it). Deadlines are int64 rather than
+// time.Time (8 bytes instead of 24), and every idle session holds some.
+func (srv *Server) nanos(t time.Time) int64 { return int64(t.Sub(srv.epoch)) }
 
-// scheduleOn makes sure t.tick runs on loop at or after at.
-func (srv *Server) scheduleOn(loop int, t timed, at time.Time) {
-	if at.IsZero() {
-		return
+// now is the loops' clock as a deadline (see nanos).
+func (srv *Server) now() int64 { return srv.nanos(srv.loops.Now()) }
+
+// scheduleOn makes sure t.tick runs on loop at or after deadline at (0:
+// none).
+func (srv *Server) scheduleOn(loop int, t timed, at int64) {
+	if at != 0 {
+		srv.timers[loop].wake(t, at)
 	}
-	slot := t.slot()
-	if !slot.IsZero() && !at.Before(*slot) {
-		return
-	}
-	*slot = at
-	srv.timers[loop].push(timerEntry{at: at, t: t})
 }
+
+// unschedule forgets t's deadline, so that the heap does not hold on to it.
+func (srv *Server) unschedule(loop int, t timed) { srv.timers[loop].remove(t) }
 
 // buf returns the loop's scratch encode buffer, emptied.
 func (srv *Server) buf(loop int) []byte { return srv.scratch[loop][:0] }

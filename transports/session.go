@@ -6,6 +6,7 @@ import (
 
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
+	"github.com/tornadio/tornadio/httpparse"
 )
 
 // Transport names as they appear in the query string.
@@ -27,77 +28,67 @@ const (
 	ReasonSlowConsumer = "slow consumer"
 )
 
-// Handshake is a copy of what the request that opened a session carried.
-type Handshake struct {
-	Method     string
-	Path       string
-	RawQuery   string
-	Headers    [][2]string // name, value in arrival order
-	RemoteAddr string
-}
-
-// Header returns the first value of the header name (case-insensitive).
-func (h *Handshake) Header(name string) string {
-	for _, kv := range h.Headers {
-		if equalFold(kv[0], name) {
-			return kv[1]
-		}
-	}
-	return ""
-}
-
 // Session is one Engine.IO session. Its methods and fields are used only on
 // its home loop, except where a comment says otherwise.
+//
+// Most sessions are idle websockets, so the struct holds only what one of
+// them needs; polling and upgrade state lives in ps, allocated for sessions
+// opened by polling only.
 type Session struct {
-	srv     *Server
-	id      string
-	loop    int
-	version int
-	hs      Handshake
+	srv *Server
+	hs  Handshake // and the id (see Handshake)
+	ws  *Conn     // the websocket carrying the session
+	ps  *pollState
 
-	transport string      // Polling or WebSocket
-	onWS      atomic.Bool // transport == WebSocket, readable from any goroutine
-	closed    bool
-	binaryOK  bool   // v3 polling: the client accepts binary payloads
-	jsonp     bool   // JSONP polling (see jsonp.go)
-	jsonpIdx  string // its callback index
+	// Heartbeat deadlines (see Server.nanos), 0 when not armed.
+	pingAt int64
+	pongBy int64
+	tn     timerNode // and the home loop
 
-	// Polling.
-	queue       []engineio.Packet // outbound, data owned by the session
-	queued      int               // bytes in queue (see packetSize)
-	poll        *Conn             // the parked GET, if any
-	pollGen     uint32
-	pollCORS    string
-	flushPosted bool
-	upgrading   bool
-	probe       *Conn // the websocket being probed during an upgrade
-	ws          *Conn // the websocket carrying the session
-	pingAt      time.Time
-	pongBy      time.Time
-	upgradeBy   time.Time
-	draining    bool      // closed, the queue (ending with a close packet) waits for a GET
-	closeNext   bool      // draining: the close packet follows in the answer after the queue's
-	drainBy     time.Time // give up waiting then
-	heapAt      time.Time
+	onWS    atomic.Bool // the transport is WebSocket, readable from any goroutine
+	version int8        // after onWS: the flags fill one word
+	closed  bool
+	jsonp   bool // the session polls with JSONP (see jsonp.go)
 
 	// Data is the application's per-session state.
 	Data any
 }
 
+// pollState is the state of a session opened by polling: its queue, the
+// parked GET, the upgrade to websocket, and the last GET a closed session
+// waits for.
+type pollState struct {
+	queue     []engineio.Packet // outbound, data owned by the session
+	queued    int               // bytes in queue (see packetSize)
+	poll      *Conn             // the parked GET, if any
+	pollCORS  string
+	probe     *Conn  // the websocket being probed during an upgrade
+	jsonpIdx  string // JSONP polling: the callback index
+	upgradeBy int64
+	drainBy   int64 // draining: give up waiting then
+	pollGen   exchange
+
+	binaryOK    bool // v3 polling: the client accepts binary payloads
+	flushPosted bool
+	upgrading   bool
+	draining    bool // closed, the queue (ending with a close packet) waits for a GET
+	closeNext   bool // draining: the close packet follows in the answer after the queue's
+}
+
 // ID is the session id. Safe from any goroutine.
-func (s *Session) ID() string { return s.id }
+func (s *Session) ID() string { return s.hs.id() }
 
 // Loop is the home loop. Safe from any goroutine.
-func (s *Session) Loop() int { return s.loop }
+func (s *Session) Loop() int { return int(s.tn.loop) }
 
 // Version is the Engine.IO protocol version, 3 or 4. Safe from any goroutine.
-func (s *Session) Version() int { return s.version }
+func (s *Session) Version() int { return int(s.version) }
 
 // Handshake is the opening request. Safe from any goroutine; do not modify.
 func (s *Session) Handshake() *Handshake { return &s.hs }
 
 // Transport is the current transport name.
-func (s *Session) Transport() string { return s.transport }
+func (s *Session) Transport() string { return s.TransportName() }
 
 // TransportName is the current transport name. Safe from any goroutine.
 func (s *Session) TransportName() string {
@@ -107,6 +98,9 @@ func (s *Session) TransportName() string {
 	return Polling
 }
 
+// polling reports whether the transport is polling (not yet upgraded).
+func (s *Session) polling() bool { return !s.onWS.Load() }
+
 // JSONP reports whether the session polls with JSONP (its handshake had a j
 // query parameter). Safe from any goroutine.
 func (s *Session) JSONP() bool { return s.jsonp }
@@ -115,16 +109,18 @@ func (s *Session) JSONP() bool { return s.jsonp }
 func (s *Session) Closed() bool { return s.closed }
 
 // Post runs fn on the session's home loop. Safe from any goroutine.
-func (s *Session) Post(fn func()) { s.srv.loops.Post(s.loop, fn) }
+func (s *Session) Post(fn func()) { s.srv.loops.Post(s.Loop(), fn) }
 
-func newSession(srv *Server, loop, version int, transport string, hs Handshake) *Session {
+// newSession makes a session opened by request r from remote.
+func newSession(srv *Server, loop, version int, transport string, r *httpparse.Request, remote string) *Session {
 	s := &Session{
-		srv:       srv,
-		id:        engineio.NewSID(),
-		loop:      loop,
-		version:   version,
-		transport: transport,
-		hs:        hs,
+		srv:     srv,
+		hs:      newHandshake(newSID(), r, remote),
+		tn:      timerNode{loop: int32(loop)},
+		version: int8(version),
+	}
+	if transport == Polling {
+		s.ps = &pollState{}
 	}
 	s.onWS.Store(transport == WebSocket)
 	return s
@@ -134,11 +130,11 @@ func newSession(srv *Server, loop, version int, transport string, hs Handshake) 
 func (s *Session) openPacket(dst []byte) []byte {
 	cfg := &s.srv.cfg
 	var upgrades []string
-	if s.transport == Polling && cfg.WebSocket {
-		upgrades = []string{WebSocket}
+	if s.polling() && cfg.WebSocket {
+		upgrades = upgradeWS
 	}
-	return engineio.AppendOpen(dst, s.version, engineio.OpenInfo{
-		SID:          s.id,
+	return engineio.AppendOpen(dst, int(s.version), engineio.OpenInfo{
+		SID:          s.ID(),
 		Upgrades:     upgrades,
 		PingInterval: cfg.PingInterval.Milliseconds(),
 		PingTimeout:  cfg.PingTimeout.Milliseconds(),
@@ -146,17 +142,25 @@ func (s *Session) openPacket(dst []byte) []byte {
 	})
 }
 
+var upgradeWS = []string{WebSocket}
+
+// newSID draws a session id. The string does not escape (newHandshake
+// copies it), so it stays on the stack.
+func newSID() string {
+	var id [engineio.SIDLen]byte
+	return string(engineio.AppendSID(id[:0]))
+}
+
 // start arms the heartbeat. v4: the server pings; v3: the client does, and
 // the server waits pingInterval+pingTimeout for it.
-func (s *Session) start(now time.Time) {
+func (s *Session) start(now int64) {
 	cfg := &s.srv.cfg
 	if s.version >= 4 {
-		s.pingAt = now.Add(cfg.PingInterval)
-		s.srv.schedule(s, s.pingAt)
+		s.pingAt = now + int64(cfg.PingInterval)
 	} else {
-		s.pongBy = now.Add(cfg.PingInterval + cfg.PingTimeout)
-		s.srv.schedule(s, s.pongBy)
+		s.pongBy = now + int64(cfg.PingInterval+cfg.PingTimeout)
 	}
+	s.rearm()
 }
 
 // Send queues or writes one message packet. data is copied. On the home loop
@@ -174,7 +178,7 @@ func (s *Session) SendText(prefix, data []byte) {
 	if s.closed {
 		return
 	}
-	if s.transport == WebSocket && s.ws != nil {
+	if s.ws != nil {
 		s.writeWS(s.ws, engineio.Message, false, prefix, data)
 		return
 	}
@@ -184,7 +188,7 @@ func (s *Session) SendText(prefix, data []byte) {
 }
 
 func (s *Session) sendPacket(p engineio.Packet) {
-	if s.transport == WebSocket && s.ws != nil {
+	if s.ws != nil {
 		s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data)
 		return
 	}
@@ -199,8 +203,15 @@ func (s *Session) sendPacket(p engineio.Packet) {
 // for it is a slow consumer: what waits is dropped and the session closed,
 // the client being told at its next GET, if any.
 func (s *Session) queuePacket(p engineio.Packet) {
-	if s.queued > 0 && s.queued+packetSize(&p) > s.srv.cfg.MaxBuffered {
-		if s.poll == nil {
+	ps := s.ps
+	if ps == nil {
+		// A websocket session whose App.Open sends: the packets wait for
+		// the open packet (see Conn.upgrade).
+		ps = &pollState{}
+		s.ps = ps
+	}
+	if ps.queued > 0 && ps.queued+packetSize(&p) > s.srv.cfg.MaxBuffered {
+		if ps.poll == nil {
 			s.clearQueue()
 			s.Close(ReasonSlowConsumer)
 			return
@@ -209,46 +220,60 @@ func (s *Session) queuePacket(p engineio.Packet) {
 		s.flushPoll()
 	}
 	s.enqueue(p)
-	if s.poll != nil && !s.flushPosted {
-		s.flushPosted = true
-		s.Post(s.flushPoll)
+	if ps.poll != nil && !ps.flushPosted {
+		ps.flushPosted = true
+		s.srv.postFlush(s)
 	}
 }
 
 // packetSize is what a queued packet counts towards MaxBuffered.
 func packetSize(p *engineio.Packet) int { return 1 + len(p.Data) }
 
-// enqueue adds p to the polling queue, unchecked.
+// enqueue adds p to the polling queue, unchecked. Polling sessions only.
 func (s *Session) enqueue(p engineio.Packet) {
-	s.queue = append(s.queue, p)
-	s.queued += packetSize(&p)
+	ps := s.ps
+	ps.queue = append(ps.queue, p)
+	ps.queued += packetSize(&p)
 }
 
 // clearQueue empties the polling queue, keeping its array.
 func (s *Session) clearQueue() {
-	clear(s.queue)
-	s.queue = s.queue[:0]
-	s.queued = 0
+	if ps := s.ps; ps != nil {
+		clear(ps.queue)
+		ps.queue = ps.queue[:0]
+		ps.queued = 0
+	}
+}
+
+// queueLen is the number of packets in the polling queue.
+func (s *Session) queueLen() int {
+	if s.ps == nil {
+		return 0
+	}
+	return len(s.ps.queue)
 }
 
 // Buffered is the number of bytes waiting for the client: queued for
 // polling, or, for a websocket served by the session's loop, in the
 // connection's outbound buffer (a websocket on another loop counts 0).
 func (s *Session) Buffered() int {
-	if s.transport == WebSocket && s.ws != nil {
-		if s.ws.loop != s.loop || s.ws.closing {
+	if s.ws != nil {
+		if s.ws.loop() != s.Loop() || s.ws.closing {
 			return 0
 		}
 		return s.ws.io.Buffered()
 	}
-	return s.queued
+	if s.ps == nil {
+		return 0
+	}
+	return s.ps.queued
 }
 
 // writeWS encodes one packet as a WebSocket frame and writes it to c. It
 // reports false when c refused the frame as a slow consumer's, which has
 // ended the session when c carried it.
 func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, data []byte) bool {
-	b := s.srv.buf(s.loop)
+	b := s.srv.buf(s.Loop())
 	n := len(prefix) + len(data)
 	if binary {
 		if s.version < 4 {
@@ -264,8 +289,8 @@ func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, d
 		b = append(b, '0'+byte(t))
 	}
 	b = append(append(b, prefix...), data...)
-	ok := c.send(s.loop, b)
-	s.srv.keep(s.loop, b)
+	ok := c.send(s.Loop(), b)
+	s.srv.keep(s.Loop(), b)
 	if !ok && c == s.ws {
 		s.end(ReasonSlowConsumer)
 	}
@@ -278,11 +303,11 @@ func (s *Session) Close(reason string) {
 	if s.closed {
 		return
 	}
-	if s.transport == WebSocket && s.ws != nil {
+	if s.ws != nil {
 		if s.writeWS(s.ws, engineio.Close, false, nil, nil) {
-			s.ws.sendClose(s.loop, 1000)
+			s.ws.sendClose(s.Loop(), 1000)
 		}
-	} else if s.transport == Polling {
+	} else if ps := s.ps; ps != nil && s.polling() {
 		// Like Node, what is queued leaves first (the engine waits for its
 		// buffer to drain before closing the transport), and the close
 		// packet comes in a later answer: a client handles a close at once
@@ -291,33 +316,41 @@ func (s *Session) Close(reason string) {
 		// disconnect"). Without a GET waiting, the session stays reachable
 		// for the client's next GETs (rather than "unknown sid", which
 		// clients answer by reconnecting).
-		if s.poll != nil && len(s.queue) > 0 {
+		if ps.poll != nil && len(ps.queue) > 0 {
 			s.flushPoll()
 		}
-		if len(s.queue) > 0 {
-			s.closeNext = true
-			s.draining = true
-		} else if s.poll != nil {
+		if len(ps.queue) > 0 {
+			ps.closeNext = true
+			ps.draining = true
+		} else if ps.poll != nil {
 			s.enqueue(engineio.Packet{Type: engineio.Close})
 			s.flushPoll()
 		} else {
 			s.enqueue(engineio.Packet{Type: engineio.Close})
-			s.draining = true
+			ps.draining = true
 		}
 	}
 	s.end(reason)
 }
 
+// draining reports whether the session is closed and waits for a last GET.
+func (s *Session) draining() bool { return s.ps != nil && s.ps.draining }
+
 // stopDraining forgets a closed session that waited for a last GET.
 func (s *Session) stopDraining() {
-	if s.draining {
-		s.draining = false
-		s.srv.setDraining(s, false)
-		s.queue, s.queued = nil, 0
+	ps := s.ps
+	if ps == nil {
+		return
 	}
-	if s.probe != nil {
-		s.probe.kill(s.loop)
-		s.probe = nil
+	if ps.draining {
+		ps.draining = false
+		s.srv.setDraining(s, false)
+		ps.queue, ps.queued = nil, 0
+		s.srv.unschedule(s.Loop(), s)
+	}
+	if ps.probe != nil {
+		ps.probe.kill(s.Loop())
+		ps.probe = nil
 	}
 }
 
@@ -329,16 +362,19 @@ func (s *Session) end(reason string) {
 	}
 	s.closed = true
 	s.srv.unregister(s)
-	if s.poll != nil {
-		s.clearQueue()
-		s.enqueue(engineio.Packet{Type: engineio.Close})
-		s.flushPoll()
-	}
-	if s.probe != nil && !(s.draining && s.upgrading) {
-		// A probe whose upgrade is under way is kept while the session
-		// drains: see upgradeWhileDraining.
-		s.probe.kill(s.loop)
-		s.probe = nil
+	s.srv.unschedule(s.Loop(), s)
+	if ps := s.ps; ps != nil {
+		if ps.poll != nil {
+			s.clearQueue()
+			s.enqueue(engineio.Packet{Type: engineio.Close})
+			s.flushPoll()
+		}
+		if ps.probe != nil && !(ps.draining && ps.upgrading) {
+			// A probe whose upgrade is under way is kept while the
+			// session drains: see upgradeWhileDraining.
+			ps.probe.kill(s.Loop())
+			ps.probe = nil
+		}
 	}
 	if s.ws != nil {
 		// Like Node (the ws transport's close), tell the client with a
@@ -346,25 +382,27 @@ func (s *Session) end(reason string) {
 		// timeout or a close packet, say. A slow consumer's connection is
 		// cut at once: a frame would only queue behind what it does not read.
 		if reason == ReasonSlowConsumer {
-			s.ws.kill(s.loop)
+			s.ws.kill(s.Loop())
 		} else {
-			s.ws.sendClose(s.loop, 0)
+			s.ws.sendClose(s.Loop(), 0)
 		}
 		s.ws = nil
 	}
-	if s.draining {
-		cfg := &s.srv.cfg
-		s.srv.setDraining(s, true)
-		s.drainBy = s.srv.loops.Now().Add(cfg.PingInterval + cfg.PingTimeout)
-		s.srv.schedule(s, s.drainBy)
-	} else {
-		s.queue, s.queued = nil, 0
+	if ps := s.ps; ps != nil {
+		if ps.draining {
+			cfg := &s.srv.cfg
+			s.srv.setDraining(s, true)
+			ps.drainBy = s.srv.now() + int64(cfg.PingInterval+cfg.PingTimeout)
+			s.rearm()
+		} else {
+			ps.queue, ps.queued = nil, 0
+		}
 	}
 	s.srv.app.Close(s, reason)
 }
 
 // receive handles one inbound packet from the session's current transport.
-func (s *Session) receive(p engineio.Packet, now time.Time) {
+func (s *Session) receive(p engineio.Packet, now int64) {
 	if s.closed {
 		return
 	}
@@ -372,9 +410,9 @@ func (s *Session) receive(p engineio.Packet, now time.Time) {
 	switch p.Type {
 	case engineio.Pong:
 		if s.version >= 4 {
-			s.pongBy = time.Time{}
-			s.pingAt = now.Add(cfg.PingInterval)
-			s.srv.schedule(s, s.pingAt)
+			s.pongBy = 0
+			s.pingAt = now + int64(cfg.PingInterval)
+			s.rearm()
 		}
 	case engineio.Ping:
 		if s.version < 4 {
@@ -391,54 +429,80 @@ func (s *Session) receive(p engineio.Packet, now time.Time) {
 		return
 	}
 	if s.version < 4 && !s.closed {
-		s.pongBy = now.Add(cfg.PingInterval + cfg.PingTimeout)
-		s.srv.schedule(s, s.pongBy)
+		s.pongBy = now + int64(cfg.PingInterval+cfg.PingTimeout)
+		s.rearm()
 	}
 }
 
-func (s *Session) slot() *time.Time { return &s.heapAt }
+func (s *Session) node() *timerNode { return &s.tn }
 
 // tick runs the session's due deadlines and schedules the next one.
-func (s *Session) tick(now time.Time) {
+func (s *Session) tick(t time.Time) {
+	now := s.srv.nanos(t)
+	ps := s.ps
 	if s.closed {
-		if s.draining {
-			if !now.Before(s.drainBy) {
+		if ps != nil && ps.draining {
+			if now >= ps.drainBy {
 				s.stopDraining()
 			} else {
-				s.srv.schedule(s, s.drainBy)
+				s.rearm()
 			}
 		}
 		return
 	}
-	if !s.pingAt.IsZero() && !now.Before(s.pingAt) {
-		s.pingAt = time.Time{}
+	if s.pingAt != 0 && now >= s.pingAt {
+		s.pingAt = 0
 		s.sendPacket(engineio.Packet{Type: engineio.Ping})
 		if s.closed {
 			return // a slow consumer
 		}
-		s.pongBy = now.Add(s.srv.cfg.PingTimeout)
+		s.pongBy = now + int64(s.srv.cfg.PingTimeout)
 	}
-	if !s.pongBy.IsZero() && !now.Before(s.pongBy) {
+	if s.pongBy != 0 && now >= s.pongBy {
 		s.end(ReasonPingTimeout)
 		return
 	}
-	if s.probe != nil && !now.Before(s.upgradeBy) {
-		s.probe.kill(s.loop)
-		s.probe = nil
-		s.upgrading = false
+	if ps != nil && ps.probe != nil && now >= ps.upgradeBy {
+		ps.probe.kill(s.Loop())
+		ps.probe = nil
+		ps.upgrading = false
 	}
-	next := s.pingAt
-	for _, t := range [...]time.Time{s.pongBy, s.upgradeByIfProbing()} {
-		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+	s.rearm()
+}
+
+// rearm queues the session in its loop's timer heap for its next deadline
+// exactly (earlier or later than the one queued), or takes it out when it
+// has none. A session is queued once, and woken only when something is due.
+func (s *Session) rearm() {
+	if next := s.deadline(); next != 0 {
+		s.srv.timers[s.Loop()].set(s, next)
+	} else {
+		s.srv.unschedule(s.Loop(), s)
+	}
+}
+
+// deadline is the session's next deadline, 0 if none: the heartbeat's and
+// the upgrade's while it lives, the wait for a last GET once closed.
+func (s *Session) deadline() int64 {
+	ps := s.ps
+	if s.closed {
+		if ps != nil && ps.draining {
+			return ps.drainBy
+		}
+		return 0
+	}
+	next := int64(0)
+	for _, t := range [...]int64{s.pingAt, s.pongBy, s.upgradeByIfProbing()} {
+		if t != 0 && (next == 0 || t < next) {
 			next = t
 		}
 	}
-	s.srv.schedule(s, next)
+	return next
 }
 
-func (s *Session) upgradeByIfProbing() time.Time {
-	if s.probe == nil {
-		return time.Time{}
+func (s *Session) upgradeByIfProbing() int64 {
+	if s.ps == nil || s.ps.probe == nil {
+		return 0
 	}
-	return s.upgradeBy
+	return s.ps.upgradeBy
 }

@@ -8,65 +8,75 @@ import (
 
 // attachProbe starts an upgrade: c is a new WebSocket for polling session s.
 func (s *Session) attachProbe(c *Conn) {
-	if s.closed || s.transport != Polling || s.probe != nil {
-		c.kill(s.loop)
+	ps := s.ps
+	if s.closed || !s.polling() || ps.probe != nil {
+		c.kill(s.Loop())
 		return
 	}
-	s.probe = c
-	s.upgradeBy = s.srv.loops.Now().Add(s.srv.cfg.UpgradeTimeout)
-	s.srv.schedule(s, s.upgradeBy)
+	ps.probe = c
+	ps.upgradeBy = s.srv.now() + int64(s.srv.cfg.UpgradeTimeout)
+	s.rearm()
 }
 
 // onWSPacket handles a packet that arrived on WebSocket c.
 func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
+	ps := s.ps
 	if s.closed {
-		if s.draining && c == s.probe {
+		if ps != nil && ps.draining && c == ps.probe {
 			s.upgradeWhileDraining(c, p)
 		}
 		return
 	}
 	if c == s.ws {
-		s.receive(p, s.srv.loops.Now())
+		s.receive(p, s.srv.now())
 		return
 	}
-	if c != s.probe {
+	if ps == nil || c != ps.probe {
 		return
 	}
 	switch {
 	case p.Type == engineio.Ping && isProbe(p.Data):
 		s.writeWS(c, engineio.Pong, false, nil, probe)
-		s.upgrading = true
-		if s.poll != nil && len(s.queue) == 0 {
+		ps.upgrading = true
+		if ps.poll != nil && len(ps.queue) == 0 {
 			s.enqueue(engineio.Packet{Type: engineio.Noop})
 			s.flushPoll()
 		}
-	case p.Type == engineio.Upgrade && s.upgrading:
-		s.upgrading = false
-		s.probe = nil
-		s.transport = WebSocket
+	case p.Type == engineio.Upgrade && ps.upgrading:
+		ps.upgrading = false
+		ps.probe = nil
 		s.onWS.Store(true)
 		s.ws = c
-		if s.poll != nil {
+		if ps.poll != nil {
 			// Release the GET the client may still have in flight; what was
 			// queued for it now goes over the WebSocket.
-			pending, queued := s.queue, s.queued
-			s.queue, s.queued = nil, 0
+			pending, queued := ps.queue, ps.queued
+			ps.queue, ps.queued = nil, 0
 			s.enqueue(engineio.Packet{Type: engineio.Noop})
 			s.flushPoll()
-			s.queue, s.queued = pending, queued
+			ps.queue, ps.queued = pending, queued
 		}
 		s.flushQueueWS()
+		if s.ws != nil {
+			// Polling is over for good (GETs and POSTs for the session are
+			// refused from now on): let its state go.
+			s.ps = nil
+		}
 	default:
-		s.probe = nil
-		s.upgrading = false
-		c.sendClose(s.loop, ws.StatusProtocolError)
+		ps.probe = nil
+		ps.upgrading = false
+		c.sendClose(s.Loop(), ws.StatusProtocolError)
 	}
 }
 
 // flushQueueWS writes what polling had queued over the WebSocket.
 func (s *Session) flushQueueWS() {
-	for i := range s.queue {
-		p := &s.queue[i]
+	ps := s.ps
+	if ps == nil {
+		return
+	}
+	for i := range ps.queue {
+		p := &ps.queue[i]
 		if !s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data) || s.ws == nil {
 			return // the session ended
 		}
@@ -76,13 +86,13 @@ func (s *Session) flushQueueWS() {
 
 // wsGone is told that WebSocket c closed.
 func (s *Session) wsGone(c *Conn, reason string) {
-	switch c {
-	case s.ws:
+	switch {
+	case c == s.ws:
 		s.ws = nil
 		s.end(reason)
-	case s.probe:
-		s.probe = nil
-		s.upgrading = false
+	case s.ps != nil && c == s.ps.probe:
+		s.ps.probe = nil
+		s.ps.upgrading = false
 	}
 }
 
@@ -92,32 +102,32 @@ func (s *Session) wsGone(c *Conn, reason string) {
 // was queued for it (DISCONNECT packets, say) can only reach it over the
 // websocket, followed by the close packet and a close frame.
 func (s *Session) upgradeWhileDraining(c *Conn, p engineio.Packet) {
+	ps := s.ps
 	switch p.Type {
 	case engineio.Ping:
 		if isProbe(p.Data) {
 			s.writeWS(c, engineio.Pong, false, nil, probe)
 		}
 	case engineio.Upgrade:
-		s.probe = nil
-		s.upgrading = false
-		s.transport = WebSocket
+		ps.probe = nil
+		ps.upgrading = false
 		s.onWS.Store(true)
 		ok := true
-		for i := range s.queue {
-			q := &s.queue[i]
+		for i := range ps.queue {
+			q := &ps.queue[i]
 			if ok = s.writeWS(c, q.Type, q.Binary, nil, q.Data); !ok {
 				break
 			}
 		}
-		if ok && s.closeNext {
+		if ok && ps.closeNext {
 			s.writeWS(c, engineio.Close, false, nil, nil)
 		}
-		s.closeNext = false
-		c.sendClose(s.loop, 0)
+		ps.closeNext = false
+		c.sendClose(s.Loop(), 0)
 		s.stopDraining()
 	default:
-		s.probe = nil
-		c.sendClose(s.loop, ws.StatusProtocolError)
+		ps.probe = nil
+		c.sendClose(s.Loop(), ws.StatusProtocolError)
 		s.stopDraining()
 	}
 }

@@ -83,6 +83,35 @@ func TestWebSocketFragmented(t *testing.T) {
 	}
 }
 
+// The websockets of a loop share its frame decoder between messages; each
+// keeps its own fragments while a message is in progress, whatever the
+// others send, or break, meanwhile.
+func TestWebSocketFragmentsInterleaved(t *testing.T) {
+	h := newHarness(t, testConfig(), 1)
+	a, b, c, d := h.Dial(0), h.Dial(0), h.Dial(0), h.Dial(0)
+	sa, sb, sc := wsOpen(t, h, a, 4).SID, wsOpen(t, h, b, 4).SID, wsOpen(t, h, c, 4).SID
+	wsOpen(t, h, d, 4)
+	a.Send(tt.Fragment(frames.OpText, false, []byte("4a1")))
+	h.Loops.RunAll()
+	b.Send(tt.Fragment(frames.OpText, false, []byte("4b1")))
+	h.Loops.RunAll()
+	c.Send(tt.Text("4whole"))
+	d.Send(tt.Fragment(frames.OpContinuation, true, []byte("stray"))) // breaks d only
+	h.Loops.RunAll()
+	a.Send(tt.Fragment(frames.OpContinuation, true, []byte("a2")))
+	h.Loops.RunAll()
+	b.Send(tt.Fragment(frames.OpContinuation, false, []byte("b2")))
+	c.Send(tt.Fragment(frames.OpText, false, []byte("4c1")))
+	h.Loops.RunAll()
+	b.Send(tt.Fragment(frames.OpContinuation, true, []byte("b3")))
+	c.Send(tt.Fragment(frames.OpContinuation, true, []byte("c2")))
+	a.Send(tt.Text("4again"))
+	h.Loops.RunAll()
+	wantMessages(t, h, sa, "a1a2", "again")
+	wantMessages(t, h, sb, "b1b2b3")
+	wantMessages(t, h, sc, "whole", "c1c2")
+}
+
 func TestWebSocketOpenSendsQueuedMessages(t *testing.T) {
 	h := newHarness(t, testConfig(), 1)
 	h.App.OnOpen = func(s *transports.Session) error {

@@ -9,11 +9,11 @@ func (s *Session) Writable() bool {
 	if s.closed {
 		return false
 	}
-	if s.transport == WebSocket && s.ws != nil {
-		if s.ws.loop != s.loop {
+	if s.ws != nil {
+		if s.ws.loop() != s.Loop() {
 			return true // another loop's buffer cannot be read from here
 		}
 		return s.ws.io.Buffered() == 0
 	}
-	return s.poll != nil && len(s.queue) == 0
+	return s.ps != nil && s.ps.poll != nil && len(s.ps.queue) == 0
 }
