@@ -5,6 +5,7 @@ import (
 
 	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/socketio"
+	"github.com/tornadio/tornadio/transports"
 )
 
 // localSide is a Namespace seen as the adapter's Local: the in-process
@@ -21,6 +22,7 @@ type outgoing struct {
 	event    string
 	args     [][]byte
 	volatile bool
+	shared   *transports.Shared // text as every session sends it; nil with attachments
 }
 
 // forEachLoop runs fn on every event loop that serves connections; it
@@ -105,7 +107,7 @@ func (l *localSide) encode(p *adapter.Packet, opts *adapter.Options, id int64) *
 	if ns.legacyCount.Load() > 0 && id < 0 {
 		leg = legacyFrame(p.Event, p.Args)
 	}
-	return &outgoing{
+	out := &outgoing{
 		legacy:   leg,
 		text:     socketio.AppendEvent(nil, ns.name, id, len(p.Attachments), p.Event, args...),
 		atts:     p.Attachments,
@@ -113,6 +115,12 @@ func (l *localSide) encode(p *adapter.Packet, opts *adapter.Options, id int64) *
 		args:     p.Args,
 		volatile: opts.Flags.Volatile,
 	}
+	if len(out.atts) == 0 {
+		// Encoded once for every websocket and polling session it reaches.
+		out.shared = transports.NewShared(out.text)
+		out.text = out.shared.Data()
+	}
+	return out
 }
 
 // Broadcast implements adapter.Local.

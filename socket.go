@@ -478,6 +478,10 @@ func (s *Socket) deliver(out *outgoing) bool {
 	if s.hasOutgoing.Load() {
 		s.notifyOutgoing(out.event, out.args, out.atts)
 	}
+	if out.shared != nil {
+		s.client.sess.SendShared(out.shared)
+		return true
+	}
 	s.writePacket(out.text, out.atts)
 	return true
 }

@@ -1,0 +1,52 @@
+package transports
+
+import (
+	"github.com/tornadio/tornadio/engineio"
+	"github.com/tornadio/tornadio/frames"
+)
+
+// Shared is one text message sent to many sessions (a broadcast). It is
+// encoded once per wire variant when it is made: the websocket frame, the
+// same for Engine.IO v3 and v4, is written as it is by every websocket
+// session, and polling sessions queue the message's bytes without copying
+// them. Its bytes must not change once it is made.
+type Shared struct {
+	data  []byte
+	frame []byte // "4" + data in one unmasked text frame
+}
+
+// NewShared prepares data (a Socket.IO packet, text) for SendShared; it
+// copies data.
+func NewShared(data []byte) *Shared {
+	n := 1 + len(data)
+	f := make([]byte, 0, frames.FrameHeaderLen(n)+n)
+	f = frames.AppendFrameHeader(f, frames.OpText, true, n)
+	f = append(f, '0'+byte(engineio.Message))
+	f = append(f, data...)
+	// data is kept as the frame's tail: one copy of the bytes in memory.
+	return &Shared{data: f[len(f)-len(data):], frame: f}
+}
+
+// Data is the message.
+func (m *Shared) Data() []byte { return m.data }
+
+// SendShared sends m like Send(m.Data(), false), without encoding or
+// copying it for this session. On the home loop only.
+func (s *Session) SendShared(m *Shared) {
+	if s.closed {
+		return
+	}
+	if c := s.ws; c != nil {
+		ok := true
+		if c.loop() == s.Loop() {
+			ok = c.write(m.frame)
+		} else {
+			c.srv.loops.Post(c.loop(), func() { c.write(m.frame) })
+		}
+		if !ok && c == s.ws {
+			s.end(ReasonSlowConsumer)
+		}
+		return
+	}
+	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data})
+}
