@@ -105,7 +105,7 @@ type Options struct {
 	// accept(2) fails with EMFILE: kept below RLIMIT_NOFILE, the server
 	// stays up at its file limit. Default, and the most allowed: the soft
 	// RLIMIT_NOFILE (Go raises it to the hard limit at startup) less a
-	// headroom of an eighth of it, between 64 and 8192 descriptors, for
+	// headroom of a sixty-fourth of it, between 64 and 1024 descriptors, for
 	// everything else the process opens. A larger value is lowered to that,
 	// with a warning.
 	MaxConnections int

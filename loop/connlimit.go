@@ -28,13 +28,14 @@ import (
 // pollers, logs, and whatever else the application opens.
 const (
 	minHeadroom = 64
-	maxHeadroom = 8192
+	maxHeadroom = 1024
 )
 
 // DefaultMaxConns is the connection cap derived from the process's
 // RLIMIT_NOFILE soft limit (Go raises it to the hard limit at startup): the
-// limit less a headroom of an eighth of it, at least 64 and at most 8192
-// descriptors.
+// limit less a headroom of a sixty-fourth of it, at least 64 and at most
+// 1024 descriptors. (Servers hold thousands of sockets and little else: a
+// larger share would refuse clients the limit allows, e.g. 2 500 of 20 000.)
 func DefaultMaxConns() (int, error) {
 	limit, err := fileLimit()
 	if err != nil {
@@ -56,7 +57,7 @@ func fileLimit() (int, error) {
 }
 
 func headroom(limit int) int {
-	return min(max(limit/8, minHeadroom), maxHeadroom)
+	return min(max(limit/64, minHeadroom), maxHeadroom)
 }
 
 // resolveMaxConns turns Options.MaxConns into the cap in force. A cap the

@@ -10,7 +10,7 @@ import (
 
 func TestHeadroom(t *testing.T) {
 	for _, tc := range []struct{ limit, want int }{
-		{256, 64}, {1024, 128}, {20000, 2500}, {1 << 20, 8192},
+		{256, 64}, {1024, 64}, {8192, 128}, {20000, 312}, {1 << 20, 1024},
 	} {
 		if got := headroom(tc.limit); got != tc.want {
 			t.Errorf("headroom(%d) = %d, want %d", tc.limit, got, tc.want)
