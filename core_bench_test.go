@@ -87,15 +87,7 @@ func BenchmarkCoreEcho(b *testing.B) {
 	c := cs[0]
 	frame := tt.Text(`421["echo","` + fmt.Sprintf("%064d", 0) + `"]`)
 	want := []byte(`431["` + fmt.Sprintf("%064d", 0) + `"]`)
-	in := make([]byte, len(frame)) // Feed unmasks in place: a fresh copy each time
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		copy(in, frame)
-		c.m.Feed(in)
-		l.drain()
-	}
-	b.StopTimer()
+	feedN(b, l, c, frame)
 	if !bytes.HasSuffix(c.io.last, want) {
 		b.Fatalf("last write %q, want the ack %q", c.io.last, want)
 	}
@@ -111,15 +103,7 @@ func BenchmarkCoreBroadcast(b *testing.B) {
 	for i, c := range cs {
 		before[i] = c.io.n
 	}
-	in := make([]byte, len(frame))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		copy(in, frame)
-		cs[0].m.Feed(in)
-		l.drain()
-	}
-	b.StopTimer()
+	feedN(b, l, cs[0], frame)
 	for i, c := range cs {
 		if c.io.n-before[i] < b.N*80 {
 			b.Fatalf("client %d got %d bytes for %d broadcasts", i, c.io.n-before[i], b.N)
@@ -132,8 +116,13 @@ func BenchmarkCoreBroadcast(b *testing.B) {
 func BenchmarkCoreEvent(b *testing.B) {
 	l, cs := benchCore(b, 1)
 	c := cs[0]
-	frame := tt.Text(`42["note","` + fmt.Sprintf("%064d", 0) + `"]`)
-	in := make([]byte, len(frame))
+	feedN(b, l, c, tt.Text(`42["note","`+fmt.Sprintf("%064d", 0)+`"]`))
+}
+
+// feedN is the timed part of a core benchmark: the client frame arrives
+// b.N times and the loop runs what it caused.
+func feedN(b *testing.B, l *benchLoop, c benchConn, frame []byte) {
+	in := make([]byte, len(frame)) // Feed unmasks in place: a fresh copy each time
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -141,6 +130,7 @@ func BenchmarkCoreEvent(b *testing.B) {
 		c.m.Feed(in)
 		l.drain()
 	}
+	b.StopTimer()
 }
 
 // TestCoreAllocs pins the core's allocations per message in steady state:

@@ -29,6 +29,13 @@ func startTornadio(t *testing.T, opts ...tornadio.Option) string {
 			root.Emit("broadcast", rawArgs(a)...)
 		})
 	})
+	return serve(t, srv)
+}
+
+// serve starts srv on a free loopback port until the test ends and returns
+// its address.
+func serve(t *testing.T, srv *tornadio.Server) string {
+	t.Helper()
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}

@@ -17,15 +17,8 @@ func holdPolling(t *testing.T, n int, hold time.Duration, opts ...tornadio.Optio
 	base := []tornadio.Option{tornadio.WithEventLoops(1), tornadio.WithTransports(tornadio.TransportPolling)}
 	srv := tornadio.NewServer(append(base, opts...)...)
 	srv.Of("/").OnConnection(func(*tornadio.Socket) {})
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	})
-	cfg := Config{Scenario: Conns, Transport: Polling, Target: srv.Addr(), Clients: n, Rate: 2000, Hold: hold, SrcIPs: 3}
+	addr := serve(t, srv)
+	cfg := Config{Scenario: Conns, Transport: Polling, Target: addr, Clients: n, Rate: 2000, Hold: hold, SrcIPs: 3}
 	if err := cfg.Normalize(); err != nil {
 		t.Fatal(err)
 	}
