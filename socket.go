@@ -271,9 +271,11 @@ func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 	s.mu.Unlock()
 }
 
-// handlerBytes is handler for a name given as bytes; ev is the registered
-// name ("" when there is no handler).
-func (s *Socket) handlerBytes(name []byte) (ev string, cb callback, anys []func(string, Args)) {
+// findHandler returns the On handler registered for name (ev is its
+// registered name, "" and an invalid cb when there is none) and the OnAny
+// listeners. name may be the event's bytes straight from the packet: the
+// comparison converts nothing.
+func findHandler[S string | []byte](s *Socket, name S) (ev string, cb callback, anys []func(string, Args)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.handlers {
@@ -286,23 +288,6 @@ func (s *Socket) handlerBytes(name []byte) (ev string, cb callback, anys []func(
 		anys = s.ext.onAny
 	}
 	return ev, cb, anys
-}
-
-// handler returns the On handler of event (cb.fn is nil if none) and the
-// OnAny listeners.
-func (s *Socket) handler(event string) (cb callback, anys []func(string, Args)) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i := range s.handlers {
-		if s.handlers[i].event == event {
-			cb = s.handlers[i].cb
-			break
-		}
-	}
-	if s.ext != nil {
-		anys = s.ext.onAny
-	}
-	return cb, anys
 }
 
 // Join adds the socket to rooms. Rooms shows them at once; broadcasts see
@@ -570,7 +555,7 @@ func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 	}
 	// The handler is found by the name's bytes; a string is made only for
 	// what needs one and has none registered (OnAny, "message").
-	ev, cb, anys := s.handlerBytes(nameB)
+	ev, cb, anys := findHandler(s, nameB)
 	_, h, _ := s.ns.hooks()
 	isMessage := h != nil && string(nameB) == "message"
 	if !cb.valid() && !isMessage && len(anys) == 0 {
@@ -608,7 +593,7 @@ func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 // fire runs the handlers of an incoming event: OnAny listeners, the On
 // handler, and for "message" the Handler's OnMessage. On the loop.
 func (s *Socket) fire(name string, args Args, ack Ack) {
-	cb, anys := s.handler(name)
+	_, cb, anys := findHandler(s, name)
 	_, h, _ := s.ns.hooks()
 	isMessage := name == "message" && h != nil
 	if !cb.valid() && !isMessage && len(anys) == 0 {
@@ -667,17 +652,26 @@ func (st *ackState) ack(args ...any) {
 		return
 	}
 	s := st.s
-	raw, atts, err := encodeArgs(args)
-	if err != nil {
-		s.ns.srv.opts.Logger.Warn("tornadio: ack", "err", err)
+	pkt, atts, ok := s.encodeAck(st.id, args)
+	if !ok {
 		return
 	}
-	pkt := socketio.AppendAck(nil, s.ns.name, st.id, len(atts), raw...)
 	s.post(func() {
 		if s.connected {
 			s.writePacket(pkt, atts)
 		}
 	})
+}
+
+// encodeAck encodes the answer to ack id into a packet of its own, with its
+// binary attachments; a value that cannot be encoded is logged (ok false).
+func (s *Socket) encodeAck(id int64, args []any) (pkt []byte, atts [][]byte, ok bool) {
+	raw, atts, err := encodeArgs(args)
+	if err != nil {
+		s.ns.srv.opts.Logger.Warn("tornadio: ack", "err", err)
+		return nil, nil, false
+	}
+	return socketio.AppendAck(nil, s.ns.name, id, len(atts), raw...), atts, true
 }
 
 // writeAck writes the answer to ack id now. On the loop. Plain arguments
@@ -702,12 +696,9 @@ func (s *Socket) writeAck(id int64, args []any) {
 			continue
 		}
 		sc.buf = b
-		raw, atts, err := encodeArgs(args)
-		if err != nil {
-			s.ns.srv.opts.Logger.Warn("tornadio: ack", "err", err)
-			return
+		if pkt, atts, ok := s.encodeAck(id, args); ok {
+			s.writePacket(pkt, atts)
 		}
-		s.writePacket(socketio.AppendAck(nil, s.ns.name, id, len(atts), raw...), atts)
 		return
 	}
 	b = append(b, ']')
