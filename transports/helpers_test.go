@@ -263,3 +263,16 @@ func wantOpen(t *testing.T, h *tt.Harness, c *tt.Conn) {
 		t.Fatalf("connection closed by the server")
 	}
 }
+
+// probe upgrades session sid on connection w to a websocket (EIO eio) and
+// makes the probe exchange, checking the 101 and the "3probe" answer.
+func probe(t *testing.T, h *tt.Harness, w *tt.Conn, eio int, sid string) {
+	t.Helper()
+	w.Send(tt.WSUpgrade(eio, sid))
+	if r := response(t, h, w); r.Status != 101 {
+		t.Fatalf("%s", r.Raw)
+	}
+	w.Send(tt.Text("2probe"))
+	h.Loops.RunAll()
+	wantTexts(t, w, "3probe")
+}

@@ -253,13 +253,7 @@ func TestJSONPCloseAndUpgrade(t *testing.T) {
 	c.Send(jsonpGET(4, sid, "6"))
 	noResponse(t, h, c)
 	w := h.Dial(0)
-	w.Send(tt.WSUpgrade(4, sid))
-	if r := response(t, h, w); r.Status != 101 {
-		t.Fatalf("%s", r.Raw)
-	}
-	w.Send(tt.Text("2probe"))
-	h.Loops.RunAll()
-	wantTexts(t, w, "3probe")
+	probe(t, h, w, 4, sid)
 	if got := jsonpPayload(t, response(t, h, c), "6"); got != "6" {
 		t.Fatalf("payload %q", got)
 	}

@@ -123,13 +123,7 @@ func TestSlowConsumerWebSocketCrossLoop(t *testing.T) {
 	sid := pollOpen(t, h, p, 4).SID
 	s := session(t, h, sid)
 	w := h.Dial(1)
-	w.Send(tt.WSUpgrade(4, sid))
-	if r := response(t, h, w); r.Status != 101 {
-		t.Fatalf("%s", r.Raw)
-	}
-	w.Send(tt.Text("2probe"))
-	h.Loops.RunAll()
-	wantTexts(t, w, "3probe")
+	probe(t, h, w, 4, sid)
 	w.Send(tt.Text("5"))
 	h.Loops.RunAll()
 	if s.TransportName() != transports.WebSocket {
@@ -227,13 +221,7 @@ func TestSlowConsumerUpgradeFlush(t *testing.T) {
 	sid := pollOpen(t, h, p, 4).SID
 	s := session(t, h, sid)
 	w := h.Dial(0)
-	w.Send(tt.WSUpgrade(4, sid))
-	if r := response(t, h, w); r.Status != 101 {
-		t.Fatalf("%s", r.Raw)
-	}
-	w.Send(tt.Text("2probe"))
-	h.Loops.RunAll()
-	wantTexts(t, w, "3probe")
+	probe(t, h, w, 4, sid)
 	w.Stall()
 	for range 9 {
 		h.Send(s, strings.Repeat("x", 1000), false)
@@ -259,13 +247,7 @@ func TestSlowConsumerUpgradeFlushOverflows(t *testing.T) {
 	sid := pollOpen(t, h, p, 4).SID
 	s := session(t, h, sid)
 	w := h.Dial(0)
-	w.Send(tt.WSUpgrade(4, sid))
-	if r := response(t, h, w); r.Status != 101 {
-		t.Fatalf("%s", r.Raw)
-	}
-	w.Send(tt.Text("2probe"))
-	h.Loops.RunAll()
-	wantTexts(t, w, "3probe")
+	probe(t, h, w, 4, sid)
 	w.Stall()
 	for range 9 {
 		h.Send(s, strings.Repeat("x", 1110), false) // counts 1111, a 1115-byte frame
