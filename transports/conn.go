@@ -204,7 +204,7 @@ func (c *Conn) endOversized() {
 		return
 	}
 	if s := c.srv.Lookup(string(sid)); s != nil {
-		c.onLoopOf(s, func() { s.end(ReasonTransportError) })
+		s.deliver(c.loop(), s.take(), func() { s.end(ReasonTransportError) })
 	}
 }
 
@@ -213,22 +213,24 @@ func (c *Conn) OnClose() {
 	c.closing = true
 	c.srv.unschedule(c.loop(), c)
 	delete(c.srv.loopState[c.loop()].frag, c)
-	// No onLoopOf closure when the session is on this loop: every
-	// disconnection would make garbage.
+	// No closure when the session is on this loop and nothing of it is on
+	// its way there: every disconnection would make garbage.
 	if s := c.sess; s != nil && c.mode == modeWS {
 		reason := c.failure.reason(ReasonTransportClose)
-		if s.Loop() == c.loop() {
+		if t := s.take(); s.Loop() == c.loop() && s.inTurn(t) {
 			s.wsGone(c, reason)
+			s.ran()
 		} else {
-			c.srv.loops.Post(s.Loop(), func() { s.wsGone(c, reason) })
+			s.deliver(c.loop(), t, func() { s.wsGone(c, reason) })
 		}
 	} else if s != nil {
 		c.sess = nil
 		gen := c.gen
-		if s.Loop() == c.loop() {
+		if t := s.take(); s.Loop() == c.loop() && s.inTurn(t) {
 			s.pollGone(c, gen)
+			s.ran()
 		} else {
-			c.srv.loops.Post(s.Loop(), func() { s.pollGone(c, gen) })
+			s.deliver(c.loop(), t, func() { s.pollGone(c, gen) })
 		}
 	}
 	if c.leg != nil {
@@ -383,10 +385,11 @@ func (c *Conn) handleFrame(m frames.Message) {
 		c.sendClose(c.loop(), ws.StatusProtocolError)
 		return
 	}
-	if s.Loop() == c.loop() {
+	if t := s.take(); s.Loop() == c.loop() && s.inTurn(t) {
 		s.onWSPacket(c, p)
-		return
+		s.ran()
+	} else {
+		p.Data = append([]byte(nil), p.Data...)
+		s.deliver(c.loop(), t, func() { s.onWSPacket(c, p) })
 	}
-	p.Data = append([]byte(nil), p.Data...)
-	c.srv.loops.Post(s.Loop(), func() { s.onWSPacket(c, p) })
 }

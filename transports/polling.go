@@ -104,7 +104,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	case ps == nil:
 		s.refuse(c, gen, cors) // a websocket session
 		return
-	case s.closed && ps.draining:
+	case s.closed && ps.draining && !ps.byClient:
 		// Closed by the server, with a GET still to come: like Node, take
 		// the packets and ignore them.
 		srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody, false))

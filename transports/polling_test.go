@@ -2,6 +2,7 @@ package transports_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -225,10 +226,64 @@ func TestPollingCloseFromClient(t *testing.T) {
 	wantStatus(t, response(t, h, c2), 200, "ok")
 	wantMessages(t, h, sid, "last")
 	wantCloses(t, h, sid, transports.ReasonTransportClose)
-	// The waiting GET is released with a close packet.
-	wantStatus(t, response(t, h, c1), 200, "1")
+	// The waiting GET is released with a noop, as Node does.
+	wantStatus(t, response(t, h, c1), 200, "6")
 	c2.Send(tt.PollPOST(4, sid, "4x"))
 	wantError(t, response(t, h, c2), 400, 1)
+	c1.Send(tt.PollGET(4, sid))
+	wantError(t, response(t, h, c1), 400, 1)
+}
+
+// TestPollingCloseRacesGET: a client sends a GET and, beside it, a POST
+// carrying a close packet, on connections of other loops than the
+// session's. Whichever way the loops run, the GET is answered with a noop,
+// and the next GET learns the session is gone (the official suites'
+// "forcefully closes the session").
+func TestPollingCloseRacesGET(t *testing.T) {
+	for _, eio := range []int{3, 4} {
+		for _, order := range []string{"get-read-first-post-delivered-first", "post-read-first", "get-home-post-other"} {
+			t.Run(fmt.Sprintf("EIO%d/%s", eio, order), func(t *testing.T) {
+				h := newHarness(t, testConfig(), 3)
+				sid := pollOpen(t, h, h.Dial(0), eio).SID
+				get, post := h.Dial(1), h.Dial(2)
+				closeBody := tt.Payload("1")
+				noop := "6"
+				if eio == 3 {
+					closeBody, noop = tt.PayloadV3("1"), tt.PayloadV3("6")
+				}
+				switch order {
+				case "get-read-first-post-delivered-first":
+					// Loop 1 reads the GET, loop 2 the POST after it, and
+					// the POST's hand-over reaches loop 0 first.
+					get.Send(tt.PollGET(eio, sid))
+					h.Loops.RunOne(1)
+					post.Send(tt.PollPOST(eio, sid, closeBody))
+					h.Loops.RunOne(2)
+					held := h.Loops.Take(0, 0) // the GET's hand-over
+					h.Loops.Run(0)             // the POST's: held back
+					if len(h.App.Closes(sid)) != 0 {
+						t.Fatal("close ran before the GET read before it")
+					}
+					h.Loops.Post(0, held)
+				case "post-read-first":
+					post.Send(tt.PollPOST(eio, sid, closeBody))
+					h.Loops.RunAll()
+					get.Send(tt.PollGET(eio, sid))
+				case "get-home-post-other":
+					get = h.Dial(0)
+					get.Send(tt.PollGET(eio, sid))
+					post.Send(tt.PollPOST(eio, sid, closeBody))
+				}
+				h.Loops.RunAll()
+				wantStatus(t, response(t, h, post), 200, "ok")
+				wantStatus(t, response(t, h, get), 200, noop)
+				wantCloses(t, h, sid, transports.ReasonTransportClose)
+				get.Send(tt.PollGET(eio, sid))
+				h.Loops.RunAll()
+				wantError(t, response(t, h, get), 400, 1)
+			})
+		}
+	}
 }
 
 func TestPollingCloseFromServer(t *testing.T) {

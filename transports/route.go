@@ -109,29 +109,33 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 		c.replyError(engineio.UnknownSID, cors)
 		return
 	}
+	if method != "GET" && method != "POST" {
+		c.replyError(engineio.BadRequest, cors)
+		return
+	}
 	c.busy = true
 	gen := c.gen
-	// Not onLoopOf: a closure made only when the session lives on another
-	// loop spares a polling session garbage on every request.
-	home := s.Loop() == c.loop()
-	switch method {
-	case "GET":
+	// In read order (order.go). A closure is made only when the session
+	// lives on another loop or an earlier event of it is still on its way,
+	// which spares a polling session garbage on every request.
+	t := s.take()
+	now := s.Loop() == c.loop() && s.inTurn(t)
+	if method == "GET" {
 		c.sess = s // parked
-		if home {
+		if now {
 			s.onPoll(c, gen, cors)
+			s.ran()
 		} else {
-			c.srv.loops.Post(s.Loop(), func() { s.onPoll(c, gen, cors) })
+			s.deliver(c.loop(), t, func() { s.onPoll(c, gen, cors) })
 		}
-	case "POST":
-		if home {
-			s.onPost(c, gen, r.Body, cors)
-		} else {
-			body := append([]byte(nil), r.Body...)
-			c.srv.loops.Post(s.Loop(), func() { s.onPost(c, gen, body, cors) })
-		}
-	default:
-		c.busy = false
-		c.replyError(engineio.BadRequest, cors)
+		return
+	}
+	if now {
+		s.onPost(c, gen, r.Body, cors)
+		s.ran()
+	} else {
+		body := append([]byte(nil), r.Body...)
+		s.deliver(c.loop(), t, func() { s.onPost(c, gen, body, cors) })
 	}
 }
 
@@ -219,7 +223,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 		s.ps = nil // what App.Open sent, if anything, has gone
 		return
 	}
-	c.onLoopOf(s, func() { s.attachProbe(c) })
+	s.deliver(c.loop(), s.take(), func() { s.attachProbe(c) })
 }
 
 // fallback hands a request outside the Engine.IO path to the application.

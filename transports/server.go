@@ -210,6 +210,10 @@ type loopState struct {
 
 	feeding *Conn // the connection whose Feed is running, if any
 
+	// held are the inbound events of this loop's sessions that arrived
+	// before their turn (order.go); nearly always empty.
+	held map[*Session][]heldEvent
+
 	_ [64]byte // keeps one loop's writes off the next one's cache line
 }
 

@@ -45,6 +45,11 @@ type Session struct {
 	pongBy int64
 	tn     timerNode // and the home loop
 
+	// Inbound order (order.go): tickets drawn on any loop, and the last
+	// one whose event ran, on the home loop.
+	issued atomic.Uint32
+	served ticket
+
 	onWS    atomic.Bool // the transport is WebSocket, readable from any goroutine
 	version int8        // after onWS: the flags fill one word
 	closed  bool
@@ -73,6 +78,7 @@ type pollState struct {
 	upgrading   bool
 	draining    bool // closed, the queue (ending with a close packet) waits for a GET
 	closeNext   bool // draining: the close packet follows in the answer after the queue's
+	byClient    bool // draining: closed by the client, the noop awaits its GET (clientClose)
 }
 
 // ID is the session id. Safe from any goroutine.
@@ -333,6 +339,28 @@ func (s *Session) Close(reason string) {
 	s.end(reason)
 }
 
+// clientClose ends the session at the client's request (a close packet).
+// Over polling, like Node, the client's GET is released with a noop rather
+// than a close packet: answered now when it is parked, or when it comes,
+// for a GET sent before the close may be read after it on another
+// connection (a close POST does not wait for the GET beside it). That GET
+// is awaited for PingTimeout, the time the protocol gives a client to
+// answer; a later one gets "unknown sid".
+func (s *Session) clientClose() {
+	if ps := s.ps; ps != nil && s.polling() {
+		s.clearQueue()
+		s.enqueue(engineio.Packet{Type: engineio.Noop})
+		if ps.poll != nil {
+			s.flushPoll()
+		} else {
+			ps.draining, ps.byClient = true, true
+			ps.closeNext = false
+			ps.drainBy = s.srv.now() + int64(s.srv.cfg.PingTimeout)
+		}
+	}
+	s.end(ReasonTransportClose)
+}
+
 // draining reports whether the session is closed and waits for a last GET.
 func (s *Session) draining() bool { return s.ps != nil && s.ps.draining }
 
@@ -392,7 +420,9 @@ func (s *Session) end(reason string) {
 		if ps.draining {
 			cfg := &s.srv.cfg
 			s.srv.setDraining(s, true)
-			ps.drainBy = s.srv.now() + int64(cfg.PingInterval+cfg.PingTimeout)
+			if ps.drainBy == 0 {
+				ps.drainBy = s.srv.now() + int64(cfg.PingInterval+cfg.PingTimeout)
+			}
 			s.rearm()
 		} else {
 			ps.queue, ps.queued = nil, 0
@@ -421,7 +451,7 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 	case engineio.Message:
 		s.srv.app.Message(s, p.Data, p.Binary)
 	case engineio.Close:
-		s.end(ReasonTransportClose)
+		s.clientClose()
 		return
 	case engineio.Noop, engineio.Upgrade:
 	default:

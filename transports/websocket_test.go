@@ -581,3 +581,34 @@ func TestUpgradeCompletesWhileClosing(t *testing.T) {
 		})
 	}
 }
+
+// TestUpgradeThenGETAcrossLoops: the client sends "5" on its websocket
+// (read by loop 1), then a GET that the session's own loop reads before the
+// websocket's hand-over reaches it. The GET comes after the upgrade, so it
+// is refused (the official suites' "ignores HTTP requests with same sid
+// after upgrade"), and the websocket carries the session.
+func TestUpgradeThenGETAcrossLoops(t *testing.T) {
+	for _, eio := range []int{3, 4} {
+		t.Run("EIO"+itoa(eio), func(t *testing.T) {
+			h := newHarness(t, testConfig(), 2)
+			sid := pollOpen(t, h, h.Dial(0), eio).SID
+			w := h.Dial(1)
+			probe(t, h, w, eio, sid)
+			w.Send(tt.Text("5"))
+			h.Loops.RunOne(1) // read; its hand-over waits on loop 0
+			handover := h.Loops.Take(0, 0)
+			get := h.Dial(0)
+			get.Send(tt.PollGET(eio, sid))
+			h.Loops.RunOne(0) // the GET, read after the "5"
+			h.Loops.Post(0, handover)
+			h.Loops.RunAll()
+			wantError(t, response(t, h, get), 400, 3)
+			if got := session(t, h, sid).TransportName(); got != transports.WebSocket {
+				t.Fatalf("transport %s", got)
+			}
+			w.Send(tt.Text("4hello"))
+			h.Loops.RunAll()
+			wantMessages(t, h, sid, "hello")
+		})
+	}
+}

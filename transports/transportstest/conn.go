@@ -68,7 +68,7 @@ func (c *Conn) Close() {
 	first := c.closeReqs == 1
 	c.mu.Unlock()
 	if first {
-		c.L.Post(c.Loop, c.deliverClose)
+		c.L.PostIO(c.Loop, c.deliverClose)
 	}
 }
 
@@ -78,7 +78,7 @@ func (c *Conn) Wake() {
 	c.mu.Lock()
 	c.wakes++
 	c.mu.Unlock()
-	c.L.Post(c.Loop, c.feed)
+	c.L.PostIO(c.Loop, c.feed)
 }
 
 // Buffered implements transports.IO: 0, or while the peer is stalled (see
@@ -157,12 +157,12 @@ func (c *Conn) Send(b []byte) {
 	if c.ByteByByte {
 		for i := range b {
 			ch := b[i]
-			c.L.Post(c.Loop, func() { c.arrive([]byte{ch}) })
+			c.L.PostIO(c.Loop, func() { c.arrive([]byte{ch}) })
 		}
 		return
 	}
 	cp := append([]byte(nil), b...)
-	c.L.Post(c.Loop, func() { c.arrive(cp) })
+	c.L.PostIO(c.Loop, func() { c.arrive(cp) })
 }
 
 // SendString is Send for a string.
@@ -181,7 +181,7 @@ func (c *Conn) arrive(b []byte) {
 
 // Hangup makes the peer close the connection: OnClose is queued on the
 // connection's loop (once in all).
-func (c *Conn) Hangup() { c.L.Post(c.Loop, c.deliverClose) }
+func (c *Conn) Hangup() { c.L.PostIO(c.Loop, c.deliverClose) }
 
 // Output is a copy of every byte the machine wrote.
 func (c *Conn) Output() []byte {

@@ -22,6 +22,7 @@ import (
 type Loops struct {
 	mu      sync.Mutex
 	queues  [][]func()
+	io      [][]bool // beside queues: the function is a connection's I/O (PostIO)
 	now     time.Time
 	current int
 
@@ -50,8 +51,17 @@ func (l *Loops) Post(loop int, fn func()) {
 	if loop < 0 || loop >= len(l.queues) {
 		panic(fmt.Sprintf("transportstest: post to loop %d of %d", loop, len(l.queues)))
 	}
+	l.post(loop, fn, false)
+}
+
+// post queues fn on loop, as a connection's I/O or as work handed over.
+func (l *Loops) post(loop int, fn func(), io bool) {
 	l.mu.Lock()
+	if l.io == nil {
+		l.io = make([][]bool, len(l.queues))
+	}
 	l.queues[loop] = append(l.queues[loop], fn)
+	l.io[loop] = append(l.io[loop], io)
 	l.mu.Unlock()
 }
 
@@ -116,13 +126,20 @@ func (l *Loops) RunOne(loop int) bool {
 		l.mu.Unlock()
 		return false
 	}
-	fn := q[0]
-	q[0] = nil
-	l.queues[loop] = q[1:]
+	fn := l.remove(loop, 0)
 	l.Ran[loop]++
 	l.mu.Unlock()
 	l.On(loop, fn)
 	return true
+}
+
+// remove takes the i-th function off loop's queue. l.mu is held.
+func (l *Loops) remove(loop, i int) func() {
+	q := l.queues[loop]
+	fn := q[i]
+	l.queues[loop] = append(q[:i:i], q[i+1:]...)
+	l.io[loop] = append(l.io[loop][:i:i], l.io[loop][i+1:]...)
+	return fn
 }
 
 // Run runs loop's queue until it is empty, including what is posted to it
