@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/tornadio/tornadio/httpparse"
 )
@@ -50,6 +51,12 @@ func (s *Server) serveFallback(req *httpparse.Request, remote string, respond fu
 			}()
 			s.opts.HTTPHandler.ServeHTTP(w, hr)
 		}()
+		// The machine writes the Connection field (it knows when it
+		// closes); a handler's "Connection: close" asks it to.
+		if hasCloseToken(w.header["Connection"]) {
+			closeAfter = true
+		}
+		w.header.Del("Connection")
 		respond(w.bytes(hr.Method == http.MethodHead), closeAfter)
 	}()
 }
@@ -93,6 +100,18 @@ func (w *bufferedResponse) bytes(head bool) []byte {
 		out.Write(w.body.Bytes())
 	}
 	return out.Bytes()
+}
+
+// hasCloseToken reports whether the Connection field values hold "close".
+func hasCloseToken(values []string) bool {
+	for _, v := range values {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), "close") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func plainResponse(status int, body string) []byte {

@@ -51,7 +51,8 @@ func ExampleDecoder() {
 
 func ExampleCheckUpgrade() {
 	key := []byte("dGhlIHNhbXBsZSBub25jZQ==")
-	if err := frames.CheckUpgrade([]byte("GET"), []byte("13"), key); err != nil {
+	req := frames.UpgradeRequest{Method: []byte("GET"), Minor: 1, Version: []byte("13"), Key: key, KeyFields: 1}
+	if err := frames.CheckUpgrade(req); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -55,27 +55,46 @@ func (e *HandshakeError) Error() string {
 	return "frames: handshake: " + e.Msg + " (HTTP " + strconv.Itoa(e.Status) + ")"
 }
 
-// CheckUpgrade validates an RFC 6455 opening handshake (section 4.2.1) from
-// the request method and the values of its Sec-WebSocket-Version and
-// Sec-WebSocket-Key headers:
+// UpgradeRequest is what CheckUpgrade looks at in an RFC 6455 opening
+// handshake request.
+type UpgradeRequest struct {
+	Method []byte // the request method
+	// Minor is the request's HTTP version, 1.Minor. The zero value is
+	// HTTP/1.0, which is refused.
+	Minor   int
+	Version []byte // the value of Sec-WebSocket-Version
+	Key     []byte // the value of Sec-WebSocket-Key
+	// KeyFields is how many Sec-WebSocket-Key header fields the request
+	// holds; more than one is refused.
+	KeyFields int
+}
+
+// CheckUpgrade validates an RFC 6455 opening handshake (section 4.2.1):
 //
 //   - the method must be GET, else the error has status 405;
+//   - the request must be HTTP/1.1 or later, else the status is 400;
 //   - the version must be "13", else the status is 426 and the response must
 //     carry "Sec-WebSocket-Version: 13";
-//   - the key must be the base64 encoding of exactly 16 bytes, else the status
-//     is 400.
+//   - Sec-WebSocket-Key must appear once (section 11.3.1) and be the base64
+//     encoding of exactly 16 bytes, else the status is 400.
 //
 // Leading and trailing spaces and tabs around header values are ignored. The
 // returned error is a [*HandshakeError]. Checking the Upgrade and Connection
 // headers is left to the caller; see [HasToken].
-func CheckUpgrade(method, version, key []byte) error {
-	if string(method) != "GET" {
+func CheckUpgrade(r UpgradeRequest) error {
+	if string(r.Method) != "GET" {
 		return &HandshakeError{Status: statusMethodNotAllowed, Msg: "method must be GET"}
 	}
-	if string(trimOWS(version)) != "13" {
+	if r.Minor < 1 {
+		return &HandshakeError{Status: statusBadRequest, Msg: "HTTP/1.1 or later required"}
+	}
+	if string(trimOWS(r.Version)) != "13" {
 		return &HandshakeError{Status: statusUpgradeRequired, Msg: "unsupported Sec-WebSocket-Version"}
 	}
-	if !validKey(trimOWS(key)) {
+	if r.KeyFields > 1 {
+		return &HandshakeError{Status: statusBadRequest, Msg: "repeated Sec-WebSocket-Key"}
+	}
+	if !validKey(trimOWS(r.Key)) {
 		return &HandshakeError{Status: statusBadRequest, Msg: "invalid Sec-WebSocket-Key"}
 	}
 	return nil

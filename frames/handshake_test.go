@@ -62,6 +62,8 @@ func TestCheckUpgrade(t *testing.T) {
 		method  string
 		version string
 		key     string
+		minor   int // HTTP/1.minor; -1 stands for 0 (the default is 1)
+		keys    int // Sec-WebSocket-Key fields; 0 stands for 1
 		status  int // 0: valid
 	}{
 		{
@@ -147,6 +149,30 @@ func TestCheckUpgrade(t *testing.T) {
 			status:  400,
 		},
 		{
+			name:    "HTTP/1.0",
+			method:  "GET",
+			version: "13",
+			key:     rfcKey,
+			minor:   -1,
+			status:  400,
+		},
+		{
+			name:    "repeated key",
+			method:  "GET",
+			version: "13",
+			key:     rfcKey,
+			keys:    2,
+			status:  400,
+		},
+		{
+			name:    "HTTP/1.0 with a bad method",
+			method:  "POST",
+			version: "13",
+			key:     rfcKey,
+			minor:   -1,
+			status:  405,
+		},
+		{
 			name:    "key without padding",
 			method:  "GET",
 			version: "13",
@@ -156,7 +182,14 @@ func TestCheckUpgrade(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := CheckUpgrade([]byte(tt.method), []byte(tt.version), []byte(tt.key))
+			r := UpgradeRequest{Method: []byte(tt.method), Minor: 1, Version: []byte(tt.version), Key: []byte(tt.key), KeyFields: 1}
+			if tt.minor != 0 {
+				r.Minor = max(tt.minor, 0)
+			}
+			if tt.keys != 0 {
+				r.KeyFields = tt.keys
+			}
+			err := CheckUpgrade(r)
 			if tt.status == 0 {
 				if err != nil {
 					t.Fatalf(

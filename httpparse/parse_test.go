@@ -341,6 +341,9 @@ func TestHeaderLookup(t *testing.T) {
 	if !r.HeaderHasToken("connection", "UPGRADE") || r.HeaderHasToken("connection", "close") {
 		t.Error("HeaderHasToken")
 	}
+	if n, m, z := r.HeaderCount("HOST"), r.HeaderCount("x-empty"), r.HeaderCount("missing"); n != 2 || m != 1 || z != 0 {
+		t.Errorf("HeaderCount = %d, %d, %d; want 2, 1, 0", n, m, z)
+	}
 	r.Reset()
 	if r.Header("Host") != nil || r.ContentLength != -1 || r.Method != nil || cap(r.Headers) == 0 {
 		t.Errorf("Reset: %+v", r)

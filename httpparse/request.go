@@ -44,6 +44,19 @@ func (r *Request) Header(name string) []byte {
 	return nil
 }
 
+// HeaderCount returns how many header fields are named name (ASCII
+// case-insensitive): a field that may appear only once, such as
+// Sec-WebSocket-Key, is ambiguous when repeated. It does not allocate.
+func (r *Request) HeaderCount(name string) int {
+	n := 0
+	for i := range r.Headers {
+		if equalFold(r.Headers[i].Name, name) {
+			n++
+		}
+	}
+	return n
+}
+
 // HeaderHasToken reports whether any header field named name contains token
 // in its comma-separated list value (ASCII case-insensitive), as used by
 // Connection and Upgrade. It does not allocate.

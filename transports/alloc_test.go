@@ -5,6 +5,7 @@
 package transports_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -90,5 +91,44 @@ func BenchmarkPollingCycle(b *testing.B) {
 		s.Send(msg, false)
 		copy(buf, postReq)
 		post.Feed(buf)
+	}
+}
+
+// pollingCycleAllocs counts the allocations of one polling exchange (see
+// BenchmarkPollingCycle) with requests made by http.
+func pollingCycleAllocs(t *testing.T, http func([]byte) []byte) float64 {
+	srv := transports.NewServer(transports.Config{}, nopApp{}, &inlineLoops{now: tt.Epoch}, 1)
+	get, post := srv.NewConn(discardIO{}, 0), srv.NewConn(discardIO{}, 0)
+	get.Feed(tt.PollGET(4, ""))
+	s := srv.Sessions()[0]
+	getReq, postReq := http(tt.PollGET(4, s.ID())), http(tt.PollPOST(4, s.ID(), "4hello"))
+	buf := make([]byte, len(postReq))
+	msg := []byte("hello")
+	cycle := func() {
+		if n := get.Feed(getReq); n != len(getReq) {
+			t.Fatalf("GET: fed %d of %d bytes", n, len(getReq))
+		}
+		s.Send(msg, false)
+		copy(buf, postReq)
+		if n := post.Feed(buf); n != len(buf) {
+			t.Fatalf("POST: fed %d of %d bytes", n, len(buf))
+		}
+	}
+	cycle() // warm the loop's buffers
+	return testing.AllocsPerRun(200, cycle)
+}
+
+// Answering an HTTP/1.0 client that keeps its connection alive, whose
+// answers get "Connection: keep-alive" added, allocates no more than the
+// HTTP/1.1 steady state: the answer is put together in the loop's buffer.
+func TestKeepAlive10Allocs(t *testing.T) {
+	keepAlive10 := func(req []byte) []byte {
+		req = bytes.Replace(req, []byte(" HTTP/1.1\r\n"), []byte(" HTTP/1.0\r\nConnection: keep-alive\r\n"), 1)
+		return req
+	}
+	http11 := pollingCycleAllocs(t, func(req []byte) []byte { return req })
+	http10 := pollingCycleAllocs(t, keepAlive10)
+	if http10 > http11 {
+		t.Errorf("%v allocations per HTTP/1.0 keep-alive polling exchange, %v with HTTP/1.1", http10, http11)
 	}
 }

@@ -36,13 +36,13 @@ type Conn struct {
 
 	// The rest fits one word, so that Conn is 64 bytes: what it does not
 	// need while idle lives with its loop (loopState).
-	gen        exchange
-	mode       connMode
-	busy       bool        // an HTTP response is owed and not yet written
-	closeAfter bool        // close once the owed response is written
-	closing    bool        // Close was asked of the edge; ignore input and writes
-	sniff      policySniff // look for a Flash policy request first (legacy_conn.go)
-	failure    failure
+	gen     exchange
+	mode    connMode
+	busy    bool        // an HTTP response is owed and not yet written
+	persist persistence // what follows the owed response (answer.go)
+	closing bool        // Close was asked of the edge; ignore input and writes
+	sniff   policySniff // look for a Flash policy request first (legacy_conn.go)
+	failure failure
 }
 
 // exchange numbers a connection's request/response exchanges, so that an
@@ -136,7 +136,7 @@ func (c *Conn) Feed(p []byte) int {
 				c.plainError(status)
 				return len(p)
 			}
-			c.closeAfter = ls.req.Close
+			c.persist = persistenceOf(&ls.req)
 			c.gen++
 			c.handleRequest()
 			n += m
@@ -254,14 +254,9 @@ func (c *Conn) finish(gen exchange, resp []byte) {
 	}
 	c.sess = nil // the parked GET's
 	c.busy = false
-	c.io.Write(resp)
-	if c.closeAfter {
-		c.close()
-		return
-	}
-	c.idle()
-	if c.srv.loopState[c.loop()].feeding != c {
-		c.io.Wake()
+	c.reply(resp)
+	if !c.closing && c.srv.loopState[c.loop()].feeding != c {
+		c.io.Wake() // a pipelined request may wait in the edge's buffer
 	}
 }
 
@@ -331,16 +326,18 @@ func (c *Conn) kill(from int) {
 // plainError answers a request the parser refused, then closes.
 func (c *Conn) plainError(status int) {
 	body := httpparse.StatusText(status)
-	b := appendResponse(c.srv.buf(c.loop()), status, "text/plain; charset=utf-8", "", []byte(body), true)
-	c.io.Write(b)
+	b := appendResponse(c.srv.buf(c.loop()), status, "text/plain; charset=utf-8", "", []byte(body))
+	c.persist = closeAfter
+	c.reply(b)
 	c.srv.keep(c.loop(), b)
-	c.close()
 }
 
-// reply writes a response to the current request now.
+// reply writes resp, the answer to the current exchange, with the
+// Connection field c.persist calls for (see writeAnswer), then closes the
+// connection or waits for the next request.
 func (c *Conn) reply(resp []byte) {
-	c.io.Write(resp)
-	if c.closeAfter {
+	c.writeAnswer(resp)
+	if c.persist == closeAfter {
 		c.close()
 		return
 	}

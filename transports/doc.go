@@ -24,6 +24,17 @@
 // response comes back to the connection's loop. Nothing is shared by locks
 // except the session registry.
 //
+// # HTTP connections
+//
+// A connection has one answer owed at a time: requests pipelined behind it
+// wait in the edge's buffer (Feed leaves them there) until it is written,
+// then are taken in order, so answers never interleave. Each answer's
+// Connection field follows from what becomes of the connection after it
+// (answer.go): none for HTTP/1.1 keep-alive, "Connection: close" whenever
+// the server closes after it (a "close" request, HTTP/1.0 by default,
+// refusals, legacy stream heads), "Connection: keep-alive" to an HTTP/1.0
+// client that asked for it.
+//
 // # Memory
 //
 // Servers hold tens of thousands of idle websockets, so what one keeps is

@@ -18,8 +18,15 @@ import (
 // where tornadio's bytes differ from N on purpose:
 //
 //   - Headers. Answers carry Content-Length (N's POST answers were chunked,
-//     having none) and neither Node's "Connection: keep-alive" on polling
-//     answers nor a Date header; header names and order otherwise follow N.
+//     having none) and no Date header. The Connection field says what the
+//     server does next, as on the modern road (answer.go): none on HTTP/1.1
+//     answers after which the connection stays open (Node's http module
+//     added "Connection: keep-alive"), "Connection: close" on those after
+//     which it closes, the xhr-multipart and htmlfile stream heads among
+//     them (N wrote "Connection: keep-alive" there, though those streams
+//     only end with their connection), "Connection: keep-alive" to an
+//     HTTP/1.0 client that asked for it. Header names and order otherwise
+//     follow N.
 //   - Refusals N leaves hanging are answered: a legacy path with a method
 //     other than GET and POST gets 405; a POST that opens no session, a
 //     POST to a websocket or flashsocket session, a plain GET (no upgrade)
@@ -39,7 +46,10 @@ import (
 //     WebSocket" is compared without regard to case for all three
 //     protocols. Hixie refusals (origin, bad keys, a key1 without key2)
 //     close the connection without an answer, as N does; RFC 6455 ones are
-//     answered 400/403/426. A hixie-76 key3 that does not come within
+//     answered 400/403/426, an RFC 6455 handshake over HTTP/1.0 or with two
+//     Sec-WebSocket-Key fields among them (400, RFC 6455 §4.2.1, §11.3.1).
+//     The hixie drafts predate those rules: their handshakes are taken over
+//     HTTP/1.0 as N took them. A hixie-76 key3 that does not come within
 //     IdleTimeout closes the connection.
 //   - When a session ends, its stream is closed (htmlfile with the last
 //     chunk, hixie-76 with 0xFF 0x00, RFC 6455 with a close frame 1000)
@@ -180,7 +190,7 @@ func (c *Conn) legacyRequest() bool {
 // legacyError answers the request with status and a text body.
 func (c *Conn) legacyError(status int) {
 	body := httpparse.StatusText(status)
-	c.reply(appendResponse(nil, status, "text/plain; charset=utf-8", "", []byte(body), false))
+	c.reply(appendResponse(nil, status, "text/plain; charset=utf-8", "", []byte(body)))
 }
 
 // appendLegacyResponse appends a whole answer: status line, Content-Type
@@ -333,15 +343,17 @@ func (c *Conn) legacyOpenStream(rt *legacy.Route) {
 		b = appendLegacyStatus(b, 200)
 		b = legacy.MultipartCORS(&l.origins, c.req().Header("Origin"), nil, false).AppendHeaders(b)
 		b = httpparse.AppendHeader(b, "Content-Type", legacy.ContentTypeMultipart)
-		b = append(b, "Connection: keep-alive\r\n\r\n"...)
+		b = append(b, "\r\n"...)
 		b = append(b, legacy.MultipartPreamble...)
 	} else {
 		b = appendLegacyStatus(b, 200)
 		b = httpparse.AppendHeader(b, "Content-Type", legacy.ContentTypeHTMLFile)
-		b = append(b, "Connection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"...)
+		b = append(b, "Transfer-Encoding: chunked\r\n\r\n"...)
 		b = appendChunk(b, []byte(legacy.HTMLFilePreamble))
 	}
-	c.io.Write(b)
+	// The stream ends only with the connection: its head says so.
+	c.persist = closeAfter
+	c.writeAnswer(b)
 	c.attachStream(s, kind)
 	s.connectStream()
 }
@@ -392,12 +404,9 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 	}
 	switch kind {
 	case streamRFC6455:
-		if err := frames.CheckUpgrade(r.Method, r.Header("Sec-WebSocket-Version"), key); err != nil {
-			status := 400
-			var he *frames.HandshakeError
-			if errors.As(err, &he) {
-				status = he.Status
-			}
+		// Over HTTP/1.0 or with a repeated key too. The hixie drafts
+		// predate both rules and are left as N took them.
+		if status := checkUpgrade(r, key); status != 0 {
 			refuse(status)
 			return
 		}

@@ -188,7 +188,7 @@ func (s *LegacySession) onPoll(c *Conn, gen exchange, info pollInfo) {
 	}
 	if err := s.m.Connect(s.transport, srv.loops.Now()); err != nil {
 		// A second GET while one is held: refuse it, keep the first.
-		srv.respond(s.loop, c, gen, appendResponse(nil, 400, "text/plain; charset=utf-8", "", []byte(httpparse.StatusText(400)), false))
+		srv.respond(s.loop, c, gen, appendResponse(nil, 400, "text/plain; charset=utf-8", "", []byte(httpparse.StatusText(400))))
 		return
 	}
 	s.poll, s.pollGen, s.pollInfo = c, gen, info
@@ -242,7 +242,7 @@ func (s *LegacySession) respondPoll(frames []byte, closeConn bool) {
 func (srv *Server) respondClose(from int, c *Conn, gen exchange, resp []byte) {
 	do := func(b []byte) {
 		if !c.closing && c.busy && c.gen == gen {
-			c.closeAfter = true
+			c.persist = closeAfter
 			c.finish(gen, b)
 		}
 	}
@@ -285,7 +285,7 @@ func (s *LegacySession) onPost(c *Conn, gen exchange, body, hdr []byte) {
 		msgs, err = s.m.Receive(data, srv.loops.Now())
 	}
 	if err != nil {
-		srv.respond(s.loop, c, gen, appendResponse(nil, 400, "text/plain; charset=utf-8", "", []byte(httpparse.StatusText(400)), false))
+		srv.respond(s.loop, c, gen, appendResponse(nil, 400, "text/plain; charset=utf-8", "", []byte(httpparse.StatusText(400))))
 		return
 	}
 	s.arm()

@@ -79,7 +79,7 @@ func (s *Session) pollResponse(cors string) []byte {
 		ctype = contentTypeJS
 	}
 	s.clearQueue()
-	resp := appendResponse(srv.buf(s.Loop()), 200, ctype, cors, body, false)
+	resp := appendResponse(srv.buf(s.Loop()), 200, ctype, cors, body)
 	srv.scratch[s.Loop()] = resp
 	return resp
 }
@@ -107,7 +107,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	case s.closed && ps.draining && !ps.byClient:
 		// Closed by the server, with a GET still to come: like Node, take
 		// the packets and ignore them.
-		srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody, false))
+		srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
 		return
 	case s.refuse(c, gen, cors):
 		return
@@ -130,7 +130,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 		}
 		if !found {
 			// Like engine.io: no payload, nothing to do, "ok".
-			srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody, false))
+			srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
 			return
 		}
 	}
@@ -145,7 +145,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 		s.end(ReasonParseError)
 		return
 	}
-	srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody, false))
+	srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
 }
 
 // pollGone is told that the connection of a GET closed before the GET's

@@ -14,8 +14,9 @@ const (
 )
 
 // appendResponse appends a complete HTTP/1.1 response. cors holds header
-// lines already formatted (see corsHeaders), or "".
-func appendResponse(dst []byte, status int, ctype, cors string, body []byte, close bool) []byte {
+// lines already formatted (see corsHeaders), or "". The Connection field
+// is the writer's business (see writeAnswer).
+func appendResponse(dst []byte, status int, ctype, cors string, body []byte) []byte {
 	dst = httpparse.AppendStatusLine(dst, status)
 	if ctype != "" {
 		dst = httpparse.AppendHeader(dst, "Content-Type", ctype)
@@ -23,9 +24,6 @@ func appendResponse(dst []byte, status int, ctype, cors string, body []byte, clo
 	dst = httpparse.AppendHeaderInt(dst, "Content-Length", int64(len(body)))
 	dst = append(dst, "Cache-Control: no-store\r\n"...)
 	dst = append(dst, cors...)
-	if close {
-		dst = append(dst, "Connection: close\r\n"...)
-	}
 	dst = append(dst, "\r\n"...)
 	return append(dst, body...)
 }
@@ -39,7 +37,7 @@ func (srv *Server) errorResponse(code engineio.ErrorCode, cors string) []byte {
 	if code == engineio.Forbidden {
 		status = 403
 	}
-	return appendResponse(nil, status, contentTypeJSON, cors, b, false)
+	return appendResponse(nil, status, contentTypeJSON, cors, b)
 }
 
 // respond delivers an HTTP response for exchange gen of c, from loop from.

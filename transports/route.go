@@ -2,6 +2,7 @@ package transports
 
 import (
 	"bytes"
+	"errors"
 
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
@@ -67,7 +68,7 @@ func (c *Conn) preflight(cors string) {
 			cors += "Access-Control-Allow-Headers: " + string(h) + "\r\n"
 		}
 	}
-	b := appendResponse(c.srv.buf(c.loop()), 204, "", cors, nil, false)
+	b := appendResponse(c.srv.buf(c.loop()), 204, "", cors, nil)
 	c.reply(b)
 	c.srv.keep(c.loop(), b)
 }
@@ -184,11 +185,7 @@ func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
 func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	r := c.req()
 	key := r.Header("Sec-WebSocket-Key")
-	if err := frames.CheckUpgrade(r.Method, r.Header("Sec-WebSocket-Version"), key); err != nil {
-		status := 400
-		if he, ok := err.(*frames.HandshakeError); ok {
-			status = he.Status
-		}
+	if status := checkUpgrade(r, key); status != 0 {
 		c.refuseUpgrade(status)
 		return
 	}
@@ -230,7 +227,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 func (c *Conn) fallback() {
 	fb := c.srv.cfg.Fallback
 	if fb == nil {
-		b := appendResponse(c.srv.buf(c.loop()), 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"), false)
+		b := appendResponse(c.srv.buf(c.loop()), 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"))
 		c.reply(b)
 		c.srv.keep(c.loop(), b)
 		return
@@ -241,7 +238,7 @@ func (c *Conn) fallback() {
 	fb(c.req(), c.io.RemoteAddr(), func(resp []byte, close bool) {
 		c.srv.loops.Post(loop, func() {
 			if close {
-				c.closeAfter = true
+				c.persist = closeAfter
 			}
 			c.finish(gen, resp)
 		})
@@ -252,6 +249,27 @@ var probe = []byte("probe")
 
 func isProbe(b []byte) bool { return bytes.Equal(b, probe) }
 
+// checkUpgrade checks the RFC 6455 opening handshake r, whose
+// Sec-WebSocket-Key is key (frames.CheckUpgrade), and returns the status
+// to refuse it with, or 0.
+func checkUpgrade(r *httpparse.Request, key []byte) int {
+	err := frames.CheckUpgrade(frames.UpgradeRequest{
+		Method:    r.Method,
+		Minor:     r.Minor,
+		Version:   r.Header("Sec-WebSocket-Version"),
+		Key:       key,
+		KeyFields: r.HeaderCount("Sec-WebSocket-Key"),
+	})
+	if err == nil {
+		return 0
+	}
+	var he *frames.HandshakeError
+	if errors.As(err, &he) {
+		return he.Status
+	}
+	return 400
+}
+
 // refuseUpgrade answers a bad WebSocket opening handshake with status (and
 // the supported version for 426), then closes.
 func (c *Conn) refuseUpgrade(status int) {
@@ -259,8 +277,8 @@ func (c *Conn) refuseUpgrade(status int) {
 	if status == 426 {
 		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
 	}
-	resp = append(resp, "Content-Length: 0\r\nConnection: close\r\n\r\n"...)
-	c.io.Write(resp)
+	resp = append(resp, "Content-Length: 0\r\n\r\n"...)
+	c.persist = closeAfter
+	c.reply(resp)
 	c.srv.keep(c.loop(), resp)
-	c.close()
 }

@@ -48,7 +48,10 @@ type App interface {
 
 // Fallback serves an HTTP request outside the Engine.IO path. It runs on the
 // connection's loop and must copy what it keeps from req; respond may be
-// called later from any goroutine, exactly once, with a complete response.
+// called later from any goroutine, exactly once, with a complete response
+// without a Connection field: the machine adds the one the connection's fate
+// calls for ("Connection: close" when req.Close is set or close is true,
+// after which it closes).
 type Fallback func(req *httpparse.Request, remote string, respond func(resp []byte, close bool))
 
 // Config holds the settings of a Server. Zero values mean the defaults.
@@ -213,6 +216,8 @@ type loopState struct {
 	// held are the inbound events of this loop's sessions that arrived
 	// before their turn (order.go); nearly always empty.
 	held map[*Session][]heldEvent
+
+	answer []byte // answers given a Connection field (writeAnswer)
 
 	_ [64]byte // keeps one loop's writes off the next one's cache line
 }
