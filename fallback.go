@@ -14,7 +14,7 @@ import (
 // Engine.IO path. The request is copied on the loop; the handler runs on its
 // own goroutine (these are page and asset requests, not per-client work),
 // and its whole response is written back by the connection's loop.
-func (s *Server) serveFallback(req *httpparse.Request, remote string, respond func([]byte, bool)) {
+func (s *core) serveFallback(req *httpparse.Request, remote string, respond func([]byte, bool)) {
 	u, err := url.ParseRequestURI(string(req.Target))
 	if err != nil {
 		respond(plainResponse(http.StatusBadRequest, "bad request target\n"), true)
