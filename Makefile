@@ -2,7 +2,11 @@
 #
 #   make test   go vet + the whole test suite with -race, bench/'s module
 #               included (installs the Node clients used by the interop
-#               tests first when needed)
+#               tests first when needed), then make conformance
+#   make conformance   the official Engine.IO v4/v3 and Socket.IO v5 protocol
+#               suites (../shared/conformance) against cmd/tornadio-conformance
+#               at 1, 2 and 4 event loops; CONFORMANCE_RUNS=20 repeats each
+#               loop count, stopping at the first failure
 #   make demo   the chat demo on http://localhost:8888
 #   make fuzz   short runs of every fuzz target
 #   make bench  short side-by-side benchmark (tornadio, node socket.io,
@@ -16,7 +20,7 @@ NODE_DIR  := interop/node
 NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
 FUZZTIME  ?= 10s
 
-.PHONY: all test vet gotest benchtest demo fuzz node-deps clean-node
+.PHONY: all test vet gotest benchtest conformance demo fuzz node-deps clean-node
 
 all: test
 
@@ -38,7 +42,13 @@ gotest: node-deps
 benchtest:
 	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
-test: node-deps vet gotest benchtest
+# The suites' own npm packages are installed by the runner, into its cache
+# (CONFORMANCE_CACHE, default $TMPDIR/tornadio-conformance). Skipped, with
+# one line, where ../shared/conformance is absent.
+conformance:
+	GO=$(GO) ./scripts/conformance.sh
+
+test: node-deps vet gotest benchtest conformance
 
 demo: node-deps
 	$(GO) run ./examples/chat

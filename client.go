@@ -64,10 +64,8 @@ func (c *client) assembler() *socketio.Assembler {
 type engineApp struct{ srv *Server }
 
 func (a engineApp) Open(sess *transports.Session) error {
-	if allow := a.srv.opts.AllowRequest; allow != nil {
-		if err := allow(newRequest(sess, nil)); err != nil {
-			return err
-		}
+	if _, err := a.srv.allowRequest(sess); err != nil {
+		return err
 	}
 	c := &client{srv: a.srv, sess: sess, sio: 5}
 	if sess.Version() < 4 {

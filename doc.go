@@ -30,6 +30,23 @@
 // roads: a 0.6 client's messages arrive as "message" events, and Send frames
 // strings as text and other values as ~j~ JSON for it.
 //
+// # Plain Engine.IO
+//
+// EngineServer is the Engine.IO layer alone, as Node's engine.io package
+// and python-engineio offer it: sessions (EngineSession) that open,
+// exchange text and binary messages and close, over the same transports,
+// options and event loops as Server, without namespaces, events or the
+// legacy road. Its default path is "/engine.io/".
+//
+//	srv := tornadio.NewEngineServer()
+//	srv.OnConnection(func(s *tornadio.EngineSession) {
+//		s.OnMessage(func(data []byte, binary bool) { s.Send(data, binary) })
+//	})
+//	log.Fatal(srv.ListenAndServe(":3000"))
+//
+// Both servers serve Engine.IO v3 clients (socket.io-client 2.x) unless
+// WithAllowEIO3(false) is given; Node refuses them by default.
+//
 // # Threading
 //
 // The server runs one event loop per core (WithEventLoops) and no goroutine
@@ -42,5 +59,7 @@
 //
 // Socket methods that send (Emit, Send, Disconnect) and Namespace.Emit are
 // safe from any goroutine: they encode in the caller and hand the bytes to
-// the socket's loop.
+// the socket's loop. The same holds for an EngineSession: its callbacks
+// (OnMessage, OnClose, and the server's OnConnection) run on its loop or
+// worker, and Send and Close are safe from any goroutine.
 package tornadio

@@ -17,8 +17,11 @@ import (
 // examples without a JavaScript client.
 type pollingClient struct{ url string }
 
-func dialPolling(addr string) *pollingClient {
-	base := "http://" + addr + "/socket.io/?EIO=4&transport=polling"
+func dialPolling(addr string) *pollingClient { return dialPollingPath(addr, "/socket.io/") }
+
+// dialPollingPath opens a session on the Engine.IO path path.
+func dialPollingPath(addr, path string) *pollingClient {
+	base := "http://" + addr + path + "?EIO=4&transport=polling"
 	open := get(base)
 	sid := strings.Split(strings.Split(open, `"sid":"`)[1], `"`)[0]
 	return &pollingClient{url: base + "&sid=" + sid}
@@ -44,7 +47,7 @@ func get(url string) string {
 	return string(b)
 }
 
-func stop(srv *tornadio.Server) {
+func stop(srv interface{ Shutdown(context.Context) error }) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(ctx)
@@ -133,6 +136,32 @@ func ExampleHandler() {
 	// Output:
 	// 44{"message":"not authorized"}
 	// 42["message",{"echo":{"text":"hello"}}]
+}
+
+// A plain Engine.IO server (no Socket.IO layer) that sends every message
+// back: text as text, binary as binary.
+func ExampleEngineServer() {
+	srv := tornadio.NewEngineServer(tornadio.WithEventLoops(1)) // on /engine.io/
+	srv.OnConnection(func(s *tornadio.EngineSession) {
+		s.OnMessage(func(data []byte, binary bool) {
+			s.Send(data, binary) // data is valid during the call only; Send copies it
+		})
+		s.OnClose(func(reason tornadio.DisconnectReason) {
+			fmt.Println("closed:", reason)
+		})
+	})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+
+	c := dialPollingPath(srv.Addr(), "/engine.io/")
+	c.send("4hello\x1ebAQID")    // a text message and a binary one (base64 over polling)
+	fmt.Printf("%q\n", c.poll()) // the same two messages back
+	c.send("1")                  // the client closes the session
+	stop(srv)
+	// Output:
+	// "4hello\x1ebAQID"
+	// closed: transport close
 }
 
 // Options are functional; every default is documented on Options.

@@ -15,7 +15,7 @@ import (
 // Engine.IO path. The request is copied on the loop; the handler runs on its
 // own goroutine (these are page and asset requests, not per-client work),
 // and its whole response is written back by the connection's loop.
-func (s *Server) serveFallback(req *httpparse.Request, remote string, respond func([]byte, bool)) {
+func (c *core) serveFallback(req *httpparse.Request, remote string, respond func([]byte, bool)) {
 	u, err := url.ParseRequestURI(string(req.Target))
 	if err != nil {
 		respond(plainResponse(http.StatusBadRequest, "bad request target\n"), true)
@@ -45,11 +45,11 @@ func (s *Server) serveFallback(req *httpparse.Request, remote string, respond fu
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
-					s.opts.Logger.Error("tornadio: HTTP handler panicked", "panic", r)
+					c.opts.Logger.Error("tornadio: HTTP handler panicked", "panic", r)
 					w = &bufferedResponse{header: make(http.Header), status: http.StatusInternalServerError}
 				}
 			}()
-			s.opts.HTTPHandler.ServeHTTP(w, hr)
+			c.opts.HTTPHandler.ServeHTTP(w, hr)
 		}()
 		// The machine writes the Connection field (it knows when it
 		// closes); a handler's "Connection: close" asks it to.

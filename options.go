@@ -55,8 +55,10 @@ type Options struct {
 	// requests carrying another Origin are refused (403). "*" allows every
 	// origin with CORS headers. Default: none listed, no CORS headers, no check.
 	AllowedOrigins []string
-	Path           string       // Engine.IO path; default "/socket.io/"
-	Logger         *slog.Logger // default slog.Default()
+	// Path is the Engine.IO path; default "/socket.io/" for a Server,
+	// "/engine.io/" for an EngineServer (as in Node).
+	Path   string
+	Logger *slog.Logger // default slog.Default()
 	// HTTPHandler serves requests outside Path (a page, the client script).
 	// Each such request runs on its own goroutine; default: 404.
 	HTTPHandler http.Handler
@@ -112,8 +114,15 @@ type Options struct {
 
 	// Workers, when positive, runs user callbacks on that many goroutines
 	// instead of the event loop; use it when handlers block. Callbacks of one
-	// socket keep their order. Default 0: callbacks run on the event loop.
+	// socket (or EngineServer session) keep their order. Default 0:
+	// callbacks run on the event loop.
 	Workers int
+
+	// RefuseEIO3 refuses Engine.IO v3 clients (socket.io-client 2.x) with
+	// 400 {"code":5,"message":"Unsupported protocol version"}. Default
+	// false: they are served, as tornadio always has (Node's allowEIO3
+	// defaults to false, refusing them). Set it with WithAllowEIO3(false).
+	RefuseEIO3 bool
 }
 
 // Option sets one setting.
@@ -152,7 +161,8 @@ func WithAllowedOrigins(origins ...string) Option {
 	return func(o *Options) { o.AllowedOrigins = append([]string(nil), origins...) }
 }
 
-// WithPath sets the Engine.IO path (default "/socket.io/").
+// WithPath sets the Engine.IO path (default "/socket.io/", or "/engine.io/"
+// for an EngineServer).
 func WithPath(p string) Option { return func(o *Options) { o.Path = p } }
 
 // WithLogger sets the logger.
@@ -205,6 +215,11 @@ func WithMaxConnections(n int) Option { return func(o *Options) { o.MaxConnectio
 
 // WithWorkers runs user callbacks on n worker goroutines instead of the loop.
 func WithWorkers(n int) Option { return func(o *Options) { o.Workers = n } }
+
+// WithAllowEIO3 sets whether Engine.IO v3 clients (socket.io-client 2.x)
+// are served; default true, where Node's allowEIO3 defaults to false. See
+// Options.RefuseEIO3.
+func WithAllowEIO3(allow bool) Option { return func(o *Options) { o.RefuseEIO3 = !allow } }
 
 // WithOptions replaces every setting at once.
 func WithOptions(opts Options) Option { return func(o *Options) { *o = opts } }

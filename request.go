@@ -9,8 +9,9 @@ import (
 )
 
 // Request describes how a socket connected: the HTTP request that opened its
-// Engine.IO session and the auth payload of its CONNECT packet. A Request is
-// shared; do not modify it.
+// Engine.IO session and the auth payload of its CONNECT packet. An
+// EngineSession's has no auth payload. A Request is shared; do not modify
+// it.
 type Request struct {
 	Method     string
 	URL        *url.URL

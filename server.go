@@ -1,36 +1,24 @@
 package tornadio
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/tornadio/tornadio/loop"
 	"github.com/tornadio/tornadio/transports"
 )
 
 // Server is a Socket.IO server. Create it with NewServer, register
 // namespaces and handlers, then call ListenAndServe (or Start).
 type Server struct {
-	opts Options
-	err  error
+	core
 
 	mu      sync.RWMutex
 	nsps    map[string]*Namespace
 	dynamic []*dynamicNamespace
-	started bool
 
-	engine  *loop.Engine
-	policy  []byte
-	loops   transports.Loops
-	active  func(loop int) bool
-	tp      *transports.Server
-	workers *workerPool
-
+	policy    []byte
 	scratches []loopScratch // one per event loop
 }
 
@@ -40,12 +28,8 @@ var ErrServerStarted = errors.New("tornadio: server already started")
 // NewServer returns a server with the given options. Invalid options are
 // reported by Start and ListenAndServe.
 func NewServer(opts ...Option) *Server {
-	var o Options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	s := &Server{opts: o, nsps: make(map[string]*Namespace)}
-	s.err = s.opts.validate()
+	s := &Server{nsps: make(map[string]*Namespace)}
+	s.init("/socket.io/", opts)
 	s.scratches = make([]loopScratch, max(1, s.opts.EventLoops))
 	s.Of("/")
 	return s
@@ -136,21 +120,10 @@ func (s *Server) Handle(h Handler) { s.Of("/").Handle(h) }
 // Start listens on addr ("host:port"; port 0 picks a free one) and returns
 // once the event loops are serving. Addr then tells the address.
 func (s *Server) Start(addr string) error {
-	if s.err != nil {
-		return s.err
+	if err := s.begin(); err != nil {
+		return err
 	}
-	s.mu.Lock()
-	if s.started {
-		s.mu.Unlock()
-		return ErrServerStarted
-	}
-	s.started = true
-	s.mu.Unlock()
-
 	o := &s.opts
-	if o.Workers > 0 {
-		s.workers = newWorkerPool(o.Workers)
-	}
 	policy, err := o.flashPolicy()
 	if err != nil {
 		return err
@@ -167,20 +140,14 @@ func (s *Server) Start(addr string) error {
 			policyAddr = ""
 		}
 	}
-	start := func(policyAddr string) error {
-		s.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections})
-		s.bind(s.engine, s.engine.Active)
-		s.engine.Bind(s.tp)
-		return s.engine.Start(addr)
-	}
-	err = start(policyAddr)
+	err = s.listen(addr, policyAddr, s.bind)
 	if err != nil && policyAddr != "" && !o.policyPortSet {
 		// The default policy port needs privileges or is taken: go on
 		// without it, as socket.io 0.6 did; the main port still answers
 		// policy requests inline.
 		o.Logger.Warn("tornadio: flash policy listener not started", "addr", policyAddr, "err", err)
 		policyAddr = ""
-		err = start("")
+		err = s.listen(addr, "", s.bind)
 	}
 	if err != nil {
 		return err
@@ -202,19 +169,7 @@ func (s *Server) PolicyAddr() string {
 // run posted work. Start binds to gnet; tests bind to in-memory loops.
 func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 	o := &s.opts
-	cfg := transports.Config{
-		Path:           o.Path,
-		PingInterval:   o.PingInterval,
-		PingTimeout:    o.PingTimeout,
-		UpgradeTimeout: o.UpgradeTimeout,
-		MaxPayload:     o.MaxPayload,
-		MaxHeaderBytes: o.MaxHeaderBytes,
-		IdleTimeout:    o.HTTPIdleTimeout,
-		Polling:        o.has(TransportPolling),
-		WebSocket:      o.has(TransportWebSocket),
-		AllowedOrigins: o.AllowedOrigins,
-		MaxBuffered:    o.MaxBufferedBytes,
-	}
+	cfg := s.config()
 	if names := o.legacyNames(); len(names) > 0 {
 		cfg.LegacyTransports = names
 		cfg.Legacy = o.Legacy
@@ -222,19 +177,7 @@ func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 		cfg.FlashPolicy = s.policy
 		cfg.LegacyApp = engineApp{s}
 	}
-	if o.HTTPHandler != nil {
-		cfg.Fallback = s.serveFallback
-	}
-	s.loops, s.active = loops, active
-	s.tp = transports.NewServer(cfg, engineApp{s}, loops, o.EventLoops)
-}
-
-// Addr is the address the server listens on, after Start.
-func (s *Server) Addr() string {
-	if s.engine == nil || s.engine.Addr() == nil {
-		return ""
-	}
-	return s.engine.Addr().String()
+	s.bindApp(cfg, engineApp{s}, loops, active)
 }
 
 // ListenAndServe listens on addr and serves until Shutdown.
@@ -242,45 +185,5 @@ func (s *Server) ListenAndServe(addr string) error {
 	if err := s.Start(addr); err != nil {
 		return err
 	}
-	return s.engine.Wait()
-}
-
-// Shutdown disconnects every socket with ReasonServerShuttingDown, then stops
-// the event loops and closes every connection.
-func (s *Server) Shutdown(ctx context.Context) error {
-	if s.engine == nil {
-		return nil
-	}
-	var wg sync.WaitGroup
-	for _, sess := range s.tp.Sessions() {
-		wg.Add(1)
-		sess.Post(func() {
-			defer wg.Done()
-			sess.Close(transports.ReasonShutdown)
-		})
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		// Give the loops a moment to flush the close packets.
-		time.Sleep(20 * time.Millisecond)
-	case <-ctx.Done():
-	}
-	err := s.engine.Stop(ctx)
-	if s.workers != nil {
-		s.workers.stop()
-	}
-	if err != nil {
-		return fmt.Errorf("tornadio: shutdown: %w", err)
-	}
-	return nil
-}
-
-// SessionCount is the number of live Engine.IO sessions.
-func (s *Server) SessionCount() int {
-	if s.tp == nil {
-		return 0
-	}
-	return s.tp.SessionCount()
+	return s.wait()
 }

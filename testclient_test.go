@@ -48,16 +48,7 @@ func tcStartServer(t testing.TB, setup func(*tornadio.Server), opts ...tornadio.
 	if setup != nil {
 		setup(srv)
 	}
-	if err := srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
+	tcServe(t, srv)
 	// Let every loop serve a connection (gnet starts its loop goroutines
 	// after Start returns, and the loops' mailboxes appear with their first
 	// connection), so that goroutine counts taken now are stable.
@@ -69,6 +60,25 @@ func tcStartServer(t testing.TB, setup func(*tornadio.Server), opts ...tornadio.
 		h.close()
 	}
 	return srv
+}
+
+// tcServe starts srv (a Server or an EngineServer) on 127.0.0.1 and shuts
+// it down when the test ends.
+func tcServe(t testing.TB, srv interface {
+	Start(addr string) error
+	Shutdown(ctx context.Context) error
+}) {
+	t.Helper()
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
 }
 
 // tcWaitFor polls cond every millisecond until it holds or within passes.

@@ -34,6 +34,10 @@ func (c *Conn) handleRequest() {
 	case "4":
 		version = 4
 	case "3":
+		if srv.cfg.RefuseEIO3 {
+			c.replyError(engineio.UnsupportedProtocolVersion, cors)
+			return
+		}
 		version = 3
 	default:
 		c.replyError(engineio.UnsupportedProtocolVersion, cors)

@@ -65,6 +65,10 @@ type Config struct {
 	IdleTimeout    time.Duration // HTTP: time to complete a request or between requests; default 30s
 	Polling        bool          // enable the polling transport
 	WebSocket      bool          // enable the websocket transport
+	// RefuseEIO3 refuses Engine.IO v3 requests (socket.io-client 2.x) with
+	// 400 {"code":5,"message":"Unsupported protocol version"}, as Node's
+	// engine.io does unless allowEIO3 is set. Default false: v3 is served.
+	RefuseEIO3 bool
 	// MaxBuffered bounds, in bytes, what may wait for a client that does not
 	// keep up: the packets queued for polling GETs it does not make, or the
 	// frames in its websocket connection's outbound buffer (IO.Buffered)

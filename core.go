@@ -1,0 +1,161 @@
+package tornadio
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tornadio/tornadio/loop"
+	"github.com/tornadio/tornadio/transports"
+)
+
+// core is what the Socket.IO Server and the plain EngineServer share: the
+// options, the Engine.IO machine (transports.Server) on its event loops, the
+// worker pool, start-up and shutdown. Each server embeds one and gives it
+// its own transports.App.
+type core struct {
+	opts    Options
+	err     error // from validating opts, reported by Start
+	started atomic.Bool
+
+	engine  *loop.Engine
+	loops   transports.Loops
+	active  func(loop int) bool
+	tp      *transports.Server
+	workers *workerPool
+}
+
+// init applies opts; defaultPath, when Path is not set, is the server's
+// Engine.IO path.
+func (c *core) init(defaultPath string, opts []Option) {
+	for _, opt := range opts {
+		opt(&c.opts)
+	}
+	if c.opts.Path == "" {
+		c.opts.Path = defaultPath
+	}
+	c.err = c.opts.validate()
+}
+
+// begin checks that the server can start, once, and makes its workers.
+func (c *core) begin() error {
+	if c.err != nil {
+		return c.err
+	}
+	if !c.started.CompareAndSwap(false, true) {
+		return ErrServerStarted
+	}
+	if c.opts.Workers > 0 {
+		c.workers = newWorkerPool(c.opts.Workers)
+	}
+	return nil
+}
+
+// config is the machine's configuration for the Engine.IO road; the
+// Socket.IO server adds the legacy road's.
+func (c *core) config() transports.Config {
+	o := &c.opts
+	cfg := transports.Config{
+		Path:           o.Path,
+		PingInterval:   o.PingInterval,
+		PingTimeout:    o.PingTimeout,
+		UpgradeTimeout: o.UpgradeTimeout,
+		MaxPayload:     o.MaxPayload,
+		MaxHeaderBytes: o.MaxHeaderBytes,
+		IdleTimeout:    o.HTTPIdleTimeout,
+		Polling:        o.has(TransportPolling),
+		WebSocket:      o.has(TransportWebSocket),
+		RefuseEIO3:     o.RefuseEIO3,
+		AllowedOrigins: o.AllowedOrigins,
+		MaxBuffered:    o.MaxBufferedBytes,
+	}
+	if o.HTTPHandler != nil {
+		cfg.Fallback = c.serveFallback
+	}
+	return cfg
+}
+
+// bindApp creates the machine for cfg and app on loops; active tells which
+// loops can run posted work. Start binds to gnet; tests bind to in-memory
+// loops.
+func (c *core) bindApp(cfg transports.Config, app transports.App, loops transports.Loops, active func(int) bool) {
+	c.loops, c.active = loops, active
+	c.tp = transports.NewServer(cfg, app, loops, c.opts.EventLoops)
+}
+
+// listen makes the gnet engine (with a Flash policy listener on policyAddr
+// unless it is ""), has bind create the machine on it, and starts it on
+// addr.
+func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(int) bool)) error {
+	o := &c.opts
+	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections})
+	bind(c.engine, c.engine.Active)
+	c.engine.Bind(c.tp)
+	return c.engine.Start(addr)
+}
+
+// allowRequest runs Options.AllowRequest, if any, on a new session; it
+// returns the session's Request when it made one.
+func (c *core) allowRequest(sess *transports.Session) (*Request, error) {
+	allow := c.opts.AllowRequest
+	if allow == nil {
+		return nil, nil
+	}
+	r := newRequest(sess, nil)
+	return r, allow(r)
+}
+
+// Addr is the address the server listens on, after Start.
+func (c *core) Addr() string {
+	if c.engine == nil || c.engine.Addr() == nil {
+		return ""
+	}
+	return c.engine.Addr().String()
+}
+
+// wait blocks until the event loops have stopped.
+func (c *core) wait() error { return c.engine.Wait() }
+
+// Shutdown closes every Engine.IO session with the reason "server shutting
+// down" (a Socket.IO server's sockets disconnect with
+// ReasonServerShuttingDown), then stops the event loops and closes every
+// connection.
+func (c *core) Shutdown(ctx context.Context) error {
+	if c.engine == nil {
+		return nil
+	}
+	var wg sync.WaitGroup
+	for _, sess := range c.tp.Sessions() {
+		wg.Add(1)
+		sess.Post(func() {
+			defer wg.Done()
+			sess.Close(transports.ReasonShutdown)
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		// Give the loops a moment to flush the close packets.
+		time.Sleep(20 * time.Millisecond)
+	case <-ctx.Done():
+	}
+	err := c.engine.Stop(ctx)
+	if c.workers != nil {
+		c.workers.stop()
+	}
+	if err != nil {
+		return fmt.Errorf("tornadio: shutdown: %w", err)
+	}
+	return nil
+}
+
+// SessionCount is the number of live Engine.IO sessions.
+func (c *core) SessionCount() int {
+	if c.tp == nil {
+		return 0
+	}
+	return c.tp.SessionCount()
+}
