@@ -2,7 +2,6 @@ package transports
 
 import (
 	"sync/atomic"
-	"time"
 
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
@@ -392,7 +391,7 @@ func (s *Session) end(reason string) {
 		if ps.draining {
 			cfg := &s.srv.cfg
 			s.srv.setDraining(s, true)
-			ps.drainBy = s.srv.now() + int64(cfg.PingInterval+cfg.PingTimeout)
+			ps.drainBy = s.srv.clock(s.Loop()) + int64(cfg.PingInterval+cfg.PingTimeout)
 			s.rearm()
 		} else {
 			ps.queue, ps.queued = nil, 0
@@ -436,13 +435,16 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 
 func (s *Session) node() *timerNode { return &s.tn }
 
-// tick runs the session's due deadlines and schedules the next one.
-func (s *Session) tick(t time.Time) {
-	now := s.srv.nanos(t)
+// tick runs the session's deadlines due at due and schedules the next one.
+// A late pass changes nothing: the pong deadline counts from the ping's
+// (Node's timers count from when they are set, and the timeout is checked
+// at exactly pingInterval+pingTimeout), and if it has passed too the pass
+// runs the session again at once, with due its pong deadline.
+func (s *Session) tick(due int64) {
 	ps := s.ps
 	if s.closed {
 		if ps != nil && ps.draining {
-			if now >= ps.drainBy {
+			if due >= ps.drainBy {
 				s.stopDraining()
 			} else {
 				s.rearm()
@@ -450,19 +452,20 @@ func (s *Session) tick(t time.Time) {
 		}
 		return
 	}
-	if s.pingAt != 0 && now >= s.pingAt {
+	if s.pingAt != 0 && due >= s.pingAt {
+		at := s.pingAt
 		s.pingAt = 0
 		s.sendPacket(engineio.Packet{Type: engineio.Ping})
 		if s.closed {
 			return // a slow consumer
 		}
-		s.pongBy = now + int64(s.srv.cfg.PingTimeout)
+		s.pongBy = at + int64(s.srv.cfg.PingTimeout)
 	}
-	if s.pongBy != 0 && now >= s.pongBy {
+	if s.pongBy != 0 && due >= s.pongBy {
 		s.end(ReasonPingTimeout)
 		return
 	}
-	if ps != nil && ps.probe != nil && now >= ps.upgradeBy {
+	if ps != nil && ps.probe != nil && due >= ps.upgradeBy {
 		ps.probe.kill(s.Loop())
 		ps.probe = nil
 		ps.upgrading = false

@@ -3,7 +3,6 @@ package transports
 import (
 	"math/rand/v2"
 	"testing"
-	"time"
 )
 
 type fakeTimed struct {
@@ -12,7 +11,7 @@ type fakeTimed struct {
 }
 
 func (f *fakeTimed) node() *timerNode { return &f.tn }
-func (f *fakeTimed) tick(time.Time)   {}
+func (f *fakeTimed) tick(int64)       {}
 
 // checkHeap verifies the heap order and every entry's position.
 func checkHeap(t *testing.T, h *timerHeap) {
