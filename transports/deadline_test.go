@@ -2,9 +2,11 @@ package transports_test
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"testing"
 	"time"
 
+	"github.com/tornadio/tornadio/legacy"
 	"github.com/tornadio/tornadio/transports"
 	tt "github.com/tornadio/tornadio/transports/transportstest"
 )
@@ -58,6 +60,63 @@ func TestTimerFiresAtDueTime(t *testing.T) {
 	}
 	if !l.WakeAt(0).IsZero() {
 		t.Fatalf("a wake is armed for +%v with no timer left", l.WakeAt(0).Sub(tt.Epoch))
+	}
+}
+
+// Timers set and stopped at random on two loops, with the clock moved by
+// random steps and extra passes run between (which must do no harm), each
+// fire at exactly their due time, once, unless stopped first: the heap's
+// wake requests never leave a deadline without a pass.
+func TestTimersFireWhenDueRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	h := newHarness(t, testConfig(), 2)
+	l, srv := h.Loops, h.Server
+	type timer struct {
+		loop    int
+		due     time.Time
+		fired   []time.Time
+		t       *transports.Timer
+		stopped bool
+	}
+	var all []*timer
+	for range 5000 {
+		switch r := rng.IntN(10); {
+		case r < 5:
+			x := &timer{loop: rng.IntN(2)}
+			d := 1 + time.Duration(rng.Int64N(int64(50*time.Millisecond)))
+			h.On(x.loop, func() {
+				x.due = l.Now().Add(d)
+				x.t = srv.AfterFunc(x.loop, d, func() { x.fired = append(x.fired, l.Now()) })
+			})
+			all = append(all, x)
+		case r < 7 && len(all) > 0:
+			x := all[rng.IntN(len(all))]
+			h.On(x.loop, func() {
+				if x.t.Stop() {
+					x.stopped = true
+				}
+			})
+		case r < 8:
+			l.Tick()
+		default:
+			l.Advance(time.Duration(rng.Int64N(int64(20 * time.Millisecond))))
+		}
+	}
+	l.Advance(time.Second)
+	for i, x := range all {
+		switch {
+		case x.stopped && len(x.fired) > 0:
+			t.Fatalf("timer %d fired after Stop reported it pending", i)
+		case !x.stopped && len(x.fired) != 1:
+			t.Fatalf("timer %d fired %d times", i, len(x.fired))
+		case !x.stopped && !x.fired[0].Equal(x.due):
+			t.Fatalf("timer %d fired at +%v, due at +%v", i, x.fired[0].Sub(tt.Epoch), x.due.Sub(tt.Epoch))
+		}
+	}
+	for i := range 2 {
+		if !l.WakeAt(i).IsZero() {
+			t.Errorf("loop %d: a wake is armed with no timer left", i)
+		}
 	}
 }
 
@@ -255,4 +314,26 @@ func TestDrainCountsFromDueTime(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A legacy stream whose heartbeat goes unanswered ends exactly
+// HeartbeatInterval + HeartbeatTimeout after it connected, also when the
+// heartbeat's pass ran late: the machine is ticked at the deadline it set.
+func TestLegacyHeartbeatTimeoutOnTime(t *testing.T) {
+	h, rec := newLegacyHarness(t, legacyConfig(1), 1)
+	l := h.Loops
+	l.Advance(3 * time.Millisecond)
+	c := h.Dial(0)
+	c.SendString(get("/socket.io/xhr-multipart/"))
+	l.RunAll()
+	if rec.last() == nil {
+		t.Fatalf("no session; output %q", c.Output())
+	}
+	open := l.Now()
+	l.Jump(legacy.DefaultHeartbeatInterval + 50*time.Millisecond)
+	if !bytes.Contains(c.Output(), []byte("~h~1")) || c.CloseRequested() {
+		t.Fatalf("after the late heartbeat pass: closed %v, output %q", c.CloseRequested(), c.Output())
+	}
+	l.Advance(20 * time.Second)
+	wantAt(t, "heartbeat timeout", c.ClosedAt(), open, legacy.DefaultHeartbeatInterval+legacy.DefaultHeartbeatTimeout)
 }
