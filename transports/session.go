@@ -436,10 +436,11 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 func (s *Session) node() *timerNode { return &s.tn }
 
 // tick runs the session's deadlines due at due and schedules the next one.
-// A late pass changes nothing: the pong deadline counts from the ping's
-// (Node's timers count from when they are set, and the timeout is checked
-// at exactly pingInterval+pingTimeout), and if it has passed too the pass
-// runs the session again at once, with due its pong deadline.
+// A late pass changes nothing: the pong deadline counts from when the ping
+// was due, so that a silent client is dropped pingInterval+pingTimeout
+// after its last pong (or the handshake), as the protocol says and the
+// official suite checks to the millisecond; if that has passed too, the
+// pass runs the session again at once, due at its pong deadline.
 func (s *Session) tick(due int64) {
 	ps := s.ps
 	if s.closed {

@@ -34,7 +34,8 @@ type timerNode struct {
 type timerHeap struct {
 	es []timed
 	// asked is the deadline of the pass last asked of the edge, 0 when none
-	// is awaited; it is never later than the earliest deadline queued.
+	// is awaited; outside a pass, it is never later than the earliest
+	// deadline queued.
 	asked int64
 	// passing is set while Server.Tick runs the due timeds: what they
 	// queue is asked for once, after the pass.
