@@ -1,10 +1,6 @@
 package tornadio
 
-import (
-	"time"
-
-	"github.com/tornadio/tornadio/transports"
-)
+import "github.com/tornadio/tornadio/transports"
 
 // connectQueue holds one loop's sessions that have not joined a namespace
 // yet, in the order they opened. With one ConnectTimeout for all, that is
@@ -18,7 +14,7 @@ type connectQueue struct {
 
 type pendingConnect struct {
 	c  *client
-	at int64 // deadline, UnixNano on the loops' clock
+	at int64 // deadline on the loop's timer clock (transports.Server.Clock)
 }
 
 // watchConnect closes c's session if it has joined no namespace within
@@ -27,18 +23,22 @@ func (s *Server) watchConnect(c *client) {
 	loop := c.sess.Loop()
 	cq := &s.scratch(loop).connects
 	d := s.opts.ConnectTimeout
-	cq.q = append(cq.q, pendingConnect{c: c, at: s.tp.Now().Add(d).UnixNano()})
+	at := s.tp.Clock(loop) + int64(d)
+	cq.q = append(cq.q, pendingConnect{c: c, at: at})
 	if !cq.armed {
 		cq.armed = true
-		s.tp.AfterFunc(loop, d, func() { s.sweepConnects(loop) })
+		s.tp.AtFunc(loop, at, func() { s.sweepConnects(loop) })
 	}
 }
 
-// sweepConnects closes the sessions whose deadline has passed and waits for
-// the next deadline. On loop.
+// sweepConnects closes the sessions whose deadline has come and waits for
+// the next deadline. It runs as a timer's function on loop, so now is when
+// that timer was due, and each sweep is set for the next deadline itself:
+// sweeps do not drift, and after a late pass the deadlines that passed
+// meanwhile are swept in the same pass, in order.
 func (s *Server) sweepConnects(loop int) {
 	cq := &s.scratch(loop).connects
-	now := s.tp.Now().UnixNano()
+	now := s.tp.Clock(loop)
 	for cq.head < len(cq.q) && cq.q[cq.head].at <= now {
 		c := cq.q[cq.head].c
 		cq.q[cq.head] = pendingConnect{}
@@ -61,5 +61,5 @@ func (s *Server) sweepConnects(loop int) {
 		clear(cq.q[n:])
 		cq.q, cq.head = cq.q[:n], 0
 	}
-	s.tp.AfterFunc(loop, time.Duration(cq.q[cq.head].at-now), func() { s.sweepConnects(loop) })
+	s.tp.AtFunc(loop, cq.q[cq.head].at, func() { s.sweepConnects(loop) })
 }

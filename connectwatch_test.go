@@ -14,7 +14,6 @@ import (
 // joined in time is left alone.
 func TestConnectTimeoutQueue(t *testing.T) {
 	l := tt.NewLoops(1)
-	l.Resolution = 100 * time.Millisecond
 	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithConnectTimeout(time.Second))
 	tp := tornadio.BindForTest(srv, l)
 	l.Server = tp
@@ -52,5 +51,35 @@ func TestConnectTimeoutQueue(t *testing.T) {
 	}
 	if n := srv.SessionCount(); n != 1 {
 		t.Fatalf("SessionCount %d, want 1", n)
+	}
+}
+
+// TestConnectTimeoutOnTime: a session that joins no namespace is closed at
+// exactly ConnectTimeout after it opened, however the sessions' deadlines
+// fall between one another (the sweep is set for each deadline itself).
+func TestConnectTimeoutOnTime(t *testing.T) {
+	l := tt.NewLoops(1)
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithConnectTimeout(time.Second))
+	tp := tornadio.BindForTest(srv, l)
+	l.Server = tp
+	h := &tt.Harness{Loops: l, Server: tp}
+	var conns []*tt.Conn
+	var opened []time.Time
+	for _, gap := range []time.Duration{3, 4, 250, 1} {
+		l.Advance(gap * time.Millisecond)
+		c := h.Dial(0)
+		c.Send(tt.WSUpgrade(4, ""))
+		l.RunAll()
+		if _, err := c.ReadResponse(); err != nil {
+			t.Fatal(err)
+		}
+		conns, opened = append(conns, c), append(opened, l.Now())
+	}
+	l.Advance(5 * time.Millisecond)
+	l.Advance(2 * time.Second)
+	for i, c := range conns {
+		if got, want := c.ClosedAt(), opened[i].Add(time.Second); !got.Equal(want) {
+			t.Errorf("session %d closed at +%v, want +%v", i, got.Sub(tt.Epoch), want.Sub(tt.Epoch))
+		}
 	}
 }

@@ -23,6 +23,7 @@ type benchLoop struct {
 
 func (l *benchLoop) Post(_ int, fn func()) { l.q = append(l.q, fn) }
 func (l *benchLoop) Now() time.Time        { return l.now }
+func (l *benchLoop) Wake(int, time.Time)   {}
 
 func (l *benchLoop) drain() {
 	for len(l.q) > 0 {

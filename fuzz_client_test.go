@@ -15,7 +15,6 @@ import (
 // connection and the session id.
 func fuzzServer(t *testing.T) (*tt.Loops, *tt.Harness, *tt.Conn, string) {
 	l := tt.NewLoops(1)
-	l.Resolution = 500 * time.Millisecond
 	srv := tornadio.NewServer(tornadio.WithEventLoops(1))
 	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
 		s.On("echo", func(v any, ack tornadio.Ack) { ack(v) })

@@ -2,14 +2,16 @@
 //
 // It starts one gnet event loop per configured core, feeds each connection's
 // buffered bytes to its transports.Conn (Peek, Feed, Discard), writes what the
-// machine gives back, drives the per-loop timers from gnet's ticker, and runs
-// cross-loop work through one mailbox per loop, drained on that loop by a
-// single gnet EventLoop.Execute per batch.
+// machine gives back, runs each loop's timer pass when the machine's earliest
+// deadline is due (one runtime timer per loop, wake.go), and runs cross-loop
+// work through one mailbox per loop, drained on that loop by a single gnet
+// EventLoop.Execute per batch.
 //
 // Each loop accepts on its own SO_REUSEPORT listener and caps the open
 // connections (Options.MaxConns) below the file limit, because gnet stops
 // the whole engine when accept(2) fails (connlimit.go, listen.go).
 //
 // No goroutine is started per client: the only goroutines are gnet's loops,
-// its ticker, and the one that runs gnet.Run.
+// its ticker, the one that runs gnet.Run, and the runtime's timer callbacks
+// (one per loop timer expiry, which only posts to the mailbox).
 package loop

@@ -19,8 +19,11 @@ import (
 
 // Options configure an Engine. Zero values mean the defaults.
 type Options struct {
-	Loops int           // event loops; default 1
-	Tick  time.Duration // timer resolution; default 10ms
+	Loops int // event loops; default 1
+	// Tick is how often gnet's ticker logs the refusals at MaxConns that
+	// wait to be (see LimitLogEvery); default 10ms. The machine's timers
+	// do not depend on it: each fires when due (wake.go).
+	Tick time.Duration
 	// MaxInbound bounds the bytes held for one connection that has not sent
 	// a complete request or frame yet; default 2 MiB.
 	MaxInbound int
@@ -52,7 +55,8 @@ type Engine struct {
 	mu      sync.Mutex
 	loops   []atomic.Pointer[mailbox] // by loop index, set when a loop sees its first connection
 	byLoop  map[gnet.EventLoop]int
-	ticks   []func()
+	ticks   []func()      // by loop index: the loop's timer pass
+	wakes   []*time.Timer // by loop index: the runtime timer that posts it (wake.go)
 	eng     gnet.Engine
 	addr    net.Addr
 	paddr   net.Addr // the policy listener's, when there is one
@@ -99,6 +103,7 @@ func (e *Engine) Bind(srv *transports.Server) {
 		i := i
 		e.ticks[i] = func() { srv.Tick(i) }
 	}
+	e.initWakes()
 }
 
 // Loops is the number of event loops.
@@ -167,6 +172,7 @@ func (e *Engine) Start(addr string) error {
 			err = gnet.Rotate(e, protos, opts...)
 		}
 		e.runErr = err
+		e.stopWakes()
 		close(e.done)
 	}()
 	select {
@@ -352,15 +358,11 @@ func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 	return gnet.None
 }
 
-// OnTick posts a timer pass to every loop that has connections, and logs
-// refusals at MaxConns that wait to be.
+// OnTick logs the refusals at MaxConns that wait to be, so that the end of
+// a burst is reported too. It is all the ticker does: timer passes are
+// posted when due by each loop's runtime timer (wake.go).
 func (e *Engine) OnTick() (time.Duration, gnet.Action) {
 	e.limit.flush(time.Now())
-	for i := range e.loops {
-		if m := e.loops[i].Load(); m != nil {
-			m.post(e.ticks[i])
-		}
-	}
 	return e.opts.Tick, gnet.None
 }
 

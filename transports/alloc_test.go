@@ -28,6 +28,7 @@ type inlineLoops struct{ now time.Time }
 
 func (l *inlineLoops) Post(_ int, fn func()) { fn() }
 func (l *inlineLoops) Now() time.Time        { return l.now }
+func (l *inlineLoops) Wake(int, time.Time)   {}
 
 type nopApp struct{}
 

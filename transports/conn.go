@@ -2,7 +2,6 @@ package transports
 
 import (
 	"errors"
-	"time"
 
 	"github.com/gobwas/ws"
 
@@ -95,7 +94,7 @@ func (c *Conn) idle() {
 
 // tick runs when the idle deadline has passed: the connection is queued for
 // one deadline only, moved by each idle call.
-func (c *Conn) tick(time.Time) {
+func (c *Conn) tick(int64) {
 	if c.closing || c.mode != modeHTTP || c.busy {
 		return
 	}

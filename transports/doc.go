@@ -11,8 +11,10 @@
 //   - Server: configuration, the session registry and the per-loop timers.
 //
 // Nothing here opens sockets, starts goroutines or reads a clock: the edge
-// implements IO for each connection and Loops for the event loops, and passes
-// the time in through Loops.Now.
+// implements IO for each connection and Loops for the event loops, passes
+// the time in through Loops.Now, and runs a loop's timer pass (Server.Tick)
+// when the machine asks with Loops.Wake, at the loop's earliest deadline:
+// timers fire when due, not on a tick.
 //
 // # Threading
 //

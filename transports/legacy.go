@@ -182,7 +182,7 @@ func (s *LegacySession) Close() {
 		return
 	}
 	s.flushNow()
-	_ = s.m.Close(s.srv.loops.Now())
+	_ = s.m.Close(s.srv.timeOn(s.loop))
 	s.end(ReasonForcedClose)
 }
 

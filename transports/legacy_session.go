@@ -1,8 +1,6 @@
 package transports
 
 import (
-	"time"
-
 	"github.com/gobwas/ws"
 
 	"github.com/tornadio/tornadio/frames"
@@ -25,11 +23,11 @@ func (s *LegacySession) arm() {
 
 // tick runs the machine's timer: a heartbeat to write, a poll to answer
 // empty, or the end.
-func (s *LegacySession) tick(now time.Time) {
+func (s *LegacySession) tick(due int64) {
 	if s.closed {
 		return
 	}
-	switch s.m.Tick(now) {
+	switch s.m.Tick(s.srv.timeAt(due)) {
 	case legacy.EventHeartbeat:
 		s.flushStream()
 		if s.closed {
@@ -56,7 +54,7 @@ func (s *LegacySession) end(reason string) {
 	s.closed = true
 	s.srv.unschedule(s.loop, s)
 	s.srv.unregisterLegacy(s)
-	_ = s.m.Close(s.srv.loops.Now()) // no-op when the machine ended it
+	_ = s.m.Close(s.srv.timeOn(s.loop)) // no-op when the machine ended it
 	if s.poll != nil {
 		s.respondPoll(nil, true)
 	}
@@ -86,7 +84,7 @@ func (s *LegacySession) connectStream() {
 	if s.closed {
 		return
 	}
-	if err := s.m.Connect(s.transport, s.srv.loops.Now()); err != nil {
+	if err := s.m.Connect(s.transport, s.srv.timeOn(s.loop)); err != nil {
 		s.end(ReasonTransportError)
 		return
 	}
@@ -186,7 +184,7 @@ func (s *LegacySession) onPoll(c *Conn, gen exchange, info pollInfo) {
 		c.kill(s.loop) // as for an unknown session id
 		return
 	}
-	if err := s.m.Connect(s.transport, srv.loops.Now()); err != nil {
+	if err := s.m.Connect(s.transport, srv.timeOn(s.loop)); err != nil {
 		// A second GET while one is held: refuse it, keep the first.
 		srv.respond(s.loop, c, gen, appendResponse(nil, 400, "text/plain; charset=utf-8", "", []byte(httpparse.StatusText(400))))
 		return
@@ -203,7 +201,7 @@ func (s *LegacySession) onPoll(c *Conn, gen exchange, info pollInfo) {
 // timeout starts.
 func (s *LegacySession) answerPoll() {
 	s.respondPoll(s.m.Flush(s.srv.buf2(s.loop)), false)
-	if ev, _ := s.m.Answered(s.srv.loops.Now()); ev == legacy.EventClosed {
+	if ev, _ := s.m.Answered(s.srv.timeOn(s.loop)); ev == legacy.EventClosed {
 		s.end(legacyReason(s.m.Reason()))
 		return
 	}
@@ -261,7 +259,7 @@ func (s *LegacySession) pollGone(c *Conn, gen exchange) {
 		return
 	}
 	s.poll = nil
-	if ev, _ := s.m.Disconnect(s.srv.loops.Now()); ev == legacy.EventClosed {
+	if ev, _ := s.m.Disconnect(s.srv.timeOn(s.loop)); ev == legacy.EventClosed {
 		s.end(legacyReason(s.m.Reason()))
 		return
 	}
@@ -282,7 +280,7 @@ func (s *LegacySession) onPost(c *Conn, gen exchange, body, hdr []byte) {
 	}
 	var msgs []legacy.Message
 	if err == nil {
-		msgs, err = s.m.Receive(data, srv.loops.Now())
+		msgs, err = s.m.Receive(data, srv.timeOn(s.loop))
 	}
 	if err != nil {
 		srv.respond(s.loop, c, gen, appendResponse(nil, 400, "text/plain; charset=utf-8", "", []byte(httpparse.StatusText(400))))
@@ -303,7 +301,7 @@ func (s *LegacySession) onStreamData(c *Conn, data []byte) {
 	if s.closed || s.stream != c || !s.live {
 		return
 	}
-	msgs, err := s.m.Receive(data, s.srv.loops.Now())
+	msgs, err := s.m.Receive(data, s.srv.timeOn(s.loop))
 	if err != nil {
 		// Broken ~m~ framing: the connection goes, and the session with it.
 		s.stream, s.live = nil, false
@@ -330,7 +328,7 @@ func (s *LegacySession) streamGone(c *Conn, reason string) {
 		return
 	}
 	s.stream, s.live = nil, false
-	ev, _ := s.m.Disconnect(s.srv.loops.Now())
+	ev, _ := s.m.Disconnect(s.srv.timeOn(s.loop))
 	if ev != legacy.EventClosed {
 		s.arm() // a StreamCloseTimeout runs
 		return

@@ -25,12 +25,20 @@ type IO interface {
 	RemoteAddr() string
 }
 
-// Loops lets the machine hand work to an event loop and read the time.
+// Loops lets the machine hand work to an event loop, read the time and
+// have its timers run when they are due.
 type Loops interface {
 	// Post runs fn on loop. It is safe from any goroutine.
 	Post(loop int, fn func())
 	// Now is the current time.
 	Now() time.Time
+	// Wake asks for a timer pass, Server.Tick(loop) run on loop, at time
+	// at (at once if it has passed), in place of the pass asked before:
+	// like time.Timer.Reset, one runtime timer per loop. The machine calls
+	// it on loop, only when its earliest deadline becomes earlier than the
+	// pass it awaits, or to ask for the next pass once the awaited one has
+	// run.
+	Wake(loop int, at time.Time)
 }
 
 // App receives the events of Engine.IO sessions. Every method is called on
@@ -188,6 +196,9 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		// A second back, so that every deadline is positive and 0 can
 		// mean "none".
 		srv.epoch = loops.Now().Add(-time.Second)
+		for i := range srv.timers {
+			srv.timers[i].ask = func(at int64) { loops.Wake(i, srv.timeAt(at)) }
+		}
 	}
 	limits := httpparse.Limits{MaxHeaderBytes: srv.cfg.MaxHeaderBytes, MaxBodyBytes: srv.cfg.MaxPayload}
 	for i := range srv.loopState {
@@ -258,17 +269,25 @@ func (srv *Server) setDraining(s *Session, on bool) {
 	srv.mu.Unlock()
 }
 
-// Tick runs the due timers of loop. Call it on that loop, every few
-// milliseconds.
+// Tick runs the due timers of loop, each given the deadline it was due at,
+// in deadline order, and asks the edge (Loops.Wake) for the pass of the
+// next. Call it on that loop when the pass asked for comes; an extra call
+// does no harm.
 func (srv *Server) Tick(loop int) {
 	h := &srv.timers[loop]
-	if h.Len() == 0 {
-		return
+	now := srv.now()
+	if h.asked <= now {
+		h.asked = 0 // the pass awaited has come: this one, or one before
 	}
-	now := srv.loops.Now()
-	ns := srv.nanos(now)
-	for h.Len() > 0 && h.at(0) <= ns {
-		h.pop().tick(now)
+	h.passing = true
+	for h.Len() > 0 && h.at(0) <= now {
+		due := h.at(0)
+		h.due = due
+		h.pop().tick(due)
+	}
+	h.due, h.passing = 0, false
+	if h.Len() > 0 {
+		h.earlier(h.at(0))
 	}
 }
 
@@ -277,8 +296,30 @@ func (srv *Server) Tick(loop int) {
 // time.Time (8 bytes instead of 24), and every idle session holds some.
 func (srv *Server) nanos(t time.Time) int64 { return int64(t.Sub(srv.epoch)) }
 
+// timeAt is deadline at as a time on the loops' clock (see nanos).
+func (srv *Server) timeAt(at int64) time.Time { return srv.epoch.Add(time.Duration(at)) }
+
 // now is the loops' clock as a deadline (see nanos).
 func (srv *Server) now() int64 { return srv.nanos(srv.loops.Now()) }
+
+// clock is what a deadline set on loop counts from: inside a timer pass,
+// the deadline of the timed being run, so that a deadline that follows
+// from another (a pong deadline from its ping's, a timer set by a timer's
+// function) does not drift by how late the pass runs; elsewhere, now.
+func (srv *Server) clock(loop int) int64 {
+	if due := srv.timers[loop].due; due != 0 {
+		return due
+	}
+	return srv.now()
+}
+
+// timeOn is clock as a time, for the legacy machine, which keeps time.Time.
+func (srv *Server) timeOn(loop int) time.Time {
+	if due := srv.timers[loop].due; due != 0 {
+		return srv.timeAt(due)
+	}
+	return srv.loops.Now()
+}
 
 // scheduleOn makes sure t.tick runs on loop at or after deadline at (0:
 // none).

@@ -1,7 +1,5 @@
 package transports
 
-import "time"
-
 // timed is something with deadlines on a loop: a Session, a Conn, a
 // LegacySession or a Timer. It embeds a timerNode, so that being in the
 // loop's heap costs it no allocation and the heap holds at most one entry
@@ -9,8 +7,11 @@ import "time"
 // and idle sessions would pile up entries).
 type timed interface {
 	node() *timerNode
-	// tick runs what is due at now and schedules what comes next.
-	tick(now time.Time)
+	// tick runs what is due at due, the deadline it was queued for, and
+	// schedules what comes next. Deadlines that follow from one it serves
+	// count from due, not from when the pass ran (Server.Tick), so that a
+	// chain of them does not drift by the loop's lateness.
+	tick(due int64)
 }
 
 // timerNode is a timed's place in its loop's heap.
@@ -24,11 +25,42 @@ type timerNode struct {
 
 // timerHeap is a binary min-heap of deadlines, one per loop. Its entries
 // are the timed values themselves: 16 bytes each, kept in one array.
-type timerHeap struct{ es []timed }
+//
+// The heap asks the edge for a timer pass (Loops.Wake, through ask) when its
+// earliest deadline becomes earlier than the one it last asked for: a
+// deadline that moves later, the common case (a pong moves the next ping
+// later), costs no call, and the pass at the old time finds nothing due and
+// asks again for the new earliest (see Server.Tick).
+type timerHeap struct {
+	es []timed
+	// asked is the deadline of the pass last asked of the edge, 0 when none
+	// is awaited; outside a pass, it is never later than the earliest
+	// deadline queued.
+	asked int64
+	// passing is set while Server.Tick runs the due timeds: what they
+	// queue is asked for once, after the pass.
+	passing bool
+	// due is the deadline of the timed being run by the pass, 0 outside
+	// one (see Server.clock).
+	due int64
+	ask func(at int64) // Loops.Wake for this heap's loop; nil in tests
+}
 
 func (h *timerHeap) Len() int { return len(h.es) }
 
 func (h *timerHeap) at(i int) int64 { return h.es[i].node().at }
+
+// earlier asks the edge for a pass at at, the heap's new earliest
+// deadline, unless one at or before it is awaited already.
+func (h *timerHeap) earlier(at int64) {
+	if h.passing || (h.asked != 0 && h.asked <= at) {
+		return
+	}
+	h.asked = at
+	if h.ask != nil {
+		h.ask(at)
+	}
+}
 
 func (h *timerHeap) place(i int, t timed) {
 	h.es[i] = t
@@ -45,13 +77,17 @@ func (h *timerHeap) wake(t timed, at int64) {
 			return
 		}
 		n.at = at
-		h.up(int(n.pos - 1))
+		if h.up(int(n.pos-1)) == 0 {
+			h.earlier(at)
+		}
 		return
 	}
 	n.at = at
 	h.es = append(h.es, nil)
 	h.place(len(h.es)-1, t)
-	h.up(len(h.es) - 1)
+	if h.up(len(h.es)-1) == 0 {
+		h.earlier(at)
+	}
 }
 
 // set queues t for deadline at exactly, earlier or later than a deadline it
@@ -64,6 +100,9 @@ func (h *timerHeap) set(t timed, at int64) {
 	}
 	n.at = at
 	h.down(h.up(int(n.pos - 1)))
+	if n.pos == 1 {
+		h.earlier(at)
+	}
 }
 
 // remove takes t out of the heap, if it is queued.

@@ -3,7 +3,6 @@ package transports
 import (
 	"math/rand/v2"
 	"testing"
-	"time"
 )
 
 type fakeTimed struct {
@@ -12,11 +11,15 @@ type fakeTimed struct {
 }
 
 func (f *fakeTimed) node() *timerNode { return &f.tn }
-func (f *fakeTimed) tick(time.Time)   {}
+func (f *fakeTimed) tick(int64)       {}
 
-// checkHeap verifies the heap order and every entry's position.
+// checkHeap verifies the heap order, every entry's position, and that a
+// pass no later than the earliest deadline has been asked for.
 func checkHeap(t *testing.T, h *timerHeap) {
 	t.Helper()
+	if h.Len() > 0 && (h.asked == 0 || h.asked > h.at(0)) {
+		t.Fatalf("pass asked for %d, earliest deadline %d", h.asked, h.at(0))
+	}
 	for i, e := range h.es {
 		if int(e.node().pos) != i+1 {
 			t.Fatalf("entry %d records position %d", i, e.node().pos-1)

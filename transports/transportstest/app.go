@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/tornadio/tornadio/transports"
 )
@@ -34,10 +35,11 @@ func (k EventKind) String() string {
 type Event struct {
 	Kind    EventKind
 	SID     string
-	Data    string // Message: the data
-	Binary  bool   // Message
-	Reason  string // Close
-	Loop    int    // the loop running when the call was made (-1: none)
+	Data    string    // Message: the data
+	Binary  bool      // Message
+	Reason  string    // Close
+	Loop    int       // the loop running when the call was made (-1: none)
+	At      time.Time // the clock when the call was made
 	Session *transports.Session
 }
 
@@ -68,6 +70,7 @@ var _ transports.App = (*App)(nil)
 
 func (a *App) record(e Event) {
 	e.Loop = a.L.Current()
+	e.At = a.L.Now()
 	a.mu.Lock()
 	a.events = append(a.events, e)
 	a.mu.Unlock()

@@ -3,6 +3,7 @@ package transportstest
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/tornadio/tornadio/transports"
 )
@@ -20,13 +21,17 @@ type Conn struct {
 	// ByteByByte makes Send deliver its bytes one at a time, each as a
 	// separate arrival event.
 	ByteByByte bool
+	// OnWrite, when set, sees each write, on the loop, as it is made: a
+	// peer that answers at once (it may Send).
+	OnWrite func(b []byte)
 
 	mu               sync.Mutex
 	in               []byte // the edge's inbound buffer
 	out              []byte // everything written
 	read             int    // how much of out the Read helpers consumed
 	closeReqs        int    // calls to Close
-	gone             bool   // OnClose delivered
+	closedAt         time.Time
+	gone             bool // OnClose delivered
 	wakes            int
 	writesAfterClose int
 	stalled          bool
@@ -47,16 +52,20 @@ func (c *Conn) check(what string) {
 func (c *Conn) Write(b []byte) {
 	c.check("Write")
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.gone || c.closeReqs > 0 {
 		c.writesAfterClose++
 		if c.gone {
+			c.mu.Unlock()
 			return
 		}
 	}
 	c.out = append(c.out, b...)
 	if c.stalled {
 		c.buffered += len(b)
+	}
+	c.mu.Unlock()
+	if c.OnWrite != nil {
+		c.OnWrite(b)
 	}
 }
 
@@ -66,6 +75,9 @@ func (c *Conn) Close() {
 	c.mu.Lock()
 	c.closeReqs++
 	first := c.closeReqs == 1
+	if first {
+		c.closedAt = c.L.Now()
+	}
 	c.mu.Unlock()
 	if first {
 		c.L.PostIO(c.Loop, c.deliverClose)
@@ -215,6 +227,14 @@ func (c *Conn) CloseRequested() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.closeReqs > 0
+}
+
+// ClosedAt is the clock when the machine first called Close, the zero time
+// if it has not.
+func (c *Conn) ClosedAt() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closedAt
 }
 
 // CloseCalls is the number of calls to Close.

@@ -18,21 +18,25 @@ import (
 )
 
 // Loops is a fake transports.Loops: n loops, each a FIFO queue of posted
-// functions that run only when the test says so, and a manual clock.
+// functions that run only when the test says so, a manual clock, and one
+// timer per loop, armed by Wake like the edge's runtime timer, that runs the
+// loop's timer pass (Server.Tick) when Advance or Jump moves the clock past
+// it. Nothing else runs timer passes (except Tick): a deadline the machine
+// does not ask a wake for never fires, as on the real edge.
 type Loops struct {
 	mu      sync.Mutex
 	queues  [][]func()
-	io      [][]bool // beside queues: the function is a connection's I/O (PostIO)
+	io      [][]bool    // beside queues: the function is a connection's I/O (PostIO)
+	wakes   []time.Time // per loop: what its timer is armed for, zero if nothing
 	now     time.Time
 	current int
 
-	// Server is ticked by Advance. Set by New.
+	// Server gets the timer passes. Set by New.
 	Server *transports.Server
-	// Resolution is the step Advance moves the clock by between ticks,
-	// like the edge's timer resolution. Default 10ms.
-	Resolution time.Duration
 	// Ran counts the functions run per loop.
 	Ran []int
+	// Woken counts the Wake calls per loop.
+	Woken []int
 }
 
 // Epoch is the clock's start.
@@ -40,7 +44,7 @@ var Epoch = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // NewLoops returns n idle loops with the clock at Epoch.
 func NewLoops(n int) *Loops {
-	return &Loops{queues: make([][]func(), n), now: Epoch, current: -1, Resolution: 10 * time.Millisecond, Ran: make([]int, n)}
+	return &Loops{queues: make([][]func(), n), wakes: make([]time.Time, n), now: Epoch, current: -1, Ran: make([]int, n), Woken: make([]int, n)}
 }
 
 // N is the number of loops.
@@ -70,6 +74,24 @@ func (l *Loops) Now() time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.now
+}
+
+// Wake arms loop's timer for at, in place of what it was armed for.
+func (l *Loops) Wake(loop int, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if at.IsZero() {
+		panic("transportstest: wake at the zero time")
+	}
+	l.wakes[loop] = at
+	l.Woken[loop]++
+}
+
+// WakeAt is what loop's timer is armed for, the zero time if nothing.
+func (l *Loops) WakeAt(loop int) time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.wakes[loop]
 }
 
 // Current is the loop whose work is running, or -1 outside any loop.
@@ -189,37 +211,77 @@ func (l *Loops) RunRandom(r *rand.Rand) int {
 	}
 }
 
-// Tick calls Server.Tick on every loop at the current time, then runs the
-// queues.
+// Tick runs a timer pass on every loop at the current time, whether its
+// timer is armed or not (an extra pass, which must do no harm), then runs
+// the queues.
 func (l *Loops) Tick() {
 	for i := range l.queues {
-		l.On(i, func() { l.Server.Tick(i) })
+		l.pass(i)
 	}
 	l.RunAll()
 }
 
-// Advance moves the clock forward by d in steps of Resolution, ticking every
-// loop and running every queue after each step.
-func (l *Loops) Advance(d time.Duration) {
-	step := l.Resolution
-	if step <= 0 {
-		step = d
-	}
-	for d > 0 {
-		s := min(step, d)
-		d -= s
-		l.mu.Lock()
-		l.now = l.now.Add(s)
-		l.mu.Unlock()
-		l.Tick()
+// pass runs Server.Tick on loop.
+func (l *Loops) pass(loop int) {
+	if l.Server != nil {
+		l.On(loop, func() { l.Server.Tick(loop) })
 	}
 }
 
-// Jump moves the clock forward by d at once, ticks every loop once and runs
-// the queues.
+// fire disarms the earliest timer armed for no later than until, moving the
+// clock to the time it was armed for if the clock is behind it, and runs
+// its pass and then the queues. It reports false when no timer is due by
+// until.
+func (l *Loops) fire(until time.Time) bool {
+	l.mu.Lock()
+	loop := -1
+	for i, at := range l.wakes {
+		if !at.IsZero() && !at.After(until) && (loop < 0 || at.Before(l.wakes[loop])) {
+			loop = i
+		}
+	}
+	if loop < 0 {
+		l.mu.Unlock()
+		return false
+	}
+	if at := l.wakes[loop]; at.After(l.now) {
+		l.now = at
+	}
+	l.wakes[loop] = time.Time{}
+	l.mu.Unlock()
+	l.pass(loop)
+	l.RunAll()
+	return true
+}
+
+// Advance runs the queues, then moves the clock forward by d, stopping at
+// every timer armed on the way: each loop's timer pass runs with the clock
+// at exactly the time its timer was armed for, as on an edge that is never
+// late, then every queue runs.
+func (l *Loops) Advance(d time.Duration) {
+	l.RunAll()
+	l.mu.Lock()
+	end := l.now.Add(d)
+	l.mu.Unlock()
+	for l.fire(end) {
+	}
+	l.mu.Lock()
+	l.now = end
+	l.mu.Unlock()
+	l.RunAll()
+}
+
+// Jump runs the queues, then moves the clock forward by d at once and
+// fires the timers armed for no later than the new time, late: their
+// passes run at the new time, as on a loop that was busy when they were
+// due. Then the queues run.
 func (l *Loops) Jump(d time.Duration) {
+	l.RunAll()
 	l.mu.Lock()
 	l.now = l.now.Add(d)
+	end := l.now
 	l.mu.Unlock()
-	l.Tick()
+	for l.fire(end) {
+	}
+	l.RunAll()
 }

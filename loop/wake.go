@@ -1,0 +1,39 @@
+package loop
+
+import "time"
+
+// The machine's timers (transports.Server's timer heap, one per loop) run
+// when they are due, not on a tick: each loop has one runtime timer, which
+// the machine arms through Wake for its earliest deadline, and whose expiry
+// posts the loop's timer pass (Server.Tick) to the loop's mailbox. The pass
+// runs what is due and arms the timer again for the next deadline. The
+// machine calls Wake only when its earliest deadline becomes earlier than
+// the one armed, so that deadlines moving later (the common case: a pong
+// moves the next ping later) cost nothing; a pass that finds nothing due
+// (its deadline moved) just arms the timer for the new earliest.
+//
+// gnet's ticker (OnTick) plays no part in it.
+
+// initWakes makes one stopped runtime timer per loop, whose expiry posts
+// the loop's timer pass. Called by Bind, after e.ticks.
+func (e *Engine) initWakes() {
+	e.wakes = make([]*time.Timer, e.opts.Loops)
+	for i := range e.wakes {
+		pass := e.ticks[i]
+		e.wakes[i] = time.AfterFunc(time.Hour, func() { e.Post(i, pass) })
+		e.wakes[i].Stop()
+	}
+}
+
+// Wake arms loop i's timer for at, in place of what it was armed for
+// (transports.Loops). The machine calls it on loop i.
+func (e *Engine) Wake(i int, at time.Time) {
+	e.wakes[i].Reset(time.Until(at))
+}
+
+// stopWakes disarms every loop's timer once the engine has stopped.
+func (e *Engine) stopWakes() {
+	for _, t := range e.wakes {
+		t.Stop()
+	}
+}
