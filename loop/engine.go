@@ -41,6 +41,12 @@ type Options struct {
 	// LimitLogEvery is how often, at most, refusals at MaxConns are
 	// logged; default 10s.
 	LimitLogEvery time.Duration
+	// DrainTimeout bounds a graceful close: a connection its machine
+	// closes while bytes wait to be written is kept until they are all
+	// sent and the peer has closed its end, for at most this long; then it
+	// is closed and what is left is dropped, so that a client that stops
+	// reading cannot hold memory forever (drain.go). Default 30s.
+	DrainTimeout time.Duration
 }
 
 // Engine runs a transports.Server on gnet.
@@ -52,6 +58,7 @@ type Engine struct {
 	mu      sync.Mutex
 	loops   []atomic.Pointer[mailbox] // by loop index, set when a loop sees its first connection
 	byLoop  map[gnet.EventLoop]int
+	drains  []map[*draining]struct{} // by loop index, each touched on its loop only (drain.go)
 	ticks   []func()
 	eng     gnet.Engine
 	addr    net.Addr
@@ -82,9 +89,13 @@ func New(opts Options) *Engine {
 	if opts.LimitLogEvery <= 0 {
 		opts.LimitLogEvery = 10 * time.Second
 	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 30 * time.Second
+	}
 	return &Engine{
 		opts:   opts,
 		loops:  make([]atomic.Pointer[mailbox], opts.Loops),
+		drains: make([]map[*draining]struct{}, opts.Loops),
 		byLoop: make(map[gnet.EventLoop]int),
 		booted: make(chan struct{}),
 		done:   make(chan struct{}),
@@ -97,7 +108,10 @@ func (e *Engine) Bind(srv *transports.Server) {
 	e.ticks = make([]func(), e.opts.Loops)
 	for i := range e.ticks {
 		i := i
-		e.ticks[i] = func() { srv.Tick(i) }
+		e.ticks[i] = func() {
+			e.drainPass(i)
+			srv.Tick(i)
+		}
 	}
 }
 
@@ -285,10 +299,11 @@ func (e *Engine) loopIndex(c gnet.Conn) int {
 type conn struct {
 	c gnet.Conn
 	m *transports.Conn
+	e *Engine
 }
 
 func (x *conn) Write(b []byte)     { _, _ = x.c.Write(b) }
-func (x *conn) Close()             { _ = x.c.Close() }
+func (x *conn) Close()             { x.e.closeConn(x) } // drain.go
 func (x *conn) Buffered() int      { return x.c.OutboundBuffered() }
 func (x *conn) RemoteAddr() string { return x.c.RemoteAddr().String() }
 func (x *conn) Wake() {
@@ -303,7 +318,7 @@ func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if !e.limit.admit(time.Now()) {
 		return nil, gnet.Close
 	}
-	x := &conn{c: c}
+	x := &conn{c: c, e: e}
 	if e.opts.PolicyOnly {
 		x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
 		c.SetContext(x)
@@ -327,6 +342,9 @@ func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 	x, ok := c.Context().(*conn)
 	if !ok {
+		if d, ok := c.Context().(*draining); ok {
+			return drainTraffic(c, d)
+		}
 		return gnet.Close
 	}
 	buf, _ := c.Peek(-1)
@@ -334,6 +352,9 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 		return gnet.None
 	}
 	n := x.m.Feed(buf)
+	if d, ok := c.Context().(*draining); ok {
+		return drainTraffic(c, d) // closed by this input: the rest is for no one
+	}
 	if n > 0 {
 		_, _ = c.Discard(n)
 	}
@@ -345,9 +366,12 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 
 // OnClose tells the machine.
 func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
-	if x, ok := c.Context().(*conn); ok {
+	switch x := c.Context().(type) {
+	case *conn:
 		e.limit.release()
 		x.m.OnClose()
+	case *draining:
+		e.drainClosed(x)
 	}
 	return gnet.None
 }
