@@ -79,7 +79,8 @@ type Options struct {
 	// slow consumer, who stops reading): volatile packets are dropped as soon
 	// as anything waits, and a session whose waiting bytes would pass the
 	// bound is closed with ReasonSlowConsumer, so such a client never grows
-	// the server's memory without limit. Default 4 MiB.
+	// the server's memory without limit (what it holds at the close is
+	// still delivered, for at most 30s). Default 4 MiB.
 	MaxBufferedBytes int
 	// FlashPolicyPort is the Flash socket policy listener's port, started
 	// with the server when flashsocket is enabled; default 843 (on the main

@@ -7,6 +7,10 @@
 // work through one mailbox per loop, drained on that loop by a single gnet
 // EventLoop.Execute per batch.
 //
+// A connection its machine closes while gnet still holds bytes for it is
+// closed only once they are written and the peer has closed its end, or at
+// Options.DrainTimeout (drain.go): gnet's own close drops them.
+//
 // Each loop accepts on its own SO_REUSEPORT listener and caps the open
 // connections (Options.MaxConns) below the file limit, because gnet stops
 // the whole engine when accept(2) fails (connlimit.go, listen.go).

@@ -21,8 +21,9 @@ import (
 type Options struct {
 	Loops int // event loops; default 1
 	// Tick is how often gnet's ticker logs the refusals at MaxConns that
-	// wait to be (see LimitLogEvery); default 10ms. The machine's timers
-	// do not depend on it: each fires when due (wake.go).
+	// wait to be (see LimitLogEvery) and checks the connections still
+	// delivering their last bytes (drain.go); default 10ms. The machine's
+	// timers do not depend on it: each fires when due (wake.go).
 	Tick time.Duration
 	// MaxInbound bounds the bytes held for one connection that has not sent
 	// a complete request or frame yet; default 2 MiB.
@@ -44,6 +45,12 @@ type Options struct {
 	// LimitLogEvery is how often, at most, refusals at MaxConns are
 	// logged; default 10s.
 	LimitLogEvery time.Duration
+	// DrainTimeout bounds a graceful close: a connection its machine
+	// closes while bytes wait to be written is kept until they are all
+	// sent and the peer has closed its end, for at most this long; then it
+	// is closed and what is left is dropped, so that a client that stops
+	// reading cannot hold memory forever (drain.go). Default 30s.
+	DrainTimeout time.Duration
 }
 
 // Engine runs a transports.Server on gnet.
@@ -55,8 +62,11 @@ type Engine struct {
 	mu      sync.Mutex
 	loops   []atomic.Pointer[mailbox] // by loop index, set when a loop sees its first connection
 	byLoop  map[gnet.EventLoop]int
-	ticks   []func()      // by loop index: the loop's timer pass
-	wakes   []*time.Timer // by loop index: the runtime timer that posts it (wake.go)
+	ticks   []func()                 // by loop index: the loop's timer pass
+	wakes   []*time.Timer            // by loop index: the runtime timer that posts it (wake.go)
+	drains  []map[*draining]struct{} // by loop index, each touched on its loop only (drain.go)
+	drainOn []atomic.Bool            // by loop index: its drains set is not empty
+	drainFn []func()                 // by loop index: its drain pass
 	eng     gnet.Engine
 	addr    net.Addr
 	paddr   net.Addr // the policy listener's, when there is one
@@ -86,9 +96,13 @@ func New(opts Options) *Engine {
 	if opts.LimitLogEvery <= 0 {
 		opts.LimitLogEvery = 10 * time.Second
 	}
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 30 * time.Second
+	}
 	return &Engine{
 		opts:   opts,
 		loops:  make([]atomic.Pointer[mailbox], opts.Loops),
+		drains: make([]map[*draining]struct{}, opts.Loops),
 		byLoop: make(map[gnet.EventLoop]int),
 		booted: make(chan struct{}),
 		done:   make(chan struct{}),
@@ -104,6 +118,7 @@ func (e *Engine) Bind(srv *transports.Server) {
 		e.ticks[i] = func() { srv.Tick(i) }
 	}
 	e.initWakes()
+	e.initDrains()
 }
 
 // Loops is the number of event loops.
@@ -291,10 +306,11 @@ func (e *Engine) loopIndex(c gnet.Conn) int {
 type conn struct {
 	c gnet.Conn
 	m *transports.Conn
+	e *Engine
 }
 
 func (x *conn) Write(b []byte)     { _, _ = x.c.Write(b) }
-func (x *conn) Close()             { _ = x.c.Close() }
+func (x *conn) Close()             { x.e.closeConn(x) } // drain.go
 func (x *conn) Buffered() int      { return x.c.OutboundBuffered() }
 func (x *conn) RemoteAddr() string { return x.c.RemoteAddr().String() }
 func (x *conn) Wake() {
@@ -309,7 +325,7 @@ func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	if !e.limit.admit(time.Now()) {
 		return nil, gnet.Close
 	}
-	x := &conn{c: c}
+	x := &conn{c: c, e: e}
 	if e.opts.PolicyOnly {
 		x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
 		c.SetContext(x)
@@ -333,6 +349,9 @@ func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 	x, ok := c.Context().(*conn)
 	if !ok {
+		if d, ok := c.Context().(*draining); ok {
+			return drainTraffic(c, d)
+		}
 		return gnet.Close
 	}
 	buf, _ := c.Peek(-1)
@@ -340,6 +359,9 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 		return gnet.None
 	}
 	n := x.m.Feed(buf)
+	if d, ok := c.Context().(*draining); ok {
+		return drainTraffic(c, d) // closed by this input: the rest is for no one
+	}
 	if n > 0 {
 		_, _ = c.Discard(n)
 	}
@@ -351,18 +373,23 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 
 // OnClose tells the machine.
 func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
-	if x, ok := c.Context().(*conn); ok {
+	switch x := c.Context().(type) {
+	case *conn:
 		e.limit.release()
 		x.m.OnClose()
+	case *draining:
+		e.drainClosed(x)
 	}
 	return gnet.None
 }
 
 // OnTick logs the refusals at MaxConns that wait to be, so that the end of
-// a burst is reported too. It is all the ticker does: timer passes are
-// posted when due by each loop's runtime timer (wake.go).
+// a burst is reported too, and posts a drain pass to the loops with
+// connections draining (drain.go). Timer passes are not its job: each
+// loop's runtime timer posts them when due (wake.go).
 func (e *Engine) OnTick() (time.Duration, gnet.Action) {
 	e.limit.flush(time.Now())
+	e.postDrainPasses()
 	return e.opts.Tick, gnet.None
 }
 

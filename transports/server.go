@@ -15,7 +15,10 @@ import (
 type IO interface {
 	// Write sends b now or queues it; b may be reused once Write returns.
 	Write(b []byte)
-	// Close flushes what it can and closes the connection; OnClose follows.
+	// Close ends the connection. What was written before is still
+	// delivered (the edge bounds the wait) and the machine writes nothing
+	// after; OnClose follows, on a later turn of the loop, whether or not
+	// those bytes have left yet.
 	Close()
 	// Wake makes the edge call Conn.Feed again with the bytes it holds.
 	Wake()

@@ -406,8 +406,8 @@ func (s *Session) end(reason string) {
 	if s.ws != nil {
 		// Like Node (the ws transport's close), tell the client with a
 		// close frame, without a status code, before closing: after a ping
-		// timeout or a close packet, say. A slow consumer's connection is
-		// cut at once: a frame would only queue behind what it does not read.
+		// timeout or a close packet, say. A slow consumer's connection gets
+		// none: it would only queue behind what the client does not read.
 		if reason == ReasonSlowConsumer {
 			s.ws.kill(s.Loop())
 		} else {

@@ -1,0 +1,173 @@
+package loop
+
+import (
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/panjf2000/gnet/v2"
+)
+
+// The graceful close: every byte written before a close is delivered.
+//
+// gnet v2.9.7's close (eventloop_unix.go: close) writes what the
+// connection's outbound buffer holds with one writev loop that stops at the
+// first error, EAGAIN included, then closes the fd: whatever a slow reader
+// had not made room for is dropped. Write and Writev never block either:
+// what the socket does not take goes to that buffer, and the loop writes
+// it on EPOLLOUT (eventloop_unix.go: write) without calling any handler.
+//
+// So when the machine closes a connection while gnet still holds outbound
+// bytes, the engine does not close it yet. The connection goes to its
+// loop's draining set, its context becomes a *draining, and:
+//
+//   - the machine is told (OnClose) at once, on a later turn of the loop as
+//     gnet's own Close would: it is done with the connection, sessions learn
+//     it now rather than when the last byte leaves;
+//   - its input is read and thrown away, never fed to the machine;
+//   - once gnet's buffer is empty, the write side is shut down (FIN after
+//     the last byte the kernel holds) and the connection waits for the
+//     peer to close its end, which gnet sees as EOF and closes on;
+//   - Options.DrainTimeout after the close, it is closed whatever is left.
+//
+// The state is checked on a drain pass (drainPass) that gnet's ticker
+// (OnTick, every Options.Tick) posts to each loop with connections
+// draining, and whenever
+// gnet calls back for the connection (OnTraffic); gnet has no callback for
+// "outbound buffer empty". OnClose, from the peer's end, the deadline or
+// Engine.Stop, takes it out of the set.
+//
+// Why shut down and wait rather than close once gnet's buffer is empty: the
+// kernel's send buffer may still hold megabytes then (it grows to
+// net.ipv4.tcp_wmem's maximum, 4 MiB by default). close(2) would orphan
+// them, and an orphaned socket that receives anything, or still has unread
+// input, answers with a reset that discards what was not sent yet; the
+// kernel also kills orphans under memory pressure or after a few window
+// probes to a reader that stopped. After shutdown(SHUT_WR) the socket stays
+// ours, input keeps being read (so no reset), the FIN follows the last
+// byte (the client sees EOF as soon as it has read everything, no later
+// than with close), and the wait stays under the drain deadline.
+//
+// A close with nothing in gnet's buffer is immediate, as before: the common
+// case (a small answer the socket took whole) keeps its cost.
+//
+// Slow-consumer cuts (transports: a frame refused at Config.MaxBuffered)
+// drain too. What such a connection holds is under that bound already and
+// a closing machine writes nothing more, so the drain keeps no more memory
+// than the connection held a moment before, for DrainTimeout at most; and
+// the client gets whole frames, then the end, rather than a frame cut
+// anywhere.
+//
+// gnet still ends a connection at once when the peer half-closes or resets
+// it (connection_linux.go: processIO), dropping what it holds: the peer
+// said it is gone.
+
+// draining is the context of a connection that its machine closed and
+// whose outbound bytes are still being delivered. Only its loop touches it.
+type draining struct {
+	x    *conn
+	loop int
+	by   time.Time // the drain deadline
+	shut bool      // gnet's buffer went empty and the write side is shut down
+	told bool      // the machine has had OnClose
+}
+
+// tell gives the machine its OnClose, once.
+func (d *draining) tell() {
+	if !d.told {
+		d.told = true
+		d.x.m.OnClose()
+	}
+}
+
+// closeConn is IO.Close, on x's loop: now when gnet holds nothing to
+// write for x, else gracefully (see above).
+func (e *Engine) closeConn(x *conn) {
+	c := x.c
+	if _, ok := c.Context().(*draining); ok {
+		return
+	}
+	if c.OutboundBuffered() == 0 {
+		_ = c.Close()
+		return
+	}
+	i := e.loopIndex(c)
+	d := &draining{x: x, loop: i, by: time.Now().Add(e.opts.DrainTimeout)}
+	c.SetContext(d)
+	if e.drains[i] == nil {
+		e.drains[i] = make(map[*draining]struct{})
+	}
+	e.drains[i][d] = struct{}{}
+	e.drainOn[i].Store(true)
+	// The mailbox exists: its loop serves this connection. If the engine
+	// is stopping, the post is dropped and OnClose tells the machine.
+	e.loops[i].Load().post(d.tell)
+}
+
+// drainStep moves d on at now: it shuts the write side down once gnet's
+// buffer is empty, and says Close when the deadline has passed (or the
+// shutdown failed: the peer is gone).
+func drainStep(d *draining, now time.Time) gnet.Action {
+	c := d.x.c
+	if !d.shut && c.OutboundBuffered() == 0 {
+		d.shut = true
+		if err := syscall.Shutdown(c.Fd(), syscall.SHUT_WR); err != nil {
+			return gnet.Close
+		}
+	}
+	if !now.Before(d.by) {
+		return gnet.Close
+	}
+	return gnet.None
+}
+
+// initDrains makes each loop's drain pass. Called by Bind.
+func (e *Engine) initDrains() {
+	e.drainOn = make([]atomic.Bool, e.opts.Loops)
+	e.drainFn = make([]func(), e.opts.Loops)
+	for i := range e.drainFn {
+		e.drainFn[i] = func() { e.drainPass(i) }
+	}
+}
+
+// postDrainPasses posts a drain pass to every loop with connections
+// draining. Called by OnTick, on gnet's ticker goroutine.
+func (e *Engine) postDrainPasses() {
+	for i := range e.drainOn {
+		if e.drainOn[i].Load() {
+			e.Post(i, e.drainFn[i])
+		}
+	}
+}
+
+// drainPass checks loop i's draining connections and closes those past
+// their deadline; on loop i. It reports whether some are still draining.
+func (e *Engine) drainPass(i int) bool {
+	set := e.drains[i]
+	if len(set) == 0 {
+		e.drainOn[i].Store(false)
+		return false
+	}
+	now := time.Now()
+	for d := range set {
+		if drainStep(d, now) == gnet.Close {
+			delete(set, d)
+			c := d.x.c
+			_ = c.EventLoop().Close(c) // OnClose runs now
+		}
+	}
+	return len(set) > 0
+}
+
+// drainTraffic handles input on a draining connection: thrown away.
+func drainTraffic(c gnet.Conn, d *draining) gnet.Action {
+	_, _ = c.Discard(-1)
+	return drainStep(d, time.Now())
+}
+
+// drainClosed forgets d, now that gnet has closed its connection.
+func (e *Engine) drainClosed(d *draining) {
+	delete(e.drains[d.loop], d)
+	e.limit.release()
+	d.tell()
+}

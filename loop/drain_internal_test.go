@@ -1,0 +1,202 @@
+package loop
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tornadio/tornadio/httpparse"
+	"github.com/tornadio/tornadio/legacy"
+	"github.com/tornadio/tornadio/transports"
+)
+
+type drainNopApp struct{}
+
+func (drainNopApp) Open(*transports.Session) error                          { return nil }
+func (drainNopApp) Message(*transports.Session, []byte, bool)               {}
+func (drainNopApp) Close(*transports.Session, string)                       {}
+func (drainNopApp) LegacyOpen(*transports.LegacySession) error              { return nil }
+func (drainNopApp) LegacyMessage(*transports.LegacySession, legacy.Message) {}
+func (drainNopApp) LegacyClose(*transports.LegacySession, string)           {}
+
+// drainBody is what the test server answers, then closes: far more than
+// the socket buffers of loopback take at once.
+var drainBody = strings.Repeat("0123456789abcdef", (8<<20)/16)
+
+// startDrainEngine serves, on one loop, a fallback that answers any
+// request with drainBody and closes.
+func startDrainEngine(t *testing.T, timeout time.Duration) *Engine {
+	t.Helper()
+	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(drainBody), drainBody))
+	e := New(Options{Loops: 1, DrainTimeout: timeout, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := transports.NewServer(transports.Config{
+		Polling: true,
+		Fallback: func(_ *httpparse.Request, _ string, respond func([]byte, bool)) {
+			respond(resp, true)
+		},
+	}, drainNopApp{}, e, e.Loops())
+	e.Bind(srv)
+	if err := e.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = e.Stop(ctx)
+	})
+	return e
+}
+
+// drainingNow is the number of connections loop 0 is draining, read on it.
+func (e *Engine) drainingNow(t *testing.T) int {
+	t.Helper()
+	if !e.Active(0) {
+		return 0 // no connection yet: Post would drop the function
+	}
+	ch := make(chan int, 1)
+	e.Post(0, func() { ch <- len(e.drains[0]) })
+	select {
+	case n := <-ch:
+		return n
+	case <-time.After(5 * time.Second):
+		t.Fatal("loop 0 runs nothing")
+		return 0
+	}
+}
+
+// waitDraining waits until loop 0 drains n connections.
+func (e *Engine) waitDraining(t *testing.T, n int, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for e.drainingNow(t) != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("draining %d connections after %v, want %d", e.drainingNow(t), within, n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// askBig connects with a small receive buffer and sends a request; the
+// answer is drainBody and the server closes after it.
+func askBig(t *testing.T, e *Engine) *net.TCPConn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", e.Addr().String(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	tc := c.(*net.TCPConn)
+	if err := tc.SetReadBuffer(16 << 10); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Write([]byte("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	return tc
+}
+
+// readAnswer reads the answer with small reads and returns its body and
+// the error that ended it, if any.
+func readAnswer(c net.Conn, within time.Duration) (string, error) {
+	c.SetReadDeadline(time.Now().Add(within))
+	br := bufio.NewReaderSize(c, 8<<10)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		return "", err
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return string(body), err
+	}
+	var b [1]byte
+	if n, err := br.Read(b[:]); n > 0 || !errors.Is(err, io.EOF) {
+		return string(body), fmt.Errorf("after the body: %d bytes, %v", n, err)
+	}
+	return string(body), nil
+}
+
+// Everything is delivered, then EOF, and the server forgets the
+// connection once the client has closed; input that comes while the
+// answer drains is thrown away without a reset.
+func TestDrainDelivers(t *testing.T) {
+	e := startDrainEngine(t, time.Minute)
+	c := askBig(t, e)
+	e.waitDraining(t, 1, 5*time.Second)
+	if _, err := c.Write([]byte("GET /more HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	body, err := readAnswer(c, 20*time.Second)
+	if err != nil || body != drainBody {
+		t.Fatalf("%d of %d bytes: %v", len(body), len(drainBody), err)
+	}
+	c.Close()
+	e.waitDraining(t, 0, 5*time.Second)
+	if n := e.limit.open.Load(); n != 0 {
+		t.Fatalf("%d connections counted open", n)
+	}
+}
+
+// A client that does not read is cut at the drain deadline: the
+// connection is closed and uncounted, and the client gets less than the
+// whole answer.
+func TestDrainDeadline(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	e := startDrainEngine(t, timeout)
+	c := askBig(t, e)
+	start := time.Now()
+	e.waitDraining(t, 1, 5*time.Second)
+	e.waitDraining(t, 0, timeout+5*time.Second)
+	if d := time.Since(start); d < timeout {
+		t.Fatalf("closed after %v, before the %v deadline", d, timeout)
+	}
+	if n := e.limit.open.Load(); n != 0 {
+		t.Fatalf("%d connections counted open", n)
+	}
+	body, err := readAnswer(c, 10*time.Second)
+	if err == nil {
+		t.Fatalf("the whole answer (%d bytes) came from a connection cut at its deadline", len(body))
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("after %d bytes, the connection is still open: %v", len(body), err)
+	}
+}
+
+// A client that goes away while its answer drains is forgotten at once,
+// not at the deadline.
+func TestDrainPeerGone(t *testing.T) {
+	e := startDrainEngine(t, time.Minute)
+	c := askBig(t, e)
+	e.waitDraining(t, 1, 5*time.Second)
+	c.Close()
+	e.waitDraining(t, 0, 5*time.Second)
+	if n := e.limit.open.Load(); n != 0 {
+		t.Fatalf("%d connections counted open", n)
+	}
+}
+
+// Stop closes draining connections too.
+func TestDrainStop(t *testing.T) {
+	e := startDrainEngine(t, time.Minute)
+	c := askBig(t, e)
+	e.waitDraining(t, 1, 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := e.limit.open.Load(); n != 0 {
+		t.Fatalf("%d connections counted open after Stop", n)
+	}
+	if _, err := readAnswer(c, 10*time.Second); err == nil {
+		t.Fatal("the whole answer came from a connection closed by Stop")
+	}
+}
