@@ -39,10 +39,12 @@ type Session struct {
 	ws  *Conn     // the websocket carrying the session
 	ps  *pollState
 
-	// Heartbeat deadlines (see Server.nanos), 0 when not armed.
-	pingAt int64
-	pongBy int64
-	tn     timerNode // and the home loop
+	// hbAt is the heartbeat's deadline (see Server.nanos), 0 when not
+	// armed: the time to ping (v4), or with awaitPong, the time by which
+	// the client must have been heard from (its pong in v4, any packet in
+	// v3). One field for both: they are never armed together.
+	hbAt int64
+	tn   timerNode // and the home loop
 
 	// Inbound order (order.go): tickets drawn on any loop, and the last
 	// one whose event ran, on the home loop.
@@ -53,6 +55,8 @@ type Session struct {
 	version int8        // after onWS: the flags fill one word
 	closed  bool
 	jsonp   bool // the session polls with JSONP (see jsonp.go)
+	// awaitPong: hbAt is the deadline to hear from the client by.
+	awaitPong bool
 
 	// Data is the application's per-session state.
 	Data any
@@ -161,9 +165,9 @@ func newSID() string {
 func (s *Session) start(now int64) {
 	cfg := &s.srv.cfg
 	if s.version >= 4 {
-		s.pingAt = now + int64(cfg.PingInterval)
+		s.hbAt = now + int64(cfg.PingInterval)
 	} else {
-		s.pongBy = now + int64(cfg.PingInterval+cfg.PingTimeout)
+		s.hbAt, s.awaitPong = now+int64(cfg.PingInterval+cfg.PingTimeout), true
 	}
 	s.rearm()
 }
@@ -439,8 +443,7 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 	switch p.Type {
 	case engineio.Pong:
 		if s.version >= 4 {
-			s.pongBy = 0
-			s.pingAt = now + int64(cfg.PingInterval)
+			s.hbAt, s.awaitPong = now+int64(cfg.PingInterval), false
 			s.rearm()
 		}
 	case engineio.Ping:
@@ -458,7 +461,7 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 		return
 	}
 	if s.version < 4 && !s.closed {
-		s.pongBy = now + int64(cfg.PingInterval+cfg.PingTimeout)
+		s.hbAt = now + int64(cfg.PingInterval+cfg.PingTimeout)
 		s.rearm()
 	}
 }
@@ -483,16 +486,14 @@ func (s *Session) tick(due int64) {
 		}
 		return
 	}
-	if s.pingAt != 0 && due >= s.pingAt {
-		at := s.pingAt
-		s.pingAt = 0
+	if !s.awaitPong && s.hbAt != 0 && due >= s.hbAt {
 		s.sendPacket(engineio.Packet{Type: engineio.Ping})
 		if s.closed {
 			return // a slow consumer
 		}
-		s.pongBy = at + int64(s.srv.cfg.PingTimeout)
+		s.hbAt, s.awaitPong = s.hbAt+int64(s.srv.cfg.PingTimeout), true
 	}
-	if s.pongBy != 0 && due >= s.pongBy {
+	if s.awaitPong && s.hbAt != 0 && due >= s.hbAt {
 		s.end(ReasonPingTimeout)
 		return
 	}
@@ -526,7 +527,7 @@ func (s *Session) deadline() int64 {
 		return 0
 	}
 	next := int64(0)
-	for _, t := range [...]int64{s.pingAt, s.pongBy, s.upgradeByIfProbing()} {
+	for _, t := range [...]int64{s.hbAt, s.upgradeByIfProbing()} {
 		if t != 0 && (next == 0 || t < next) {
 			next = t
 		}
