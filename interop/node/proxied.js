@@ -10,7 +10,8 @@
 //   default (polling, then the upgrade to websocket).
 //   options: clients (3), rounds (5), token (marks this run's broadcasts),
 //   upgrade ("websocket": the default client must upgrade; "refused": its
-//   websocket probe must fail and it must stay on polling), timeoutMs.
+//   websocket probe must fail and it must stay on polling), sizes (binary
+//   sizes by round), timeoutMs.
 //
 // Output: the harness.js contract, plus {"event":"connect",i,id,transport},
 // {"event":"final",i,id,transport} and {"event":"disconnect",i,id,reason}.
