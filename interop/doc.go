@@ -14,13 +14,18 @@
 //     tornadio's side, differential_test.go compares the two transcripts;
 //   - browser.js: drives the chat demo (examples/chat) in headless Chromium;
 //   - browser-page.js: runs testdata/clients.html, the browser builds of both
-//     clients (XHR and JSONP long-polling, WebSocket, upgrade), in Chromium.
+//     clients (XHR and JSONP long-polling, WebSocket, upgrade), in Chromium;
+//   - proxied.js: socket.io-client 4.x through a real nginx (nginx_test.go
+//     starts one per test on loopback, speaking HTTP/1.0 or HTTP/1.1 to
+//     tornadio); nginx_eio_test.go runs the official suites' Engine.IO
+//     polling sequence through it.
 //
 // Every script prints one JSON line per observation and ends with
 // {"event":"done","ok":...}; the Go tests assert on those lines and on what
 // the server saw. Chromium is the system one at /usr/bin/chromium.
 //
-// Outside CI (the CI environment variable unset) the tests skip when node, or
-// for the browser tests /usr/bin/chromium, is not installed; under CI they
-// fail.
+// Outside CI (the CI environment variable unset) the tests skip when node,
+// for the browser tests /usr/bin/chromium, or for the nginx tests nginx, is
+// not installed; under CI they fail. INTEROP_LOG=debug logs the server at
+// debug level and nginx's logs.
 package interop
