@@ -1,6 +1,8 @@
 package transports
 
 import (
+	"time"
+
 	"github.com/tornadio/tornadio/engineio"
 )
 
@@ -35,13 +37,23 @@ func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
 	}
 	ps.poll, ps.pollGen, ps.pollCORS = c, gen, cors
 	if len(ps.queue) == 0 && ps.upgrading {
-		// The client pauses polling to upgrade; let this GET return.
-		s.enqueue(engineio.Packet{Type: engineio.Noop})
+		// The client pauses polling to upgrade: this GET gets a noop to
+		// return with, but after upgradeNoopDelay, as Node's upgrade check
+		// does. A client sends "5" only once its GETs are answered, so a
+		// GET read while "5" is on its way (on another loop, say) was sent
+		// after it: when the "5" comes first, the GET is refused as one
+		// after the upgrade (see onWSPacket).
+		ps.noopBy = s.srv.clock(s.Loop()) + int64(upgradeNoopDelay)
+		s.rearm()
 	}
 	if len(ps.queue) > 0 {
 		s.flushPoll()
 	}
 }
+
+// upgradeNoopDelay is how long a GET made during an upgrade waits for the
+// noop that releases it (Node's engine.io checks every 100 ms).
+const upgradeNoopDelay = 100 * time.Millisecond
 
 // flushPoll answers the parked GET with every queued packet.
 func (s *Session) flushPoll() {

@@ -73,6 +73,7 @@ type pollState struct {
 	probe     *Conn  // the websocket being probed during an upgrade
 	jsonpIdx  string // JSONP polling: the callback index
 	upgradeBy int64
+	noopBy    int64 // upgrading: when a GET parked since the probe gets its noop (see onPoll)
 	drainBy   int64 // draining: give up waiting then
 	pollGen   exchange
 
@@ -344,15 +345,18 @@ func (s *Session) Close(reason string) {
 
 // clientClose ends the session at the client's request (a close packet).
 // Over polling, like Node, the client's GET is released with a noop rather
-// than a close packet: answered now when it is parked, or when it comes,
+// than a close packet (or with what was queued for it): answered now when it is parked, or when it comes,
 // for a GET sent before the close may be read after it on another
 // connection (a close POST does not wait for the GET beside it). That GET
 // is awaited for PingTimeout, the time the protocol gives a client to
 // answer; a later one gets "unknown sid".
 func (s *Session) clientClose() {
 	if ps := s.ps; ps != nil && s.polling() {
-		s.clearQueue()
-		s.enqueue(engineio.Packet{Type: engineio.Noop})
+		// What waits for the GET still goes (Node would have written it to
+		// a parked GET already); a noop when nothing does.
+		if len(ps.queue) == 0 {
+			s.enqueue(engineio.Packet{Type: engineio.Noop})
+		}
 		if ps.poll != nil {
 			s.flushPoll()
 		} else {
@@ -392,6 +396,12 @@ func (s *Session) end(reason string) {
 		return
 	}
 	s.closed = true
+	if s.draining() {
+		// Listed as draining before it leaves the registry, so that a
+		// request read meanwhile on another loop finds it in one or the
+		// other.
+		s.srv.setDraining(s, true)
+	}
 	s.srv.unregister(s)
 	s.srv.unschedule(s.Loop(), s)
 	if ps := s.ps; ps != nil {
@@ -400,9 +410,10 @@ func (s *Session) end(reason string) {
 			s.enqueue(engineio.Packet{Type: engineio.Close})
 			s.flushPoll()
 		}
-		if ps.probe != nil && !(ps.draining && ps.upgrading) {
-			// A probe whose upgrade is under way is kept while the
-			// session drains: see upgradeWhileDraining.
+		if ps.probe != nil && !(ps.draining && ps.upgrading && !ps.byClient) {
+			// A probe whose upgrade is under way is kept while a session
+			// the server closed drains: see upgradeWhileDraining. One the
+			// client closed has nothing left to say over it.
 			ps.probe.kill(s.Loop())
 			ps.probe = nil
 		}
@@ -422,7 +433,6 @@ func (s *Session) end(reason string) {
 	if ps := s.ps; ps != nil {
 		if ps.draining {
 			cfg := &s.srv.cfg
-			s.srv.setDraining(s, true)
 			if ps.drainBy == 0 {
 				ps.drainBy = s.srv.clock(s.Loop()) + int64(cfg.PingInterval+cfg.PingTimeout)
 			}
@@ -497,10 +507,18 @@ func (s *Session) tick(due int64) {
 		s.end(ReasonPingTimeout)
 		return
 	}
+	if ps != nil && ps.noopBy != 0 && due >= ps.noopBy {
+		ps.noopBy = 0
+		if ps.upgrading && ps.poll != nil && len(ps.queue) == 0 {
+			s.enqueue(engineio.Packet{Type: engineio.Noop})
+			s.flushPoll()
+		}
+	}
 	if ps != nil && ps.probe != nil && due >= ps.upgradeBy {
 		ps.probe.kill(s.Loop())
 		ps.probe = nil
 		ps.upgrading = false
+		ps.noopBy = 0
 	}
 	s.rearm()
 }
@@ -527,12 +545,19 @@ func (s *Session) deadline() int64 {
 		return 0
 	}
 	next := int64(0)
-	for _, t := range [...]int64{s.hbAt, s.upgradeByIfProbing()} {
+	for _, t := range [...]int64{s.hbAt, s.upgradeByIfProbing(), s.noopByIfPolling()} {
 		if t != 0 && (next == 0 || t < next) {
 			next = t
 		}
 	}
 	return next
+}
+
+func (s *Session) noopByIfPolling() int64 {
+	if s.ps == nil {
+		return 0
+	}
+	return s.ps.noopBy
 }
 
 func (s *Session) upgradeByIfProbing() int64 {

@@ -47,14 +47,13 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 		ps.probe = nil
 		s.onWS.Store(true)
 		s.ws = c
-		if ps.poll != nil {
-			// Release the GET the client may still have in flight; what was
-			// queued for it now goes over the WebSocket.
-			pending, queued := ps.queue, ps.queued
-			ps.queue, ps.queued = nil, 0
-			s.enqueue(engineio.Packet{Type: engineio.Noop})
-			s.flushPoll()
-			ps.queue, ps.queued = pending, queued
+		if g := ps.poll; g != nil {
+			// A GET parked since the probe, waiting for its noop: a client
+			// sends "5" once its GETs are answered, so this one was sent
+			// after; it is refused like any GET after the upgrade. What was
+			// queued now goes over the WebSocket.
+			ps.poll, ps.noopBy = nil, 0
+			s.srv.respond(s.Loop(), g, ps.pollGen, s.srv.errorResponse(engineio.BadRequest, ps.pollCORS))
 		}
 		s.flushQueueWS()
 		if s.ws != nil {

@@ -401,7 +401,12 @@ func TestUpgrade(t *testing.T) {
 			} else {
 				wantStatus(t, r, 200, "7:4queued")
 			}
+			// With nothing queued, it gets its noop after Node's 100 ms
+			// upgrade check.
 			get.Send(tt.PollGET(eio, sid))
+			h.Loops.Advance(99 * time.Millisecond)
+			noResponse(t, h, get)
+			h.Loops.Advance(time.Millisecond)
 			wantStatus(t, response(t, h, get), 200, noop)
 			h.Send(s, "queued2", false)
 
@@ -606,6 +611,34 @@ func TestUpgradeThenGETAcrossLoops(t *testing.T) {
 			if got := session(t, h, sid).TransportName(); got != transports.WebSocket {
 				t.Fatalf("transport %s", got)
 			}
+			w.Send(tt.Text("4hello"))
+			h.Loops.RunAll()
+			wantMessages(t, h, sid, "hello")
+		})
+	}
+}
+
+// TestUpgradeGETReadBeforeFive: the client sends "5", then a GET, and the
+// GET is read first (the loops that read them ran in the other order). The
+// GET waits for its noop, the "5" comes within that wait, and the GET is
+// refused as one after the upgrade (the official suites' "ignores HTTP
+// requests with same sid after upgrade", at several loops).
+func TestUpgradeGETReadBeforeFive(t *testing.T) {
+	for _, eio := range []int{3, 4} {
+		t.Run("EIO"+itoa(eio), func(t *testing.T) {
+			h := newHarness(t, testConfig(), 2)
+			sid := pollOpen(t, h, h.Dial(0), eio).SID
+			w := h.Dial(1)
+			probe(t, h, w, eio, sid)
+			get := h.Dial(0)
+			get.Send(tt.PollGET(eio, sid))
+			h.Loops.Advance(50 * time.Millisecond)
+			noResponse(t, h, get)
+			w.Send(tt.Text("5"))
+			h.Loops.RunAll()
+			wantError(t, response(t, h, get), 400, 3)
+			h.Loops.Advance(100 * time.Millisecond) // no late noop either
+			noResponse(t, h, get)
 			w.Send(tt.Text("4hello"))
 			h.Loops.RunAll()
 			wantMessages(t, h, sid, "hello")
