@@ -51,6 +51,7 @@ func TestNginx(t *testing.T) {
 				t.Run(c.config, func(t *testing.T) { runProxied(t, mode, c) })
 			}
 			t.Run("engine.io", func(t *testing.T) { engineIOThroughNginx(t, mode) })
+			t.Run("oversized", func(t *testing.T) { oversizedThroughNginx(t, mode) })
 		})
 	}
 }

@@ -9,7 +9,10 @@
 //
 // A connection its machine closes while gnet still holds bytes for it is
 // closed only once they are written and the peer has closed its end, or at
-// Options.DrainTimeout (drain.go): gnet's own close drops them.
+// Options.DrainTimeout (drain.go): gnet's own close drops them. One with
+// nothing left to write lingers: its write side is shut down and its input
+// thrown away until the peer closes, or at Options.LingerTimeout, so that
+// a peer still sending gets its answer rather than a reset.
 //
 // Each loop accepts on its own SO_REUSEPORT listener and caps the open
 // connections (Options.MaxConns) below the file limit, because gnet stops

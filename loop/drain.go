@@ -48,8 +48,29 @@ import (
 // byte (the client sees EOF as soon as it has read everything, no later
 // than with close), and the wait stays under the drain deadline.
 //
-// A close with nothing in gnet's buffer is immediate, as before: the common
-// case (a small answer the socket took whole) keeps its cost.
+// A close with nothing in gnet's buffer lingers (as Apache's lingering
+// close and Go's net/http closeWriteAndWait do): the write side is shut
+// down at once, so the peer sees the end as soon as it has read the
+// answer, and input is read and thrown away until the peer closes, for
+// at most Options.LingerTimeout. close(2) on a socket with unread input,
+// or input that arrives after it, makes the kernel send a reset: the peer
+// may lose the answer it has not read yet, and a peer still sending fails
+// its write (nginx answers its client 502 where the machine said 413).
+// Which closes may leave input coming cannot be told from here: the
+// machine closes after a refused request (a 413 as soon as the headers
+// are in, a parse error, a refused upgrade) with the rest of the request
+// unread or still on its way, and gnet's inbound buffer is not empty
+// during Feed even for a request the machine used whole. So every close
+// lingers. The cost: a connection closed after a Connection: close answer
+// lives until the peer's FIN, which a client that read the answer to its
+// end sends at once (one round trip more, a small context and an entry in
+// the loop's draining set); a peer that never closes holds its file and
+// its place under MaxConns for LingerTimeout. A connection that drained
+// keeps its drain deadline once shut, not the linger bound: the kernel
+// may still hold megabytes for a slow reader then.
+//
+// The engine's own cut at MaxInbound lingers too: the peer is still
+// sending.
 //
 // Slow-consumer cuts (transports: a frame refused at Config.MaxBuffered)
 // drain too. What such a connection holds is under that bound already and
@@ -63,11 +84,12 @@ import (
 // said it is gone.
 
 // draining is the context of a connection that its machine closed and
-// whose outbound bytes are still being delivered. Only its loop touches it.
+// whose outbound bytes are still being delivered, or that lingers for the
+// peer's end. Only its loop touches it.
 type draining struct {
 	x    *conn
 	loop int
-	by   time.Time // the drain deadline
+	by   time.Time // the drain deadline, or the linger deadline
 	shut bool      // gnet's buffer went empty and the write side is shut down
 	told bool      // the machine has had OnClose
 }
@@ -80,19 +102,24 @@ func (d *draining) tell() {
 	}
 }
 
-// closeConn is IO.Close, on x's loop: now when gnet holds nothing to
-// write for x, else gracefully (see above).
+// closeConn is IO.Close, on x's loop: gracefully (see above), lingering
+// when gnet holds nothing to write for x.
 func (e *Engine) closeConn(x *conn) {
 	c := x.c
 	if _, ok := c.Context().(*draining); ok {
 		return
 	}
-	if c.OutboundBuffered() == 0 {
-		_ = c.Close()
-		return
-	}
+	now := time.Now()
 	i := e.loopIndex(c)
-	d := &draining{x: x, loop: i, by: time.Now().Add(e.opts.DrainTimeout)}
+	d := &draining{x: x, loop: i, by: now.Add(e.opts.DrainTimeout)}
+	if c.OutboundBuffered() == 0 {
+		if err := syscall.Shutdown(c.Fd(), syscall.SHUT_WR); err != nil {
+			_ = c.Close() // the peer is gone: nothing to linger for
+			return
+		}
+		d.shut = true
+		d.by = now.Add(e.opts.LingerTimeout)
+	}
 	c.SetContext(d)
 	if e.drains[i] == nil {
 		e.drains[i] = make(map[*draining]struct{})

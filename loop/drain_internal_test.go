@@ -200,3 +200,84 @@ func TestDrainStop(t *testing.T) {
 		t.Fatal("the whole answer came from a connection closed by Stop")
 	}
 }
+
+// startLingerEngine serves, on one loop, a fallback that answers any
+// request with a small 400 and closes: gnet's buffer is empty at the
+// close, so the connection lingers.
+func startLingerEngine(t *testing.T, linger time.Duration) *Engine {
+	t.Helper()
+	resp := []byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno")
+	e := New(Options{Loops: 1, LingerTimeout: linger, DrainTimeout: time.Minute, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv := transports.NewServer(transports.Config{
+		Polling: true,
+		Fallback: func(_ *httpparse.Request, _ string, respond func([]byte, bool)) {
+			respond(resp, true)
+		},
+	}, drainNopApp{}, e, e.Loops())
+	e.Bind(srv)
+	if err := e.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = e.Stop(ctx)
+	})
+	return e
+}
+
+// askSmall sends a request whose answer is small, and more bytes after it.
+func askSmall(t *testing.T, e *Engine) net.Conn {
+	t.Helper()
+	c, err := net.DialTimeout("tcp", e.Addr().String(), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := c.Write([]byte("GET /x HTTP/1.1\r\nHost: x\r\n\r\nmore bytes the server never reads")); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// A close with nothing left to write lingers: the client reads the
+// answer and the end at once, its later writes succeed, and the server
+// forgets the connection when the client closes.
+func TestLingerPeerCloses(t *testing.T) {
+	e := startLingerEngine(t, time.Minute)
+	c := askSmall(t, e)
+	body, err := readAnswer(c, 10*time.Second)
+	if err != nil || body != "no" {
+		t.Fatalf("answer %q: %v", body, err)
+	}
+	e.waitDraining(t, 1, 5*time.Second)
+	for range 64 {
+		if _, err := c.Write(make([]byte, 64<<10)); err != nil {
+			t.Fatalf("writing to a lingering connection: %v", err)
+		}
+	}
+	c.Close()
+	e.waitDraining(t, 0, 5*time.Second)
+	if n := e.limit.open.Load(); n != 0 {
+		t.Fatalf("%d connections counted open", n)
+	}
+}
+
+// A client that never closes is cut at the linger deadline.
+func TestLingerDeadline(t *testing.T) {
+	const linger = 300 * time.Millisecond
+	e := startLingerEngine(t, linger)
+	start := time.Now()
+	c := askSmall(t, e)
+	if body, err := readAnswer(c, 10*time.Second); err != nil || body != "no" {
+		t.Fatalf("answer %q: %v", body, err)
+	}
+	e.waitDraining(t, 1, 5*time.Second)
+	e.waitDraining(t, 0, linger+5*time.Second)
+	if d := time.Since(start); d < linger {
+		t.Fatalf("closed after %v, before the %v linger bound", d, linger)
+	}
+	if n := e.limit.open.Load(); n != 0 {
+		t.Fatalf("%d connections counted open", n)
+	}
+}

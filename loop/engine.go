@@ -22,7 +22,7 @@ type Options struct {
 	Loops int // event loops; default 1
 	// Tick is how often gnet's ticker logs the refusals at MaxConns that
 	// wait to be (see LimitLogEvery) and checks the connections still
-	// delivering their last bytes (drain.go); default 10ms. The machine's
+	// delivering their last bytes or lingering (drain.go); default 10ms. The machine's
 	// timers do not depend on it: each fires when due (wake.go).
 	Tick time.Duration
 	// MaxInbound bounds the bytes held for one connection that has not sent
@@ -51,6 +51,12 @@ type Options struct {
 	// is closed and what is left is dropped, so that a client that stops
 	// reading cannot hold memory forever (drain.go). Default 30s.
 	DrainTimeout time.Duration
+	// LingerTimeout bounds a lingering close: a connection its machine
+	// closes with nothing left to write has its write side shut down and
+	// its input read and thrown away until the peer closes its end, for at
+	// most this long, so that a peer still sending (the rest of a refused
+	// request) gets the answer and no reset (drain.go). Default 2s.
+	LingerTimeout time.Duration
 }
 
 // Engine runs a transports.Server on gnet.
@@ -98,6 +104,9 @@ func New(opts Options) *Engine {
 	}
 	if opts.DrainTimeout <= 0 {
 		opts.DrainTimeout = 30 * time.Second
+	}
+	if opts.LingerTimeout <= 0 {
+		opts.LingerTimeout = 2 * time.Second
 	}
 	return &Engine{
 		opts:   opts,
@@ -366,7 +375,15 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 		_, _ = c.Discard(n)
 	}
 	if c.InboundBuffered() > e.opts.MaxInbound {
-		return gnet.Close
+		// Closed gracefully (drain.go) and the machine told now, as if
+		// gnet had closed it: it never asked for this close.
+		e.closeConn(x)
+		d, ok := c.Context().(*draining)
+		if !ok {
+			return gnet.Close // the peer is gone
+		}
+		d.tell()
+		return drainTraffic(c, d)
 	}
 	return gnet.None
 }
