@@ -137,7 +137,7 @@ func (b *BroadcastOperator) SocketsJoin(rooms ...string) {
 
 // SocketsLeave makes the selected sockets leave rooms.
 func (b *BroadcastOperator) SocketsLeave(rooms ...string) {
-	b.ns.adapter.DelSockets(b.options(), rooms)
+	b.each(func(b *BroadcastOperator) { b.ns.adapter.DelSockets(b.options(), rooms) })
 }
 
 // DisconnectSockets disconnects the selected sockets; close also closes

@@ -328,7 +328,8 @@ func (ns *Namespace) Socket(id string) *Socket {
 func (ns *Namespace) broadcast() *BroadcastOperator { return &BroadcastOperator{ns: ns} }
 
 // each calls fn with the operator itself, or, on a dynamic parent, with a
-// copy of it for each child namespace (as Node's parent namespaces do).
+// copy of it for each child namespace (as Node's parent namespaces do for
+// broadcasts).
 func (b *BroadcastOperator) each(fn func(*BroadcastOperator)) {
 	if !b.ns.isParent {
 		fn(b)
