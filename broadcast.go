@@ -130,14 +130,16 @@ func (b *BroadcastOperator) emitRaw(event string, raw, atts [][]byte) {
 	b.ns.adapter.Broadcast(&adapter.Packet{Nsp: b.ns.name, Event: event, Args: raw, Attachments: atts}, b.options())
 }
 
-// SocketsJoin makes the selected sockets join rooms.
+// SocketsJoin makes the selected sockets join rooms. When it returns, their
+// Rooms and FetchSockets show the rooms, and a broadcast issued after it
+// reaches them (as Socket.Join).
 func (b *BroadcastOperator) SocketsJoin(rooms ...string) {
 	b.each(func(b *BroadcastOperator) { b.ns.adapter.AddSockets(b.options(), rooms) })
 }
 
-// SocketsLeave makes the selected sockets leave rooms.
+// SocketsLeave makes the selected sockets leave rooms, as SocketsJoin.
 func (b *BroadcastOperator) SocketsLeave(rooms ...string) {
-	b.ns.adapter.DelSockets(b.options(), rooms)
+	b.each(func(b *BroadcastOperator) { b.ns.adapter.DelSockets(b.options(), rooms) })
 }
 
 // DisconnectSockets disconnects the selected sockets; close also closes

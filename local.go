@@ -161,20 +161,58 @@ func (l *localSide) BroadcastWithAck(p *adapter.Packet, opts *adapter.Options, c
 	}
 }
 
-// AddSockets implements adapter.Local.
+// AddSockets implements adapter.Local. The selected sockets' room sets
+// change before it returns (see Socket.changeRooms).
 func (l *localSide) AddSockets(opts *adapter.Options, rooms []string) {
-	rooms = append([]string(nil), rooms...)
-	l.ns().forEachLoop(func(lp *nsLoop) {
-		lp.each(opts, func(s *Socket) { s.joinOnLoop(rooms) })
-	})
+	l.ns().changeRooms(opts, rooms, true)
 }
 
-// DelSockets implements adapter.Local.
+// DelSockets implements adapter.Local, as AddSockets.
 func (l *localSide) DelSockets(opts *adapter.Options, rooms []string) {
-	rooms = append([]string(nil), rooms...)
-	l.ns().forEachLoop(func(lp *nsLoop) {
-		lp.each(opts, func(s *Socket) { s.leaveOnLoop(rooms) })
-	})
+	l.ns().changeRooms(opts, rooms, false)
+}
+
+// changeRooms makes the sockets opts select join or leave rooms. They are
+// selected by their room sets, from the calling goroutine, as Rooms shows
+// them: a selection on the loops would see the loops' indexes, which a
+// Join made on another goroutine reaches only later.
+func (ns *Namespace) changeRooms(opts *adapter.Options, rooms []string, join bool) {
+	for _, s := range ns.candidates(opts) {
+		s.roomsMu.Lock()
+		changed := s.selectedLocked(opts) && s.changeRoomsLocked(rooms, join)
+		s.roomsMu.Unlock()
+		if changed {
+			s.postSync(rooms)
+		}
+	}
+}
+
+// candidates returns the sockets opts may select, each once: every
+// socket, or the members of opts.Rooms (a socket's id names its own room).
+// The caller checks each under its roomsMu.
+func (ns *Namespace) candidates(opts *adapter.Options) []*Socket {
+	if len(opts.Rooms) == 0 {
+		return ns.byID.snapshot()
+	}
+	var out []*Socket
+	for _, r := range opts.Rooms {
+		if s := ns.byID.load(r); s != nil {
+			out = append(out, s)
+		}
+		out = ns.members.appendMembers(out, r)
+	}
+	if len(opts.Rooms) == 1 {
+		return out // a socket's own room is never in its room set
+	}
+	seen := make(map[*Socket]struct{}, len(out))
+	uniq := out[:0]
+	for _, s := range out {
+		if _, dup := seen[s]; !dup {
+			seen[s] = struct{}{}
+			uniq = append(uniq, s)
+		}
+	}
+	return uniq
 }
 
 // DisconnectSockets implements adapter.Local.
@@ -192,30 +230,18 @@ func (l *localSide) DisconnectSockets(opts *adapter.Options, close bool) {
 // the socket's lock, from the calling goroutine.
 func (l *localSide) FetchSockets(opts *adapter.Options) []adapter.SocketInfo {
 	var out []adapter.SocketInfo
-	for _, s := range l.ns().byID.snapshot() {
-		rooms := s.Rooms()
-		if matches(rooms, opts) {
+	for _, s := range l.ns().candidates(opts) {
+		s.roomsMu.Lock()
+		var rooms []string
+		if s.selectedLocked(opts) {
+			rooms = s.roomsLocked()
+		}
+		s.roomsMu.Unlock()
+		if rooms != nil {
 			out = append(out, adapter.SocketInfo{ID: s.id, Rooms: rooms, Local: s})
 		}
 	}
 	return out
-}
-
-func matches(rooms []string, opts *adapter.Options) bool {
-	for _, e := range opts.Except {
-		if contains(rooms, e) {
-			return false
-		}
-	}
-	if len(opts.Rooms) == 0 {
-		return true
-	}
-	for _, r := range opts.Rooms {
-		if contains(rooms, r) {
-			return true
-		}
-	}
-	return false
 }
 
 func contains(list []string, s string) bool {

@@ -27,8 +27,10 @@ type Namespace struct {
 	// Per event loop: the sockets and room index of that loop, touched only
 	// on it, so that a broadcast takes no lock.
 	loops []*nsLoop
-	// Every socket by id, for lookups from any goroutine.
-	byID *socketIndex
+	// Every socket by id, and every room's members, for lookups and
+	// selections from any goroutine.
+	byID    *socketIndex
+	members *roomIndex
 
 	ids         atomic.Int64 // ack ids, shared by the namespace's sockets as in Node
 	legacyCount atomic.Int64 // connected sockets of the legacy (0.6) road
@@ -54,7 +56,8 @@ func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	if n <= 0 {
 		n = 1
 	}
-	ns := &Namespace{srv: srv, name: name, parent: parent, loops: make([]*nsLoop, n), byID: newSocketIndex()}
+	ns := &Namespace{srv: srv, name: name, parent: parent, loops: make([]*nsLoop, n),
+		byID: newSocketIndex(), members: newRoomIndex()}
 	for i := range ns.loops {
 		ns.loops[i] = &nsLoop{ns: ns, i: i, rooms: make(map[string]map[*Socket]struct{})}
 	}
@@ -210,8 +213,10 @@ func (ns *Namespace) attach(sock *Socket) {
 	sock.connected = true
 	ns.byID.store(sock)
 	sock.roomsMu.Lock()
+	sock.listed = true
 	for r := range sock.rooms {
 		l.join(sock, r)
+		ns.members.add(r, sock)
 	}
 	sock.roomsMu.Unlock()
 }
@@ -224,8 +229,10 @@ func (ns *Namespace) detach(sock *Socket) {
 	l := ns.loops[sock.loop()]
 	l.remove(sock)
 	sock.roomsMu.Lock()
+	sock.listed = false
 	for r := range sock.rooms {
 		l.leave(sock, r)
+		ns.members.remove(r, sock)
 	}
 	sock.roomsMu.Unlock()
 	ns.byID.delete(sock)
@@ -328,7 +335,8 @@ func (ns *Namespace) Socket(id string) *Socket {
 func (ns *Namespace) broadcast() *BroadcastOperator { return &BroadcastOperator{ns: ns} }
 
 // each calls fn with the operator itself, or, on a dynamic parent, with a
-// copy of it for each child namespace (as Node's parent namespaces do).
+// copy of it for each child namespace (as Node's parent namespaces do for
+// broadcasts).
 func (b *BroadcastOperator) each(fn func(*BroadcastOperator)) {
 	if !b.ns.isParent {
 		fn(b)

@@ -111,7 +111,6 @@ func TestRoomBroadcastAcrossLoops(t *testing.T) {
 	}
 
 	srv.Of("/").In("a").SocketsJoin("vip")
-	time.Sleep(50 * time.Millisecond) // SocketsJoin is posted to the loops
 	if got, want := len(srv.Of("/").In("vip").FetchSockets()), len(srv.Of("/").In("a").FetchSockets()); got != want {
 		t.Errorf("vip has %d sockets, a has %d", got, want)
 	}

@@ -61,9 +61,11 @@ type dynamicNamespace struct {
 // connects to a namespace that does not exist and match accepts its name
 // (and raw auth payload), the namespace is created with the returned
 // parent's middlewares and handlers (OnConnection, Use, Handle on the
-// parent apply to every child). A broadcast on the parent (Emit, To, …,
-// SocketsJoin, FetchSockets) reaches every child, as in Node; one with an
-// ack callback is refused (ErrParentAck). match runs on an event loop.
+// parent apply to every child). A broadcast on the parent (Emit, To, …)
+// reaches every child, as in Node, and so do SocketsJoin, SocketsLeave,
+// DisconnectSockets and FetchSockets (on a Node parent these find no
+// socket, or throw); an Emit with an ack callback is refused
+// (ErrParentAck). match runs on an event loop.
 func (s *Server) OfFunc(match func(name string, auth []byte) bool) *Namespace {
 	parent := newNamespace(s, "", nil)
 	parent.isParent = true

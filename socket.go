@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/socketio"
 	"github.com/tornadio/tornadio/transports"
@@ -48,9 +49,13 @@ type Socket struct {
 	hasOutgoing atomic.Bool
 	gone        atomic.Bool
 
+	// The socket's rooms, changed at once by whoever joins or leaves (so
+	// that Rooms and FetchSockets see every change made before them); the
+	// loop's index (nsLoop.rooms) follows through syncRooms.
 	roomsMu   sync.Mutex
 	rooms     map[string]struct{} // joined rooms, not the socket's own (implicit); nil until the first Join
 	roomsGone bool                // disconnected: Rooms lists nothing
+	listed    bool                // attached: in the namespace's roomIndex
 
 	// On the session's loop only.
 	connected bool
@@ -130,9 +135,7 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	switch {
 	case restored != nil:
 		s.id, s.fix().pid, s.recovered = restored.sid, restored.pid, true
-		for _, r := range restored.rooms {
-			s.addRoom(r)
-		}
+		s.changeRoomsLocked(restored.rooms, true)
 	case c.sio >= 5:
 		s.id = engineio.NewSID()
 		if ns.recovery != nil {
@@ -293,40 +296,112 @@ func findHandler[S string | []byte](s *Socket, name S) (ev string, cb callback, 
 // Join adds the socket to rooms. Rooms shows them at once; broadcasts see
 // them in order with everything else posted to the socket's loop.
 func (s *Socket) Join(rooms ...string) {
-	if s.gone.Load() {
-		return
-	}
-	rooms = append([]string(nil), rooms...)
-	s.post(func() { s.joinOnLoop(rooms) })
-	s.roomsMu.Lock()
-	for _, r := range rooms {
-		s.addRoom(r)
-	}
-	s.roomsMu.Unlock()
-}
-
-// addRoom records a joined room (the socket's own room is implicit).
-// s.roomsMu is held, or the socket is not shared yet.
-func (s *Socket) addRoom(r string) bool {
-	if r == s.id {
-		return false
-	}
-	if s.rooms == nil {
-		s.rooms = make(map[string]struct{}, 1)
-	}
-	s.rooms[r] = struct{}{}
-	return true
+	s.changeRooms(rooms, true)
 }
 
 // Leave removes the socket from room.
 func (s *Socket) Leave(room string) {
+	s.changeRooms([]string{room}, false)
+}
+
+// changeRooms makes the socket join or leave rooms now, then has its loop
+// bring its index in line.
+func (s *Socket) changeRooms(rooms []string, join bool) {
 	if s.gone.Load() {
 		return
 	}
-	s.post(func() { s.leaveOnLoop([]string{room}) })
 	s.roomsMu.Lock()
-	delete(s.rooms, room)
+	changed := !s.roomsGone && s.changeRoomsLocked(rooms, join)
 	s.roomsMu.Unlock()
+	if changed {
+		s.postSync(rooms)
+	}
+}
+
+// changeRoomsLocked adds or removes rooms, in the namespace's roomIndex too
+// once the socket is listed there; it reports whether anything changed.
+// s.roomsMu is held, or the socket is not shared yet.
+func (s *Socket) changeRoomsLocked(rooms []string, join bool) bool {
+	changed := false
+	for _, r := range rooms {
+		_, in := s.rooms[r]
+		switch {
+		case join && !in && r != s.id: // the own room is implicit
+			if s.rooms == nil {
+				s.rooms = make(map[string]struct{}, 1)
+			}
+			s.rooms[r] = struct{}{}
+			if s.listed {
+				s.ns.members.add(r, s)
+			}
+			changed = true
+		case !join && in:
+			delete(s.rooms, r)
+			if s.listed {
+				s.ns.members.remove(r, s)
+			}
+			changed = true
+		}
+	}
+	return changed
+}
+
+// postSync has the loop bring its index in line with the socket's rooms,
+// after a change to them. It is posted after every change, so the last
+// one to run sees the last change, whatever the order of the changes'
+// goroutines; and a broadcast posted after the change runs after it.
+func (s *Socket) postSync(rooms []string) {
+	rooms = append([]string(nil), rooms...)
+	s.post(func() { s.syncRooms(rooms) })
+}
+
+// syncRooms sets the loop's index for rooms from the socket's room set:
+// in a room it joined, out of one it left, and out of every one once
+// detached (a change may reach the loop after the socket's detach). On the
+// loop.
+func (s *Socket) syncRooms(rooms []string) {
+	l := s.ns.loops[s.loop()]
+	s.roomsMu.Lock()
+	for _, r := range rooms {
+		if _, in := s.rooms[r]; in && s.connected {
+			l.join(s, r)
+		} else {
+			l.leave(s, r)
+		}
+	}
+	s.roomsMu.Unlock()
+}
+
+// inLocked reports whether the socket is in room (its own id included).
+// s.roomsMu is held.
+func (s *Socket) inLocked(room string) bool {
+	if room == s.id {
+		return true
+	}
+	_, in := s.rooms[room]
+	return in
+}
+
+// selectedLocked reports whether opts select the socket: listed, in one of
+// opts.Rooms (any room when none), in none of opts.Except. s.roomsMu is held.
+func (s *Socket) selectedLocked(opts *adapter.Options) bool {
+	if !s.listed {
+		return false
+	}
+	for _, r := range opts.Except {
+		if s.inLocked(r) {
+			return false
+		}
+	}
+	if len(opts.Rooms) == 0 {
+		return true
+	}
+	for _, r := range opts.Rooms {
+		if s.inLocked(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Rooms lists the rooms the socket is in, its own id included; nothing
@@ -334,6 +409,11 @@ func (s *Socket) Leave(room string) {
 func (s *Socket) Rooms() []string {
 	s.roomsMu.Lock()
 	defer s.roomsMu.Unlock()
+	return s.roomsLocked()
+}
+
+// roomsLocked is Rooms; s.roomsMu is held.
+func (s *Socket) roomsLocked() []string {
 	if s.roomsGone {
 		return []string{}
 	}
@@ -343,33 +423,6 @@ func (s *Socket) Rooms() []string {
 		out = append(out, r)
 	}
 	return out
-}
-
-func (s *Socket) joinOnLoop(rooms []string) {
-	if !s.connected {
-		return
-	}
-	l := s.ns.loops[s.loop()]
-	s.roomsMu.Lock()
-	for _, r := range rooms {
-		if s.addRoom(r) {
-			l.join(s, r)
-		}
-	}
-	s.roomsMu.Unlock()
-}
-
-func (s *Socket) leaveOnLoop(rooms []string) {
-	if !s.connected {
-		return
-	}
-	l := s.ns.loops[s.loop()]
-	s.roomsMu.Lock()
-	for _, r := range rooms {
-		delete(s.rooms, r)
-		l.leave(s, r)
-	}
-	s.roomsMu.Unlock()
 }
 
 // To starts a broadcast to rooms that leaves this socket out.

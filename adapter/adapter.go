@@ -66,9 +66,12 @@ type Local interface {
 	// BroadcastWithAck is Broadcast with an acknowledgement: clients is
 	// called once with the number of local recipients, ack for each answer.
 	BroadcastWithAck(p *Packet, opts *Options, clients func(n int), ack AckFunc)
-	// AddSockets makes the matching local sockets join rooms.
+	// AddSockets makes the matching local sockets join rooms: when it
+	// returns, FetchSockets and the sockets' Rooms show them, and a
+	// broadcast issued after it reaches them.
 	AddSockets(opts *Options, rooms []string)
-	// DelSockets makes the matching local sockets leave rooms.
+	// DelSockets makes the matching local sockets leave rooms, as
+	// AddSockets.
 	DelSockets(opts *Options, rooms []string)
 	// DisconnectSockets disconnects the matching local sockets; close also
 	// closes their Engine.IO sessions.

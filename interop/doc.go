@@ -2,7 +2,8 @@
 // clients against a tornadio server started in the test process.
 //
 // The clients live in interop/node (installed by `npm ci`, which `make test`
-// runs when needed):
+// runs when needed; without them `go test` stops at once, naming the
+// command):
 //
 //   - scenario.js: socket.io-client 4.x in Node.js, one scenario per run
 //     (transports, upgrade, acks, binary, disconnects, ping timeout, the
