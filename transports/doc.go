@@ -26,6 +26,15 @@
 // response comes back to the connection's loop. Nothing is shared by locks
 // except the session registry.
 //
+// A session runs what its connections read in the order it was read,
+// whichever hand-over reaches its loop first (order.go). Where even the
+// read order can differ from the order the client sent in (two loops read
+// two connections at the same moment, and the one that got its bytes first
+// may be scheduled last), the protocol's own slack decides, as in Node: a
+// GET made during an upgrade waits 100 ms for its noop, so that a "5" sent
+// before it still refuses it; a client's close releases its GET with a
+// noop, even one read after the close (the next GET gets "unknown sid").
+//
 // # HTTP connections
 //
 // A connection has one answer owed at a time: requests pipelined behind it
