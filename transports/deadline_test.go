@@ -337,3 +337,24 @@ func TestLegacyHeartbeatTimeoutOnTime(t *testing.T) {
 	l.Advance(20 * time.Second)
 	wantAt(t, "heartbeat timeout", c.ClosedAt(), open, legacy.DefaultHeartbeatInterval+legacy.DefaultHeartbeatTimeout)
 }
+
+// TestPingTimeoutBeforeTimerPass: a silent polling session's GET is read
+// exactly at pingInterval+pingTimeout, before the loop's timer pass (posted
+// to the loop, behind the read) has run. The GET finds the session gone,
+// as the official suites check at 500 ms.
+func TestPingTimeoutBeforeTimerPass(t *testing.T) {
+	for _, eio := range []int{3, 4} {
+		t.Run("EIO"+itoa(eio), func(t *testing.T) {
+			cfg := testConfig()
+			cfg.PingInterval, cfg.PingTimeout = 300*time.Millisecond, 200*time.Millisecond
+			h := newHarness(t, cfg, 1)
+			c := h.Dial(0)
+			sid := pollOpen(t, h, c, eio).SID
+			h.Loops.MoveClock(500 * time.Millisecond)
+			c.Send(tt.PollGET(eio, sid))
+			h.Loops.RunOne(0)
+			wantError(t, response(t, h, c), 400, 1)
+			wantCloses(t, h, sid, transports.ReasonPingTimeout)
+		})
+	}
+}

@@ -9,6 +9,7 @@ import (
 // onPoll handles a polling GET on the session's home loop: it is answered at
 // once when packets are waiting, and parked otherwise.
 func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
+	s.runDue()
 	srv := s.srv
 	ps := s.ps
 	switch {
@@ -110,6 +111,7 @@ func (s *Session) keepPollResponse() {
 // onPost handles a polling POST on the session's home loop. body is owned by
 // the callee for the duration of the call.
 func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
+	s.runDue()
 	srv := s.srv
 	ps := s.ps
 	switch {

@@ -523,6 +523,24 @@ func (s *Session) tick(due int64) {
 	s.rearm()
 }
 
+// runDue runs the session's deadlines that have passed, before a request is
+// handled: a request read after a deadline then finds its effect (a client
+// silent for pingInterval+pingTimeout finds its session gone), whichever
+// the loop runs first, the request or the timer pass posted to it (gnet
+// runs a turn's I/O before the tasks posted to the loop; Node runs its
+// timers first).
+func (s *Session) runDue() {
+	now := s.srv.now()
+	for at := s.deadline(); at != 0 && at <= now; {
+		s.tick(at)
+		next := s.deadline()
+		if next == at {
+			return
+		}
+		at = next
+	}
+}
+
 // rearm queues the session in its loop's timer heap for its next deadline
 // exactly (earlier or later than the one queued), or takes it out when it
 // has none. A session is queued once, and woken only when something is due.

@@ -3,6 +3,7 @@ package transportstest
 import (
 	"fmt"
 	"math/rand"
+	"time"
 )
 
 // A loop's queue holds two kinds of work: a connection's I/O (bytes that
@@ -54,4 +55,13 @@ func (l *Loops) RunMixed(loop int, r *rand.Rand) bool {
 	l.mu.Unlock()
 	l.On(loop, fn)
 	return true
+}
+
+// MoveClock moves the clock forward by d and runs nothing: the timers due
+// meanwhile fire at the next Advance, Jump or Tick, as on a loop whose
+// timer pass is still on its way when a request is read.
+func (l *Loops) MoveClock(d time.Duration) {
+	l.mu.Lock()
+	l.now = l.now.Add(d)
+	l.mu.Unlock()
 }
