@@ -35,12 +35,21 @@ var drainBody = strings.Repeat("0123456789abcdef", (8<<20)/16)
 // request with drainBody and closes.
 func startDrainEngine(t *testing.T, timeout time.Duration) *Engine {
 	t.Helper()
-	resp := []byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(drainBody), drainBody))
-	e := New(Options{Loops: 1, DrainTimeout: timeout, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s", len(drainBody), drainBody)
+	return startClosingEngine(t, Options{DrainTimeout: timeout}, resp)
+}
+
+// startClosingEngine serves, on one loop with opts, a fallback that answers
+// any request with resp and closes.
+func startClosingEngine(t *testing.T, opts Options, resp string) *Engine {
+	t.Helper()
+	opts.Loops = 1
+	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	e := New(opts)
 	srv := transports.NewServer(transports.Config{
 		Polling: true,
 		Fallback: func(_ *httpparse.Request, _ string, respond func([]byte, bool)) {
-			respond(resp, true)
+			respond([]byte(resp), true)
 		},
 	}, drainNopApp{}, e, e.Loops())
 	e.Bind(srv)
@@ -206,24 +215,8 @@ func TestDrainStop(t *testing.T) {
 // close, so the connection lingers.
 func startLingerEngine(t *testing.T, linger time.Duration) *Engine {
 	t.Helper()
-	resp := []byte("HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno")
-	e := New(Options{Loops: 1, LingerTimeout: linger, DrainTimeout: time.Minute, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv := transports.NewServer(transports.Config{
-		Polling: true,
-		Fallback: func(_ *httpparse.Request, _ string, respond func([]byte, bool)) {
-			respond(resp, true)
-		},
-	}, drainNopApp{}, e, e.Loops())
-	e.Bind(srv)
-	if err := e.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
-	return e
+	resp := "HTTP/1.1 400 Bad Request\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno"
+	return startClosingEngine(t, Options{LingerTimeout: linger, DrainTimeout: time.Minute}, resp)
 }
 
 // askSmall sends a request whose answer is small, and more bytes after it.

@@ -1,6 +1,7 @@
 package transports_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -587,61 +588,47 @@ func TestUpgradeCompletesWhileClosing(t *testing.T) {
 	}
 }
 
-// TestUpgradeThenGETAcrossLoops: the client sends "5" on its websocket
-// (read by loop 1), then a GET that the session's own loop reads before the
-// websocket's hand-over reaches it. The GET comes after the upgrade, so it
-// is refused (the official suites' "ignores HTTP requests with same sid
-// after upgrade"), and the websocket carries the session.
-func TestUpgradeThenGETAcrossLoops(t *testing.T) {
+// TestUpgradeFiveThenGET: the client sends "5" on its websocket (loop 1),
+// then a GET, on the session's own loop. The GET comes after the upgrade,
+// so it is refused (the official suites' "ignores HTTP requests with same
+// sid after upgrade") and the websocket carries the session, whichever the
+// loops take first:
+//   - "5" read first, but its hand-over reaches loop 0 after the GET is
+//     read there: the GET waits for its turn (order.go);
+//   - the GET read first (the loop reading the websocket ran late): it waits
+//     for its noop after the upgrade check, and the "5" comes meanwhile.
+func TestUpgradeFiveThenGET(t *testing.T) {
 	for _, eio := range []int{3, 4} {
-		t.Run("EIO"+itoa(eio), func(t *testing.T) {
-			h := newHarness(t, testConfig(), 2)
-			sid := pollOpen(t, h, h.Dial(0), eio).SID
-			w := h.Dial(1)
-			probe(t, h, w, eio, sid)
-			w.Send(tt.Text("5"))
-			h.Loops.RunOne(1) // read; its hand-over waits on loop 0
-			handover := h.Loops.Take(0, 0)
-			get := h.Dial(0)
-			get.Send(tt.PollGET(eio, sid))
-			h.Loops.RunOne(0) // the GET, read after the "5"
-			h.Loops.Post(0, handover)
-			h.Loops.RunAll()
-			wantError(t, response(t, h, get), 400, 3)
-			if got := session(t, h, sid).TransportName(); got != transports.WebSocket {
-				t.Fatalf("transport %s", got)
-			}
-			w.Send(tt.Text("4hello"))
-			h.Loops.RunAll()
-			wantMessages(t, h, sid, "hello")
-		})
-	}
-}
-
-// TestUpgradeGETReadBeforeFive: the client sends "5", then a GET, and the
-// GET is read first (the loops that read them ran in the other order). The
-// GET waits for its noop, the "5" comes within that wait, and the GET is
-// refused as one after the upgrade (the official suites' "ignores HTTP
-// requests with same sid after upgrade", at several loops).
-func TestUpgradeGETReadBeforeFive(t *testing.T) {
-	for _, eio := range []int{3, 4} {
-		t.Run("EIO"+itoa(eio), func(t *testing.T) {
-			h := newHarness(t, testConfig(), 2)
-			sid := pollOpen(t, h, h.Dial(0), eio).SID
-			w := h.Dial(1)
-			probe(t, h, w, eio, sid)
-			get := h.Dial(0)
-			get.Send(tt.PollGET(eio, sid))
-			h.Loops.Advance(50 * time.Millisecond)
-			noResponse(t, h, get)
-			w.Send(tt.Text("5"))
-			h.Loops.RunAll()
-			wantError(t, response(t, h, get), 400, 3)
-			h.Loops.Advance(100 * time.Millisecond) // no late noop either
-			noResponse(t, h, get)
-			w.Send(tt.Text("4hello"))
-			h.Loops.RunAll()
-			wantMessages(t, h, sid, "hello")
-		})
+		for _, order := range []string{"five-read-first", "get-read-first"} {
+			t.Run(fmt.Sprintf("EIO%d/%s", eio, order), func(t *testing.T) {
+				h := newHarness(t, testConfig(), 2)
+				sid := pollOpen(t, h, h.Dial(0), eio).SID
+				w, get := h.Dial(1), h.Dial(0)
+				probe(t, h, w, eio, sid)
+				if order == "five-read-first" {
+					w.Send(tt.Text("5"))
+					h.Loops.RunOne(1) // read; its hand-over waits on loop 0
+					handover := h.Loops.Take(0, 0)
+					get.Send(tt.PollGET(eio, sid))
+					h.Loops.RunOne(0) // the GET
+					h.Loops.Post(0, handover)
+				} else {
+					get.Send(tt.PollGET(eio, sid))
+					h.Loops.Advance(50 * time.Millisecond)
+					noResponse(t, h, get)
+					w.Send(tt.Text("5"))
+				}
+				h.Loops.RunAll()
+				wantError(t, response(t, h, get), 400, 3)
+				h.Loops.Advance(100 * time.Millisecond) // no late noop either
+				noResponse(t, h, get)
+				if got := session(t, h, sid).TransportName(); got != transports.WebSocket {
+					t.Fatalf("transport %s", got)
+				}
+				w.Send(tt.Text("4hello"))
+				h.Loops.RunAll()
+				wantMessages(t, h, sid, "hello")
+			})
+		}
 	}
 }
