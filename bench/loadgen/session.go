@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -31,7 +32,10 @@ type Session struct {
 	connectPkt   []byte
 	pad          []byte
 
-	loops   []*loop
+	loops []*loop
+	// counted is loops once Open has made them all, for Progress, which
+	// runs on another goroutine (the progress printer) while Open works.
+	counted atomic.Pointer[[]*loop]
 	started bool
 	closed  bool
 
@@ -79,6 +83,8 @@ func (s *Session) Open(ctx context.Context) error {
 		}
 		s.loops = append(s.loops, l)
 	}
+	loops := s.loops
+	s.counted.Store(&loops)
 	if s.share.Sender {
 		c := &client{l: s.loops[0], src: [4]byte{127, 0, 0, 2}, sender: true}
 		s.loops[0].sender = c
@@ -235,7 +241,11 @@ func (p *Progress) add(o Progress) {
 // among the sessions.
 func (s *Session) Progress() Progress {
 	var p Progress
-	for _, l := range s.loops {
+	loops := s.counted.Load()
+	if loops == nil {
+		return p // Open has not made its loops yet
+	}
+	for _, l := range *loops {
 		p.Connected += l.st.connected.Load()
 		p.Failed += l.st.failed.Load()
 		p.Dropped += l.st.dropped.Load()
