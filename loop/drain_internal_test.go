@@ -64,6 +64,22 @@ func startClosingEngine(t *testing.T, opts Options, resp string) *Engine {
 	return e
 }
 
+// waitForgotten waits until loop 0 drains nothing, then checks that no
+// connection is counted open.
+func (e *Engine) waitForgotten(t *testing.T) {
+	t.Helper()
+	e.waitDraining(t, 0, 5*time.Second)
+	e.wantNoneOpen(t)
+}
+
+// wantNoneOpen fails t when a connection is still counted open.
+func (e *Engine) wantNoneOpen(t *testing.T) {
+	t.Helper()
+	if n := e.limit.open.Load(); n != 0 {
+		t.Fatalf("%d connections counted open", n)
+	}
+}
+
 // drainingNow is the number of connections loop 0 is draining, read on it.
 func (e *Engine) drainingNow(t *testing.T) int {
 	t.Helper()
@@ -147,10 +163,7 @@ func TestDrainDelivers(t *testing.T) {
 		t.Fatalf("%d of %d bytes: %v", len(body), len(drainBody), err)
 	}
 	c.Close()
-	e.waitDraining(t, 0, 5*time.Second)
-	if n := e.limit.open.Load(); n != 0 {
-		t.Fatalf("%d connections counted open", n)
-	}
+	e.waitForgotten(t)
 }
 
 // A client that does not read is cut at the drain deadline: the
@@ -166,9 +179,7 @@ func TestDrainDeadline(t *testing.T) {
 	if d := time.Since(start); d < timeout {
 		t.Fatalf("closed after %v, before the %v deadline", d, timeout)
 	}
-	if n := e.limit.open.Load(); n != 0 {
-		t.Fatalf("%d connections counted open", n)
-	}
+	e.wantNoneOpen(t)
 	body, err := readAnswer(c, 10*time.Second)
 	if err == nil {
 		t.Fatalf("the whole answer (%d bytes) came from a connection cut at its deadline", len(body))
@@ -186,10 +197,7 @@ func TestDrainPeerGone(t *testing.T) {
 	c := askBig(t, e)
 	e.waitDraining(t, 1, 5*time.Second)
 	c.Close()
-	e.waitDraining(t, 0, 5*time.Second)
-	if n := e.limit.open.Load(); n != 0 {
-		t.Fatalf("%d connections counted open", n)
-	}
+	e.waitForgotten(t)
 }
 
 // Stop closes draining connections too.
@@ -250,10 +258,7 @@ func TestLingerPeerCloses(t *testing.T) {
 		}
 	}
 	c.Close()
-	e.waitDraining(t, 0, 5*time.Second)
-	if n := e.limit.open.Load(); n != 0 {
-		t.Fatalf("%d connections counted open", n)
-	}
+	e.waitForgotten(t)
 }
 
 // A client that never closes is cut at the linger deadline.
@@ -270,7 +275,5 @@ func TestLingerDeadline(t *testing.T) {
 	if d := time.Since(start); d < linger {
 		t.Fatalf("closed after %v, before the %v linger bound", d, linger)
 	}
-	if n := e.limit.open.Load(); n != 0 {
-		t.Fatalf("%d connections counted open", n)
-	}
+	e.wantNoneOpen(t)
 }
