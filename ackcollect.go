@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/tornadio/tornadio/transports"
 )
 
 var (
@@ -25,83 +27,113 @@ func checkBroadcastAck(t reflect.Type) error {
 // Loops report how many clients they asked (expect) and each answer; the
 // callback runs once, when every loop reported and every client answered,
 // or at the timeout.
+//
+// The collector lives on one event loop, its home: every report is posted
+// there, its timeout is a timer of that loop's heap, and the callback runs
+// there, or on a worker with WithWorkers, like every other user callback.
+// Its state needs no lock.
 type ackCollector struct {
+	srv     *core
+	home    int // the home loop; -1 before the server starts (no loop to post to)
+	worker  int
 	fn      reflect.Value
 	elem    reflect.Type
 	timeout time.Duration
 
-	mu       sync.Mutex
+	// On the home loop only.
 	known    bool // expected is known
 	expected int
 	replies  reflect.Value
 	done     bool
-	timer    *time.Timer
+	timer    *transports.Timer
 }
 
-func newAckCollector(fn reflect.Value, timeout time.Duration) *ackCollector {
+// collectorTurn spreads the collectors' home loops and workers.
+var collectorTurn atomic.Uint32
+
+func newAckCollector(srv *core, fn reflect.Value, timeout time.Duration) *ackCollector {
 	t := fn.Type().In(1)
-	return &ackCollector{fn: fn, elem: t.Elem(), timeout: timeout, replies: reflect.MakeSlice(t, 0, 0)}
+	turn := int(collectorTurn.Add(1) - 1)
+	a := &ackCollector{srv: srv, home: -1, worker: turn, fn: fn, elem: t.Elem(), timeout: timeout,
+		replies: reflect.MakeSlice(t, 0, 0)}
+	if n := srv.opts.EventLoops; srv.loops != nil && n > 0 {
+		for i := range n {
+			if l := (turn + i) % n; srv.active(l) {
+				a.home = l
+				break
+			}
+		}
+	}
+	return a
 }
 
-// expect is called once, with the number of clients asked.
+// post runs fn on the home loop; before the server starts, at once.
+func (a *ackCollector) post(fn func()) {
+	if a.home < 0 {
+		fn()
+		return
+	}
+	a.srv.loops.Post(a.home, fn)
+}
+
+// expect is called once, with the number of clients asked. Any goroutine.
 func (a *ackCollector) expect(n int) {
-	a.mu.Lock()
-	a.known = true
-	a.expected = n
-	a.mu.Unlock()
-	a.maybeFinish()
+	a.post(func() {
+		a.known = true
+		a.expected = n
+		a.maybeFinish()
+	})
 }
 
-// answer records one client's answer: its first argument.
+// answer records one client's answer: its first argument, decoded here,
+// where args are valid. Any goroutine.
 func (a *ackCollector) answer(args, atts [][]byte) {
 	v := reflect.New(a.elem)
 	if len(args) > 0 {
 		// An answer that does not decode into T counts, as its zero value.
 		_ = (Args{raw: args, attachments: atts}).decodeInto(0, v.Interface())
 	}
-	a.mu.Lock()
-	if !a.done {
-		a.replies = reflect.Append(a.replies, v.Elem())
-	}
-	a.mu.Unlock()
-	a.maybeFinish()
-}
-
-// start arms the timeout once the broadcast has been handed out.
-func (a *ackCollector) start() {
-	if a.timeout > 0 {
-		a.mu.Lock()
+	a.post(func() {
 		if !a.done {
-			a.timer = time.AfterFunc(a.timeout, func() { a.finish(ErrAckTimeout) })
+			a.replies = reflect.Append(a.replies, v.Elem())
+			a.maybeFinish()
 		}
-		a.mu.Unlock()
-	}
+	})
 }
 
+// start arms the timeout once the broadcast has been handed out. Any
+// goroutine.
+func (a *ackCollector) start() {
+	if a.timeout <= 0 || a.home < 0 {
+		return
+	}
+	a.post(func() {
+		if !a.done {
+			a.timer = a.srv.tp.AfterFunc(a.home, a.timeout, func() { a.finish(ErrAckTimeout) })
+		}
+	})
+}
+
+// maybeFinish finishes once every client asked has answered. Home loop.
 func (a *ackCollector) maybeFinish() {
-	a.mu.Lock()
-	ready := !a.done && a.known && a.replies.Len() >= a.expected
-	a.mu.Unlock()
-	if ready {
+	if !a.done && a.known && a.replies.Len() >= a.expected {
 		a.finish(nil)
 	}
 }
 
+// finish runs the callback once. Home loop.
 func (a *ackCollector) finish(err error) {
-	a.mu.Lock()
 	if a.done {
-		a.mu.Unlock()
 		return
 	}
 	a.done = true
 	if a.timer != nil {
 		a.timer.Stop()
 	}
-	replies := a.replies
-	a.mu.Unlock()
 	errv := reflect.Zero(errorType)
 	if err != nil {
 		errv = reflect.ValueOf(err)
 	}
-	a.fn.Call([]reflect.Value{errv, replies})
+	replies := a.replies
+	a.srv.runOnWorker(a.worker, func() { a.fn.Call([]reflect.Value{errv, replies}) })
 }

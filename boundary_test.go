@@ -39,6 +39,25 @@ func TestSansIOBoundaries(t *testing.T) {
 			}
 		}
 	}
+	// One clock: outside the edge, deadlines are timers of the loops' heaps
+	// and the time is the loops' clock (transports.Loops.Now).
+	for _, dir := range []string{".", "adapter"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, banned := range []string{"time.Now(", "time.Since(", "time.Until(", "time.AfterFunc(", "time.NewTimer(", "time.NewTicker(", "time.Tick("} {
+				if strings.Contains(string(b), banned) {
+					t.Errorf("%s uses %s; deadlines belong on the loops' clock and timer heap", f, banned)
+				}
+			}
+		}
+	}
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}: {{join .Imports " "}}`, "./...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)

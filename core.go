@@ -96,6 +96,15 @@ func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(
 	return c.engine.Start(addr)
 }
 
+// now reads the event loops' clock, the one clock every deadline of the
+// server counts on; the zero time before the server starts.
+func (c *core) now() time.Time {
+	if c.loops == nil {
+		return time.Time{}
+	}
+	return c.loops.Now()
+}
+
 // allowRequest runs Options.AllowRequest, if any, on a new session; it
 // returns the session's Request when it made one.
 func (c *core) allowRequest(sess *transports.Session) (*Request, error) {

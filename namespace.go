@@ -67,7 +67,7 @@ func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	}
 	ns.adapter = factory(name, (*localSide)(ns))
 	if srv.opts.Recovery != nil {
-		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection)
+		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection, srv.now)
 	}
 	return ns
 }

@@ -37,6 +37,7 @@ func recoverable(r DisconnectReason) bool {
 type recoveryStore struct {
 	window time.Duration
 	prefix string
+	now    func() time.Time // the event loops' clock
 
 	mu        sync.Mutex
 	counter   uint64
@@ -67,17 +68,18 @@ type replay struct {
 	atts [][]byte
 }
 
-func newRecoveryStore(window time.Duration) *recoveryStore {
+func newRecoveryStore(window time.Duration, now func() time.Time) *recoveryStore {
 	if window <= 0 {
 		window = 2 * time.Minute
 	}
-	return &recoveryStore{window: window, prefix: engineio.NewSID()[:8] + "-", sessions: make(map[string]*persistedSession)}
+	return &recoveryStore{window: window, prefix: engineio.NewSID()[:8] + "-", now: now,
+		sessions: make(map[string]*persistedSession)}
 }
 
 // record stores a broadcast and returns its arguments with the offset
 // appended, which the client keeps as its position.
 func (rs *recoveryStore) record(p *adapter.Packet, opts *adapter.Options) [][]byte {
-	now := time.Now()
+	now := rs.now()
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	rs.counter++
@@ -97,7 +99,7 @@ func (rs *recoveryStore) record(p *adapter.Packet, opts *adapter.Options) [][]by
 
 // persist keeps a disconnected socket's state.
 func (rs *recoveryStore) persist(s *Socket) {
-	now := time.Now()
+	now := rs.now()
 	rooms := s.Rooms()
 	rs.mu.Lock()
 	rs.sessions[s.pid()] = &persistedSession{sid: s.id, pid: s.pid(), rooms: rooms, at: now}
@@ -115,7 +117,7 @@ func (rs *recoveryStore) restore(nsp string, auth []byte) *persistedSession {
 	if json.Unmarshal(auth, &a) != nil || a.PID == "" {
 		return nil
 	}
-	now := time.Now()
+	now := rs.now()
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	ps := rs.sessions[a.PID]

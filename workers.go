@@ -32,6 +32,16 @@ func (p *workerPool) stop() {
 	}
 }
 
+// runOnWorker runs fn at once when there are no workers (on the loop that
+// calls it), else on worker i (modulo the pool's size).
+func (c *core) runOnWorker(i int, fn func()) {
+	if c.workers == nil {
+		fn()
+		return
+	}
+	c.workers.chs[i%len(c.workers.chs)] <- fn
+}
+
 // run runs fn for socket sock: on the loop when there are no workers, else
 // on the socket's worker, after which then (if any) runs on the loop.
 func (s *Server) run(sock *Socket, fn func(), then func()) {
