@@ -313,9 +313,12 @@ func (s *Session) Close(reason string) {
 	if s.closed {
 		return
 	}
-	if s.ws != nil {
-		if s.writeWS(s.ws, engineio.Close, false, nil, nil) {
-			s.ws.sendClose(s.Loop(), 1000)
+	if c := s.ws; c != nil {
+		// The write may end the session: an edge closes a connection whose
+		// write fails and tells the machine within the write (OnClose), which
+		// clears s.ws. c then ignores the close frame.
+		if s.writeWS(c, engineio.Close, false, nil, nil) {
+			c.sendClose(s.Loop(), 1000)
 		}
 	} else if ps := s.ps; ps != nil && s.polling() {
 		// Like Node, what is queued leaves first (the engine waits for its
