@@ -32,7 +32,8 @@ func (r *Results) hasServer(name string) bool {
 // reportBeforeAfter writes, when the run has a Base server, each point's
 // key figure for the base and the current tornadio, their ratio, and each
 // one's ratio to every other peer: the before and after tables of one run.
-func reportBeforeAfter(w io.Writer, res *Results) {
+// about says what the base is (its revision, how it was built).
+func reportBeforeAfter(w io.Writer, res *Results, about string) {
 	if !res.hasServer(Base) || len(res.Cells) == 0 {
 		return
 	}
@@ -64,7 +65,10 @@ func reportBeforeAfter(w io.Writer, res *Results) {
 		}
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cols, " | "))
 	}
-	fmt.Fprintf(w, "\n*base* is %s, built from another revision (see versions) and run in this run beside the others; ratios divide the first-named server's key figure by the second's (below 1: the first spends less).\n", Base)
+	if about == "" {
+		about = Base + " is tornadio built from another revision (see versions)."
+	}
+	fmt.Fprintf(w, "\n%s It ran in this run, interleaved with the others. Ratios divide the first-named server's key figure by the second's (below 1: the first spends less).\n", about)
 }
 
 // keyFigure is c's key figure for the before/after table.

@@ -12,6 +12,7 @@ type Meta struct {
 	Machine  []string    // "nproc: 2", "CPU: …", "kernel: …"
 	Versions [][2]string // name, version, in order
 	Command  string      // how to reproduce
+	Base     string      // what the Base server is (see reportBeforeAfter)
 	Notes    []string
 }
 
@@ -60,7 +61,7 @@ func Report(w io.Writer, res *Results, meta Meta) {
 	if len(res.Cells) > 0 {
 		mainTable(w, res)
 	}
-	reportBeforeAfter(w, res)
+	reportBeforeAfter(w, res, meta.Base)
 	if res.Scaling != nil {
 		reportScaling(w, res.Scaling)
 	}

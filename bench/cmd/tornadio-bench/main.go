@@ -84,13 +84,13 @@ func main() {
 		}
 		specs = append(specs, s)
 	}
-	var notes []string
+	var about string
 	if *base != "" {
 		fmt.Fprintf(os.Stderr, "tornadio-bench: building %s from %s …\n", runner.Base, *base)
 		spec, note, err := buildBase(ctx, dir, bin, *base)
 		must(err)
 		fmt.Fprintf(os.Stderr, "tornadio-bench: %s\n", note)
-		notes = append(notes, note)
+		about = note
 		specs = withBase(specs, spec)
 	}
 
@@ -118,7 +118,7 @@ func main() {
 		Date:     time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		Machine:  machine(),
 		Versions: versions(dir, *base),
-		Notes:    notes,
+		Base:     about,
 	}
 	if *scenarios == "" && *repeats == 3 {
 		meta.Command = makeCommand(*profile, *servers, *base)
