@@ -3,7 +3,6 @@ package transports
 import (
 	"errors"
 
-	"github.com/gobwas/ws"
 
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
@@ -296,7 +295,7 @@ func (c *Conn) write(b []byte) bool {
 }
 
 // sendClose writes a close frame with code and closes, from loop from.
-func (c *Conn) sendClose(from int, code ws.StatusCode) {
+func (c *Conn) sendClose(from int, code frames.StatusCode) {
 	do := func() {
 		if c.closing {
 			return
@@ -356,8 +355,8 @@ func (c *Conn) handleFrame(m frames.Message) {
 		return
 	case frames.OpClose:
 		code := m.CloseCode
-		if code == ws.StatusNoStatusRcvd {
-			code = ws.StatusNormalClosure
+		if code == frames.StatusNoStatusRcvd {
+			code = frames.StatusNormalClosure
 		}
 		c.sendClose(c.loop(), code)
 		return
@@ -378,7 +377,7 @@ func (c *Conn) handleFrame(m frames.Message) {
 	}
 	if err != nil {
 		c.failure = failParse
-		c.sendClose(c.loop(), ws.StatusProtocolError)
+		c.sendClose(c.loop(), frames.StatusProtocolError)
 		return
 	}
 	if t := s.take(); s.Loop() == c.loop() && s.inTurn(t) {

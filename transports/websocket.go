@@ -1,9 +1,8 @@
 package transports
 
 import (
-	"github.com/gobwas/ws"
-
 	"github.com/tornadio/tornadio/engineio"
+	"github.com/tornadio/tornadio/frames"
 )
 
 // attachProbe starts an upgrade: c is a new WebSocket for polling session s.
@@ -64,7 +63,7 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 	default:
 		ps.probe = nil
 		ps.upgrading = false
-		c.sendClose(s.Loop(), ws.StatusProtocolError)
+		c.sendClose(s.Loop(), frames.StatusProtocolError)
 	}
 }
 
@@ -126,7 +125,7 @@ func (s *Session) upgradeWhileDraining(c *Conn, p engineio.Packet) {
 		s.stopDraining()
 	default:
 		ps.probe = nil
-		c.sendClose(s.Loop(), ws.StatusProtocolError)
+		c.sendClose(s.Loop(), frames.StatusProtocolError)
 		s.stopDraining()
 	}
 }
