@@ -3,7 +3,6 @@ package transports
 import (
 	"errors"
 
-
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
@@ -371,9 +370,9 @@ func (c *Conn) handleFrame(m frames.Message) {
 	var p engineio.Packet
 	var err error
 	if m.Op == frames.OpText {
-		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, int(s.version), c.srv.decode[c.loop()][:0])
+		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, s.Version(), c.srv.decode[c.loop()][:0])
 	} else {
-		p, err = engineio.ParseBinaryFrame(m.Payload, int(s.version))
+		p, err = engineio.ParseBinaryFrame(m.Payload, s.Version())
 	}
 	if err != nil {
 		c.failure = failParse

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strconv"
 
-
 	"github.com/tornadio/tornadio/flash"
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"

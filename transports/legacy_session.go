@@ -1,7 +1,6 @@
 package transports
 
 import (
-
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
 	"github.com/tornadio/tornadio/legacy"

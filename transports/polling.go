@@ -16,7 +16,7 @@ func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
 	case ps == nil:
 		s.refuse(c, gen, cors) // a websocket session
 		return
-	case s.closed && ps.draining && len(ps.queue) > 0:
+	case s.eio.Closed() && ps.draining && len(ps.queue) > 0:
 		// The last packets of a session closed by the server.
 		ps.poll, ps.pollGen, ps.pollCORS = c, gen, cors
 		s.flushPoll()
@@ -79,7 +79,7 @@ func (s *Session) flushPoll() {
 func (s *Session) pollResponse(cors string) []byte {
 	srv := s.srv
 	ps := s.ps
-	v := int(s.version)
+	v := s.Version()
 	body := engineio.AppendPayload(srv.buf2(s.Loop()), v, ps.binaryOK, ps.queue)
 	srv.scratch2[s.Loop()] = body
 	ctype := contentTypeText
@@ -118,7 +118,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	case ps == nil:
 		s.refuse(c, gen, cors) // a websocket session
 		return
-	case s.closed && ps.draining && !ps.byClient:
+	case s.eio.Closed() && ps.draining && !ps.byClient:
 		// Closed by the server, with a GET still to come: like Node, take
 		// the packets and ignore them.
 		srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
@@ -133,7 +133,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 		if cap(body) <= 1<<20 {
 			srv.form[s.Loop()] = body
 		}
-		if err == nil && s.version < 4 && len(body) > 0 && body[0] <= 1 {
+		if err == nil && s.eio.Version() < 4 && len(body) > 0 && body[0] <= 1 {
 			// Text only: not the v3 binary payload format.
 			err = engineio.ErrBadPayload
 		}
@@ -150,7 +150,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	}
 	now := srv.now()
 	var err error
-	srv.decode[s.Loop()], err = engineio.DecodePayload(body, int(s.version), srv.decode[s.Loop()][:0], func(p engineio.Packet) error {
+	srv.decode[s.Loop()], err = engineio.DecodePayload(body, s.Version(), srv.decode[s.Loop()][:0], func(p engineio.Packet) error {
 		s.receive(p, now)
 		return nil
 	})
@@ -170,7 +170,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 // the session must not carry on as if they had been delivered. A GET refused
 // with an error while the session polls has ended the session already.
 func (s *Session) pollGone(c *Conn, gen exchange) {
-	if s.closed || !s.polling() {
+	if s.eio.Closed() || !s.polling() {
 		return
 	}
 	if ps := s.ps; ps.poll == c && ps.pollGen == gen {
@@ -185,7 +185,7 @@ var okBody = []byte("ok")
 // has ended (unknown sid) or moved to websocket (bad request).
 func (s *Session) refuse(c *Conn, gen exchange, cors string) bool {
 	switch {
-	case s.closed:
+	case s.eio.Closed():
 		s.srv.respond(s.Loop(), c, gen, s.srv.errorResponse(engineio.UnknownSID, cors))
 	case !s.polling():
 		s.srv.respond(s.Loop(), c, gen, s.srv.errorResponse(engineio.BadRequest, cors))

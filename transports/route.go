@@ -110,7 +110,7 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	if s == nil {
 		s = c.srv.lookupDraining(string(sid))
 	}
-	if s == nil || int(s.version) != version {
+	if s == nil || s.Version() != version {
 		c.replyError(engineio.UnknownSID, cors)
 		return
 	}
@@ -164,7 +164,7 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 		}
 	}
 	if err := c.srv.app.Open(s); err != nil {
-		s.closed = true
+		s.eio.End()
 		c.srv.unregister(s)
 		return nil
 	}
@@ -196,7 +196,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	var s *Session
 	if len(sid) > 0 {
 		s = c.srv.Lookup(string(sid))
-		if s == nil || int(s.version) != version {
+		if s == nil || s.Version() != version {
 			c.replyError(engineio.UnknownSID, cors)
 			return
 		}

@@ -39,24 +39,18 @@ type Session struct {
 	ws  *Conn     // the websocket carrying the session
 	ps  *pollState
 
-	// hbAt is the heartbeat's deadline (see Server.nanos), 0 when not
-	// armed: the time to ping (v4), or with awaitPong, the time by which
-	// the client must have been heard from (its pong in v4, any packet in
-	// v3). One field for both: they are never armed together.
-	hbAt int64
-	tn   timerNode // and the home loop
+	// eio is the protocol state: version, heartbeat, closed. Its times
+	// are the Server's clock (see Server.nanos).
+	eio engineio.Session
+	tn  timerNode // and the home loop
 
 	// Inbound order (order.go): tickets drawn on any loop, and the last
 	// one whose event ran, on the home loop.
 	issued atomic.Uint32
 	served ticket
 
-	onWS    atomic.Bool // the transport is WebSocket, readable from any goroutine
-	version int8        // after onWS: the flags fill one word
-	closed  bool
-	jsonp   bool // the session polls with JSONP (see jsonp.go)
-	// awaitPong: hbAt is the deadline to hear from the client by.
-	awaitPong bool
+	onWS  atomic.Bool // the transport is WebSocket, readable from any goroutine
+	jsonp bool        // the session polls with JSONP (see jsonp.go)
 
 	// Data is the application's per-session state.
 	Data any
@@ -92,7 +86,7 @@ func (s *Session) ID() string { return s.hs.id() }
 func (s *Session) Loop() int { return int(s.tn.loop) }
 
 // Version is the Engine.IO protocol version, 3 or 4. Safe from any goroutine.
-func (s *Session) Version() int { return int(s.version) }
+func (s *Session) Version() int { return s.eio.Version() }
 
 // Handshake is the opening request. Safe from any goroutine; do not modify.
 func (s *Session) Handshake() *Handshake { return &s.hs }
@@ -116,7 +110,7 @@ func (s *Session) polling() bool { return !s.onWS.Load() }
 func (s *Session) JSONP() bool { return s.jsonp }
 
 // Closed reports whether the session has ended.
-func (s *Session) Closed() bool { return s.closed }
+func (s *Session) Closed() bool { return s.eio.Closed() }
 
 // Post runs fn on the session's home loop. Safe from any goroutine.
 func (s *Session) Post(fn func()) { s.srv.loops.Post(s.Loop(), fn) }
@@ -124,10 +118,10 @@ func (s *Session) Post(fn func()) { s.srv.loops.Post(s.Loop(), fn) }
 // newSession makes a session opened by request r from remote.
 func newSession(srv *Server, loop, version int, transport string, r *httpparse.Request, remote string) *Session {
 	s := &Session{
-		srv:     srv,
-		hs:      newHandshake(newSID(), r, remote),
-		tn:      timerNode{loop: int32(loop)},
-		version: int8(version),
+		srv: srv,
+		hs:  newHandshake(newSID(), r, remote),
+		eio: engineio.NewSession(&srv.eioCfg, version),
+		tn:  timerNode{loop: int32(loop)},
 	}
 	if transport == Polling {
 		s.ps = &pollState{}
@@ -143,7 +137,7 @@ func (s *Session) openPacket(dst []byte) []byte {
 	if s.polling() && cfg.WebSocket {
 		upgrades = upgradeWS
 	}
-	return engineio.AppendOpen(dst, int(s.version), engineio.OpenInfo{
+	return engineio.AppendOpen(dst, s.Version(), engineio.OpenInfo{
 		SID:          s.ID(),
 		Upgrades:     upgrades,
 		PingInterval: cfg.PingInterval.Milliseconds(),
@@ -161,22 +155,16 @@ func newSID() string {
 	return string(engineio.AppendSID(id[:0]))
 }
 
-// start arms the heartbeat. v4: the server pings; v3: the client does, and
-// the server waits pingInterval+pingTimeout for it.
+// start arms the heartbeat (see engineio.Session.Open).
 func (s *Session) start(now int64) {
-	cfg := &s.srv.cfg
-	if s.version >= 4 {
-		s.hbAt = now + int64(cfg.PingInterval)
-	} else {
-		s.hbAt, s.awaitPong = now+int64(cfg.PingInterval+cfg.PingTimeout), true
-	}
+	s.eio.Open(now)
 	s.rearm()
 }
 
 // Send queues or writes one message packet. data is copied. On the home loop
 // only; use Post from elsewhere.
 func (s *Session) Send(data []byte, binary bool) {
-	if s.closed {
+	if s.eio.Closed() {
 		return
 	}
 	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
@@ -185,7 +173,7 @@ func (s *Session) Send(data []byte, binary bool) {
 // SendText is Send for a text message made of two parts (often a type prefix
 // and a body), which saves the caller a concatenation.
 func (s *Session) SendText(prefix, data []byte) {
-	if s.closed {
+	if s.eio.Closed() {
 		return
 	}
 	if s.ws != nil {
@@ -286,11 +274,11 @@ func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, d
 	b := s.srv.buf(s.Loop())
 	n := len(prefix) + len(data)
 	if binary {
-		if s.version < 4 {
+		if s.Version() < 4 {
 			n++
 		}
 		b = frames.AppendFrameHeader(b, frames.OpBinary, true, n)
-		if s.version < 4 {
+		if s.Version() < 4 {
 			b = append(b, byte(t))
 		}
 	} else {
@@ -310,7 +298,7 @@ func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, d
 // Close ends the session from the server side: queued packets are sent,
 // the client is told, and App.Close runs with reason. On the home loop only.
 func (s *Session) Close(reason string) {
-	if s.closed {
+	if s.eio.Closed() {
 		return
 	}
 	if s.ws != nil {
@@ -392,10 +380,9 @@ func (s *Session) stopDraining() {
 // end releases everything and tells the application. It does not talk to the
 // client.
 func (s *Session) end(reason string) {
-	if s.closed {
+	if !s.eio.End() {
 		return
 	}
-	s.closed = true
 	if s.draining() {
 		// Listed as draining before it leaves the registry, so that a
 		// request read meanwhile on another loop finds it in one or the
@@ -446,33 +433,20 @@ func (s *Session) end(reason string) {
 
 // receive handles one inbound packet from the session's current transport.
 func (s *Session) receive(p engineio.Packet, now int64) {
-	if s.closed {
-		return
-	}
-	cfg := &s.srv.cfg
-	switch p.Type {
-	case engineio.Pong:
-		if s.version >= 4 {
-			s.hbAt, s.awaitPong = now+int64(cfg.PingInterval), false
-			s.rearm()
-		}
-	case engineio.Ping:
-		if s.version < 4 {
-			s.sendPacket(engineio.Packet{Type: engineio.Pong, Data: p.Data})
-		}
-	case engineio.Message:
-		s.srv.app.Message(s, p.Data, p.Binary)
-	case engineio.Close:
-		s.clientClose()
-		return
-	case engineio.Noop, engineio.Upgrade:
-	default:
-		s.Close(ReasonParseError)
-		return
-	}
-	if s.version < 4 && !s.closed {
-		s.hbAt = now + int64(cfg.PingInterval+cfg.PingTimeout)
+	hb := s.eio.Deadline()
+	in := s.eio.Receive(&p, now)
+	if s.eio.Deadline() != hb {
 		s.rearm()
+	}
+	switch in {
+	case engineio.InputMessage:
+		s.srv.app.Message(s, p.Data, p.Binary)
+	case engineio.InputPing:
+		s.sendPacket(engineio.Packet{Type: engineio.Pong, Data: p.Data})
+	case engineio.InputClose:
+		s.clientClose()
+	case engineio.InputInvalid:
+		s.Close(ReasonParseError)
 	}
 }
 
@@ -486,7 +460,7 @@ func (s *Session) node() *timerNode { return &s.tn }
 // pass runs the session again at once, due at its pong deadline.
 func (s *Session) tick(due int64) {
 	ps := s.ps
-	if s.closed {
+	if s.eio.Closed() {
 		if ps != nil && ps.draining {
 			if due >= ps.drainBy {
 				s.stopDraining()
@@ -496,16 +470,16 @@ func (s *Session) tick(due int64) {
 		}
 		return
 	}
-	if !s.awaitPong && s.hbAt != 0 && due >= s.hbAt {
-		s.sendPacket(engineio.Packet{Type: engineio.Ping})
-		if s.closed {
-			return // a slow consumer
+	for d := s.eio.Tick(due); d != engineio.DueNothing; d = s.eio.Tick(due) {
+		switch d {
+		case engineio.DuePing:
+			s.sendPacket(engineio.Packet{Type: engineio.Ping})
+		case engineio.DuePingTimeout:
+			s.end(ReasonPingTimeout)
 		}
-		s.hbAt, s.awaitPong = s.hbAt+int64(s.srv.cfg.PingTimeout), true
-	}
-	if s.awaitPong && s.hbAt != 0 && due >= s.hbAt {
-		s.end(ReasonPingTimeout)
-		return
+		if s.eio.Closed() {
+			return // timed out, or a slow consumer
+		}
 	}
 	if ps != nil && ps.noopBy != 0 && due >= ps.noopBy {
 		ps.noopBy = 0
@@ -556,14 +530,14 @@ func (s *Session) rearm() {
 // the upgrade's while it lives, the wait for a last GET once closed.
 func (s *Session) deadline() int64 {
 	ps := s.ps
-	if s.closed {
+	if s.eio.Closed() {
 		if ps != nil && ps.draining {
 			return ps.drainBy
 		}
 		return 0
 	}
 	next := int64(0)
-	for _, t := range [...]int64{s.hbAt, s.upgradeByIfProbing(), s.noopByIfPolling()} {
+	for _, t := range [...]int64{s.eio.Deadline(), s.upgradeByIfProbing(), s.noopByIfPolling()} {
 		if t != 0 && (next == 0 || t < next) {
 			next = t
 		}

@@ -8,7 +8,7 @@ import (
 // attachProbe starts an upgrade: c is a new WebSocket for polling session s.
 func (s *Session) attachProbe(c *Conn) {
 	ps := s.ps
-	if s.closed || !s.polling() || ps.probe != nil {
+	if s.eio.Closed() || !s.polling() || ps.probe != nil {
 		c.kill(s.Loop())
 		return
 	}
@@ -20,7 +20,7 @@ func (s *Session) attachProbe(c *Conn) {
 // onWSPacket handles a packet that arrived on WebSocket c.
 func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 	ps := s.ps
-	if s.closed {
+	if s.eio.Closed() {
 		if ps != nil && ps.draining && c == ps.probe {
 			s.upgradeWhileDraining(c, p)
 		}
