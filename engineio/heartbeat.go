@@ -18,19 +18,6 @@ const (
 	InputInvalid
 )
 
-// Due is what the caller does when a deadline of the session has passed.
-type Due uint8
-
-const (
-	// DueNothing: nothing more is due.
-	DueNothing Due = iota
-	// DuePing: write a ping; the client has PingTimeout to answer.
-	DuePing
-	// DuePingTimeout: the client was not heard from in time: end the
-	// session (ReasonPingTimeout, in transports' words).
-	DuePingTimeout
-)
-
 // Open starts the heartbeat at now, as the session opens. v4: the server
 // pings after PingInterval. v3: the client pings, and must be heard from
 // within PingInterval+PingTimeout.
@@ -73,24 +60,3 @@ func (s *Session) Receive(p *Packet, now int64) Input {
 	}
 	return in
 }
-
-// Tick returns the next thing due at due (a time at or after a deadline
-// the session gave) and counts it as done: call it again until it returns
-// DueNothing. A late call changes nothing: the pong deadline counts from
-// when the ping was due, so that a silent client is dropped exactly
-// PingInterval+PingTimeout after it was last heard from, and a call late
-// past that gives DuePing then DuePingTimeout.
-func (s *Session) Tick(due int64) Due {
-	if s.closed || s.hbAt == 0 || due < s.hbAt {
-		return DueNothing
-	}
-	if !s.awaitPong {
-		s.hbAt, s.awaitPong = s.hbAt+int64(s.cfg.PingTimeout), true
-		return DuePing
-	}
-	s.hbAt, s.awaitPong = 0, false
-	return DuePingTimeout
-}
-
-// Deadline is the time the caller must call Tick at, 0 if none.
-func (s *Session) Deadline() int64 { return s.hbAt }

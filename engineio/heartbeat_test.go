@@ -84,7 +84,8 @@ func TestHeartbeat(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := NewSession(&testConfig, tc.version)
+			var s Session
+			s.Init(&testConfig, tc.version, true)
 			s.Open(open * sec)
 			for i, st := range tc.steps {
 				now := (open + st.at) * sec
@@ -127,12 +128,13 @@ func equalDues(a, b []Due) bool {
 
 // An ended session has no deadline and takes no packet.
 func TestEndedSessionIsInert(t *testing.T) {
-	s := NewSession(&testConfig, 4)
+	var s Session
+	s.Init(&testConfig, 4, true)
 	s.Open(sec)
-	if !s.End() {
+	if _, ok := s.End(sec); !ok {
 		t.Fatal("End of an open session reported false")
 	}
-	if s.End() {
+	if _, ok := s.End(sec); ok {
 		t.Fatal("second End reported true")
 	}
 	if d := s.Deadline(); d != 0 {

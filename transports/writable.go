@@ -15,5 +15,5 @@ func (s *Session) Writable() bool {
 		}
 		return s.ws.io.Buffered() == 0
 	}
-	return s.ps != nil && s.ps.poll != nil && len(s.ps.queue) == 0
+	return s.eio.Writable()
 }
