@@ -3,8 +3,6 @@ package transports
 import (
 	"errors"
 
-	"github.com/gobwas/ws"
-
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
@@ -296,7 +294,7 @@ func (c *Conn) write(b []byte) bool {
 }
 
 // sendClose writes a close frame with code and closes, from loop from.
-func (c *Conn) sendClose(from int, code ws.StatusCode) {
+func (c *Conn) sendClose(from int, code frames.StatusCode) {
 	do := func() {
 		if c.closing {
 			return
@@ -356,8 +354,8 @@ func (c *Conn) handleFrame(m frames.Message) {
 		return
 	case frames.OpClose:
 		code := m.CloseCode
-		if code == ws.StatusNoStatusRcvd {
-			code = ws.StatusNormalClosure
+		if code == frames.StatusNoStatusRcvd {
+			code = frames.StatusNormalClosure
 		}
 		c.sendClose(c.loop(), code)
 		return
@@ -372,13 +370,13 @@ func (c *Conn) handleFrame(m frames.Message) {
 	var p engineio.Packet
 	var err error
 	if m.Op == frames.OpText {
-		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, int(s.version), c.srv.decode[c.loop()][:0])
+		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, s.Version(), c.srv.decode[c.loop()][:0])
 	} else {
-		p, err = engineio.ParseBinaryFrame(m.Payload, int(s.version))
+		p, err = engineio.ParseBinaryFrame(m.Payload, s.Version())
 	}
 	if err != nil {
 		c.failure = failParse
-		c.sendClose(c.loop(), ws.StatusProtocolError)
+		c.sendClose(c.loop(), frames.StatusProtocolError)
 		return
 	}
 	if t := s.take(); s.Loop() == c.loop() && s.inTurn(t) {

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/gobwas/ws"
-
 	"github.com/tornadio/tornadio/flash"
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
@@ -511,15 +509,15 @@ func (c *Conn) legacyFeed(p []byte) int {
 			c.io.Write(frames.AppendFrame(b[:0], frames.OpPong, m.Payload))
 		case frames.OpClose:
 			code := m.CloseCode
-			if code == ws.StatusNoStatusRcvd {
-				code = ws.StatusNormalClosure
+			if code == frames.StatusNoStatusRcvd {
+				code = frames.StatusNormalClosure
 			}
 			c.sendClose(c.loop(), code)
 		case frames.OpText:
 			c.legacyData(m.Payload)
 		case frames.OpBinary:
 			c.failure = failParse
-			c.sendClose(c.loop(), ws.StatusUnsupportedData)
+			c.sendClose(c.loop(), frames.StatusUnsupportedData)
 		}
 		return n
 	}
