@@ -107,8 +107,15 @@ func (c *Conn) Feed(p []byte) int {
 		return len(p)
 	}
 	ls := &c.srv.loopState[c.loop()]
+	outer := ls.feeding // nil unless a Feed runs within another's call
+	if outer != nil {
+		outer.uncork(ls)
+	}
 	ls.feeding = c
-	defer func() { ls.feeding = nil }()
+	defer func() {
+		c.uncork(ls)
+		ls.feeding = outer
+	}()
 	n := 0
 	for n < len(p) && !c.closing {
 		switch c.mode {
@@ -261,6 +268,9 @@ func (c *Conn) close() {
 	if !c.closing {
 		c.closing = true
 		c.srv.unschedule(c.loop(), c)
+		if ls := &c.srv.loopState[c.loop()]; ls.feeding == c {
+			c.uncork(ls) // what was written before the close leaves first
+		}
 		c.io.Close()
 	}
 }
@@ -284,12 +294,12 @@ func (c *Conn) write(b []byte) bool {
 	if c.closing {
 		return true
 	}
-	if n := c.io.Buffered(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
+	if n := c.io.Buffered() + c.corked(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
 		c.failure = failSlow
 		c.close()
 		return false
 	}
-	c.io.Write(b)
+	c.emit(b)
 	return true
 }
 
@@ -300,7 +310,7 @@ func (c *Conn) sendClose(from int, code frames.StatusCode) {
 			return
 		}
 		b := frames.AppendClose(c.srv.buf(c.loop()), code, "")
-		c.io.Write(b)
+		c.emit(b)
 		c.srv.keep(c.loop(), b)
 		c.close()
 	}
@@ -349,7 +359,7 @@ func (c *Conn) handleFrame(m frames.Message) {
 	switch m.Op {
 	case frames.OpPing:
 		b := frames.AppendFrame(c.srv.buf(c.loop()), frames.OpPong, m.Payload)
-		c.io.Write(b)
+		c.emit(b)
 		c.srv.keep(c.loop(), b)
 		return
 	case frames.OpClose:

@@ -207,7 +207,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	// The loop's scratch buffers, not arrays on the stack: what goes to
 	// IO.Write escapes, and would be garbage on every connection.
 	b := frames.AppendUpgradeResponse(c.srv.buf(c.loop()), key)
-	c.io.Write(b)
+	c.emit(b)
 	c.srv.keep(c.loop(), b)
 	c.mode = modeWS
 	c.sess = s

@@ -235,7 +235,8 @@ type loopState struct {
 	dec  frames.Decoder
 	frag map[*Conn]*frames.Decoder
 
-	feeding *Conn // the connection whose Feed is running, if any
+	feeding *Conn  // the connection whose Feed is running, if any
+	corked  []byte // what feeding's Feed has written so far (cork.go)
 
 	// held are the inbound events of this loop's sessions that arrived
 	// before their turn (order.go); nearly always empty.

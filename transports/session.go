@@ -211,7 +211,7 @@ func (s *Session) Buffered() int {
 		if s.ws.loop() != s.Loop() || s.ws.closing {
 			return 0
 		}
-		return s.ws.io.Buffered()
+		return s.ws.io.Buffered() + s.ws.corked()
 	}
 	return s.eio.Buffered()
 }
