@@ -26,7 +26,7 @@ type echoApp struct {
 	sessions []*transports.Session
 }
 
-func (a *echoApp) Open(s *transports.Session) error { a.sessions = append(a.sessions, s); return nil }
+func (a *echoApp) Open(s *transports.Session) error  { a.sessions = append(a.sessions, s); return nil }
 func (a *echoApp) Close(*transports.Session, string) {}
 func (a *echoApp) Message(s *transports.Session, data []byte, binary bool) {
 	switch string(data) {
