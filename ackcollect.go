@@ -10,10 +10,7 @@ import (
 	"github.com/tornadio/tornadio/internal/ackcollect"
 )
 
-var (
-	errorType          = reflect.TypeOf((*error)(nil)).Elem()
-	errTimeoutCallback = errors.New("tornadio: with Timeout, the ack callback's first parameter must be error")
-)
+var errTimeoutCallback = errors.New("tornadio: with Timeout, the ack callback's first parameter must be error")
 
 // checkBroadcastAck checks the form func(err error, replies []T).
 func checkBroadcastAck(t reflect.Type) error {
