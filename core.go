@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tornadio/tornadio/internal/httpfallback"
 	"github.com/tornadio/tornadio/internal/workerpool"
 	"github.com/tornadio/tornadio/loop"
 	"github.com/tornadio/tornadio/transports"
@@ -73,7 +74,8 @@ func (c *core) config() transports.Config {
 		MaxBuffered:    o.MaxBufferedBytes,
 	}
 	if o.HTTPHandler != nil {
-		cfg.Fallback = c.serveFallback
+		// Requests outside the Engine.IO path go to the HTTPHandler.
+		cfg.Fallback = (&httpfallback.Server{Handler: o.HTTPHandler, Logger: o.Logger}).Serve
 	}
 	return cfg
 }
