@@ -121,8 +121,8 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	}
 	p := &adapter.Packet{Nsp: b.ns.name, Event: event, Args: raw, Attachments: atts}
 	col := newAckCollector(&b.ns.srv.core, done, b.flags.Timeout)
-	b.ns.adapter.BroadcastWithAck(p, b.options(), col.expect, col.answer)
-	col.start()
+	b.ns.adapter.BroadcastWithAck(p, b.options(), col.Expect, col.Answer)
+	col.Start()
 	return nil
 }
 

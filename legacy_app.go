@@ -17,7 +17,7 @@ func (a engineApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
 	sock := &Socket{ns: ns, id: ls.ID(), fixed: &socketFixed{leg: ls}}
 	if a.srv.workers != nil {
-		sock.worker = int32(a.srv.workers.pick())
+		sock.worker = int32(a.srv.workers.Pick())
 	}
 	onConn, h, mw := ns.hooks()
 	var refused error

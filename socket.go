@@ -147,7 +147,7 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 		s.id = ns.name + "#" + c.sess.ID()
 	}
 	if ns.srv.workers != nil {
-		s.worker = int32(ns.srv.workers.pick())
+		s.worker = int32(ns.srv.workers.Pick())
 	}
 	return s
 }
