@@ -86,17 +86,23 @@ func resolveMaxConns(asked int, logger *slog.Logger) (int, error) {
 
 // connLimit counts open connections across loops and refuses those past
 // max. admit and release are called on the loops; refusals are rare and
-// take a lock only to log.
+// take a lock only to log. Refusals that come within LimitLogEvery of the
+// last line are logged together when the interval ends, by a runtime timer
+// armed for it then and only then: a limit nobody hits arms nothing.
 type connLimit struct {
 	max     int64
 	open    atomic.Int64
 	refused atomic.Int64 // since the start
 	every   time.Duration
 	logger  *slog.Logger
+	wakeups *atomic.Int64 // counts the timer's expiries; may be nil
 
 	mu       sync.Mutex
 	lastLog  time.Time
-	unlogged int64 // refusals not logged yet
+	unlogged int64       // refusals not logged yet
+	timer    *time.Timer // logs them at the end of the interval
+	armed    bool        // the timer is set
+	stopped  bool
 }
 
 // admit counts a new connection, or reports that it must be closed.
@@ -109,16 +115,44 @@ func (l *connLimit) admit(now time.Time) bool {
 	l.mu.Lock()
 	l.unlogged++
 	l.flushLocked(now)
+	l.armLocked(now)
 	l.mu.Unlock()
 	return false
+}
+
+// armLocked sets the timer for the end of the interval when refusals wait
+// to be logged and it is not set yet.
+func (l *connLimit) armLocked(now time.Time) {
+	if l.unlogged == 0 || l.armed || l.stopped {
+		return
+	}
+	l.armed = true
+	wait := l.lastLog.Add(l.every).Sub(now)
+	if l.timer == nil {
+		l.timer = time.AfterFunc(wait, l.expire)
+	} else {
+		l.timer.Reset(wait)
+	}
 }
 
 // release uncounts a connection admit let in.
 func (l *connLimit) release() { l.open.Add(-1) }
 
+// expire is the timer's: it logs what the interval held back.
+func (l *connLimit) expire() {
+	if l.wakeups != nil {
+		l.wakeups.Add(1)
+	}
+	l.mu.Lock()
+	l.armed = false
+	now := time.Now()
+	l.flushLocked(now)
+	l.armLocked(now) // early by the clock: again
+	l.mu.Unlock()
+}
+
 // flush logs the refusals not logged yet, at most once per interval (the
-// first refusal at once); the ticker calls it so that the end of a burst
-// is reported too.
+// first refusal at once).
 func (l *connLimit) flush(now time.Time) {
 	l.mu.Lock()
 	l.flushLocked(now)
@@ -133,4 +167,14 @@ func (l *connLimit) flushLocked(now time.Time) {
 		"refused", l.unlogged, "refused_total", l.refused.Load(), "max_connections", l.max)
 	l.unlogged = 0
 	l.lastLog = now
+}
+
+// stop disarms the timer once the engine has stopped.
+func (l *connLimit) stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stopped = true
+	if l.timer != nil {
+		l.timer.Stop()
+	}
 }

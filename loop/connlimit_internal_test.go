@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"log/slog"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -18,7 +20,7 @@ func TestHeadroom(t *testing.T) {
 	}
 }
 
-// Refusals are logged at once, then at most once per interval, the ticker
+// Refusals are logged at once, then at most once per interval, a flush
 // reporting what a burst left unlogged.
 func TestConnLimitLogsOncePerInterval(t *testing.T) {
 	var buf bytes.Buffer
@@ -50,5 +52,52 @@ func TestConnLimitLogsOncePerInterval(t *testing.T) {
 	l.release()
 	if !l.admit(t0) {
 		t.Fatal("released slot not reusable")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a logger on another goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// The end of a burst is logged when the interval ends, by a timer that a
+// held-back refusal arms: once, and not again while nothing is refused.
+func TestConnLimitLogsBurstEnd(t *testing.T) {
+	var buf lockedBuffer
+	var wakeups atomic.Int64
+	l := &connLimit{max: 0, every: 50 * time.Millisecond, logger: slog.New(slog.NewTextHandler(&buf, nil)), wakeups: &wakeups}
+	defer l.stop()
+	for range 3 {
+		if l.admit(time.Now()) {
+			t.Fatal("connection admitted over the cap")
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(buf.String(), "\n") < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the refusals held back were not logged:\n%s", buf.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "refused=1 ") || !strings.Contains(lines[1], "refused=2 refused_total=3") {
+		t.Fatalf("want the first refusal, then the other two:\n%s", buf.String())
+	}
+	time.Sleep(150 * time.Millisecond)
+	if n := wakeups.Load(); n != 1 {
+		t.Fatalf("the log timer fired %d times, want once", n)
 	}
 }

@@ -19,6 +19,7 @@
 // the whole engine when accept(2) fails (connlimit.go, listen.go).
 //
 // No goroutine is started per client: the only goroutines are gnet's loops,
-// its ticker, the one that runs gnet.Run, and the runtime's timer callbacks
-// (one per loop timer expiry, which only posts to the mailbox).
+// the one that runs gnet.Run, and the runtime's timer callbacks (one per
+// timer expiry, which only posts to a mailbox or logs). Nothing ticks: an
+// idle engine sleeps until a connection or a due deadline wakes it.
 package loop

@@ -20,11 +20,11 @@ import (
 // Options configure an Engine. Zero values mean the defaults.
 type Options struct {
 	Loops int // event loops; default 1
-	// Tick is how often gnet's ticker logs the refusals at MaxConns that
-	// wait to be (see LimitLogEvery) and checks the connections still
-	// delivering their last bytes or lingering (drain.go); default 10ms. The machine's
-	// timers do not depend on it: each fires when due (wake.go).
-	Tick time.Duration
+	// DrainPoll is how often a connection closed while gnet still holds
+	// bytes for it is checked for having written them all (gnet has no
+	// callback for it; drain.go); default 10ms. Only such connections are
+	// polled: an engine with none has no timer armed for draining.
+	DrainPoll time.Duration
 	// MaxInbound bounds the bytes held for one connection that has not sent
 	// a complete request or frame yet; default 2 MiB.
 	MaxInbound int
@@ -71,8 +71,11 @@ type Engine struct {
 	ticks   []func()                 // by loop index: the loop's timer pass
 	wakes   []*time.Timer            // by loop index: the runtime timer that posts it (wake.go)
 	drains  []map[*draining]struct{} // by loop index, each touched on its loop only (drain.go)
-	drainOn []atomic.Bool            // by loop index: its drains set is not empty
-	drainFn []func()                 // by loop index: its drain pass
+	drainTm []*time.Timer            // by loop index: the runtime timer that posts its drain pass
+	drainAt []time.Time              // by loop index, on its loop: what drainTm is armed for; zero: not armed
+	// wakeups counts the expiries of the engine's runtime timers (machine
+	// timers, drain passes, refusal logs): an idle engine has none.
+	wakeups atomic.Int64
 	eng     gnet.Engine
 	addr    net.Addr
 	paddr   net.Addr // the policy listener's, when there is one
@@ -90,8 +93,8 @@ func New(opts Options) *Engine {
 	if opts.Loops <= 0 {
 		opts.Loops = 1
 	}
-	if opts.Tick <= 0 {
-		opts.Tick = 10 * time.Millisecond
+	if opts.DrainPoll <= 0 {
+		opts.DrainPoll = 10 * time.Millisecond
 	}
 	if opts.MaxInbound <= 0 {
 		opts.MaxInbound = 2 << 20
@@ -169,7 +172,7 @@ func (e *Engine) Start(addr string) error {
 	if err != nil {
 		return err
 	}
-	e.limit = &connLimit{max: int64(maxConns), every: e.opts.LimitLogEvery, logger: e.opts.Logger}
+	e.limit = &connLimit{max: int64(maxConns), every: e.opts.LimitLogEvery, logger: e.opts.Logger, wakeups: &e.wakeups}
 	protos := []string{withScheme(addr)}
 	if e.opts.PolicyAddr != "" {
 		protos = append(protos, withScheme(e.opts.PolicyAddr))
@@ -182,7 +185,6 @@ func (e *Engine) Start(addr string) error {
 	opts := []gnet.Option{
 		gnet.WithMulticore(true),
 		gnet.WithNumEventLoop(e.opts.Loops),
-		gnet.WithTicker(true),
 		gnet.WithReuseAddr(true),
 		gnet.WithReusePort(true), // accept on the loops: see listen.go
 		gnet.WithLogLevel(logging.ErrorLevel),
@@ -196,7 +198,7 @@ func (e *Engine) Start(addr string) error {
 			err = gnet.Rotate(e, protos, opts...)
 		}
 		e.runErr = err
-		e.stopWakes()
+		e.stopTimers()
 		close(e.done)
 	}()
 	select {
@@ -400,14 +402,13 @@ func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 	return gnet.None
 }
 
-// OnTick logs the refusals at MaxConns that wait to be, so that the end of
-// a burst is reported too, and posts a drain pass to the loops with
-// connections draining (drain.go). Timer passes are not its job: each
-// loop's runtime timer posts them when due (wake.go).
-func (e *Engine) OnTick() (time.Duration, gnet.Action) {
-	e.limit.flush(time.Now())
-	e.postDrainPasses()
-	return e.opts.Tick, gnet.None
+// stopTimers disarms the engine's runtime timers once it has stopped.
+func (e *Engine) stopTimers() {
+	e.stopWakes()
+	e.stopDrains()
+	if e.limit != nil {
+		e.limit.stop()
+	}
 }
 
 // gnetLogger sends gnet's own log lines to the engine's slog logger, at
