@@ -10,21 +10,11 @@ import (
 	"time"
 )
 
-func TestHeadroom(t *testing.T) {
-	for _, tc := range []struct{ limit, want int }{
-		{256, 64}, {1024, 64}, {8192, 128}, {20000, 312}, {1 << 20, 1024},
-	} {
-		if got := headroom(tc.limit); got != tc.want {
-			t.Errorf("headroom(%d) = %d, want %d", tc.limit, got, tc.want)
-		}
-	}
-}
-
 // Refusals are logged at once, then at most once per interval, a flush
 // reporting what a burst left unlogged.
 func TestConnLimitLogsOncePerInterval(t *testing.T) {
 	var buf bytes.Buffer
-	l := &connLimit{max: 2, every: 10 * time.Second, logger: slog.New(slog.NewTextHandler(&buf, nil))}
+	l := newConnLimit(2, 10*time.Second, slog.New(slog.NewTextHandler(&buf, nil)), nil)
 	t0 := time.Unix(1000, 0)
 	for i := range 2 {
 		if !l.admit(t0) {
@@ -37,7 +27,7 @@ func TestConnLimitLogsOncePerInterval(t *testing.T) {
 		}
 	}
 	l.flush(t0.Add(5 * time.Second))
-	if n := strings.Count(buf.String(), "refused at the connection limit"); n != 1 {
+	if n := strings.Count(buf.String(), "connections refused at the"); n != 1 {
 		t.Fatalf("%d log lines within the interval, want 1:\n%s", n, buf.String())
 	}
 	l.flush(t0.Add(11 * time.Second))
@@ -78,7 +68,7 @@ func (l *lockedBuffer) String() string {
 func TestConnLimitLogsBurstEnd(t *testing.T) {
 	var buf lockedBuffer
 	var wakeups atomic.Int64
-	l := &connLimit{max: 0, every: 50 * time.Millisecond, logger: slog.New(slog.NewTextHandler(&buf, nil)), wakeups: &wakeups}
+	l := newConnLimit(0, 50*time.Millisecond, slog.New(slog.NewTextHandler(&buf, nil)), &wakeups)
 	defer l.stop()
 	for range 3 {
 		if l.admit(time.Now()) {
