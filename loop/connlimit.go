@@ -12,12 +12,12 @@ import (
 // The connection cap and the file limit.
 //
 // gnet v2.9.7 stops its whole engine when accept(2) fails with EMFILE
-// (listen.go), so the engine used to keep its connections below the file
-// limit by a headroom of a sixty-fourth of it (64 to 1024 descriptors):
-// under a 20 000-file limit it refused 212 of 19 900 websocket clients
-// that the limit allowed. What was weighed:
+// (listen.go). Keeping the connections below the file limit by a fixed
+// headroom avoids that but refuses clients the limit has room for (a
+// sixty-fourth of the limit refused 212 of 19 900 websocket clients under
+// a 20 000-file limit). The ways weighed to do without one:
 //
-//   - A smaller headroom, counting the descriptors open at Start: it still
+//   - A small headroom, counting the descriptors open at Start: it still
 //     has to guess what the application opens later (log files, database
 //     and adapter connections, a second engine), and a wrong guess stops
 //     the engine with every connection on it.
@@ -29,9 +29,10 @@ import (
 //     reuseport BPF program): the decision still rests on a count of free
 //     descriptors that nothing gives cheaply and exactly.
 //   - Owning accept(2), and handing each accepted connection to a loop
-//     with gnet's Engine.Register: EMFILE is then ours to handle, gnet never
-//     sees it. Chosen. The price is paid per connection, off the loops: a
-//     task of gnet's goroutine pool, one dup(2) and one close(2).
+//     with gnet's Engine.Register: EMFILE is then the engine's to handle,
+//     gnet never sees it. Chosen. The price is paid per connection, off
+//     the loops: a task of gnet's goroutine pool, one dup(2) and one
+//     close(2).
 //
 // So no headroom is kept: every connection the file limit allows is held.
 // At the limit the acceptor pauses on EMFILE (the clients wait in the

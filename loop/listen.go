@@ -24,9 +24,9 @@ import (
 // with gnet's Engine.Register, which duplicates its descriptor into the
 // loop's poller and runs OnOpen there. gnet itself listens on a UDP socket
 // per loop on loopback that nobody is told about: it needs an address to
-// run, and a UDP socket never accepts. Its only datagram is the probe
-// Start sends to learn that the loops run (Register must not be called
-// before).
+// run, and a UDP socket never accepts. The one datagram it waits for is the
+// probe Start sends to learn that the loops run (Register must not be
+// called before); any other is ignored.
 //
 // At the file limit nothing stops: accept(2) failing with EMFILE or ENFILE
 // pauses the acceptor (the clients wait in the listen queue) until a
@@ -34,10 +34,11 @@ import (
 // descriptor gnet cannot duplicate (EMFILE) is closed at once, the
 // client seeing the end of the stream, and counted as refused.
 //
-// Bounds: the acceptors never have more than handoffsInFlight connections
-// per listener handed to gnet and not yet opened on their loop (each is
-// one task of gnet's goroutine pool until then), so accepted descriptors
-// do not pile up ahead of the loops, and no goroutine is made per client.
+// Bounds: an acceptor has at most handoffsInFlight+2 of its connections
+// (queued, being queued, being awaited) handed to gnet and not yet opened
+// on their loop, each one task of gnet's goroutine pool until then; past
+// that it stops accepting until one opens. So accepted descriptors do not
+// pile up ahead of the loops, and no goroutine is made per client.
 
 const (
 	// handoffsInFlight bounds, per listener, the connections accepted and
