@@ -33,8 +33,10 @@ const (
 
 // TestFileLimitChild is the server side of TestFileLimit; it runs only in
 // the subprocess. It lowers its file limit, serves with two loops, prints
-// its address, answers each "stat" line from stdin with its counts, and
-// when stdin closes reports whether the engine still runs.
+// its address, and obeys the lines of its stdin: "stat" prints its
+// counts, "fill" opens files until no descriptor is left (as another part
+// of a program might), "unfill" closes them. When stdin closes it reports
+// whether the engine still runs.
 func TestFileLimitChild(t *testing.T) {
 	limit, _ := strconv.Atoi(os.Getenv(fileLimitChildEnv))
 	if limit <= 0 {
@@ -53,8 +55,26 @@ func TestFileLimitChild(t *testing.T) {
 	}
 	fmt.Printf("addr %s\n", e.Addr())
 	in := bufio.NewScanner(os.Stdin)
+	var filler []*os.File
 	for in.Scan() {
-		fmt.Printf("open %d refused %d fds %d\n", e.OpenConns(), e.Refused(), openFiles())
+		switch in.Text() {
+		case "stat":
+			fmt.Printf("open %d refused %d fds %d\n", e.OpenConns(), e.Refused(), openFiles())
+		case "fill":
+			for {
+				f, err := os.Open(os.DevNull)
+				if err != nil {
+					break
+				}
+				filler = append(filler, f)
+			}
+			fmt.Printf("filled %d\n", len(filler))
+		case "unfill":
+			for _, f := range filler {
+				f.Close()
+			}
+			filler = nil
+		}
 	}
 	select {
 	case <-engineDone(e):
@@ -88,7 +108,7 @@ type fileLimitChild struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	out    *bufio.Scanner
-	stderr strings.Builder
+	stderr lockedLog
 	addr   string
 }
 
@@ -117,6 +137,22 @@ func startFileLimitChild(t *testing.T, limit int) *fileLimitChild {
 	}
 	t.Fatalf("no address from the child; stderr:\n%s", ch.stderr.String())
 	return nil
+}
+
+// fill has the child take every descriptor left, and returns how many.
+func (ch *fileLimitChild) fill(t *testing.T) int {
+	t.Helper()
+	if _, err := io.WriteString(ch.stdin, "fill\n"); err != nil {
+		t.Fatal(err)
+	}
+	for ch.out.Scan() {
+		var n int
+		if _, err := fmt.Sscanf(ch.out.Text(), "filled %d", &n); err == nil {
+			return n
+		}
+	}
+	t.Fatalf("no answer to fill from the child; stderr:\n%s", ch.stderr.String())
+	return 0
 }
 
 // stat asks the child for its open connections, refusals and descriptors.
@@ -253,6 +289,32 @@ func TestFileLimit(t *testing.T) {
 	}
 	if got < 20 {
 		t.Errorf("after %d clients left, %d newcomers answered, want 20", closed, got)
+	}
+
+	// With no descriptor left for accept(2) itself (another part of the
+	// program took them), a newcomer waits in the listen queue while the
+	// engine pauses, and is answered once descriptors are free again.
+	if n := ch.fill(t); n == 0 {
+		t.Logf("no descriptor was left to fill")
+	}
+	answer := make(chan fate, 1)
+	go func() {
+		c, f := pollingClient(ch.addr, 10*time.Second)
+		if c != nil {
+			defer c.Close()
+		}
+		answer <- f
+	}()
+	for end := time.Now().Add(5 * time.Second); !strings.Contains(ch.stderr.String(), "accepting paused at the file limit"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("the engine did not pause at the file limit; stderr:\n%s", ch.stderr.String())
+		}
+	}
+	if _, err := io.WriteString(ch.stdin, "unfill\n"); err != nil {
+		t.Fatal(err)
+	}
+	if f := <-answer; f != answered {
+		t.Errorf("the client that waited for a descriptor: %v, want answered", f)
 	}
 
 	ch.stdin.Close()
