@@ -228,7 +228,7 @@ func TestFileLimit(t *testing.T) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			conns[i], fates[i] = pollingClient(ch.addr, time.Second)
+			conns[i], fates[i] = pollingClient(ch.addr, 3*time.Second)
 		}()
 	}
 	wg.Wait()
@@ -276,7 +276,7 @@ func TestFileLimit(t *testing.T) {
 	}
 	got := 0
 	for end := time.Now().Add(10 * time.Second); got < 20 && time.Now().Before(end); {
-		c, f := pollingClient(ch.addr, time.Second)
+		c, f := pollingClient(ch.addr, 3*time.Second)
 		if f == answered {
 			conns = append(conns, c)
 			got++
