@@ -1,7 +1,6 @@
 package loop
 
 import (
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -30,12 +29,14 @@ import (
 //     peer to close its end, which gnet sees as EOF and closes on;
 //   - Options.DrainTimeout after the close, it is closed whatever is left.
 //
-// The state is checked on a drain pass (drainPass) that gnet's ticker
-// (OnTick, every Options.Tick) posts to each loop with connections
-// draining, and whenever
-// gnet calls back for the connection (OnTraffic); gnet has no callback for
-// "outbound buffer empty". OnClose, from the peer's end, the deadline or
-// Engine.Stop, takes it out of the set.
+// The state is checked whenever gnet calls back for the connection
+// (OnTraffic), and on a drain pass (drainPass) that a runtime timer of the
+// loop posts: gnet has no callback for "outbound buffer empty", so while
+// some connection of the loop still has bytes in gnet's buffer the pass
+// comes every Options.DrainPoll, and otherwise at the earliest deadline of
+// the set. A loop that drains nothing has no drain timer armed. OnClose,
+// from the peer's end, the deadline or Engine.Stop, takes a connection out
+// of the set.
 //
 // Why shut down and wait rather than close once gnet's buffer is empty: the
 // kernel's send buffer may still hold megabytes then (it grows to
@@ -125,7 +126,7 @@ func (e *Engine) closeConn(x *conn) {
 		e.drains[i] = make(map[*draining]struct{})
 	}
 	e.drains[i][d] = struct{}{}
-	e.drainOn[i].Store(true)
+	e.armDrain(i, e.nextDrainCheck(d, now))
 	// The mailbox exists: its loop serves this connection. If the engine
 	// is stopping, the post is dropped and OnClose tells the machine.
 	e.loops[i].Load().post(d.tell)
@@ -148,42 +149,74 @@ func drainStep(d *draining, now time.Time) gnet.Action {
 	return gnet.None
 }
 
-// initDrains makes each loop's drain pass. Called by Bind.
+// initDrains makes each loop's drain timer, stopped, whose expiry posts
+// the loop's drain pass. Called by Bind.
 func (e *Engine) initDrains() {
-	e.drainOn = make([]atomic.Bool, e.opts.Loops)
-	e.drainFn = make([]func(), e.opts.Loops)
-	for i := range e.drainFn {
-		e.drainFn[i] = func() { e.drainPass(i) }
+	e.drainTm = make([]*time.Timer, e.opts.Loops)
+	e.drainAt = make([]time.Time, e.opts.Loops)
+	for i := range e.drainTm {
+		pass := func() { e.drainPass(i) }
+		e.drainTm[i] = time.AfterFunc(time.Hour, func() {
+			e.wakeups.Add(1)
+			e.Post(i, pass)
+		})
+		e.drainTm[i].Stop()
 	}
 }
 
-// postDrainPasses posts a drain pass to every loop with connections
-// draining. Called by OnTick, on gnet's ticker goroutine.
-func (e *Engine) postDrainPasses() {
-	for i := range e.drainOn {
-		if e.drainOn[i].Load() {
-			e.Post(i, e.drainFn[i])
+// stopDrains disarms every loop's drain timer once the engine has stopped.
+func (e *Engine) stopDrains() {
+	for _, t := range e.drainTm {
+		t.Stop()
+	}
+}
+
+// nextDrainCheck is when d must be looked at again if no event comes for
+// it: after Options.DrainPoll while gnet still holds bytes for it, else at
+// its deadline.
+func (e *Engine) nextDrainCheck(d *draining, now time.Time) time.Time {
+	if !d.shut {
+		if poll := now.Add(e.opts.DrainPoll); poll.Before(d.by) {
+			return poll
 		}
 	}
+	return d.by
 }
 
-// drainPass checks loop i's draining connections and closes those past
-// their deadline; on loop i. It reports whether some are still draining.
-func (e *Engine) drainPass(i int) bool {
-	set := e.drains[i]
-	if len(set) == 0 {
-		e.drainOn[i].Store(false)
-		return false
+// armDrain makes loop i's drain pass run at at, unless it is armed for
+// earlier already; on loop i. A pass armed too early finds nothing to do
+// and arms the timer again for what the set needs.
+func (e *Engine) armDrain(i int, at time.Time) {
+	if armed := e.drainAt[i]; !armed.IsZero() && !at.Before(armed) {
+		return
 	}
+	e.drainAt[i] = at
+	e.drainTm[i].Reset(time.Until(at))
+}
+
+// drainPass checks loop i's draining connections, closes those past their
+// deadline and arms the drain timer for what the others need next; on
+// loop i. With none left it arms nothing.
+func (e *Engine) drainPass(i int) {
+	e.drainAt[i] = time.Time{} // the timer has fired
 	now := time.Now()
-	for d := range set {
+	var next time.Time
+	for d := range e.drains[i] {
 		if drainStep(d, now) == gnet.Close {
-			delete(set, d)
+			delete(e.drains[i], d)
 			c := d.x.c
 			_ = c.EventLoop().Close(c) // OnClose runs now
+			continue
+		}
+		if at := e.nextDrainCheck(d, now); next.IsZero() || at.Before(next) {
+			next = at
 		}
 	}
-	return len(set) > 0
+	if next.IsZero() {
+		e.drainTm[i].Stop() // in case a close re-armed it after it fired
+		return
+	}
+	e.armDrain(i, next)
 }
 
 // drainTraffic handles input on a draining connection: thrown away.
@@ -192,9 +225,14 @@ func drainTraffic(c gnet.Conn, d *draining) gnet.Action {
 	return drainStep(d, time.Now())
 }
 
-// drainClosed forgets d, now that gnet has closed its connection.
+// drainClosed forgets d, now that gnet has closed its connection, and
+// disarms the loop's drain timer when nothing is left to drain.
 func (e *Engine) drainClosed(d *draining) {
 	delete(e.drains[d.loop], d)
+	if len(e.drains[d.loop]) == 0 && !e.drainAt[d.loop].IsZero() {
+		e.drainAt[d.loop] = time.Time{}
+		e.drainTm[d.loop].Stop()
+	}
 	e.limit.release()
 	d.tell()
 }

@@ -83,16 +83,22 @@ func (e *Engine) wantNoneOpen(t *testing.T) {
 // drainingNow is the number of connections loop 0 is draining, read on it.
 func (e *Engine) drainingNow(t *testing.T) int {
 	t.Helper()
-	if !e.Active(0) {
+	return e.drainingOn(t, 0)
+}
+
+// drainingOn is the number of connections loop i is draining, read on it.
+func (e *Engine) drainingOn(t *testing.T, i int) int {
+	t.Helper()
+	if !e.Active(i) {
 		return 0 // no connection yet: Post would drop the function
 	}
 	ch := make(chan int, 1)
-	e.Post(0, func() { ch <- len(e.drains[0]) })
+	e.Post(i, func() { ch <- len(e.drains[i]) })
 	select {
 	case n := <-ch:
 		return n
 	case <-time.After(5 * time.Second):
-		t.Fatal("loop 0 runs nothing")
+		t.Fatalf("loop %d runs nothing", i)
 		return 0
 	}
 }
@@ -100,10 +106,16 @@ func (e *Engine) drainingNow(t *testing.T) int {
 // waitDraining waits until loop 0 drains n connections.
 func (e *Engine) waitDraining(t *testing.T, n int, within time.Duration) {
 	t.Helper()
+	e.waitDrainingOn(t, 0, n, within)
+}
+
+// waitDrainingOn waits until loop i drains n connections.
+func (e *Engine) waitDrainingOn(t *testing.T, i, n int, within time.Duration) {
+	t.Helper()
 	deadline := time.Now().Add(within)
-	for e.drainingNow(t) != n {
+	for e.drainingOn(t, i) != n {
 		if time.Now().After(deadline) {
-			t.Fatalf("draining %d connections after %v, want %d", e.drainingNow(t), within, n)
+			t.Fatalf("loop %d drains %d connections after %v, want %d", i, e.drainingOn(t, i), within, n)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -20,11 +20,11 @@ import (
 // Options configure an Engine. Zero values mean the defaults.
 type Options struct {
 	Loops int // event loops; default 1
-	// Tick is how often gnet's ticker logs the refusals at MaxConns that
-	// wait to be (see LimitLogEvery) and checks the connections still
-	// delivering their last bytes or lingering (drain.go); default 10ms. The machine's
-	// timers do not depend on it: each fires when due (wake.go).
-	Tick time.Duration
+	// DrainPoll is how often a connection closed while gnet still holds
+	// bytes for it is checked for having written them all (gnet has no
+	// callback for it; drain.go); default 10ms. Only such connections are
+	// polled: an engine with none has no timer armed for draining.
+	DrainPoll time.Duration
 	// MaxInbound bounds the bytes held for one connection that has not sent
 	// a complete request or frame yet; default 2 MiB.
 	MaxInbound int
@@ -38,9 +38,9 @@ type Options struct {
 	// connection: a standalone Flash policy server.
 	PolicyOnly bool
 	// MaxConns caps the open connections of both listeners together; one
-	// past it is closed right after accept, so that accept(2) never fails
-	// with EMFILE, which would stop gnet's engine (see connlimit.go).
-	// Default, and the most allowed: DefaultMaxConns.
+	// past it is closed right after accept. Default: DefaultMaxConns, the
+	// file limit. Whatever the cap, a connection the file limit has no room
+	// for waits or is refused and the engine keeps running (connlimit.go).
 	MaxConns int
 	// LimitLogEvery is how often, at most, refusals at MaxConns are
 	// logged; default 10s.
@@ -71,15 +71,21 @@ type Engine struct {
 	ticks   []func()                 // by loop index: the loop's timer pass
 	wakes   []*time.Timer            // by loop index: the runtime timer that posts it (wake.go)
 	drains  []map[*draining]struct{} // by loop index, each touched on its loop only (drain.go)
-	drainOn []atomic.Bool            // by loop index: its drains set is not empty
-	drainFn []func()                 // by loop index: its drain pass
+	drainTm []*time.Timer            // by loop index: the runtime timer that posts its drain pass
+	drainAt []time.Time              // by loop index, on its loop: what drainTm is armed for; zero: not armed
+	// wakeups counts the expiries of the engine's runtime timers (machine
+	// timers, drain passes, refusal logs): an idle engine has none.
+	wakeups atomic.Int64
 	eng     gnet.Engine
 	addr    net.Addr
-	paddr   net.Addr // the policy listener's, when there is one
-	pport   int      // its port, which tells its connections apart
-	hosts   [2]string
+	paddr   net.Addr     // the policy listener's, when there is one
+	accepts []*acceptor  // the engine's listeners (listen.go)
+	probeTo *net.UDPAddr // loop 0's UDP socket, which the probe is sent to
 	limit   *connLimit
 	booted  chan struct{}
+	regMu   sync.Mutex    // serialises Engine.Register (listen.go)
+	running chan struct{} // closed when a loop has seen the probe
+	runOnce sync.Once
 	done    chan struct{}
 	runErr  error
 	stopped bool
@@ -90,8 +96,8 @@ func New(opts Options) *Engine {
 	if opts.Loops <= 0 {
 		opts.Loops = 1
 	}
-	if opts.Tick <= 0 {
-		opts.Tick = 10 * time.Millisecond
+	if opts.DrainPoll <= 0 {
+		opts.DrainPoll = 10 * time.Millisecond
 	}
 	if opts.MaxInbound <= 0 {
 		opts.MaxInbound = 2 << 20
@@ -109,12 +115,13 @@ func New(opts Options) *Engine {
 		opts.LingerTimeout = 2 * time.Second
 	}
 	return &Engine{
-		opts:   opts,
-		loops:  make([]atomic.Pointer[mailbox], opts.Loops),
-		drains: make([]map[*draining]struct{}, opts.Loops),
-		byLoop: make(map[gnet.EventLoop]int),
-		booted: make(chan struct{}),
-		done:   make(chan struct{}),
+		opts:    opts,
+		loops:   make([]atomic.Pointer[mailbox], opts.Loops),
+		drains:  make([]map[*draining]struct{}, opts.Loops),
+		byLoop:  make(map[gnet.EventLoop]int),
+		booted:  make(chan struct{}),
+		running: make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 }
 
@@ -152,8 +159,12 @@ func (e *Engine) Active(i int) bool { return e.loops[i].Load() != nil }
 // MaxConns is the connection cap in force, valid after Start.
 func (e *Engine) MaxConns() int { return int(e.limit.max) }
 
-// Refused is the number of connections closed at MaxConns since Start.
+// OpenConns is the number of connections open (draining ones included).
 // Safe from any goroutine.
+func (e *Engine) OpenConns() int64 { return e.limit.open.Load() }
+
+// Refused is the number of connections closed for want of room (MaxConns,
+// or no descriptor left) since Start. Safe from any goroutine.
 func (e *Engine) Refused() int64 { return e.limit.refused.Load() }
 
 // Now returns the current time.
@@ -165,48 +176,105 @@ func (e *Engine) Start(addr string) error {
 	if e.srv == nil {
 		return errors.New("tornadio/loop: Start before Bind")
 	}
-	maxConns, err := resolveMaxConns(e.opts.MaxConns, e.opts.Logger)
+	maxConns, err := resolveMaxConns(e.opts.MaxConns)
 	if err != nil {
 		return err
 	}
-	e.limit = &connLimit{max: int64(maxConns), every: e.opts.LimitLogEvery, logger: e.opts.Logger}
-	protos := []string{withScheme(addr)}
-	if e.opts.PolicyAddr != "" {
-		protos = append(protos, withScheme(e.opts.PolicyAddr))
-	}
-	protos, hosts, err := pinAddrs(protos)
-	if err != nil {
+	e.limit = newConnLimit(int64(maxConns), e.opts.LimitLogEvery, e.opts.Logger, &e.wakeups)
+	if err := e.listenAll(addr); err != nil {
 		return err
 	}
-	copy(e.hosts[:], hosts)
 	opts := []gnet.Option{
 		gnet.WithMulticore(true),
 		gnet.WithNumEventLoop(e.opts.Loops),
-		gnet.WithTicker(true),
-		gnet.WithReuseAddr(true),
-		gnet.WithReusePort(true), // accept on the loops: see listen.go
+		gnet.WithReusePort(true), // a UDP socket per loop: see listen.go
 		gnet.WithLogLevel(logging.ErrorLevel),
 		gnet.WithLogger(gnetLogger{e.opts.Logger}),
 	}
 	go func() {
-		var err error
-		if len(protos) == 1 {
-			err = gnet.Run(e, protos[0], opts...)
-		} else {
-			err = gnet.Rotate(e, protos, opts...)
-		}
+		err := gnet.Run(e, "udp://127.0.0.1:0", opts...)
+		e.closeListeners()
 		e.runErr = err
-		e.stopWakes()
+		e.stopTimers()
 		close(e.done)
 	}()
 	select {
 	case <-e.booted:
-		return nil
 	case <-e.done:
 		if e.runErr != nil {
-			return fmt.Errorf("tornadio/loop: listen %s: %w", addr, e.runErr)
+			return fmt.Errorf("tornadio/loop: start: %w", e.runErr)
 		}
-		return fmt.Errorf("tornadio/loop: listen %s: engine stopped", addr)
+		return errors.New("tornadio/loop: start: engine stopped")
+	}
+	if err := e.probe(); err != nil {
+		_ = e.Stop(context.Background())
+		return err
+	}
+	for _, a := range e.accepts {
+		go a.run()
+		go a.collect()
+	}
+	return nil
+}
+
+// listenAll opens the engine's listeners: addr's, and the policy one.
+func (e *Engine) listenAll(addr string) error {
+	main, err := listen(addr)
+	if err != nil {
+		return err
+	}
+	e.addr = main.Addr()
+	e.accepts = append(e.accepts, e.newAcceptor(main, e.opts.PolicyOnly))
+	if e.opts.PolicyAddr != "" {
+		pl, err := listen(e.opts.PolicyAddr)
+		if err != nil {
+			main.Close()
+			return err
+		}
+		e.paddr = pl.Addr()
+		e.accepts = append(e.accepts, e.newAcceptor(pl, true))
+	}
+	return nil
+}
+
+func (e *Engine) newAcceptor(ln *net.TCPListener, policy bool) *acceptor {
+	return &acceptor{e: e, ln: ln, policy: policy, handoff: make(chan (<-chan gnet.RegisteredResult), handoffsInFlight)}
+}
+
+// closeListeners closes the engine's listeners: their acceptors end.
+func (e *Engine) closeListeners() {
+	for _, a := range e.accepts {
+		_ = a.ln.Close()
+	}
+}
+
+// probe sends datagrams to loop 0's UDP socket until a loop has seen one:
+// then every loop runs (gnet registers them all before starting any), and
+// Engine.Register may be called.
+func (e *Engine) probe() error {
+	if e.probeTo == nil {
+		return errors.New("tornadio/loop: start: no address for gnet's socket")
+	}
+	c, err := net.DialUDP("udp", nil, e.probeTo)
+	if err != nil {
+		return fmt.Errorf("tornadio/loop: start: %w", err)
+	}
+	defer c.Close()
+	every := time.NewTicker(5 * time.Millisecond)
+	defer every.Stop()
+	give := time.NewTimer(10 * time.Second)
+	defer give.Stop()
+	for {
+		_, _ = c.Write([]byte{0})
+		select {
+		case <-e.running:
+			return nil
+		case <-e.done:
+			return fmt.Errorf("tornadio/loop: start: engine stopped: %v", e.runErr)
+		case <-give.C:
+			return errors.New("tornadio/loop: start: the loops did not start")
+		case <-every.C:
+		}
 	}
 }
 
@@ -232,6 +300,7 @@ func (e *Engine) Stop(ctx context.Context) error {
 	}
 	e.stopped = true
 	e.mu.Unlock()
+	e.closeListeners()
 	if err := e.eng.Stop(ctx); err != nil {
 		return fmt.Errorf("tornadio/loop: stop: %w", err)
 	}
@@ -243,51 +312,25 @@ func (e *Engine) Stop(ctx context.Context) error {
 	return nil
 }
 
-// OnBoot records the engine and its address.
+// OnBoot records the engine and the address of loop 0's UDP socket.
 func (e *Engine) OnBoot(eng gnet.Engine) gnet.Action {
 	e.eng = eng
-	if e.opts.PolicyAddr == "" {
-		e.addr = boundAddr(eng.Dup())
-	} else {
-		e.addr = boundAddr(eng.DupListener("tcp", e.hosts[0]))
-		e.paddr = boundAddr(eng.DupListener("tcp", e.hosts[1]))
-		if a, ok := e.paddr.(*net.TCPAddr); ok {
-			e.pport = a.Port
+	if fd, err := eng.Dup(); err == nil {
+		if sa, err := syscall.Getsockname(fd); err == nil {
+			e.probeTo = sockaddrToUDP(sa)
 		}
+		_ = syscall.Close(fd)
 	}
 	close(e.booted)
 	return gnet.None
 }
 
-// localAddr is the address c's socket is bound to.
-func localAddr(c gnet.Conn) net.Addr {
-	sa, err := syscall.Getsockname(c.Fd())
-	if err != nil {
-		return nil
-	}
-	return sockaddrToTCP(sa)
-}
-
-// boundAddr reads the address a duplicated listener fd is bound to, and
-// closes the fd.
-func boundAddr(fd int, err error) net.Addr {
-	if err != nil {
-		return nil
-	}
-	defer syscall.Close(fd)
-	sa, err := syscall.Getsockname(fd)
-	if err != nil {
-		return nil
-	}
-	return sockaddrToTCP(sa)
-}
-
-func sockaddrToTCP(sa syscall.Sockaddr) net.Addr {
+func sockaddrToUDP(sa syscall.Sockaddr) *net.UDPAddr {
 	switch a := sa.(type) {
 	case *syscall.SockaddrInet4:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
+		return &net.UDPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
 	case *syscall.SockaddrInet6:
-		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
+		return &net.UDPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
 	}
 	return nil
 }
@@ -328,28 +371,19 @@ func (x *conn) Wake() {
 	}
 }
 
-// OnOpen attaches a machine to a new connection, or closes it at once when
-// MaxConns are open (it gets no context, so OnClose leaves the count alone).
+// OnOpen attaches a machine to a connection an acceptor handed over
+// (listen.go), already counted against MaxConns.
 func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
-	if !e.limit.admit(time.Now()) {
-		return nil, gnet.Close
+	a, ok := c.Context().(accepted)
+	if !ok {
+		return nil, gnet.Close // not one of ours: gnet adopts no other
 	}
 	x := &conn{c: c, e: e}
-	if e.opts.PolicyOnly {
+	if a.policy {
 		x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
-		c.SetContext(x)
-		return nil, gnet.None
+	} else {
+		x.m = e.srv.NewConn(x, e.loopIndex(c))
 	}
-	if e.pport != 0 {
-		// gnet's LocalAddr is the listener's configured address (port 0
-		// stays 0), so the port is read from the socket.
-		if a, ok := localAddr(c).(*net.TCPAddr); ok && a.Port == e.pport {
-			x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
-			c.SetContext(x)
-			return nil, gnet.None
-		}
-	}
-	x.m = e.srv.NewConn(x, e.loopIndex(c))
 	c.SetContext(x)
 	return nil, gnet.None
 }
@@ -360,6 +394,11 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 	if !ok {
 		if d, ok := c.Context().(*draining); ok {
 			return drainTraffic(c, d)
+		}
+		if _, ok := c.LocalAddr().(*net.UDPAddr); ok {
+			// A datagram to gnet's UDP socket: the probe (listen.go).
+			e.runOnce.Do(func() { close(e.running) })
+			return gnet.None
 		}
 		return gnet.Close
 	}
@@ -400,14 +439,13 @@ func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 	return gnet.None
 }
 
-// OnTick logs the refusals at MaxConns that wait to be, so that the end of
-// a burst is reported too, and posts a drain pass to the loops with
-// connections draining (drain.go). Timer passes are not its job: each
-// loop's runtime timer posts them when due (wake.go).
-func (e *Engine) OnTick() (time.Duration, gnet.Action) {
-	e.limit.flush(time.Now())
-	e.postDrainPasses()
-	return e.opts.Tick, gnet.None
+// stopTimers disarms the engine's runtime timers once it has stopped.
+func (e *Engine) stopTimers() {
+	e.stopWakes()
+	e.stopDrains()
+	if e.limit != nil {
+		e.limit.stop()
+	}
 }
 
 // gnetLogger sends gnet's own log lines to the engine's slog logger, at

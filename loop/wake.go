@@ -12,7 +12,10 @@ import "time"
 // moves the next ping later) cost nothing; a pass that finds nothing due
 // (its deadline moved) just arms the timer for the new earliest.
 //
-// gnet's ticker (OnTick) plays no part in it.
+// Nothing else wakes a loop on its own: the engine runs gnet without its
+// ticker, and the drain passes and the refusal log arm timers of their own
+// only while they have something to do (drain.go, connlimit.go). An idle
+// engine (connections open, no deadline near) sleeps in epoll_wait.
 
 // initWakes makes one stopped runtime timer per loop, whose expiry posts
 // the loop's timer pass. Called by Bind, after e.ticks.
@@ -20,7 +23,10 @@ func (e *Engine) initWakes() {
 	e.wakes = make([]*time.Timer, e.opts.Loops)
 	for i := range e.wakes {
 		pass := e.ticks[i]
-		e.wakes[i] = time.AfterFunc(time.Hour, func() { e.Post(i, pass) })
+		e.wakes[i] = time.AfterFunc(time.Hour, func() {
+			e.wakeups.Add(1)
+			e.Post(i, pass)
+		})
 		e.wakes[i].Stop()
 	}
 }

@@ -12,17 +12,16 @@ import (
 )
 
 // Generous bound on how late a timer may fire on a loaded machine (under
-// -race, with other tests running); a tick-driven timer would not fire at
-// all here, the ticker running once an hour.
+// -race, with other tests running).
 const wakeSlack = 50 * time.Millisecond
 
-// A timer of the machine fires when it is due, between ticks: not before,
-// and within wakeSlack after, although an earlier pass was armed for a later
-// deadline (the connection's idle timeout). A chain of timers, each set
+// A timer of the machine fires when it is due: not before, and within
+// wakeSlack after, although an earlier pass was armed for a later deadline
+// (the connection's idle timeout). A chain of timers, each set
 // from the previous one's function, does not drift: the last fires at the
 // sum of their delays, within the same slack.
 func TestTimerFiresWhenDue(t *testing.T) {
-	e := loop.New(loop.Options{Loops: 1, Tick: time.Hour})
+	e := loop.New(loop.Options{Loops: 1})
 	srv := transports.NewServer(transports.Config{}, nopApp{}, e, 1)
 	e.Bind(srv)
 	if err := e.Start("127.0.0.1:0"); err != nil {
