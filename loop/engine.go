@@ -355,9 +355,13 @@ func (e *Engine) loopIndex(c gnet.Conn) int {
 }
 
 // conn is the per-connection context: the gnet.Conn and its machine.
+//
+// The machine's Conn is a field, not a pointer: one allocation per
+// connection, and the bytes OnTraffic reads for the machine sit next to the
+// gnet.Conn it writes to.
 type conn struct {
+	m transports.Conn
 	c gnet.Conn
-	m *transports.Conn
 	e *Engine
 }
 
@@ -380,9 +384,9 @@ func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
 	}
 	x := &conn{c: c, e: e}
 	if a.policy {
-		x.m = e.srv.NewPolicyConn(x, e.loopIndex(c))
+		e.srv.InitPolicyConn(&x.m, x, e.loopIndex(c))
 	} else {
-		x.m = e.srv.NewConn(x, e.loopIndex(c))
+		e.srv.InitConn(&x.m, x, e.loopIndex(c))
 	}
 	c.SetContext(x)
 	return nil, gnet.None

@@ -259,9 +259,16 @@ func (srv *Server) initLegacy(n int) {
 // closes it at once, without an answer; nothing within IdleTimeout closes
 // it too.
 func (srv *Server) NewPolicyConn(io IO, loop int) *Conn {
-	c := srv.NewConn(io, loop)
-	c.sniff = sniffPolicyPort
+	c := new(Conn)
+	srv.InitPolicyConn(c, io, loop)
 	return c
+}
+
+// InitPolicyConn is NewPolicyConn for a Conn the edge allocates (see
+// InitConn).
+func (srv *Server) InitPolicyConn(c *Conn, io IO, loop int) {
+	srv.InitConn(c, io, loop)
+	c.sniff = sniffPolicyPort
 }
 
 // FlashPolicyAnswer returns the bytes written to a policy request: the

@@ -252,12 +252,20 @@ func (srv *Server) Config() Config { return srv.cfg }
 
 // NewConn returns the machine for a connection accepted on loop.
 func (srv *Server) NewConn(io IO, loop int) *Conn {
-	c := &Conn{srv: srv, io: io, tn: timerNode{loop: int32(loop)}}
+	c := new(Conn)
+	srv.InitConn(c, io, loop)
+	return c
+}
+
+// InitConn is NewConn for a Conn the edge allocates itself, inside its own
+// per-connection state: one object per connection, the edge's fields and
+// the machine's side by side. c must be a zero Conn that does not move.
+func (srv *Server) InitConn(c *Conn, io IO, loop int) {
+	*c = Conn{srv: srv, io: io, tn: timerNode{loop: int32(loop)}}
 	if srv.leg.inline {
 		c.sniff = sniffInline
 	}
 	c.idle()
-	return c
 }
 
 // lookupDraining returns the closed polling session with id sid whose last
