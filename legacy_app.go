@@ -16,6 +16,7 @@ func (a engineApp) LegacyOpen(ls *transports.LegacySession) error {
 func (a engineApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
 	sock := &Socket{ns: ns, id: ls.ID(), fixed: &socketFixed{leg: ls}}
+	sock.rooms.Bind(sock.member())
 	if a.srv.workers != nil {
 		sock.worker = int32(a.srv.workers.pick())
 	}
@@ -25,7 +26,6 @@ func (a engineApp) legacyOpen(ls legacyWire) error {
 	setData(ls, sock)
 	accept := func() {
 		ns.attach(sock)
-		ns.legacyCount.Add(1)
 		a.srv.run(sock, func() {
 			for _, fn := range onConn {
 				fn(sock)
@@ -74,9 +74,6 @@ func (a engineApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message)
 // LegacyClose disconnects the session's socket.
 func (a engineApp) LegacyClose(ls *transports.LegacySession, reason string) {
 	if sock := socketOf(ls); sock != nil {
-		if sock.connected {
-			sock.ns.legacyCount.Add(-1)
-		}
 		sock.close(DisconnectReason(reason))
 	}
 }
