@@ -158,7 +158,7 @@ func (b *BroadcastOperator) FetchSockets() []*RemoteSocket {
 		if s := socketOfMember(in.Local); s != nil {
 			rs.local = s
 			rs.Request = s.Request()
-			rs.Recovered = s.recovered
+			rs.Recovered = s.Recovered()
 		}
 		out = append(out, rs)
 	}

@@ -61,7 +61,7 @@ func (s *Socket) emitLegacy(event string, args []any) error {
 		return err
 	}
 	s.post(func() {
-		if s.connected {
+		if s.attached() {
 			s.legacy().Send(frame)
 		}
 	})

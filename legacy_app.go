@@ -66,7 +66,7 @@ func socketOf(ls *transports.LegacySession) *Socket {
 // LegacyMessage delivers a 0.6 message as a "message" event with one
 // argument: the text as a string, or the ~j~ JSON value.
 func (a engineApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message) {
-	if sock := socketOf(ls); sock != nil && sock.connected {
+	if sock := socketOf(ls); sock != nil && sock.attached() {
 		sock.onLegacyMessage(m)
 	}
 }

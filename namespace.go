@@ -183,7 +183,6 @@ func (ns *Namespace) attach(sock *Socket) {
 		c.add(sock)
 		c.connected++
 	}
-	sock.connected = true
 	ns.local.Attach(&sock.rooms)
 }
 

@@ -34,30 +34,29 @@ var ErrDisconnected = errors.New("tornadio: socket disconnected")
 // goroutine; register handlers inside OnConnection to be sure no event is
 // missed.
 type Socket struct {
-	id        string
-	ns        *Namespace
-	client    *client      // the modern road's session state; nil on the legacy road
-	fixed     *socketFixed // what some sockets carry from the start; nil for most
-	req       atomic.Pointer[Request]
-	worker    int32
-	recovered bool
+	id     string
+	ns     *Namespace
+	client *client      // the modern road's session state; nil on the legacy road
+	fixed  *socketFixed // what some sockets carry from the start; nil for most
+	req    atomic.Pointer[Request]
+	worker int32
+	gone   atomic.Bool
 
 	mu       sync.Mutex
 	handlers []handlerEntry // few per socket: a slice beats a map in size and speed
 	ext      *socketExt     // listeners beyond On; nil until the first one
-
-	hasOutgoing atomic.Bool
-	gone        atomic.Bool
 
 	// The socket's rooms and its place in the namespace's indexes: changed
 	// at once by whoever joins or leaves, so that Rooms and FetchSockets
 	// see every change made before them (see adapter.Membership).
 	rooms adapter.Membership
 
-	// On the session's loop only.
-	connected bool
-	acks      map[int64]*pendingAck
+	acks map[int64]*pendingAck // on the session's loop only
 }
+
+// attached reports whether the socket is connected to its namespace: in
+// its rooms, receiving broadcasts. On the loop.
+func (s *Socket) attached() bool { return s.rooms.Attached() }
 
 // handlerEntry is one On registration.
 type handlerEntry struct {
@@ -68,9 +67,10 @@ type handlerEntry struct {
 // socketFixed is what some sockets carry from their creation: set before
 // the socket is shared and never changed after, so read without a lock.
 type socketFixed struct {
-	pid  string     // private session id, for connection state recovery
-	auth []byte     // the CONNECT auth payload (a copy), for Request
-	leg  legacyWire // the legacy (0.6) session; nil on the modern road
+	pid       string     // private session id, for connection state recovery
+	auth      []byte     // the CONNECT auth payload (a copy), for Request
+	leg       legacyWire // the legacy (0.6) session; nil on the modern road
+	recovered bool       // restored by connection state recovery
 }
 
 // fix returns s.fixed, allocating it. Only before s is shared.
@@ -130,7 +130,8 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	s.rooms.Bind(s.member())
 	switch {
 	case restored != nil:
-		s.id, s.fix().pid, s.recovered = restored.sid, restored.pid, true
+		s.id = restored.sid
+		s.fix().pid, s.fixed.recovered = restored.pid, true
 		ns.local.Join(&s.rooms, restored.rooms...)
 	case c.sio >= 5:
 		s.id = engineio.NewSID()
@@ -208,7 +209,7 @@ func (s *Socket) Connected() bool { return !s.gone.Load() }
 
 // Recovered reports whether the socket was restored by connection state
 // recovery: same id and rooms as before, missed packets delivered.
-func (s *Socket) Recovered() bool { return s.recovered }
+func (s *Socket) Recovered() bool { return s.fixed != nil && s.fixed.recovered }
 
 // On registers fn for the event. fn's parameters receive the event's
 // arguments decoded from JSON ([]byte parameters receive binary
@@ -250,7 +251,6 @@ func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
 	x := s.extLocked()
 	x.onAnyOutgoing = append(x.onAnyOutgoing, fn)
 	s.mu.Unlock()
-	s.hasOutgoing.Store(true)
 	s.ns.local.WatchOutgoing(&s.rooms)
 }
 
@@ -373,7 +373,7 @@ func (s *Socket) disconnect(close bool) error {
 
 func (s *Socket) disconnectOnLoop(close bool) {
 	if leg := s.legacy(); leg != nil {
-		if s.connected {
+		if s.attached() {
 			leg.Close()
 			s.close(ReasonServerNamespaceDisconnect)
 		}
@@ -387,7 +387,7 @@ func (s *Socket) disconnectOnLoop(close bool) {
 		c.sess.Close(transports.ReasonForcedClose)
 		return
 	}
-	if !s.connected {
+	if !s.attached() {
 		return
 	}
 	s.writePacket(socketio.AppendPacket(nil, socketio.Packet{Type: socketio.Disconnect, Namespace: []byte(s.ns.name), ID: -1}), nil)
@@ -398,14 +398,14 @@ func (s *Socket) disconnectOnLoop(close bool) {
 // is volatile and the transport is busy. On the loop; it reports whether it
 // wrote. Broadcasts are written by the namespace's adapter.
 func (s *Socket) deliver(m *adapter.Message) bool {
-	if !s.connected {
+	if !s.attached() {
 		return false
 	}
 	t := s.member().Target()
 	if !t.Ready(m) {
 		return false
 	}
-	if s.hasOutgoing.Load() && t.Session != nil {
+	if s.rooms.WatchesOutgoing() && t.Session != nil {
 		s.notifyOutgoing(m.Event, m.Args, m.Attachments)
 	}
 	t.Write(m)
@@ -445,10 +445,9 @@ func (s *Socket) addAck(id int64, pa *pendingAck) {
 
 // close ends the socket with reason. On the loop.
 func (s *Socket) close(reason DisconnectReason) {
-	if !s.connected {
+	if !s.attached() {
 		return
 	}
-	s.connected = false
 	s.gone.Store(true)
 	s.ns.detach(s)
 	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid() != "" {
@@ -596,7 +595,7 @@ func (st *ackState) ack(args ...any) {
 		return
 	}
 	s.post(func() {
-		if s.connected {
+		if s.attached() {
 			s.writePacket(pkt, atts)
 		}
 	})
@@ -617,7 +616,7 @@ func (s *Socket) encodeAck(id int64, args []any) (pkt []byte, atts [][]byte, ok 
 // (raw JSON, strings) are encoded into the loop's scratch; others go
 // through encodeArgs.
 func (s *Socket) writeAck(id int64, args []any) {
-	if !s.connected {
+	if !s.attached() {
 		return
 	}
 	sc := s.ns.srv.scratch(s.loop())

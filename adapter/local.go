@@ -74,11 +74,15 @@ func (l *Local) Member(id string) Member {
 // member's loop.
 func (l *Local) Attach(ms *Membership) {
 	m := ms.member
-	t := m.Target()
-	x := l.loops[m.Loop()]
-	x.add(ms, t)
-	if t.Session == nil {
+	sess := m.Target().Session
+	if sess == nil {
 		l.legacyMembers.Add(1)
+	}
+	x := l.loops[m.Loop()]
+	if ms.outgoing.Load() {
+		x.add(ms, nil)
+	} else {
+		x.add(ms, sess)
 	}
 	l.byID.store(m.ID(), ms)
 	ms.mu.Lock()
@@ -95,7 +99,7 @@ func (l *Local) Attach(ms *Membership) {
 func (l *Local) Detach(ms *Membership) {
 	m := ms.member
 	x := l.loops[m.Loop()]
-	if x.has(ms) && x.slots[ms.idx].Session == nil {
+	if x.has(ms) && m.Target().Session == nil {
 		l.legacyMembers.Add(-1)
 	}
 	x.remove(ms)
@@ -119,7 +123,7 @@ func (l *Local) WatchOutgoing(ms *Membership) {
 	loop := ms.member.Loop()
 	l.cfg.Poster.Post(loop, func() {
 		if x := l.loops[loop]; x.has(ms) {
-			x.slots[ms.idx].outgoing = true
+			x.slots[ms.idx].sess = nil // the member's way from now on
 		}
 	})
 }

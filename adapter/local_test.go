@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/transports"
 )
 
 // fourMembers: a and b on loop 0, c and d on loop 1; a in x, c in x and y,
@@ -175,12 +177,17 @@ func TestRemovalDuringFanOut(t *testing.T) {
 				members = append(members, m)
 			}
 			r.run()
-			// m3 ends itself and m7, the last slot, when it is delivered to.
-			gone := map[*fakeMember]bool{members[3]: true, members[7]: true}
-			r.local.WatchOutgoing(&members[3].ms)
-			members[3].onOutgoing = func() {
-				r.local.Detach(&members[3].ms)
-				r.local.Detach(&members[7].ms)
+			// When it is delivered to, m7 (the last slot, the first a walk
+			// from the end meets) ends itself and m1; m3 ends itself and m6.
+			gone := map[*fakeMember]bool{}
+			for _, pair := range [][2]int{{7, 1}, {3, 6}} {
+				self, other := members[pair[0]], members[pair[1]]
+				gone[self], gone[other] = true, true
+				r.local.WatchOutgoing(&self.ms)
+				self.onOutgoing = func() {
+					r.local.Detach(&self.ms)
+					r.local.Detach(&other.ms)
+				}
 			}
 			r.run()
 			r.emit("e", opts)
@@ -200,10 +207,39 @@ func TestRemovalDuringFanOut(t *testing.T) {
 					t.Errorf("m%d received %q, want one %q", i, got, event("e"))
 				}
 			}
-			if got := len(r.local.FetchSockets(&adapter.Options{})); got != 6 {
-				t.Errorf("%d members left, want 6", got)
+			if got := len(r.local.FetchSockets(&adapter.Options{})); got != 4 {
+				t.Errorf("%d members left, want 4", got)
 			}
 		})
+	}
+}
+
+// TestSlowConsumerDuringAckBroadcast: a session that ends while a
+// broadcast with ack is written to it (a slow consumer) takes its member
+// out of the loop's slots at once; the member is still the one asked for
+// the ack, and every other member is asked once.
+func TestSlowConsumerDuringAckBroadcast(t *testing.T) {
+	r := newRigConfig(t, 1, transports.Config{MaxBuffered: 100})
+	a, b, c := r.connect(0, "a"), r.connect(0, "b"), r.connect(0, "c")
+	r.h.App.OnClose = func(s *transports.Session, _ string) {
+		for _, m := range []*fakeMember{a, b, c} {
+			if m.target.Session == s {
+				r.local.Detach(&m.ms)
+			}
+		}
+	}
+	a.conn.Stall()
+	r.emit("small", adapter.Options{})
+	r.run()
+	big := [][]byte{[]byte(`"` + strings.Repeat("x", 200) + `"`)}
+	clients := -1
+	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "big", Args: big}, &adapter.Options{}, func(n int) { clients = n }, func(_, _ [][]byte) {})
+	r.run()
+	if r.local.Member("a") != nil {
+		t.Fatal("the slow consumer is still attached")
+	}
+	if clients != 3 || len(a.acks) != 1 || len(b.acks) != 1 || len(c.acks) != 1 {
+		t.Errorf("clients %d; AwaitAck calls: a %d, b %d, c %d; want 3 and one each", clients, len(a.acks), len(b.acks), len(c.acks))
 	}
 }
 

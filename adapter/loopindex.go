@@ -1,5 +1,7 @@
 package adapter
 
+import "github.com/tornadio/tornadio/transports"
+
 // loopIndex is one event loop's share of a namespace: its members, each in
 // a slot beside its write target, and the rooms they joined. Only its loop
 // touches it, so a broadcast takes no lock.
@@ -12,21 +14,27 @@ type loopIndex struct {
 	// rooms indexes joined rooms; a member's own room (its id) is not
 	// indexed: each finds it through Local.byID.
 	rooms map[string]map[*Membership]struct{}
-	mark  uint64 // broadcast generation, to skip excluded or visited slots
+	mark  uint32 // broadcast generation, to skip excluded or visited members (Membership.mark)
+	// pos is the slot a broadcast to everyone is at, -1 between them: the
+	// walk goes from the last slot to the first, and remove keeps the
+	// slots below pos those not yet visited.
+	pos int
 
 	_ [64]byte // keep loops' indexes on separate cache lines
 }
 
-// slot is one member of a loop and what a delivery needs of it.
+// slot is one member of a loop beside its session. It is two words, as
+// every connected socket has one.
 type slot struct {
-	Target
-	ms       *Membership
-	mark     uint64 // see loopIndex.mark
-	outgoing bool   // the member's Outgoing runs before each broadcast
+	// sess is the member's Engine.IO session when a broadcast needs
+	// nothing else: nil for a 0.6 session and for a member whose Outgoing
+	// runs before each broadcast, which take the member's way (deliverVia).
+	sess *transports.Session
+	ms   *Membership
 }
 
 func newLoopIndex() *loopIndex {
-	return &loopIndex{rooms: make(map[string]map[*Membership]struct{})}
+	return &loopIndex{rooms: make(map[string]map[*Membership]struct{}), pos: -1}
 }
 
 // has reports whether ms is in the loop's slots.
@@ -35,26 +43,40 @@ func (x *loopIndex) has(ms *Membership) bool {
 	return i >= 0 && i < len(x.slots) && x.slots[i].ms == ms
 }
 
-// add appends ms's slot.
-func (x *loopIndex) add(ms *Membership, t Target) {
+// add appends ms's slot; sess is its session, nil to send it the
+// member's way.
+func (x *loopIndex) add(ms *Membership, sess *transports.Session) {
 	ms.idx = int32(len(x.slots))
-	x.slots = append(x.slots, slot{Target: t, ms: ms, outgoing: ms.outgoing.Load()})
+	x.slots = append(x.slots, slot{sess: sess, ms: ms})
 }
 
-// remove takes ms's slot out: the last slot takes its place.
+// remove takes ms's slot out: the last slot takes its place, unless a
+// broadcast to everyone is under way and has yet to visit ms's slot: then
+// the last slot not yet visited takes it, and the last slot (visited)
+// takes that one's, so that the walk visits each slot once.
 func (x *loopIndex) remove(ms *Membership) {
 	if !x.has(ms) {
 		return
 	}
 	i, last := int(ms.idx), len(x.slots)-1
-	x.slots[i] = x.slots[last]
-	x.slots[i].ms.idx = int32(i)
+	if p := x.pos; i < p {
+		x.move(p-1, i)
+		i = p - 1
+		x.pos = p - 1
+	}
+	x.move(last, i)
 	x.slots[last] = slot{}
 	x.slots = x.slots[:last]
 	ms.idx = -1
 	if cap(x.slots) > 64 && len(x.slots) < cap(x.slots)/4 {
 		x.slots = append([]slot(nil), x.slots...) // give back what a crowd left
 	}
+}
+
+// move puts slot from at position to.
+func (x *loopIndex) move(from, to int) {
+	x.slots[to] = x.slots[from]
+	x.slots[to].ms.idx = int32(to)
 }
 
 func (x *loopIndex) join(ms *Membership, room string) {
@@ -83,8 +105,12 @@ func (x *loopIndex) leave(ms *Membership, room string) {
 func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack AckFunc) int {
 	n := 0
 	if len(opts.Rooms) == 0 && len(opts.Except) == 0 {
-		for i := len(x.slots) - 1; i >= 0; i-- {
-			if i < len(x.slots) && x.deliver(i, m, id, ack) {
+		plain := !m.Volatile && ack == nil && m.shared != nil
+		for x.pos = len(x.slots) - 1; x.pos >= 0; x.pos-- {
+			if s := &x.slots[x.pos]; plain && s.sess != nil {
+				s.sess.SendShared(m.shared) // the common case
+				n++
+			} else if x.deliver(x.pos, m, id, ack) {
 				n++
 			}
 		}
@@ -100,16 +126,32 @@ func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack Ac
 
 // deliver writes m to slot i's member, unless its target refuses it now.
 func (x *loopIndex) deliver(i int, m *Message, id int64, ack AckFunc) bool {
-	s := &x.slots[i]
-	if s.Session != nil && !m.Volatile && !s.outgoing && ack == nil && m.shared != nil {
-		s.Session.SendShared(m.shared) // the common case, in one test
-		return true
+	sess, ms := x.slots[i].sess, x.slots[i].ms // a write may end the member and move the slots
+	if sess == nil {
+		return deliverVia(ms.member, m, id, ack)
 	}
-	if !s.Ready(m) {
+	if m.Volatile && !sess.Writable() {
 		return false
 	}
-	t, member := s.Target, s.ms.member // the slot may move during the calls
-	if s.outgoing {
+	if m.shared != nil {
+		sess.SendShared(m.shared)
+	} else {
+		(&Target{Session: sess}).Write(m)
+	}
+	if ack != nil {
+		ms.member.AwaitAck(id, ack)
+	}
+	return true
+}
+
+// deliverVia writes m to a member that takes more than its session: a 0.6
+// session, or outgoing listeners to run first.
+func deliverVia(member Member, m *Message, id int64, ack AckFunc) bool {
+	t := member.Target()
+	if !t.Ready(m) {
+		return false
+	}
+	if t.Session != nil {
 		member.Outgoing(m)
 	}
 	t.Write(m)
@@ -122,20 +164,19 @@ func (x *loopIndex) deliver(i int, m *Message, id int64, ack AckFunc) bool {
 // walk calls visit with the slot of each member opts select, once. visit
 // may take the slot out (see fanOut).
 func (x *loopIndex) walk(l *Local, opts *Options, visit func(i int)) {
-	x.mark++
-	m := x.mark
+	m := x.nextMark()
 	for _, r := range opts.Except {
 		for ms := range x.rooms[r] {
-			x.slots[ms.idx].mark = m
+			ms.mark = m
 		}
-		if i := x.own(l, r); i >= 0 {
-			x.slots[i].mark = m
+		if ms := x.own(l, r); ms != nil {
+			ms.mark = m
 		}
 	}
 	if len(opts.Rooms) == 0 {
 		for i := len(x.slots) - 1; i >= 0; i-- {
-			if i < len(x.slots) && x.slots[i].mark != m {
-				x.slots[i].mark = m
+			if i < len(x.slots) && x.slots[i].ms.mark != m {
+				x.slots[i].ms.mark = m
 				visit(i)
 			}
 		}
@@ -143,24 +184,36 @@ func (x *loopIndex) walk(l *Local, opts *Options, visit func(i int)) {
 	}
 	for _, r := range opts.Rooms {
 		for ms := range x.rooms[r] {
-			if i := ms.idx; x.slots[i].mark != m {
-				x.slots[i].mark = m
-				visit(int(i))
+			if ms.mark != m {
+				ms.mark = m
+				visit(int(ms.idx))
 			}
 		}
-		if i := x.own(l, r); i >= 0 && x.slots[i].mark != m {
-			x.slots[i].mark = m
-			visit(i)
+		if ms := x.own(l, r); ms != nil && ms.mark != m {
+			ms.mark = m
+			visit(int(ms.idx))
 		}
 	}
 }
 
-// own returns the slot of the member of this loop whose own room (its id)
-// is r, or -1.
-func (x *loopIndex) own(l *Local, r string) int {
+// nextMark starts a walk: a mark no member of the loop carries.
+func (x *loopIndex) nextMark() uint32 {
+	x.mark++
+	if x.mark == 0 { // wrapped: old marks could match again
+		for _, s := range x.slots {
+			s.ms.mark = 0
+		}
+		x.mark = 1
+	}
+	return x.mark
+}
+
+// own returns the member of this loop whose own room (its id) is r, or
+// nil.
+func (x *loopIndex) own(l *Local, r string) *Membership {
 	ms := l.byID.load(r)
 	if ms == nil || l.loops[ms.member.Loop()] != x || !x.has(ms) {
-		return -1
+		return nil
 	}
-	return int(ms.idx)
+	return ms
 }

@@ -91,15 +91,24 @@ type Membership struct {
 	closed bool                // the member is gone: Rooms lists nothing, joins are ignored
 	listed bool                // attached: in the namespace's id and room indexes
 
-	outgoing atomic.Bool // the member's Outgoing wants every broadcast
+	outgoing atomic.Bool // the member's Outgoing runs before each broadcast
 
-	// On the member's loop only: the member's position in its loop's
-	// slots while attached (see loopIndex.has).
-	idx int32
+	// On the member's loop only: its position in its loop's slots while
+	// attached (see loopIndex.has), and the last walk that saw it.
+	idx  int32
+	mark uint32
 }
 
 // Bind names the member that holds ms. Before ms is shared, once.
 func (ms *Membership) Bind(m Member) { ms.member = m }
+
+// Attached reports whether the member is attached: between Attach and
+// Detach. On the member's loop, which alone attaches and detaches it.
+func (ms *Membership) Attached() bool { return ms.listed }
+
+// WatchesOutgoing reports whether the member's Outgoing runs before each
+// broadcast (Local.WatchOutgoing). Safe from any goroutine.
+func (ms *Membership) WatchesOutgoing() bool { return ms.outgoing.Load() }
 
 // Rooms lists the member's rooms, its own id first; nothing once Close
 // has run. Safe from any goroutine.

@@ -38,8 +38,14 @@ func (p *poster) Post(i int, fn func()) bool {
 }
 
 func newRig(t *testing.T, loops int) *rig {
+	return newRigConfig(t, loops, transports.Config{})
+}
+
+// newRigConfig is newRig with cfg for the sessions (without heartbeats).
+func newRigConfig(t *testing.T, loops int, cfg transports.Config) *rig {
 	t.Helper()
-	h := tt.New(transports.Config{PingInterval: time.Hour, PingTimeout: time.Hour}, loops)
+	cfg.PingInterval, cfg.PingTimeout = time.Hour, time.Hour
+	h := tt.New(cfg, loops)
 	r := &rig{t: t, h: h, poster: poster{loops: h.Loops, down: map[int]bool{}}}
 	r.local = adapter.NewLocal(adapter.Config{Namespace: "/", Loops: loops, Poster: &r.poster})
 	t.Cleanup(func() {
