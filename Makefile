@@ -13,6 +13,9 @@
 #               zishang520, raw gnet; under 3 minutes): bench/results/latest.md
 #               and latest.png
 #   make bench-full   the long one (the issue's targets): bench/results/full.md
+#               BASE=<git rev> (either target) also runs tornadio built from
+#               that revision, interleaved, for a before/after table from one
+#               run; SERVERS=tornadio,node,raw leaves a peer out
 
 GO        ?= go
 NPM       ?= npm
@@ -78,8 +81,12 @@ $(BENCH_NODE_MODS): bench/node/package-lock.json bench/node/package.json
 
 .PHONY: bench bench-full
 
+BASE    ?=
+SERVERS ?=
+BENCH_FLAGS = $(if $(BASE),-base $(BASE)) $(if $(SERVERS),-servers $(SERVERS))
+
 bench: $(BENCH_NODE_MODS)
-	cd bench && $(GO) run ./cmd/tornadio-bench -profile short -out results/latest.md -png results/latest.png
+	cd bench && $(GO) run ./cmd/tornadio-bench -profile short $(BENCH_FLAGS) -out results/latest.md -png results/latest.png
 
 bench-full: $(BENCH_NODE_MODS)
-	cd bench && $(GO) run ./cmd/tornadio-bench -profile full -out results/full.md -png results/full.png
+	cd bench && $(GO) run ./cmd/tornadio-bench -profile full $(BENCH_FLAGS) -out results/full.md -png results/full.png

@@ -12,7 +12,8 @@ import (
 // neither gnet nor the network, and read no clock; only package loop knows
 // gnet.
 func TestSansIOBoundaries(t *testing.T) {
-	sansIO := []string{"httpparse", "frames", "flash", "engineio", "socketio", "transports", "legacy", "internal/jsonstr", "internal/jslen"}
+	sansIO := []string{"httpparse", "frames", "flash", "engineio", "socketio", "transports", "legacy", "internal/jsonstr", "internal/jslen",
+		"internal/recovery", "internal/ackcollect", "internal/connectwatch", "internal/callplan"}
 	for _, pkg := range sansIO {
 		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "./"+pkg).CombinedOutput()
 		if err != nil {
@@ -35,6 +36,25 @@ func TestSansIOBoundaries(t *testing.T) {
 			for _, banned := range []string{"time.Now(", "go func", "time.AfterFunc(", "time.NewTimer("} {
 				if strings.Contains(string(b), banned) {
 					t.Errorf("%s uses %s; sans-IO code takes time and work from its caller", f, banned)
+				}
+			}
+		}
+	}
+	// One clock: outside the edge, deadlines are timers of the loops' heaps
+	// and the time is the loops' clock (transports.Loops.Now).
+	for _, dir := range []string{".", "adapter"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, banned := range []string{"time.Now(", "time.Since(", "time.Until(", "time.AfterFunc(", "time.NewTimer(", "time.NewTicker(", "time.Tick("} {
+				if strings.Contains(string(b), banned) {
+					t.Errorf("%s uses %s; deadlines belong on the loops' clock and timer heap", f, banned)
 				}
 			}
 		}

@@ -94,8 +94,8 @@ func (b *BroadcastOperator) options() *adapter.Options {
 // every answer when all clients answered, or with ErrAckTimeout and the
 // answers so far when Timeout passed first. Its form is
 // func(err error, replies []T): each client's first ack argument is decoded
-// into a T. It runs on the loop that received the last answer, or on a
-// timer goroutine.
+// into a T. It runs on one of the server's event loops, or on a worker with
+// WithWorkers, like every callback.
 func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	if err := checkEvent(event); err != nil {
 		return err
@@ -120,9 +120,9 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 		return ErrParentAck
 	}
 	p := &adapter.Packet{Nsp: b.ns.name, Event: event, Args: raw, Attachments: atts}
-	col := newAckCollector(done, b.flags.Timeout)
-	b.ns.adapter.BroadcastWithAck(p, b.options(), col.expect, col.answer)
-	col.start()
+	col := newAckCollector(&b.ns.srv.core, done, b.flags.Timeout)
+	b.ns.adapter.BroadcastWithAck(p, b.options(), col.Expect, col.Answer)
+	col.Start()
 	return nil
 }
 

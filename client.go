@@ -107,7 +107,10 @@ func (a engineApp) Message(sess *transports.Session, data []byte, binary bool) {
 		sess.Close(transports.ReasonParseError)
 		return
 	}
-	p, err := socketio.Parse(data, int(c.sio))
+	// An event's or ack's arguments are split in the pass that validates
+	// the packet, into the loop's scratch (see Socket.onEvent).
+	sc := c.srv.scratch(sess.Loop())
+	p, args, err := socketio.ParseArgs(data, int(c.sio), sc.args[:0])
 	if err != nil {
 		sess.Close(transports.ReasonParseError)
 		return
@@ -121,7 +124,8 @@ func (a engineApp) Message(sess *transports.Session, data []byte, binary bool) {
 		}
 		return
 	}
-	c.dispatch(p, nil)
+	sc.args = args
+	c.dispatchSplit(p, args)
 }
 
 func (a engineApp) Close(sess *transports.Session, reason string) {
@@ -135,7 +139,15 @@ func (a engineApp) Close(sess *transports.Session, reason string) {
 }
 
 // dispatch handles one complete Socket.IO packet.
-func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
+func (c *client) dispatch(p socketio.Packet, atts [][]byte) { c.route(p, atts, nil, false) }
+
+// dispatchSplit handles one text packet whose event or ack arguments are
+// split already: args are views into the packet, valid during the call.
+func (c *client) dispatchSplit(p socketio.Packet, args [][]byte) { c.route(p, nil, args, true) }
+
+// route hands a packet to its namespace's socket; split tells that args
+// holds an event's or ack's array elements.
+func (c *client) route(p socketio.Packet, atts, args [][]byte, split bool) {
 	nsp := p.NamespaceString()
 	switch p.Type {
 	case socketio.Connect:
@@ -161,11 +173,11 @@ func (c *client) dispatch(p socketio.Packet, atts [][]byte) {
 		ns.connect(c, auth)
 	case socketio.Event, socketio.BinaryEvent:
 		if sock := c.socket(nsp); sock != nil {
-			sock.onEvent(p, atts)
+			sock.onEvent(p, atts, args, split)
 		}
 	case socketio.Ack, socketio.BinaryAck:
 		if sock := c.socket(nsp); sock != nil {
-			sock.onAck(p, atts)
+			sock.onAck(p, atts, args, split)
 		}
 	case socketio.Disconnect:
 		if sock := c.socket(nsp); sock != nil {

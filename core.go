@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tornadio/tornadio/internal/httpfallback"
+	"github.com/tornadio/tornadio/internal/workerpool"
 	"github.com/tornadio/tornadio/loop"
 	"github.com/tornadio/tornadio/transports"
 )
@@ -24,7 +26,7 @@ type core struct {
 	loops   transports.Loops
 	active  func(loop int) bool
 	tp      *transports.Server
-	workers *workerPool
+	workers *workerpool.Pool
 }
 
 // init applies opts; defaultPath, when Path is not set, is the server's
@@ -48,7 +50,7 @@ func (c *core) begin() error {
 		return ErrServerStarted
 	}
 	if c.opts.Workers > 0 {
-		c.workers = newWorkerPool(c.opts.Workers)
+		c.workers = workerpool.New(c.opts.Workers)
 	}
 	return nil
 }
@@ -72,7 +74,8 @@ func (c *core) config() transports.Config {
 		MaxBuffered:    o.MaxBufferedBytes,
 	}
 	if o.HTTPHandler != nil {
-		cfg.Fallback = c.serveFallback
+		// Requests outside the Engine.IO path go to the HTTPHandler.
+		cfg.Fallback = (&httpfallback.Server{Handler: o.HTTPHandler, Logger: o.Logger}).Serve
 	}
 	return cfg
 }
@@ -94,6 +97,15 @@ func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(
 	bind(c.engine, c.engine.Active)
 	c.engine.Bind(c.tp)
 	return c.engine.Start(addr)
+}
+
+// now reads the event loops' clock, the one clock every deadline of the
+// server counts on; the zero time before the server starts.
+func (c *core) now() time.Time {
+	if c.loops == nil {
+		return time.Time{}
+	}
+	return c.loops.Now()
 }
 
 // allowRequest runs Options.AllowRequest, if any, on a new session; it
@@ -144,7 +156,7 @@ func (c *core) Shutdown(ctx context.Context) error {
 	}
 	err := c.engine.Stop(ctx)
 	if c.workers != nil {
-		c.workers.stop()
+		c.workers.Stop()
 	}
 	if err != nil {
 		return fmt.Errorf("tornadio: shutdown: %w", err)

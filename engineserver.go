@@ -78,7 +78,7 @@ func (a engineServerApp) Open(sess *transports.Session) error {
 		es.req.Store(r)
 	}
 	if w := a.srv.workers; w != nil {
-		es.worker = int32(w.pick())
+		es.worker = int32(w.Pick())
 	}
 	sess.Data = es
 	if fn := a.srv.onConn; fn != nil {

@@ -96,7 +96,7 @@ func (s *EngineSession) message(data []byte, binary bool) {
 // run runs fn on the session's loop (now: the caller is on it) or worker.
 func (s *EngineSession) run(fn func()) {
 	if w := s.srv.workers; w != nil {
-		w.chs[s.worker] <- fn
+		w.Run(int(s.worker), fn)
 		return
 	}
 	fn()

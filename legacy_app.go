@@ -18,7 +18,7 @@ func (a engineApp) legacyOpen(ls legacyWire) error {
 	sock := &Socket{ns: ns, id: ls.ID(), fixed: &socketFixed{leg: ls}}
 	sock.rooms.Bind(sock.member())
 	if a.srv.workers != nil {
-		sock.worker = int32(a.srv.workers.pick())
+		sock.worker = int32(a.srv.workers.Pick())
 	}
 	onConn, h, mw := ns.hooks()
 	var refused error

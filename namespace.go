@@ -35,7 +35,7 @@ func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	ns := &Namespace{srv: srv, name: name, parent: parent}
 	cfg := adapter.Config{Namespace: name, Loops: srv.opts.EventLoops, Poster: (*serverLoops)(srv)}
 	if srv.opts.Recovery != nil {
-		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection)
+		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection, srv.now)
 		cfg.Record = ns.recovery.record
 	}
 	ns.local = adapter.NewLocal(cfg)

@@ -2,12 +2,11 @@ package tornadio
 
 import (
 	"encoding/json"
-	"strconv"
-	"sync"
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/engineio"
+	"github.com/tornadio/tornadio/internal/recovery"
 	"github.com/tornadio/tornadio/socketio"
 )
 
@@ -23,6 +22,8 @@ type RecoveryOptions struct {
 	SkipMiddlewares bool
 }
 
+const defaultMaxDisconnection = 2 * time.Minute
+
 // The reasons after which a socket's state is kept for recovery, as in Node.
 func recoverable(r DisconnectReason) bool {
 	switch r {
@@ -32,33 +33,16 @@ func recoverable(r DisconnectReason) bool {
 	return false
 }
 
-// recoveryStore keeps, per namespace, the state of disconnected sockets and
-// the broadcasts of the last MaxDisconnection, each with its offset.
-type recoveryStore struct {
-	window time.Duration
-	prefix string
+// recoveryStore is a namespace's recovery store (internal/recovery), fed
+// and read with the server's own types: adapter packets, sockets, CONNECT
+// auth, encoded replays.
+type recoveryStore struct{ store *recovery.Store }
 
-	mu        sync.Mutex
-	counter   uint64
-	sessions  map[string]*persistedSession // by private id
-	packets   []storedPacket               // in emission order
-	lastPrune time.Time
-}
-
-type storedPacket struct {
-	offset string
-	at     time.Time
-	rooms  []string
-	except []string
-	event  string
-	args   [][]byte // with the offset last
-	atts   [][]byte
-}
-
+// persistedSession is a socket's state as restored, with the packets it
+// missed, encoded for its namespace.
 type persistedSession struct {
 	sid, pid string
 	rooms    []string
-	at       time.Time
 	missed   []replay
 }
 
@@ -67,46 +51,28 @@ type replay struct {
 	atts [][]byte
 }
 
-func newRecoveryStore(window time.Duration) *recoveryStore {
+// newRecoveryStore keeps state for window (default 2 minutes) on the clock
+// now, the event loops' clock.
+func newRecoveryStore(window time.Duration, now func() time.Time) *recoveryStore {
 	if window <= 0 {
-		window = 2 * time.Minute
+		window = defaultMaxDisconnection
 	}
-	return &recoveryStore{window: window, prefix: engineio.NewSID()[:8] + "-", sessions: make(map[string]*persistedSession)}
+	return &recoveryStore{recovery.New(window, engineio.NewSID()[:8]+"-", now)}
 }
 
 // record stores a broadcast and returns its arguments with the offset
 // appended, which the client keeps as its position.
 func (rs *recoveryStore) record(p *adapter.Packet, opts *adapter.Options) [][]byte {
-	now := time.Now()
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	rs.counter++
-	off := rs.prefix + strconv.FormatUint(rs.counter, 36)
-	args := make([][]byte, len(p.Args), len(p.Args)+1)
-	copy(args, p.Args)
-	args = append(args, socketio.AppendJSONString(nil, off))
-	rs.packets = append(rs.packets, storedPacket{
-		offset: off, at: now,
-		rooms:  append([]string(nil), opts.Rooms...),
-		except: append([]string(nil), opts.Except...),
-		event:  p.Event, args: args, atts: p.Attachments,
-	})
-	rs.prune(now)
-	return args
+	return rs.store.Record(recovery.Broadcast{Event: p.Event, Args: p.Args, Attachments: p.Attachments,
+		Rooms: opts.Rooms, Except: opts.Except})
 }
 
 // persist keeps a disconnected socket's state.
-func (rs *recoveryStore) persist(s *Socket) {
-	now := time.Now()
-	rooms := s.Rooms()
-	rs.mu.Lock()
-	rs.sessions[s.pid()] = &persistedSession{sid: s.id, pid: s.pid(), rooms: rooms, at: now}
-	rs.prune(now)
-	rs.mu.Unlock()
-}
+func (rs *recoveryStore) persist(s *Socket) { rs.store.Persist(s.id, s.pid(), s.Rooms()) }
 
 // restore finds the state named by a CONNECT's auth ({"pid":…,"offset":…})
-// and the packets missed since offset; nil when it cannot be recovered.
+// and the packets missed since offset, encoded for namespace nsp; nil when
+// it cannot be recovered.
 func (rs *recoveryStore) restore(nsp string, auth []byte) *persistedSession {
 	var a struct {
 		PID    string `json:"pid"`
@@ -115,73 +81,16 @@ func (rs *recoveryStore) restore(nsp string, auth []byte) *persistedSession {
 	if json.Unmarshal(auth, &a) != nil || a.PID == "" {
 		return nil
 	}
-	now := time.Now()
-	rs.mu.Lock()
-	defer rs.mu.Unlock()
-	ps := rs.sessions[a.PID]
+	ps := rs.store.Restore(a.PID, a.Offset)
 	if ps == nil {
 		return nil
 	}
-	delete(rs.sessions, a.PID)
-	if now.Sub(ps.at) > rs.window {
-		return nil
+	out := &persistedSession{sid: ps.SID, pid: ps.PID, rooms: ps.Rooms}
+	for _, b := range ps.Missed {
+		out.missed = append(out.missed, replay{
+			text: socketio.AppendEvent(nil, nsp, -1, len(b.Attachments), b.Event, b.Args...),
+			atts: b.Attachments,
+		})
 	}
-	idx := -1
-	for i := range rs.packets {
-		if rs.packets[i].offset == a.Offset {
-			idx = i
-			break
-		}
-	}
-	if idx < 0 {
-		return nil
-	}
-	for _, p := range rs.packets[idx+1:] {
-		if includes(ps.rooms, &p) {
-			ps.missed = append(ps.missed, replay{
-				text: socketio.AppendEvent(nil, nsp, -1, len(p.atts), p.event, p.args...),
-				atts: p.atts,
-			})
-		}
-	}
-	return ps
-}
-
-// includes tells whether a socket in rooms was a recipient of p.
-func includes(rooms []string, p *storedPacket) bool {
-	for _, r := range rooms {
-		if contains(p.except, r) {
-			return false
-		}
-	}
-	if len(p.rooms) == 0 {
-		return true
-	}
-	for _, r := range rooms {
-		if contains(p.rooms, r) {
-			return true
-		}
-	}
-	return false
-}
-
-// prune drops what is older than the window. rs.mu is held.
-func (rs *recoveryStore) prune(now time.Time) {
-	cut := now.Add(-rs.window)
-	i := 0
-	for i < len(rs.packets) && rs.packets[i].at.Before(cut) {
-		i++
-	}
-	if i > 0 {
-		rs.packets = append(rs.packets[:0], rs.packets[i:]...)
-	}
-	if now.Sub(rs.lastPrune) < time.Second {
-		return
-	}
-	rs.lastPrune = now
-	for pid, s := range rs.sessions {
-		if s.at.Before(cut) {
-			delete(rs.sessions, pid)
-		}
-	}
+	return out
 }

@@ -1,6 +1,7 @@
 package tornadio_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/transports"
+	tt "github.com/tornadio/tornadio/transports/transportstest"
 )
 
 // TestConnectionStateRecovery: a client that drops and comes back with its
@@ -138,5 +141,50 @@ func TestAnyListenersAndDisconnecting(t *testing.T) {
 	}
 	if e := next(); e != "disconnect client namespace disconnect false" {
 		t.Fatal(e)
+	}
+}
+
+// TestRecoveryWindowOnLoopClock: the recovery window counts on the event
+// loops' clock (here a manual one), not the wall clock: a client back
+// within MaxDisconnection on that clock is recovered, one back after it is
+// not, however little real time passed.
+func TestRecoveryWindowOnLoopClock(t *testing.T) {
+	for _, tc := range []struct {
+		away      time.Duration
+		recovered bool
+	}{
+		{59 * time.Second, true},
+		{61 * time.Second, false},
+	} {
+		l := &benchLoop{now: time.Unix(1_000_000, 0)}
+		srv := tornadio.NewServer(tornadio.WithEventLoops(1),
+			tornadio.WithConnectionStateRecovery(tornadio.RecoveryOptions{MaxDisconnection: time.Minute}))
+		srv.Of("/").OnConnection(func(s *tornadio.Socket) { s.Join("news") })
+		tp := tornadio.BindForTest(srv, l)
+		connect := func(auth string) (*benchIO, *transports.Conn) {
+			io := &benchIO{}
+			m := tp.NewConn(io, 0)
+			m.Feed(tt.WSUpgrade(4, ""))
+			m.Feed(tt.Text("40" + auth))
+			l.drain()
+			return io, m
+		}
+		io, m := connect("")
+		var hello struct{ SID, PID string }
+		if _, body, ok := bytes.Cut(io.last, []byte("40{")); !ok || json.Unmarshal(append([]byte("{"), body...), &hello) != nil || hello.PID == "" {
+			t.Fatalf("CONNECT answer %q has no pid", io.last)
+		}
+		srv.Of("/").To("news").Emit("n", 1)
+		l.drain()
+		_, body, _ := bytes.Cut(io.last, []byte(`42["n",1,`))
+		offset := strings.TrimSuffix(string(body), "]")
+		m.OnClose() // the transport closes: a recoverable reason
+		l.drain()
+
+		l.now = l.now.Add(tc.away)
+		io2, _ := connect(fmt.Sprintf(`{"pid":%q,"offset":%s}`, hello.PID, offset))
+		if got := bytes.Contains(io2.last, []byte(hello.SID)); got != tc.recovered {
+			t.Errorf("back after %v: answer %q, recovered %v, want %v", tc.away, io2.last, got, tc.recovered)
+		}
 	}
 }

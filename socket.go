@@ -144,7 +144,7 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 		s.id = ns.name + "#" + c.sess.ID()
 	}
 	if ns.srv.workers != nil {
-		s.worker = int32(ns.srv.workers.pick())
+		s.worker = int32(ns.srv.workers.Pick())
 	}
 	return s
 }
@@ -476,17 +476,23 @@ func (s *Socket) close(reason DisconnectReason) {
 
 // onEvent dispatches an EVENT packet. On the loop; the packet's bytes and
 // atts are valid during the call.
-func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
+func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 	c := s.client
 	sc := s.ns.srv.scratch(c.sess.Loop())
-	var err error
-	sc.args, err = socketio.SplitArray(p.Data, sc.args[:0])
-	if err != nil || len(sc.args) == 0 {
+	if !split {
+		var err error
+		if elems, err = socketio.SplitArray(p.Data, sc.args[:0]); err != nil {
+			c.sess.Close(transports.ReasonParseError)
+			return
+		}
+		sc.args = elems
+	}
+	if len(elems) == 0 {
 		c.sess.Close(transports.ReasonParseError)
 		return
 	}
-	var nameB []byte
-	nameB, sc.name, err = socketio.EventNameBytes(sc.args[0], sc.name)
+	nameB, name, err := socketio.EventNameBytes(elems[0], sc.name)
+	sc.name = name
 	if err != nil {
 		c.sess.Close(transports.ReasonParseError)
 		return
@@ -502,7 +508,7 @@ func (s *Socket) onEvent(p socketio.Packet, atts [][]byte) {
 	if ev == "" {
 		ev = string(nameB)
 	}
-	args := Args{raw: sc.args[1:], attachments: atts}
+	args := Args{raw: elems[1:], attachments: atts}
 	srv := s.ns.srv
 	if srv.workers != nil {
 		args = args.clone()
@@ -645,7 +651,7 @@ func (s *Socket) writeAck(id int64, args []any) {
 }
 
 // onAck runs what waits for an ACK packet. On the loop.
-func (s *Socket) onAck(p socketio.Packet, atts [][]byte) {
+func (s *Socket) onAck(p socketio.Packet, atts, elems [][]byte, split bool) {
 	pa := s.acks[p.ID]
 	if pa == nil {
 		return
@@ -654,19 +660,21 @@ func (s *Socket) onAck(p socketio.Packet, atts [][]byte) {
 	if pa.timer != nil {
 		pa.timer.Stop()
 	}
-	c := s.client
-	sc := s.ns.srv.scratch(c.sess.Loop())
-	var err error
-	sc.args, err = socketio.SplitArray(p.Data, sc.args[:0])
-	if err != nil {
-		c.sess.Close(transports.ReasonParseError)
-		return
+	if !split {
+		c := s.client
+		sc := s.ns.srv.scratch(c.sess.Loop())
+		var err error
+		if elems, err = socketio.SplitArray(p.Data, sc.args[:0]); err != nil {
+			c.sess.Close(transports.ReasonParseError)
+			return
+		}
+		sc.args = elems
 	}
 	if pa.bcast != nil {
-		pa.bcast(sc.args, atts)
+		pa.bcast(elems, atts)
 		return
 	}
-	args := Args{raw: sc.args, attachments: atts}
+	args := Args{raw: elems, attachments: atts}
 	if s.ns.srv.workers != nil {
 		args = args.clone()
 	}

@@ -1,35 +1,17 @@
 package tornadio
 
-import "sync/atomic"
+// Where a user callback runs: on the loop that calls it without
+// WithWorkers, else on a worker of the pool (internal/workerpool), the
+// socket's own, so its callbacks keep their order.
 
-// workerPool runs user callbacks off the event loop (WithWorkers). Each
-// socket is bound to one worker, so its callbacks keep their order.
-type workerPool struct {
-	chs  []chan func()
-	next atomic.Uint32
-}
-
-func newWorkerPool(n int) *workerPool {
-	p := &workerPool{chs: make([]chan func(), n)}
-	for i := range p.chs {
-		ch := make(chan func(), 1024)
-		p.chs[i] = ch
-		go func() {
-			for fn := range ch {
-				fn()
-			}
-		}()
+// runOnWorker runs fn at once when there are no workers (on the loop that
+// calls it), else on worker i (modulo the pool's size).
+func (c *core) runOnWorker(i int, fn func()) {
+	if c.workers == nil {
+		fn()
+		return
 	}
-	return p
-}
-
-// pick returns the worker index for a new socket.
-func (p *workerPool) pick() int { return int(p.next.Add(1)-1) % len(p.chs) }
-
-func (p *workerPool) stop() {
-	for _, ch := range p.chs {
-		close(ch)
-	}
+	c.workers.Run(i, fn)
 }
 
 // run runs fn for socket sock: on the loop when there are no workers, else
@@ -42,10 +24,10 @@ func (s *Server) run(sock *Socket, fn func(), then func()) {
 		}
 		return
 	}
-	s.workers.chs[sock.worker] <- func() {
+	s.workers.Run(int(sock.worker), func() {
 		fn()
 		if then != nil {
 			sock.post(then)
 		}
-	}
+	})
 }

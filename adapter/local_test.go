@@ -219,7 +219,7 @@ func TestRemovalDuringFanOut(t *testing.T) {
 // out of the loop's slots at once; the member is still the one asked for
 // the ack, and every other member is asked once.
 func TestSlowConsumerDuringAckBroadcast(t *testing.T) {
-	r := newRigConfig(t, 1, transports.Config{MaxBuffered: 100})
+	r := newRigConfig(t, 1, transports.Config{MaxBuffered: 1000})
 	a, b, c := r.connect(0, "a"), r.connect(0, "b"), r.connect(0, "c")
 	r.h.App.OnClose = func(s *transports.Session, _ string) {
 		for _, m := range []*fakeMember{a, b, c} {
@@ -231,7 +231,7 @@ func TestSlowConsumerDuringAckBroadcast(t *testing.T) {
 	a.conn.Stall()
 	r.emit("small", adapter.Options{})
 	r.run()
-	big := [][]byte{[]byte(`"` + strings.Repeat("x", 200) + `"`)}
+	big := [][]byte{[]byte(`"` + strings.Repeat("x", 2000) + `"`)}
 	clients := -1
 	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "big", Args: big}, &adapter.Options{}, func(n int) { clients = n }, func(_, _ [][]byte) {})
 	r.run()

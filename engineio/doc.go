@@ -1,10 +1,10 @@
-// Package engineio implements the Engine.IO wire format used by Socket.IO:
-// packets, polling payloads and the handshake, for protocol revision 4
-// (socket.io-client 3.x and 4.x, EIO=4) and revision 3 (socket.io-client
-// 2.x, EIO=3).
+// Package engineio implements the Engine.IO protocol used by Socket.IO: the
+// wire format (packets, polling payloads, the handshake) and the state
+// machine of a session, for protocol revision 4 (socket.io-client 3.x and
+// 4.x, EIO=4) and revision 3 (socket.io-client 2.x, EIO=3).
 //
-// The codecs in this package are sans-IO: they transform byte slices and never
-// touch the network, start goroutines or read clocks. Parsing returns views
+// Everything in this package is sans-IO: it transforms byte slices and
+// events and never touches the network, starts goroutines or reads clocks. Parsing returns views
 // into the input instead of copies, and encoding appends to a caller-supplied
 // buffer, so that the steady-state hot paths (ParseText, ParseBinaryFrame,
 // DecodePayload, AppendText, AppendPayload) do not allocate.
@@ -31,6 +31,19 @@
 //     binary: each packet is a 0x00 (string) or 0x01 (binary) marker, the
 //     decimal length as bytes 0..9, 0xFF, then the packet (text form for
 //     strings, type byte + data for binary).
+//
+// # Session
+//
+// Session is the protocol state of one session, as a machine in the manner
+// of h11: the caller tells it what happened (Receive a packet, Poll a GET,
+// Probe an upgrade, Tick at a deadline, End) with the current time, and it
+// answers what to do (deliver a message, write a ping or a pong, answer the
+// parked GET with AppendAnswer, refuse a request, close a probe), keeping
+// the heartbeat, the packets queued for polling with their MaxBuffered
+// bound, the upgrade's probe and noop, and the wait for a last GET once the
+// session has ended. It holds no connection: package transports keeps
+// those and drives it. A websocket session's packets are written by the
+// caller as they are sent, without passing through the machine.
 //
 // # Handshake and errors
 //

@@ -8,21 +8,37 @@ import (
 	"github.com/gobwas/ws"
 )
 
+// StatusCode is the status code of a close frame (RFC 6455 section 7.4).
+type StatusCode uint16
+
+// The status codes the package and its callers use (RFC 6455 section
+// 7.4.1). 1005 is never sent: it stands for a close frame without a code.
+const (
+	StatusNormalClosure           StatusCode = 1000
+	StatusGoingAway               StatusCode = 1001
+	StatusProtocolError           StatusCode = 1002
+	StatusUnsupportedData         StatusCode = 1003
+	StatusNoStatusRcvd            StatusCode = 1005
+	StatusInvalidFramePayloadData StatusCode = 1007
+	StatusPolicyViolation         StatusCode = 1008
+	StatusMessageTooBig           StatusCode = 1009
+)
+
 // maxCloseReason is the longest reason a close frame can carry: a control
 // payload is at most 125 bytes and the code takes 2.
 const maxCloseReason = ws.MaxControlFramePayloadSize - 2
 
 // parseClose splits a close frame payload into its code and reason and checks
 // them (RFC 6455 sections 5.5.1 and 7.4). An empty payload stands for
-// ws.StatusNoStatusRcvd.
-func parseClose(p []byte) (code ws.StatusCode, reason []byte, err error) {
+// StatusNoStatusRcvd.
+func parseClose(p []byte) (code StatusCode, reason []byte, err error) {
 	switch len(p) {
 	case 0:
-		return ws.StatusNoStatusRcvd, nil, nil
+		return StatusNoStatusRcvd, nil, nil
 	case 1:
 		return 0, nil, protocolError("close payload of one byte")
 	}
-	code = ws.StatusCode(binary.BigEndian.Uint16(p))
+	code = StatusCode(binary.BigEndian.Uint16(p))
 	if !validCloseCode(code) {
 		return 0, nil, protocolError("invalid close code")
 	}
@@ -41,7 +57,7 @@ func parseClose(p []byte) (code ws.StatusCode, reason []byte, err error) {
 // the RFC and 1012-1014 were registered with IANA since. 3000-3999 are for
 // libraries and frameworks and 4000-4999 for private use. No range is defined
 // above 4999.
-func validCloseCode(code ws.StatusCode) bool {
+func validCloseCode(code StatusCode) bool {
 	switch {
 	case code >= 1000 && code <= 1003:
 		return true
@@ -55,12 +71,12 @@ func validCloseCode(code ws.StatusCode) bool {
 
 // AppendClose appends an unmasked close frame with the given code and reason.
 //
-// A code of 0 or ws.StatusNoStatusRcvd (1005), which must not appear on the
+// A code of 0 or StatusNoStatusRcvd (1005), which must not appear on the
 // wire, gives a close frame with an empty payload, and the reason is dropped.
 // A reason longer than 123 bytes, the room left in a control frame, is cut to
 // fit at a UTF-8 character boundary.
-func AppendClose(dst []byte, code ws.StatusCode, reason string) []byte {
-	if code == 0 || code == ws.StatusNoStatusRcvd {
+func AppendClose(dst []byte, code StatusCode, reason string) []byte {
+	if code == 0 || code == StatusNoStatusRcvd {
 		return append(dst, bitFin|byte(ws.OpClose), 0)
 	}
 	if len(reason) > maxCloseReason {

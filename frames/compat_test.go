@@ -106,7 +106,7 @@ func TestGobwasReadsOurFrames(t *testing.T) {
 	}
 
 	// Close frames.
-	f, err := ws.ReadFrame(bytes.NewReader(AppendClose(nil, ws.StatusPolicyViolation, "nope")))
+	f, err := ws.ReadFrame(bytes.NewReader(AppendClose(nil, StatusPolicyViolation, "nope")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func FuzzHeaderAgainstGobwas(f *testing.F) {
 				return
 			}
 			// A frame that cannot fit in memory is too big for us.
-			if theirErr == nil && CloseCodeOf(ourErr) == ws.StatusMessageTooBig &&
+			if theirErr == nil && CloseCodeOf(ourErr) == StatusMessageTooBig &&
 				theirs.Length > math.MaxInt-int64(ws.MaxHeaderSize) {
 				return
 			}
@@ -228,4 +228,25 @@ func headerSizeOnWire(p []byte) int {
 		return 2 + 8 + 4
 	}
 	return 2 + 4
+}
+
+// The package's status codes are gobwas/ws's, whose numbers are RFC 6455's.
+func TestStatusCodesMatchGobwas(t *testing.T) {
+	for _, c := range []struct {
+		ours   StatusCode
+		gobwas ws.StatusCode
+	}{
+		{StatusNormalClosure, ws.StatusNormalClosure},
+		{StatusGoingAway, ws.StatusGoingAway},
+		{StatusProtocolError, ws.StatusProtocolError},
+		{StatusUnsupportedData, ws.StatusUnsupportedData},
+		{StatusNoStatusRcvd, ws.StatusNoStatusRcvd},
+		{StatusInvalidFramePayloadData, ws.StatusInvalidFramePayloadData},
+		{StatusPolicyViolation, ws.StatusPolicyViolation},
+		{StatusMessageTooBig, ws.StatusMessageTooBig},
+	} {
+		if uint16(c.ours) != uint16(c.gobwas) {
+			t.Errorf("status %d, gobwas/ws says %d", c.ours, c.gobwas)
+		}
+	}
 }

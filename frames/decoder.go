@@ -18,8 +18,8 @@ type Message struct {
 	Payload []byte
 
 	// CloseCode is, for OpClose, the code the peer sent, or
-	// ws.StatusNoStatusRcvd (1005) when the close payload is empty.
-	CloseCode ws.StatusCode
+	// StatusNoStatusRcvd (1005) when the close payload is empty.
+	CloseCode StatusCode
 
 	// CloseReason is, for OpClose, the reason the peer sent: a view into
 	// Payload.
@@ -32,7 +32,7 @@ type Message struct {
 type Decoder struct {
 	// MaxMessageSize limits the size of a whole data message, reassembled
 	// from all its fragments; 0 means no limit. A message over the limit is
-	// a *CloseError with code 1009 (ws.StatusMessageTooBig), reported as
+	// a *CloseError with code 1009 (StatusMessageTooBig), reported as
 	// soon as a frame header announces a length that would exceed it.
 	MaxMessageSize int
 
@@ -154,5 +154,5 @@ func (d *Decoder) Reset() {
 }
 
 func invalidText() error {
-	return &CloseError{Code: ws.StatusInvalidFramePayloadData, Reason: "text message is not valid UTF-8"}
+	return &CloseError{Code: StatusInvalidFramePayloadData, Reason: "text message is not valid UTF-8"}
 }

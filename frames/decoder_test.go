@@ -7,8 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/gobwas/ws"
 )
 
 var testMask = [4]byte{0x37, 0xfa, 0x21, 0x3d}
@@ -131,7 +129,7 @@ func TestDecodeRFCExamples(t *testing.T) {
 			}
 			// A server decoder refuses them.
 			_, err = decodeAll(&Decoder{}, tt.input)
-			if CloseCodeOf(err) != ws.StatusProtocolError {
+			if CloseCodeOf(err) != StatusProtocolError {
 				t.Fatalf(
 					"unmasked frame accepted by a server decoder: %v",
 					err,
@@ -284,7 +282,7 @@ func TestSplitFeed(t *testing.T) {
 		{Op: OpPing, Payload: []byte{}},
 		{Op: OpText, Payload: []byte("Héllo")},
 		{Op: OpBinary, Payload: []byte{0, 1}},
-		{Op: OpClose, Payload: []byte{}, CloseCode: ws.StatusNoStatusRcvd},
+		{Op: OpClose, Payload: []byte{}, CloseCode: StatusNoStatusRcvd},
 	})
 }
 
@@ -340,123 +338,123 @@ func TestProtocolErrors(t *testing.T) {
 	tests := []struct {
 		name  string
 		input []byte
-		code  ws.StatusCode
+		code  StatusCode
 	}{
 		{
 			name:  "rsv1",
 			input: setByte0(masked(OpText, true, "a"), 0x40),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "rsv2",
 			input: setByte0(masked(OpText, true, "a"), 0x20),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "rsv3",
 			input: setByte0(masked(OpPing, true, "a"), 0x10),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "reserved data opcode",
 			input: masked(0x3, true, "a"),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "reserved control opcode",
 			input: masked(0xb, true, "a"),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "fragmented ping",
 			input: masked(OpPing, false, "a"),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "fragmented close",
 			input: masked(OpClose, false, ""),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "ping of 126 bytes",
 			input: masked(OpPing, true, strings.Repeat("a", 126)),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "continuation first",
 			input: masked(OpContinuation, true, "a"),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "continuation after a whole message",
 			input: cat(masked(OpText, true, "a"), masked(OpContinuation, true, "b")),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "text while a message is in progress",
 			input: cat(masked(OpText, false, "a"), masked(OpText, true, "b")),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "binary while a message is in progress",
 			input: cat(masked(OpBinary, false, "a"), masked(OpBinary, false, "b")),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "unmasked",
 			input: AppendFrame(nil, OpText, []byte("a")),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "64-bit length with the top bit set",
 			input: []byte{0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4},
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "invalid UTF-8 text",
 			input: masked(OpText, true, "a\xffb"),
-			code:  ws.StatusInvalidFramePayloadData,
+			code:  StatusInvalidFramePayloadData,
 		},
 		{
 			name:  "surrogate in text",
 			input: masked(OpText, true, "\xed\xa0\x80"),
-			code:  ws.StatusInvalidFramePayloadData,
+			code:  StatusInvalidFramePayloadData,
 		},
 		{
 			name:  "truncated character ends a text message",
 			input: masked(OpText, true, "a\xe2\x82"),
-			code:  ws.StatusInvalidFramePayloadData,
+			code:  StatusInvalidFramePayloadData,
 		},
 		{
 			name:  "truncated character ends fragmented text",
 			input: cat(masked(OpText, false, "a"), masked(OpContinuation, true, "\xe2\x82")),
-			code:  ws.StatusInvalidFramePayloadData,
+			code:  StatusInvalidFramePayloadData,
 		},
 		{
 			name:  "invalid UTF-8 in a middle fragment",
 			input: cat(masked(OpText, false, "a"), masked(OpContinuation, false, "\xc0\xaf"), masked(OpContinuation, true, "b")),
-			code:  ws.StatusInvalidFramePayloadData,
+			code:  StatusInvalidFramePayloadData,
 		},
 		{
 			name:  "close payload of one byte",
 			input: masked(OpClose, true, "\x03"),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 		{
 			name:  "close reason not UTF-8",
 			input: masked(OpClose, true, "\x03\xe8\xff"),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		},
 	}
 	for _, code := range []int{0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999, 5000, 65535} {
 		tests = append(tests, struct {
 			name  string
 			input []byte
-			code  ws.StatusCode
+			code  StatusCode
 		}{
 			name:  "close code " + strconv.Itoa(code),
 			input: masked(OpClose, true, string([]byte{byte(code >> 8), byte(code)})),
-			code:  ws.StatusProtocolError,
+			code:  StatusProtocolError,
 		})
 	}
 	for _, tt := range tests {
@@ -487,7 +485,7 @@ func setByte0(p []byte, bits byte) []byte {
 }
 
 func TestValidClose(t *testing.T) {
-	for _, code := range []ws.StatusCode{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999} {
+	for _, code := range []StatusCode{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999} {
 		input := masked(OpClose, true, string([]byte{byte(code >> 8), byte(code)})+"bye ✓")
 		got, err := decodeAll(&Decoder{}, input)
 		if err != nil {
@@ -510,7 +508,7 @@ func TestValidClose(t *testing.T) {
 	checkMessages(t, got, []Message{{
 		Op:        OpClose,
 		Payload:   []byte{},
-		CloseCode: ws.StatusNoStatusRcvd,
+		CloseCode: StatusNoStatusRcvd,
 	}})
 }
 
@@ -543,7 +541,7 @@ func TestFragmentedUTF8(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = d.Next(buf[n:])
-	if CloseCodeOf(err) != ws.StatusInvalidFramePayloadData {
+	if CloseCodeOf(err) != StatusInvalidFramePayloadData {
 		t.Fatalf(
 			"error %v, want 1007",
 			err,
@@ -594,7 +592,7 @@ func TestMaxMessageSize(t *testing.T) {
 	tooBig := func(t *testing.T, err error) {
 		t.Helper()
 		var ce *CloseError
-		if !errors.As(err, &ce) || ce.Code != ws.StatusMessageTooBig {
+		if !errors.As(err, &ce) || ce.Code != StatusMessageTooBig {
 			t.Fatalf(
 				"error %v, want 1009",
 				err,
@@ -680,7 +678,7 @@ func TestReset(t *testing.T) {
 		t.Fatal("Reset dropped the settings")
 	}
 	// A continuation is now unexpected, a new message fine.
-	if _, _, err := d.Next(masked(OpContinuation, true, "d")); CloseCodeOf(err) != ws.StatusProtocolError {
+	if _, _, err := d.Next(masked(OpContinuation, true, "d")); CloseCodeOf(err) != StatusProtocolError {
 		t.Fatalf(
 			"continuation after Reset: %v",
 			err,
@@ -695,7 +693,7 @@ func TestReset(t *testing.T) {
 }
 
 func TestCloseError(t *testing.T) {
-	err := error(&CloseError{Code: ws.StatusMessageTooBig, Reason: "message too big"})
+	err := error(&CloseError{Code: StatusMessageTooBig, Reason: "message too big"})
 	if got := err.Error(); !strings.Contains(got, "message too big") || !strings.Contains(got, "1009") {
 		t.Fatalf(
 			"Error() = %q",
@@ -703,13 +701,13 @@ func TestCloseError(t *testing.T) {
 		)
 	}
 	wrapped := errors.Join(errors.New("reading"), err)
-	if CloseCodeOf(wrapped) != ws.StatusMessageTooBig {
+	if CloseCodeOf(wrapped) != StatusMessageTooBig {
 		t.Fatal("CloseCodeOf does not unwrap")
 	}
-	if CloseCodeOf(errors.New("other")) != ws.StatusProtocolError {
+	if CloseCodeOf(errors.New("other")) != StatusProtocolError {
 		t.Fatal("CloseCodeOf of a foreign error")
 	}
-	if CloseCodeOf(ErrNeedMore) != ws.StatusProtocolError {
+	if CloseCodeOf(ErrNeedMore) != StatusProtocolError {
 		t.Fatal("CloseCodeOf(ErrNeedMore)")
 	}
 }

@@ -167,7 +167,7 @@ func TestMaskedRoundTrip(t *testing.T) {
 		checkMessages(t, got, []Message{{Op: OpText, Payload: msg}})
 	}
 	// Close frames.
-	frame := AppendClose(nil, ws.StatusGoingAway, "bye")
+	frame := AppendClose(nil, StatusGoingAway, "bye")
 	got, err := decodeAll(&Decoder{AllowUnmasked: true}, frame)
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +175,7 @@ func TestMaskedRoundTrip(t *testing.T) {
 	checkMessages(t, got, []Message{{
 		Op:          OpClose,
 		Payload:     []byte("\x03\xe9bye"),
-		CloseCode:   ws.StatusGoingAway,
+		CloseCode:   StatusGoingAway,
 		CloseReason: []byte("bye"),
 	}})
 }
@@ -183,24 +183,24 @@ func TestMaskedRoundTrip(t *testing.T) {
 func TestAppendClose(t *testing.T) {
 	tests := []struct {
 		name   string
-		code   ws.StatusCode
+		code   StatusCode
 		reason string
 		want   []byte
 	}{
 		{
 			name: "normal",
-			code: ws.StatusNormalClosure,
+			code: StatusNormalClosure,
 			want: []byte{0x88, 0x02, 0x03, 0xe8},
 		},
 		{
 			name:   "with reason",
-			code:   ws.StatusProtocolError,
+			code:   StatusProtocolError,
 			reason: "bad",
 			want:   []byte{0x88, 0x05, 0x03, 0xea, 'b', 'a', 'd'},
 		},
 		{
 			name:   "no status",
-			code:   ws.StatusNoStatusRcvd,
+			code:   StatusNoStatusRcvd,
 			reason: "dropped",
 			want:   []byte{0x88, 0x00},
 		},
@@ -229,7 +229,7 @@ func TestAppendClose(t *testing.T) {
 		"ab" + strings.Repeat("𝄞", 100),
 		strings.Repeat("a", 123),
 	} {
-		frame := AppendClose(nil, ws.StatusGoingAway, reason)
+		frame := AppendClose(nil, StatusGoingAway, reason)
 		if len(frame) > 2+ws.MaxControlFramePayloadSize {
 			t.Fatalf(
 				"close frame of %d bytes",

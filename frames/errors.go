@@ -3,8 +3,6 @@ package frames
 import (
 	"errors"
 	"strconv"
-
-	"github.com/gobwas/ws"
 )
 
 // ErrNeedMore is returned by [Decoder.Next] when the input does not yet hold a
@@ -15,7 +13,7 @@ var ErrNeedMore = errors.New("frames: need more data")
 // CloseError is a protocol violation by the peer; the connection must be
 // closed with Code.
 type CloseError struct {
-	Code   ws.StatusCode
+	Code   StatusCode
 	Reason string
 }
 
@@ -25,16 +23,16 @@ func (e *CloseError) Error() string {
 }
 
 // CloseCodeOf returns the Code of the [*CloseError] in err's chain, or
-// ws.StatusProtocolError when there is none.
-func CloseCodeOf(err error) ws.StatusCode {
+// StatusProtocolError when there is none.
+func CloseCodeOf(err error) StatusCode {
 	var ce *CloseError
 	if errors.As(err, &ce) {
 		return ce.Code
 	}
-	return ws.StatusProtocolError
+	return StatusProtocolError
 }
 
 // protocolError returns a *CloseError with code 1002.
 func protocolError(reason string) error {
-	return &CloseError{Code: ws.StatusProtocolError, Reason: reason}
+	return &CloseError{Code: StatusProtocolError, Reason: reason}
 }

@@ -92,7 +92,7 @@ func checkFuzzMessage(t *testing.T, d *Decoder, m Message) {
 			)
 		}
 		if m.Op == OpClose {
-			if len(m.Payload) == 0 && m.CloseCode != ws.StatusNoStatusRcvd {
+			if len(m.Payload) == 0 && m.CloseCode != StatusNoStatusRcvd {
 				t.Fatalf(
 					"empty close with code %d",
 					m.CloseCode,

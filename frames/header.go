@@ -139,5 +139,5 @@ func (d *Decoder) checkLength(op OpCode, length uint64, hsize int) error {
 }
 
 func tooBig() error {
-	return &CloseError{Code: ws.StatusMessageTooBig, Reason: "message too big"}
+	return &CloseError{Code: StatusMessageTooBig, Reason: "message too big"}
 }

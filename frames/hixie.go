@@ -5,8 +5,6 @@ import (
 	"crypto/md5"
 	"encoding/binary"
 	"unicode/utf8"
-
-	"github.com/gobwas/ws"
 )
 
 // The pre-RFC WebSocket drafts of 2010, hixie-75 and hixie-76
@@ -140,9 +138,9 @@ const HixieCloseFrame = "\xff\x00"
 // Hixie decoding errors, pre-built: closing the connection is all a hixie
 // peer can be told, and the codes only keep CloseCodeOf meaningful.
 var (
-	errHixieFrameType = &CloseError{Code: ws.StatusProtocolError, Reason: "hixie: frame is neither 0x00 text 0xFF nor 0xFF 0x00"}
-	errHixieTooBig    = &CloseError{Code: ws.StatusMessageTooBig, Reason: "hixie: message too big"}
-	errHixieUTF8      = &CloseError{Code: ws.StatusInvalidFramePayloadData, Reason: "hixie: text is not valid UTF-8"}
+	errHixieFrameType = &CloseError{Code: StatusProtocolError, Reason: "hixie: frame is neither 0x00 text 0xFF nor 0xFF 0x00"}
+	errHixieTooBig    = &CloseError{Code: StatusMessageTooBig, Reason: "hixie: message too big"}
+	errHixieUTF8      = &CloseError{Code: StatusInvalidFramePayloadData, Reason: "hixie: text is not valid UTF-8"}
 )
 
 // HixieDecoder decodes the frames a hixie-75/76 client sends. The zero value
@@ -164,7 +162,7 @@ type HixieDecoder struct {
 //   - a text frame gives a Message with Op OpText and Payload, a view into p
 //     (without the 0x00 and 0xFF);
 //   - the closing handshake 0xFF 0x00 gives Op OpClose with CloseCode
-//     ws.StatusNoStatusRcvd: answer with [HixieCloseFrame] and close;
+//     StatusNoStatusRcvd: answer with [HixieCloseFrame] and close;
 //   - ErrNeedMore, with n == 0, when p does not hold a whole frame yet; call
 //     Next again when more bytes have arrived, with the same bytes at the
 //     start of p (the search for 0xFF resumes where it stopped, so a long
@@ -207,7 +205,7 @@ func (d *HixieDecoder) Next(p []byte) (m Message, n int, err error) {
 			return m, 0, ErrNeedMore
 		}
 		if p[1] == 0x00 {
-			return Message{Op: OpClose, CloseCode: ws.StatusNoStatusRcvd}, 2, nil
+			return Message{Op: OpClose, CloseCode: StatusNoStatusRcvd}, 2, nil
 		}
 	}
 	return m, 0, errHixieFrameType

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-
-	"github.com/gobwas/ws"
 )
 
 func key3Of(s string) (k [8]byte) {
@@ -229,10 +227,10 @@ func TestHixieDecoder(t *testing.T) {
 		t.Fatal(n, err)
 	}
 	m, n, err := d.Next([]byte("\xff\x00rest"))
-	if err != nil || n != 2 || m.Op != OpClose || m.CloseCode != ws.StatusNoStatusRcvd {
+	if err != nil || n != 2 || m.Op != OpClose || m.CloseCode != StatusNoStatusRcvd {
 		t.Fatal(m, n, err)
 	}
-	if CloseCodeOf(errHixieTooBig) != ws.StatusMessageTooBig || CloseCodeOf(errHixieUTF8) != ws.StatusInvalidFramePayloadData {
+	if CloseCodeOf(errHixieTooBig) != StatusMessageTooBig || CloseCodeOf(errHixieUTF8) != StatusInvalidFramePayloadData {
 		t.Fatal("codes")
 	}
 	// Reset after a partial scan, then a different, shorter buffer.

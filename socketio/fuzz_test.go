@@ -87,3 +87,59 @@ func FuzzSplitArray(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseArgs: ParseArgs accepts exactly what Parse accepts, returns the
+// same packet, and, for events and acks, the elements SplitArray finds.
+func FuzzParseArgs(f *testing.F) {
+	for _, c := range validV5 {
+		f.Add([]byte(c.in), true)
+	}
+	for _, c := range validV4 {
+		f.Add([]byte(c.in), false)
+	}
+	for _, in := range invalidBoth {
+		f.Add([]byte(in), true)
+	}
+	for _, in := range invalidV5Only {
+		f.Add([]byte(in), true)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, v5 bool) {
+		version := 4
+		if v5 {
+			version = 5
+		}
+		prefix := [][]byte{[]byte("kept")}
+		q, args, err := ParseArgs(b, version, prefix)
+		p, perr := Parse(b, version)
+		if (err == nil) != (perr == nil) {
+			t.Fatalf("%q: ParseArgs error %v, Parse error %v", b, err, perr)
+		}
+		if len(args) == 0 || string(args[0]) != "kept" {
+			t.Fatalf("%q: dst's elements lost: %q", b, args)
+		}
+		if err != nil {
+			if len(args) != 1 {
+				t.Fatalf("%q: error %v but dst grew: %q", b, err, args)
+			}
+			return
+		}
+		if !samePacket(p, q) {
+			t.Fatalf("%q: ParseArgs %+v, Parse %+v", b, q, p)
+		}
+		want := [][]byte{[]byte("kept")}
+		switch p.Type {
+		case Event, BinaryEvent, Ack, BinaryAck:
+			if want, err = SplitArray(p.Data, want); err != nil {
+				t.Fatalf("%q: Parse accepted what SplitArray refuses: %v", b, err)
+			}
+		}
+		if len(args) != len(want) {
+			t.Fatalf("%q: elements %q, want %q", b, args, want)
+		}
+		for i := range want {
+			if !bytes.Equal(args[i], want[i]) {
+				t.Fatalf("%q: elements %q, want %q", b, args, want)
+			}
+		}
+	})
+}

@@ -30,6 +30,60 @@ const maxAttachments = math.MaxInt32
 // All failures return ErrBadPacket (ErrUnsupportedVersion for a bad
 // version).
 func Parse(b []byte, version int) (Packet, error) {
+	p, err := parseHead(b, version)
+	if err != nil {
+		return Packet{}, err
+	}
+	if !validPayload(p.Type, p.Data, version) {
+		return Packet{}, ErrBadPacket
+	}
+	return p, nil
+}
+
+// ParseArgs is Parse that also splits the payload of an EVENT or ACK packet
+// (binary or not) into its array's elements, appended to dst as SplitArray
+// does, in the same pass that validates it: the caller, who needs the
+// elements, does not scan the payload twice. For other types it returns dst
+// unchanged. On error dst is returned unchanged.
+func ParseArgs(b []byte, version int, dst [][]byte) (Packet, [][]byte, error) {
+	p, err := parseHead(b, version)
+	if err != nil {
+		return Packet{}, dst, err
+	}
+	switch p.Type {
+	case Event, BinaryEvent, Ack, BinaryAck:
+	default:
+		if !validPayload(p.Type, p.Data, version) {
+			return Packet{}, dst, ErrBadPacket
+		}
+		return p, dst, nil
+	}
+	n0 := len(dst)
+	if p.Data == nil {
+		return Packet{}, dst, ErrBadPacket
+	}
+	dst, err = SplitArray(p.Data, dst)
+	if err != nil {
+		return Packet{}, dst, ErrBadPacket
+	}
+	if p.Type == Event || p.Type == BinaryEvent {
+		args := dst[n0:]
+		if len(args) == 0 || (version >= 5 && !validEventName(args[0])) {
+			return Packet{}, dst[:n0], ErrBadPacket
+		}
+	}
+	return p, dst, nil
+}
+
+// validEventName reports whether raw, an event's first element, is a JSON
+// string that is not a reserved event name (the v5 rule).
+func validEventName(raw []byte) bool {
+	return len(raw) >= 2 && raw[0] == '"' && !reservedRaw(raw[1:len(raw)-1])
+}
+
+// parseHead reads a packet's type, attachment count, namespace and ack id,
+// and leaves its payload, unchecked, in Data.
+func parseHead(b []byte, version int) (Packet, error) {
 	if version < 3 || version > 5 {
 		return Packet{}, ErrUnsupportedVersion
 	}
@@ -78,9 +132,6 @@ func Parse(b []byte, version int) (Packet, error) {
 	}
 	if i < len(b) {
 		p.Data = b[i:len(b):len(b)]
-	}
-	if !validPayload(p.Type, p.Data, version) {
-		return Packet{}, ErrBadPacket
 	}
 	return p, nil
 }

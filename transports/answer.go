@@ -65,7 +65,7 @@ func (c *Conn) writeAnswer(resp []byte) {
 		end = bytes.Index(resp, crlf2)
 	}
 	if end < 0 {
-		c.io.Write(resp)
+		c.emit(resp)
 		return
 	}
 	end += 2 // after the last field's CRLF
@@ -73,7 +73,7 @@ func (c *Conn) writeAnswer(resp []byte) {
 	b := append(ls.answer[:0], resp[:end]...)
 	b = append(b, field...)
 	b = append(b, resp[end:]...)
-	c.io.Write(b)
+	c.emit(b)
 	if cap(b) <= 1<<20 {
 		ls.answer = b[:0]
 	}

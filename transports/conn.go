@@ -3,8 +3,6 @@ package transports
 import (
 	"errors"
 
-	"github.com/gobwas/ws"
-
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
@@ -109,8 +107,15 @@ func (c *Conn) Feed(p []byte) int {
 		return len(p)
 	}
 	ls := &c.srv.loopState[c.loop()]
+	outer := ls.feeding // nil unless a Feed runs within another's call
+	if outer != nil {
+		outer.uncork(ls)
+	}
 	ls.feeding = c
-	defer func() { ls.feeding = nil }()
+	defer func() {
+		c.uncork(ls)
+		ls.feeding = outer
+	}()
 	n := 0
 	for n < len(p) && !c.closing {
 		switch c.mode {
@@ -263,6 +268,9 @@ func (c *Conn) close() {
 	if !c.closing {
 		c.closing = true
 		c.srv.unschedule(c.loop(), c)
+		if ls := &c.srv.loopState[c.loop()]; ls.feeding == c {
+			c.uncork(ls) // what was written before the close leaves first
+		}
 		c.io.Close()
 	}
 }
@@ -286,23 +294,23 @@ func (c *Conn) write(b []byte) bool {
 	if c.closing {
 		return true
 	}
-	if n := c.io.Buffered(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
+	if n := c.io.Buffered() + c.corked(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
 		c.failure = failSlow
 		c.close()
 		return false
 	}
-	c.io.Write(b)
+	c.emit(b)
 	return true
 }
 
 // sendClose writes a close frame with code and closes, from loop from.
-func (c *Conn) sendClose(from int, code ws.StatusCode) {
+func (c *Conn) sendClose(from int, code frames.StatusCode) {
 	do := func() {
 		if c.closing {
 			return
 		}
 		b := frames.AppendClose(c.srv.buf(c.loop()), code, "")
-		c.io.Write(b)
+		c.emit(b)
 		c.srv.keep(c.loop(), b)
 		c.close()
 	}
@@ -351,13 +359,13 @@ func (c *Conn) handleFrame(m frames.Message) {
 	switch m.Op {
 	case frames.OpPing:
 		b := frames.AppendFrame(c.srv.buf(c.loop()), frames.OpPong, m.Payload)
-		c.io.Write(b)
+		c.emit(b)
 		c.srv.keep(c.loop(), b)
 		return
 	case frames.OpClose:
 		code := m.CloseCode
-		if code == ws.StatusNoStatusRcvd {
-			code = ws.StatusNormalClosure
+		if code == frames.StatusNoStatusRcvd {
+			code = frames.StatusNormalClosure
 		}
 		c.sendClose(c.loop(), code)
 		return
@@ -372,13 +380,13 @@ func (c *Conn) handleFrame(m frames.Message) {
 	var p engineio.Packet
 	var err error
 	if m.Op == frames.OpText {
-		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, int(s.version), c.srv.decode[c.loop()][:0])
+		p, c.srv.decode[c.loop()], err = engineio.ParseTextFrame(m.Payload, s.Version(), c.srv.decode[c.loop()][:0])
 	} else {
-		p, err = engineio.ParseBinaryFrame(m.Payload, int(s.version))
+		p, err = engineio.ParseBinaryFrame(m.Payload, s.Version())
 	}
 	if err != nil {
 		c.failure = failParse
-		c.sendClose(c.loop(), ws.StatusProtocolError)
+		c.sendClose(c.loop(), frames.StatusProtocolError)
 		return
 	}
 	if t := s.take(); s.Loop() == c.loop() && s.inTurn(t) {

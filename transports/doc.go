@@ -6,8 +6,11 @@
 //   - Conn: one TCP connection. It sniffs HTTP requests out of the bytes the
 //     edge hands it, routes them (Engine.IO polling, WebSocket upgrade, or the
 //     application's fallback), and after an upgrade decodes WebSocket frames.
-//   - Session: one Engine.IO session (v3 or v4) with its outbound queue,
-//     heartbeat deadlines and polling → websocket upgrade.
+//   - Session: one Engine.IO session (v3 or v4): the connections that carry
+//     it (a websocket, a parked GET, an upgrade's probe) around its protocol
+//     state, engineio.Session, which keeps the heartbeat, the polling queue,
+//     the upgrade and the close. Session feeds it what happens and does what
+//     it answers: write frames, answer GETs, close connections, tell the App.
 //   - Server: configuration, the session registry and the per-loop timers.
 //
 // Nothing here opens sockets, starts goroutines or reads a clock: the edge
@@ -49,14 +52,14 @@
 // # Memory
 //
 // Servers hold tens of thousands of idle websockets, so what one keeps is
-// counted. It is a Conn (64 B), a Session (96 B), one string for the
-// session id and the opening request (Handshake), the session's entry in
-// the registry and one entry in its loop's timer heap: about 350 B with a
-// short request. Everything else belongs to the loop and is reused by all
+// counted. It is a Conn (64 B), a Session (112 B, its engineio.Session
+// included), one string for the session id and the opening request
+// (Handshake), the session's entry in the registry and one entry in its
+// loop's timer heap: about 370 B with a short request. Everything else belongs to the loop and is reused by all
 // its connections: the HTTP parser and Request, the frame decoder (a
 // connection takes its own only while a fragmented message arrives), and
 // the scratch buffers that answers and frames are built in. Polling and
-// upgrade state (pollState) is allocated only for sessions opened by
-// polling, and is dropped once they upgrade. Opening a websocket session
+// upgrade state (pollState here, the queue in engineio.Session) is allocated
+// only for sessions opened by polling, and is dropped once they upgrade. Opening a websocket session
 // allocates only what it keeps (alloc_test.go).
 package transports

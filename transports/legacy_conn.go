@@ -4,8 +4,6 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/gobwas/ws"
-
 	"github.com/tornadio/tornadio/flash"
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
@@ -78,7 +76,7 @@ func (c *Conn) sniffPolicy(p []byte) (n int, wait bool) {
 	complete, maybe := flash.IsPolicyRequest(p)
 	switch {
 	case complete:
-		c.io.Write(c.srv.leg.policy)
+		c.emit(c.srv.leg.policy)
 		c.close()
 		return len(p), false
 	case maybe:
@@ -440,7 +438,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 		loc := frames.AppendHixieLocation(nil, false, r.Header("Host"), r.Target)
 		b = frames.AppendHixie75Response(b, origin, loc)
 	}
-	c.io.Write(b)
+	c.emit(b)
 	c.attachStream(s, kind)
 	lc := c.leg
 	lc.hdec = frames.HixieDecoder{MaxMessageSize: l.maxPayload}
@@ -475,7 +473,7 @@ func (c *Conn) legacyFeed(p []byte) int {
 			l.awaitKey3 = false
 			l.keyTimer.Stop()
 			answer, _ := frames.Hixie76Answer(l.key1, l.key2, key3) // checked at the request
-			c.io.Write(answer[:])
+			c.emit(answer[:])
 			l.sess.connectStream()
 			return 8
 		}
@@ -489,7 +487,7 @@ func (c *Conn) legacyFeed(p []byte) int {
 			return len(p)
 		}
 		if m.Op == frames.OpClose {
-			c.io.Write([]byte(frames.HixieCloseFrame))
+			c.emit([]byte(frames.HixieCloseFrame))
 			c.close()
 			return len(p)
 		}
@@ -508,18 +506,18 @@ func (c *Conn) legacyFeed(p []byte) int {
 		switch m.Op {
 		case frames.OpPing:
 			var b [140]byte
-			c.io.Write(frames.AppendFrame(b[:0], frames.OpPong, m.Payload))
+			c.emit(frames.AppendFrame(b[:0], frames.OpPong, m.Payload))
 		case frames.OpClose:
 			code := m.CloseCode
-			if code == ws.StatusNoStatusRcvd {
-				code = ws.StatusNormalClosure
+			if code == frames.StatusNoStatusRcvd {
+				code = frames.StatusNormalClosure
 			}
 			c.sendClose(c.loop(), code)
 		case frames.OpText:
 			c.legacyData(m.Payload)
 		case frames.OpBinary:
 			c.failure = failParse
-			c.sendClose(c.loop(), ws.StatusUnsupportedData)
+			c.sendClose(c.loop(), frames.StatusUnsupportedData)
 		}
 		return n
 	}

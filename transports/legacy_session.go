@@ -1,8 +1,6 @@
 package transports
 
 import (
-	"github.com/gobwas/ws"
-
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
 	"github.com/tornadio/tornadio/legacy"
@@ -70,7 +68,7 @@ func (s *LegacySession) end(reason string) {
 			}
 			c.kill(s.loop)
 		case streamRFC6455:
-			c.sendClose(s.loop, ws.StatusNormalClosure)
+			c.sendClose(s.loop, frames.StatusNormalClosure)
 		default:
 			c.kill(s.loop)
 		}
@@ -306,7 +304,7 @@ func (s *LegacySession) onStreamData(c *Conn, data []byte) {
 		// Broken ~m~ framing: the connection goes, and the session with it.
 		s.stream, s.live = nil, false
 		if s.kind == streamRFC6455 {
-			c.sendClose(s.loop, ws.StatusProtocolError)
+			c.sendClose(s.loop, frames.StatusProtocolError)
 		} else {
 			c.kill(s.loop)
 		}

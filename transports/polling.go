@@ -1,60 +1,49 @@
 package transports
 
 import (
-	"time"
-
 	"github.com/tornadio/tornadio/engineio"
 )
 
 // onPoll handles a polling GET on the session's home loop: it is answered at
-// once when packets are waiting, and parked otherwise.
+// once when packets are waiting, and parked otherwise (see
+// engineio.Session.Poll).
 func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
 	s.runDue()
 	srv := s.srv
-	ps := s.ps
-	switch {
-	case ps == nil:
-		s.refuse(c, gen, cors) // a websocket session
-		return
-	case s.closed && ps.draining && len(ps.queue) > 0:
-		// The last packets of a session closed by the server.
-		ps.poll, ps.pollGen, ps.pollCORS = c, gen, cors
-		s.flushPoll()
-		if ps.closeNext {
-			ps.closeNext = false
-			s.enqueue(engineio.Packet{Type: engineio.Close})
-			return
-		}
-		s.stopDraining()
-		return
-	case s.refuse(c, gen, cors):
-		return
-	case ps.poll != nil:
+	deadline := s.eio.Deadline()
+	switch s.eio.Poll(srv.clock(s.Loop())) {
+	case engineio.PollUnknownSID:
+		srv.respond(s.Loop(), c, gen, srv.errorResponse(engineio.UnknownSID, cors))
+	case engineio.PollBadRequest:
+		srv.respond(s.Loop(), c, gen, srv.errorResponse(engineio.BadRequest, cors))
+	case engineio.PollSecond:
 		// A second GET while one waits breaks the protocol: refuse it and
 		// end the session, answering the first GET with a close packet.
 		srv.respond(s.Loop(), c, gen, srv.errorResponse(engineio.BadRequest, cors))
 		s.end(ReasonTransportError)
-		return
-	}
-	ps.poll, ps.pollGen, ps.pollCORS = c, gen, cors
-	if len(ps.queue) == 0 && ps.upgrading {
-		// The client pauses polling to upgrade: this GET gets a noop to
-		// return with, but after upgradeNoopDelay, as Node's upgrade check
-		// does. A client sends "5" only once its GETs are answered, so a
-		// GET read while "5" is on its way (on another loop, say) was sent
-		// after it: when the "5" comes first, the GET is refused as one
-		// after the upgrade (see onWSPacket).
-		ps.noopBy = s.srv.clock(s.Loop()) + int64(upgradeNoopDelay)
-		s.rearm()
-	}
-	if len(ps.queue) > 0 {
+	case engineio.PollLast:
+		// The last packets of a session closed by the server.
+		s.park(c, gen, cors)
+		s.flushPoll()
+		if s.eio.Drained() {
+			s.stopDraining()
+		}
+	case engineio.PollParked:
+		s.park(c, gen, cors)
+		if s.eio.Deadline() != deadline {
+			s.rearm() // during an upgrade, the noop's
+		}
+	case engineio.PollAnswer:
+		s.park(c, gen, cors)
 		s.flushPoll()
 	}
 }
 
-// upgradeNoopDelay is how long a GET made during an upgrade waits for the
-// noop that releases it (Node's engine.io checks every 100 ms).
-const upgradeNoopDelay = 100 * time.Millisecond
+// park keeps GET c (exchange gen) to answer later.
+func (s *Session) park(c *Conn, gen exchange, cors string) {
+	ps := s.ps
+	ps.poll, ps.pollGen, ps.pollCORS = c, gen, cors
+}
 
 // flushPoll answers the parked GET with every queued packet.
 func (s *Session) flushPoll() {
@@ -63,7 +52,7 @@ func (s *Session) flushPoll() {
 		return
 	}
 	ps.flushPosted = false
-	if ps.poll == nil || len(ps.queue) == 0 {
+	if ps.poll == nil || !s.eio.Answerable() {
 		return
 	}
 	resp := s.pollResponse(ps.pollCORS)
@@ -78,20 +67,17 @@ func (s *Session) flushPoll() {
 // buffers: write or copy it, then call keepPollResponse.
 func (s *Session) pollResponse(cors string) []byte {
 	srv := s.srv
-	ps := s.ps
-	v := int(s.version)
-	body := engineio.AppendPayload(srv.buf2(s.Loop()), v, ps.binaryOK, ps.queue)
+	body, binary := s.eio.AppendAnswer(srv.buf2(s.Loop()))
 	srv.scratch2[s.Loop()] = body
 	ctype := contentTypeText
-	if engineio.PayloadIsBinary(v, ps.binaryOK, ps.queue) {
+	if binary {
 		ctype = contentTypeBinary
 	}
-	if s.jsonp {
-		body = appendJSONP(srv.buf3(s.Loop()), ps.jsonpIdx, body)
+	if s.eio.JSONP() {
+		body = appendJSONP(srv.buf3(s.Loop()), s.ps.jsonpIdx, body)
 		srv.scratch3[s.Loop()] = body
 		ctype = contentTypeJS
 	}
-	s.clearQueue()
 	resp := appendResponse(srv.buf(s.Loop()), 200, ctype, cors, body)
 	srv.scratch[s.Loop()] = resp
 	return resp
@@ -113,27 +99,27 @@ func (s *Session) keepPollResponse() {
 func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	s.runDue()
 	srv := s.srv
-	ps := s.ps
-	switch {
-	case ps == nil:
-		s.refuse(c, gen, cors) // a websocket session
+	switch s.eio.Post() {
+	case engineio.PostUnknownSID:
+		srv.respond(s.Loop(), c, gen, srv.errorResponse(engineio.UnknownSID, cors))
 		return
-	case s.closed && ps.draining && !ps.byClient:
+	case engineio.PostBadRequest:
+		srv.respond(s.Loop(), c, gen, srv.errorResponse(engineio.BadRequest, cors))
+		return
+	case engineio.PostDiscard:
 		// Closed by the server, with a GET still to come: like Node, take
 		// the packets and ignore them.
 		srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
 		return
-	case s.refuse(c, gen, cors):
-		return
 	}
-	if s.jsonp {
+	if s.eio.JSONP() {
 		var found bool
 		var err error
 		body, found, err = jsonpData(body, srv.form[s.Loop()][:0])
 		if cap(body) <= 1<<20 {
 			srv.form[s.Loop()] = body
 		}
-		if err == nil && s.version < 4 && len(body) > 0 && body[0] <= 1 {
+		if err == nil && s.eio.Version() < 4 && len(body) > 0 && body[0] <= 1 {
 			// Text only: not the v3 binary payload format.
 			err = engineio.ErrBadPayload
 		}
@@ -150,7 +136,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	}
 	now := srv.now()
 	var err error
-	srv.decode[s.Loop()], err = engineio.DecodePayload(body, int(s.version), srv.decode[s.Loop()][:0], func(p engineio.Packet) error {
+	srv.decode[s.Loop()], err = engineio.DecodePayload(body, s.Version(), srv.decode[s.Loop()][:0], func(p engineio.Packet) error {
 		s.receive(p, now)
 		return nil
 	})
@@ -170,27 +156,14 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 // the session must not carry on as if they had been delivered. A GET refused
 // with an error while the session polls has ended the session already.
 func (s *Session) pollGone(c *Conn, gen exchange) {
-	if s.closed || !s.polling() {
+	if s.eio.Closed() || !s.polling() {
 		return
 	}
 	if ps := s.ps; ps.poll == c && ps.pollGen == gen {
 		ps.poll = nil
+		s.eio.Unpark()
 	}
 	s.end(ReasonTransportClose)
 }
 
 var okBody = []byte("ok")
-
-// refuse answers a polling request that the session can no longer take: it
-// has ended (unknown sid) or moved to websocket (bad request).
-func (s *Session) refuse(c *Conn, gen exchange, cors string) bool {
-	switch {
-	case s.closed:
-		s.srv.respond(s.Loop(), c, gen, s.srv.errorResponse(engineio.UnknownSID, cors))
-	case !s.polling():
-		s.srv.respond(s.Loop(), c, gen, s.srv.errorResponse(engineio.BadRequest, cors))
-	default:
-		return false
-	}
-	return true
-}

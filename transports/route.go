@@ -1,7 +1,6 @@
 package transports
 
 import (
-	"bytes"
 	"errors"
 
 	"github.com/tornadio/tornadio/engineio"
@@ -110,7 +109,7 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	if s == nil {
 		s = c.srv.lookupDraining(string(sid))
 	}
-	if s == nil || int(s.version) != version {
+	if s == nil || s.Version() != version {
 		c.replyError(engineio.UnknownSID, cors)
 		return
 	}
@@ -155,16 +154,14 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 		s.hs = newHandshake(newSID(), r, remote)
 	}
 	if transport == Polling {
-		ps := s.ps
-		if b, ok := httpparse.QueryValue(r.RawQuery, "b64"); version < 4 && (!ok || len(b) == 0) && jsonp == nil {
-			ps.binaryOK = true
-		}
+		b, ok := httpparse.QueryValue(r.RawQuery, "b64")
+		s.eio.SetPollingFormat(version < 4 && (!ok || len(b) == 0) && jsonp == nil, jsonp != nil)
 		if jsonp != nil {
-			s.jsonp, ps.jsonpIdx = true, string(jsonp)
+			s.ps.jsonpIdx = string(jsonp)
 		}
 	}
 	if err := c.srv.app.Open(s); err != nil {
-		s.closed = true
+		s.eio.End(c.srv.now())
 		c.srv.unregister(s)
 		return nil
 	}
@@ -179,7 +176,7 @@ func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
 		return
 	}
 	open := engineio.Packet{Type: engineio.Open, Data: s.openPacket(nil)[1:]}
-	s.ps.queue = append([]engineio.Packet{open}, s.ps.queue...)
+	s.eio.QueueFirst(open)
 	c.reply(s.pollResponse(cors))
 	s.keepPollResponse()
 }
@@ -196,7 +193,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	var s *Session
 	if len(sid) > 0 {
 		s = c.srv.Lookup(string(sid))
-		if s == nil || int(s.version) != version {
+		if s == nil || s.Version() != version {
 			c.replyError(engineio.UnknownSID, cors)
 			return
 		}
@@ -210,7 +207,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	// The loop's scratch buffers, not arrays on the stack: what goes to
 	// IO.Write escapes, and would be garbage on every connection.
 	b := frames.AppendUpgradeResponse(c.srv.buf(c.loop()), key)
-	c.io.Write(b)
+	c.emit(b)
 	c.srv.keep(c.loop(), b)
 	c.mode = modeWS
 	c.sess = s
@@ -221,7 +218,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 		s.writeWS(c, engineio.Open, false, nil, open[1:])
 		c.srv.keep2(c.loop(), open)
 		s.flushQueueWS()
-		s.ps = nil // what App.Open sent, if anything, has gone
+		s.eio.DropPolling() // what App.Open sent, if anything, has gone
 		return
 	}
 	s.deliver(c.loop(), s.take(), func() { s.attachProbe(c) })
@@ -248,10 +245,6 @@ func (c *Conn) fallback() {
 		})
 	})
 }
-
-var probe = []byte("probe")
-
-func isProbe(b []byte) bool { return bytes.Equal(b, probe) }
 
 // checkUpgrade checks the RFC 6455 opening handshake r, whose
 // Sec-WebSocket-Key is key (frames.CheckUpgrade), and returns the status

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
 	"github.com/tornadio/tornadio/httpparse"
 	"github.com/tornadio/tornadio/legacy"
@@ -154,10 +155,11 @@ func (c *Config) setDefaults() {
 // Server is the shared state of all connections: configuration, the session
 // registry and one timer heap per loop.
 type Server struct {
-	cfg   Config
-	app   App
-	loops Loops
-	epoch time.Time // the origin of deadlines kept as int64 (see nanos)
+	cfg    Config
+	eioCfg engineio.Config // what sessions' protocol state needs of cfg
+	app    App
+	loops  Loops
+	epoch  time.Time // the origin of deadlines kept as int64 (see nanos)
 
 	mu       sync.RWMutex
 	sessions map[uint64]*Session // by sidKey (registry.go)
@@ -181,7 +183,11 @@ type Server struct {
 func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 	cfg.setDefaults()
 	srv := &Server{
-		cfg:       cfg,
+		cfg: cfg,
+		eioCfg: engineio.Config{
+			PingInterval: cfg.PingInterval, PingTimeout: cfg.PingTimeout,
+			UpgradeTimeout: cfg.UpgradeTimeout, MaxBuffered: cfg.MaxBuffered,
+		},
 		app:       app,
 		loops:     loops,
 		sessions:  make(map[uint64]*Session),
@@ -229,7 +235,8 @@ type loopState struct {
 	dec  frames.Decoder
 	frag map[*Conn]*frames.Decoder
 
-	feeding *Conn // the connection whose Feed is running, if any
+	feeding *Conn  // the connection whose Feed is running, if any
+	corked  []byte // what feeding's Feed has written so far (cork.go)
 
 	// held are the inbound events of this loop's sessions that arrived
 	// before their turn (order.go); nearly always empty.

@@ -33,7 +33,7 @@ func (m *Shared) Data() []byte { return m.data }
 // SendShared sends m like Send(m.Data(), false), without encoding or
 // copying it for this session. On the home loop only.
 func (s *Session) SendShared(m *Shared) {
-	if s.closed {
+	if s.eio.Closed() {
 		return
 	}
 	if c := s.ws; c != nil {

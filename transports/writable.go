@@ -6,7 +6,7 @@ package transports
 // buffer. Volatile packets are dropped when it is false, long before
 // Config.MaxBuffered closes a slow consumer. On the home loop.
 func (s *Session) Writable() bool {
-	if s.closed {
+	if s.eio.Closed() {
 		return false
 	}
 	if s.ws != nil {
@@ -15,5 +15,5 @@ func (s *Session) Writable() bool {
 		}
 		return s.ws.io.Buffered() == 0
 	}
-	return s.ps != nil && s.ps.poll != nil && len(s.ps.queue) == 0
+	return s.eio.Writable()
 }

@@ -32,9 +32,9 @@ type client struct {
 	postQ     []byte // packets for the next POST, 0x1E-separated
 	frag      []byte // a fragmented websocket message in progress
 
-	waiting bool // an echo is waiting for its ack
-	ackID   uint64
-	sentAt  int64
+	flights []flight // echoes sent and not yet acknowledged, oldest first
+	ackID   uint64   // the last ack id used
+	refill  bool     // acks arrived in this read: top the window up after it
 }
 
 func (c *client) open() {
@@ -87,8 +87,8 @@ func (c *client) ready() {
 	}
 	l.st.connected.Add(1)
 	l.connectH.Record(nanotime() - c.start)
-	if l.measuring && !c.sender && l.s.echoes() {
-		c.emitEcho(nanotime())
+	if l.measuring && l.s.echoes() {
+		c.fillWindow(nanotime())
 	}
 }
 
@@ -185,8 +185,11 @@ func (c *client) onSIO(p []byte) {
 		c.fail("disconnected by server")
 	case '3':
 		id, _ := leadingInt(p[1:])
-		if c.waiting && uint64(id) == c.ackID {
-			c.acked()
+		for i, f := range c.flights {
+			if f.id == uint64(id) {
+				c.acked(i)
+				break
+			}
 		}
 	case '2':
 		if !c.sender && bytes.HasPrefix(p, broadcastPfx) {
@@ -201,25 +204,13 @@ func (c *client) onRaw(p []byte) {
 	if c.state != stReady || c.sender {
 		return
 	}
-	if c.waiting {
-		c.acked()
+	if len(c.flights) > 0 {
+		c.acked(0) // the raw server echoes in order
 		return
 	}
 	if len(p) > 1 && p[0] == '4' && bytes.HasPrefix(p[1:], broadcastPfx) {
 		c.delivered(p[1+len(broadcastPfx):])
 	}
-}
-
-func (c *client) acked() {
-	now := nanotime()
-	c.waiting = false
-	l := c.l
-	if !l.measuring {
-		return
-	}
-	l.latH.Record(now - c.sentAt)
-	l.st.acks.Add(1)
-	c.emitEcho(now)
 }
 
 // delivered records a broadcast whose argument starts with its send time in
@@ -236,26 +227,6 @@ func (c *client) delivered(arg []byte) {
 	}
 	l.latH.Record(time.Now().UnixNano() - t)
 	l.st.delivered.Add(1)
-}
-
-// emitEcho sends `42<id>["echo","xx…"]` (no ack id in raw mode).
-func (c *client) emitEcho(now int64) {
-	if c.state != stReady || c.waiting {
-		return
-	}
-	s := c.l.s
-	c.ackID++
-	b := append(c.l.pkt[:0], '4', '2')
-	if !s.cfg.Raw {
-		b = strconv.AppendUint(b, c.ackID, 10)
-	}
-	b = append(b, `["echo","`...)
-	b = append(b, s.pad...)
-	b = append(b, `"]`...)
-	c.l.pkt = b
-	c.waiting = true
-	c.sentAt = now
-	c.send(b)
 }
 
 // emitBroadcast sends `42["broadcast","<unix ns> xx…"]`, padded to the

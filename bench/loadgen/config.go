@@ -57,6 +57,10 @@ type Config struct {
 	// Drain is how long broadcast waits after the last send for deliveries
 	// in flight; default 2 s (it stops early once deliveries go quiet).
 	Drain time.Duration `json:"drain"`
+	// Window is how many echoes each client keeps in flight (echo only);
+	// default 1, the browser-like pattern: the next emit leaves when the
+	// previous one's ack arrives. More pipelines them.
+	Window int `json:"window"`
 	// Payload is the size in bytes of the string argument; default 64.
 	Payload int `json:"payload"`
 	// SrcIPs spreads clients over 127.0.0.2 … 127.0.0.(1+SrcIPs); default
@@ -155,6 +159,12 @@ func (c *Config) Normalize() error {
 	}
 	if c.Payload <= 0 {
 		c.Payload = 64
+	}
+	if c.Window <= 0 {
+		c.Window = 1
+	}
+	if c.Window > 1 && c.Scenario != Echo {
+		return fmt.Errorf("loadgen: a window of %d echoes in flight applies to the websocket echo only, not %s", c.Window, c.Scenario)
 	}
 	if c.MaxFDs <= 0 {
 		c.MaxFDs = 19000

@@ -37,7 +37,10 @@
 //     connect latency, how many connected and stayed connected. Over
 //     websocket, or over long-polling with Transport "polling".
 //   - echo: Clients sessions, each emitting `42<id>["echo","x…"]` (Payload
-//     bytes) in a closed loop; acks per second and ack latency.
+//     bytes) in a closed loop with Window echoes in flight; acks per second
+//     and ack latency. The default window of 1 is the browser-like pattern
+//     (the next emit leaves when the previous ack arrives); a larger one
+//     pipelines, answering the acks of one read with one write.
 //   - broadcast: Clients receivers and one sender emitting
 //     `42["broadcast","<unix ns> x…"]` at Rate per second; deliveries per
 //     second, delivery latency from the timestamp, and the delivery ratio

@@ -67,6 +67,7 @@ type Params struct {
 	HoldS         float64 `json:"hold_s,omitempty"`
 	DurationS     float64 `json:"duration_s,omitempty"`
 	Payload       int     `json:"payload"`
+	Window        int     `json:"window,omitempty"` // echoes in flight per client
 	Path          string  `json:"path"`
 	SrcIPs        int     `json:"src_ips"`
 	Procs         int     `json:"procs"`
@@ -152,7 +153,7 @@ func Merge(cfg Config, start time.Time, parts []*Part, extraCPU cpuTimes) *Resul
 	case Broadcast:
 		r.Params.Rate, r.Params.DurationS = cfg.Rate, cfg.Duration.Seconds()
 	default:
-		r.Params.DurationS = cfg.Duration.Seconds()
+		r.Params.DurationS, r.Params.Window = cfg.Duration.Seconds(), cfg.Window
 	}
 	var p Progress
 	var ch, lh Histogram

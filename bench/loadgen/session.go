@@ -139,7 +139,7 @@ func (s *Session) Run(ctx context.Context) error {
 			l.measuring = true
 			now := nanotime()
 			for _, c := range l.clients {
-				c.emitEcho(now)
+				c.fillWindow(now)
 			}
 		})
 		sleep(ctx, cfg.Duration)

@@ -55,6 +55,7 @@ func (c *client) feedWS(cn *conn, p []byte) int {
 			c.state = stOpening
 		}
 	}
+parse:
 	for c.state != stDone {
 		q := p[used:]
 		if len(q) < 2 {
@@ -65,12 +66,12 @@ func (c *client) feedWS(cn *conn, p []byte) int {
 		switch n {
 		case 126:
 			if len(q) < 4 {
-				return used
+				break parse
 			}
 			n, h = uint64(binary.BigEndian.Uint16(q[2:])), 4
 		case 127:
 			if len(q) < 10 {
-				return used
+				break parse
 			}
 			n, h = binary.BigEndian.Uint64(q[2:]), 10
 		}
@@ -93,6 +94,11 @@ func (c *client) feedWS(cn *conn, p []byte) int {
 		}
 		used += h + int(n)
 		c.onFrame(cn, b0&0x80 != 0, ws.OpCode(b0&0x0f), payload)
+	}
+	if c.refill {
+		// Pipelined echo: the acks of this read are answered by one write.
+		c.refill = false
+		c.fillWindow(nanotime())
 	}
 	return used
 }

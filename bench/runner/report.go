@@ -12,6 +12,7 @@ type Meta struct {
 	Machine  []string    // "nproc: 2", "CPU: …", "kernel: …"
 	Versions [][2]string // name, version, in order
 	Command  string      // how to reproduce
+	Base     string      // what the Base server is (see reportBeforeAfter)
 	Notes    []string
 }
 
@@ -60,6 +61,7 @@ func Report(w io.Writer, res *Results, meta Meta) {
 	if len(res.Cells) > 0 {
 		mainTable(w, res)
 	}
+	reportBeforeAfter(w, res, meta.Base)
 	if res.Scaling != nil {
 		reportScaling(w, res.Scaling)
 	}
@@ -80,7 +82,7 @@ func mainTable(w io.Writer, res *Results) {
 	hdr := []string{"point", "server", "server CPU / op (µs)", "RSS / session (KiB)", "throughput (/s)", "p50 (ms)", "p99 (ms)", "p999 (ms)", "delivered", "server CPU", "loadgen CPU", "runs"}
 	base := len(hdr)
 	for _, p := range peers {
-		hdr = append(hdr, Subject+"/"+p)
+		hdr = append(hdr, peerHeader(p))
 	}
 	fmt.Fprintf(w, "| %s |\n", strings.Join(hdr, " | "))
 	fmt.Fprintf(w, "|%s\n", strings.Repeat("---|", len(hdr)))
@@ -141,7 +143,10 @@ func mainTable(w io.Writer, res *Results) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Columns: *server CPU / op* is the server's utime+stime (from /proc/<pid>/stat) during the load generator's measured window divided by the acks (echo), deliveries (broadcast) or, for conns, sessions (whole run: open, hold, close). *RSS / session* is the rise of the server's VmRSS (peak during the run minus before it) divided by the sessions held. Latencies: ack round trip (echo), emit to delivery (broadcast), socket to Socket.IO CONNECT (conns). *server CPU* and *loadgen CPU* are shares of one core over the window. Ratios (last columns, on tornadio's rows) divide tornadio's key figure — "+
-		"CPU per ack or delivery, RSS per session for conns — by the peer's, from this run; below 1 means tornadio spends less.")
+		"CPU per ack or delivery, RSS per session for conns — by the peer's, from this run; below 1 means tornadio spends less. "+
+		"Echo patterns: *browser-like (1 in flight)* — each client emits its next echo when the previous one's ack arrives, as a browser's socket.io-client does; "+
+		"*pipelined (N in flight)* — each keeps N echoes in flight and answers the acks of one read with one write of as many echoes (raw: the same frames, echoed unchanged). "+
+		"Broadcast has no window: one sender emits at a fixed rate and the receivers only receive.")
 	if len(foot) > 0 {
 		fmt.Fprintln(w, "\nFailures and noise:")
 		for _, f := range foot {

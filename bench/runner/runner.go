@@ -43,6 +43,9 @@ type Point struct {
 	Extra    []string      // more loadgen flags
 	// Transport "polling" runs conns over long-polling; empty: websocket.
 	Transport string
+	// Window is the echoes each client keeps in flight (echo only): 0 or 1
+	// is the browser-like pattern, more pipelines (loadgen -window).
+	Window int
 }
 
 // Label names the point in tables and progress lines.
@@ -52,6 +55,11 @@ func (p Point) Label() string {
 		return fmt.Sprintf("%s N=%d", p.Name(), p.Clients)
 	case "broadcast":
 		return fmt.Sprintf("broadcast N=%d @%g/s", p.Clients, p.Rate)
+	case "echo":
+		if p.Window > 1 {
+			return fmt.Sprintf("echo C=%d pipelined (%d in flight)", p.Clients, p.Window)
+		}
+		return fmt.Sprintf("echo C=%d browser-like (1 in flight)", p.Clients)
 	default:
 		return fmt.Sprintf("%s C=%d", p.Scenario, p.Clients)
 	}
@@ -292,6 +300,9 @@ func loadArgs(s ServerSpec, p Point, addr string) []string {
 	}
 	if p.Transport != "" {
 		a = append(a, "-transport", p.Transport)
+	}
+	if p.Window > 1 {
+		a = append(a, "-window", strconv.Itoa(p.Window))
 	}
 	return append(a, p.Extra...)
 }

@@ -47,7 +47,7 @@ func TestReportScaling(t *testing.T) {
 	out := b.String()
 	for _, want := range []string{
 		"## Scaling with event loops (tornadio)",
-		"| echo C=200 | 100.0k | 120.0k | **1.20×** |",
+		"| echo C=200 browser-like (1 in flight) | 100.0k | 120.0k | **1.20×** |",
 		"server on CPUs 0,1, load generator on CPUs 0,1",
 		"kept 160% of CPU busy",
 	} {

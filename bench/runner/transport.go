@@ -10,10 +10,15 @@ func (p Point) polling() bool {
 
 // Name is the scenario as tables and -scenarios name it: conns over
 // long-polling is "conns-polling", so that it stands apart from the
-// websocket conns point while sharing its figures (RSS per session).
+// websocket conns point while sharing its figures (RSS per session); the
+// echo with more than one message in flight per client is "echo-pipelined"
+// ("echo" is the browser-like one).
 func (p Point) Name() string {
 	if p.Transport == "polling" && !strings.HasPrefix(p.Scenario, "polling") {
 		return p.Scenario + "-polling"
+	}
+	if p.Scenario == "echo" && p.Window > 1 {
+		return "echo-pipelined"
 	}
 	return p.Scenario
 }

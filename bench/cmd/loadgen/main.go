@@ -3,6 +3,7 @@
 // goes to stderr.
 //
 //	loadgen -target 127.0.0.1:3000 -scenario echo -clients 100 -duration 10s
+//	loadgen -target 127.0.0.1:3000 -scenario echo -clients 100 -window 8
 //	loadgen -target 127.0.0.1:3000 -scenario broadcast -clients 1000 -rate 20
 //	loadgen -target 127.0.0.1:3000 -scenario conns -clients 19000 -rate 2000 -hold 30s
 //	loadgen -target 127.0.0.1:3000 -scenario conns -transport polling -clients 5000 -hold 30s
@@ -40,6 +41,7 @@ func main() {
 	flag.DurationVar(&cfg.Hold, "hold", 0, "conns: how long to hold the sessions (default 10s)")
 	flag.DurationVar(&cfg.Duration, "duration", 0, "echo/broadcast/polling-echo: measured window (default 10s)")
 	flag.DurationVar(&cfg.Drain, "drain", 0, "broadcast: longest wait for deliveries after the last send (default 2s)")
+	flag.IntVar(&cfg.Window, "window", 1, "echo: echoes in flight per client (1: browser-like, each emit waits for the previous ack; more: pipelined)")
 	flag.IntVar(&cfg.Payload, "payload", 64, "bytes of the string argument")
 	flag.IntVar(&cfg.SrcIPs, "src-ips", 0, "source addresses 127.0.0.2… to spread clients over (default: enough for the port range)")
 	flag.IntVar(&cfg.Loops, "loops", 0, "epoll loops per process (default GOMAXPROCS / processes)")

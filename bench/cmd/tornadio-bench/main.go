@@ -8,6 +8,10 @@
 //	go run ./cmd/tornadio-bench -profile short -out results/latest.md -png results/latest.png
 //	go run ./cmd/tornadio-bench -profile full  -out results/full.md   -png results/full.png
 //
+// With -base <git rev> it also runs tornadio built from that revision as
+// server tornadio-base, interleaved with the others, and the report gets a
+// tornadio/base column and a before/after table (see buildBase).
+//
 // Run it from the bench module's directory (or give -bench). Progress goes
 // to stderr. Every process it starts is ended when it exits, on error, and
 // on Ctrl-C.
@@ -34,7 +38,7 @@ import (
 func main() {
 	profile := flag.String("profile", "short", "short (make bench, under 3 minutes) or full (make bench-full: the issue's targets)")
 	servers := flag.String("servers", "tornadio,node,zishang,raw", "servers under test, comma-separated")
-	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, broadcast, conns, conns-polling, polling-echo; default all of the profile)")
+	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, echo-pipelined, broadcast, conns, conns-polling, polling-echo, scaling; default all of the profile)")
 	repeats := flag.Int("repeats", 3, "runs of each point (median)")
 	benchDir := flag.String("bench", ".", "the bench module's directory")
 	out := flag.String("out", "", "write the markdown report here")
@@ -42,6 +46,7 @@ func main() {
 	serverCPUs := flag.String("server-cpus", "0", "taskset CPU list of the servers")
 	loadCPUs := flag.String("load-cpus", "1", "taskset CPU list of the load generator")
 	scalingCPUs := flag.String("scaling-cpus", "0,1", "scaling point: taskset CPU list of the 2-loop server and of its load generator")
+	base := flag.String("base", "", "also run tornadio built from this git revision, as server "+runner.Base+" (before/after in one run; make bench-full BASE=<rev>)")
 	flag.Parse()
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -79,6 +84,15 @@ func main() {
 		}
 		specs = append(specs, s)
 	}
+	var about string
+	if *base != "" {
+		fmt.Fprintf(os.Stderr, "tornadio-bench: building %s from %s …\n", runner.Base, *base)
+		spec, note, err := buildBase(ctx, dir, bin, *base)
+		must(err)
+		fmt.Fprintf(os.Stderr, "tornadio-bench: %s\n", note)
+		about = note
+		specs = withBase(specs, spec)
+	}
 
 	if scaling != nil && !strings.Contains(","+*servers+",", ",tornadio,") {
 		scaling = nil // tornadio-only
@@ -103,10 +117,11 @@ func main() {
 	meta := runner.Meta{
 		Date:     time.Now().UTC().Format("2006-01-02 15:04 MST"),
 		Machine:  machine(),
-		Versions: versions(dir),
+		Versions: versions(dir, *base),
+		Base:     about,
 	}
-	if *scenarios == "" && *servers == "tornadio,node,zishang,raw" {
-		meta.Command = map[string]string{"short": "make bench", "full": "make bench-full"}[*profile]
+	if *scenarios == "" && *repeats == 3 {
+		meta.Command = makeCommand(*profile, *servers, *base)
 	}
 	if meta.Command == "" {
 		meta.Command = "cd bench && go run ./cmd/tornadio-bench " + strings.Join(os.Args[1:], " ")
@@ -141,12 +156,14 @@ func main() {
 // minutes on two cores. full: the targets.
 func profilePoints(profile, only string) ([]runner.Point, *runner.Scaling, error) {
 	const payload = 64
+	const pipelined = 8 // echoes in flight per client in the pipelined echo
 	var pts []runner.Point
 	var scaling *runner.Scaling
 	switch profile {
 	case "short":
 		pts = []runner.Point{
 			{Scenario: "echo", Clients: 50, Duration: 1500 * time.Millisecond, Payload: payload},
+			{Scenario: "echo", Clients: 50, Window: pipelined, Duration: 1500 * time.Millisecond, Payload: payload},
 			{Scenario: "broadcast", Clients: 200, Rate: 100, Duration: 1500 * time.Millisecond, Payload: payload, Extra: []string{"-drain", "1s"}},
 			{Scenario: "conns", Clients: 1000, Rate: 4000, Duration: time.Second, Payload: payload},
 			{Scenario: "conns", Transport: "polling", Clients: 1000, Rate: 2000, Duration: time.Second, Payload: payload},
@@ -155,8 +172,13 @@ func profilePoints(profile, only string) ([]runner.Point, *runner.Scaling, error
 		scaling = &runner.Scaling{Point: runner.Point{Scenario: "echo", Clients: 200, Duration: 1500 * time.Millisecond, Payload: payload}}
 	case "full":
 		pts = []runner.Point{
+			// The echo targets are the browser-like rows (one echo
+			// in flight per client); the pipelined ones, for contrast, get
+			// a shorter window.
 			{Scenario: "echo", Clients: 100, Duration: 10 * time.Second, Payload: payload},
 			{Scenario: "echo", Clients: 1000, Duration: 10 * time.Second, Payload: payload},
+			{Scenario: "echo", Clients: 100, Window: pipelined, Duration: 5 * time.Second, Payload: payload},
+			{Scenario: "echo", Clients: 1000, Window: pipelined, Duration: 5 * time.Second, Payload: payload},
 			{Scenario: "broadcast", Clients: 1000, Rate: 50, Duration: 10 * time.Second, Payload: payload},
 			{Scenario: "broadcast", Clients: 10000, Rate: 5, Duration: 10 * time.Second, Payload: payload},
 			// Pings every 25 s on every server: a 30 s hold sees them.
@@ -225,7 +247,35 @@ func machine() []string {
 	return []string{"nproc " + nproc, model, mem, "kernel " + strings.TrimSpace(cmdOut("", "uname", "-sr")), runtime.GOOS + "/" + runtime.GOARCH}
 }
 
-func versions(dir string) [][2]string {
+// withBase puts the base server right after tornadio (first when tornadio
+// is not run), so that the two are interleaved side by side.
+func withBase(specs []runner.ServerSpec, base runner.ServerSpec) []runner.ServerSpec {
+	at := 0
+	for i, s := range specs {
+		if s.Name == "tornadio" {
+			at = i + 1
+		}
+	}
+	return append(specs[:at], append([]runner.ServerSpec{base}, specs[at:]...)...)
+}
+
+// makeCommand is the make command that reproduces a run of the profile
+// with these servers and base, or "" when make has none.
+func makeCommand(profile, servers, base string) string {
+	cmd := map[string]string{"short": "make bench", "full": "make bench-full"}[profile]
+	if cmd == "" {
+		return ""
+	}
+	if base != "" {
+		cmd += " BASE=" + base
+	}
+	if servers != "tornadio,node,zishang,raw" {
+		cmd += " SERVERS=" + servers
+	}
+	return cmd
+}
+
+func versions(dir, base string) [][2]string {
 	v := [][2]string{{"go", strings.TrimPrefix(strings.Fields(cmdOut(dir, "go", "version") + " ? ? ?")[2], "go")}}
 	v = append(v, [2]string{"node", strings.TrimSpace(cmdOut(dir, "node", "--version"))})
 	sio := "not installed"
@@ -249,6 +299,11 @@ func versions(dir string) [][2]string {
 			rev += "+dirty"
 		}
 		v = append(v, [2]string{"tornadio", rev})
+	}
+	if base != "" {
+		if b := strings.TrimSpace(cmdOut(dir, "git", "rev-parse", "--short", base)); b != "" {
+			v = append(v, [2]string{"base", b})
+		}
 	}
 	return v
 }

@@ -1,8 +1,18 @@
-package tornadio
+// Package httpfallback serves the HTTP requests that are not Engine.IO's
+// (pages, assets) through a net/http Handler, for a server on the event
+// loops. The loop's parsed request is copied into an *http.Request, the
+// Handler runs on a goroutine of its own (these are not per-client work),
+// and its whole response is buffered and handed back as bytes for the
+// connection's loop to write.
+//
+// It does not route: the transports machine decides which requests come
+// here, and writes the Connection field of the response itself.
+package httpfallback
 
 import (
 	"bytes"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,11 +21,19 @@ import (
 	"github.com/tornadio/tornadio/httpparse"
 )
 
-// serveFallback runs Options.HTTPHandler for a request outside the
-// Engine.IO path. The request is copied on the loop; the handler runs on its
-// own goroutine (these are page and asset requests, not per-client work),
-// and its whole response is written back by the connection's loop.
-func (c *core) serveFallback(req *httpparse.Request, remote string, respond func([]byte, bool)) {
+// Server serves requests through Handler; a Handler's panic is logged to
+// Logger and answered with 500.
+type Server struct {
+	Handler http.Handler
+	Logger  *slog.Logger
+}
+
+// Serve is a transports.Fallback: it copies req on the loop, runs the
+// Handler on its own goroutine and calls respond once with the complete
+// response, without a Connection field; close asks the machine to close
+// the connection after it (req.Close, or a "Connection: close" from the
+// Handler).
+func (s *Server) Serve(req *httpparse.Request, remote string, respond func(resp []byte, close bool)) {
 	u, err := url.ParseRequestURI(string(req.Target))
 	if err != nil {
 		respond(plainResponse(http.StatusBadRequest, "bad request target\n"), true)
@@ -45,11 +63,11 @@ func (c *core) serveFallback(req *httpparse.Request, remote string, respond func
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
-					c.opts.Logger.Error("tornadio: HTTP handler panicked", "panic", r)
+					s.Logger.Error("tornadio: HTTP handler panicked", "panic", r)
 					w = &bufferedResponse{header: make(http.Header), status: http.StatusInternalServerError}
 				}
 			}()
-			c.opts.HTTPHandler.ServeHTTP(w, hr)
+			s.Handler.ServeHTTP(w, hr)
 		}()
 		// The machine writes the Connection field (it knows when it
 		// closes); a handler's "Connection: close" asks it to.
@@ -83,6 +101,9 @@ func (w *bufferedResponse) Write(b []byte) (int, error) {
 	return w.body.Write(b)
 }
 
+// bytes is the response: status line, header (with Content-Length, a
+// sniffed Content-Type when the Handler set none and wrote a body, and no
+// Transfer-Encoding), blank line, and the body unless head.
 func (w *bufferedResponse) bytes(head bool) []byte {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -114,6 +135,8 @@ func hasCloseToken(values []string) bool {
 	return false
 }
 
+// plainResponse is a complete text/plain response with status and body,
+// without a Connection field.
 func plainResponse(status int, body string) []byte {
 	w := &bufferedResponse{header: make(http.Header), status: status}
 	w.header.Set("Content-Type", "text/plain; charset=utf-8")
