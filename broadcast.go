@@ -155,10 +155,10 @@ func (b *BroadcastOperator) FetchSockets() []*RemoteSocket {
 	out := make([]*RemoteSocket, 0, len(infos))
 	for _, in := range infos {
 		rs := &RemoteSocket{ID: in.ID, Rooms: in.Rooms}
-		if s, ok := in.Local.(*Socket); ok {
+		if s := socketOfMember(in.Local); s != nil {
 			rs.local = s
 			rs.Request = s.Request()
-			rs.Recovered = s.recovered
+			rs.Recovered = s.Recovered()
 		}
 		out = append(out, rs)
 	}
@@ -216,4 +216,13 @@ outer:
 		dst = append(dst, a)
 	}
 	return dst
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

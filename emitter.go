@@ -61,20 +61,20 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		// socket's own room, so that it carries an offset and can be
 		// replayed (as in Node); it is written by the socket's loop only.
 		p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
-		out := (*localSide)(ns).encode(p, &adapter.Options{Rooms: []string{s.id}}, -1)
+		out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}})
 		s.post(func() { s.deliver(out) })
 		return nil
 	}
 	id := int64(-1)
 	if cb.valid() {
-		id = ns.ids.Add(1) - 1
+		id = ns.local.NextAckID()
 	}
-	out := &outgoing{
-		text:     socketio.AppendEvent(nil, ns.name, id, len(atts), event, raw...),
-		atts:     atts,
-		event:    event,
-		args:     raw,
-		volatile: e.volatile,
+	out := &adapter.Message{
+		Text:        socketio.AppendEvent(nil, ns.name, id, len(atts), event, raw...),
+		Attachments: atts,
+		Event:       event,
+		Args:        raw,
+		Volatile:    e.volatile,
 	}
 	timeout := e.timeout
 	s.post(func() {

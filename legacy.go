@@ -5,7 +5,6 @@ import (
 
 	"github.com/tornadio/tornadio/internal/jsonstr"
 	"github.com/tornadio/tornadio/legacy"
-	"github.com/tornadio/tornadio/socketio"
 	"github.com/tornadio/tornadio/transports"
 )
 
@@ -62,36 +61,9 @@ func (s *Socket) emitLegacy(event string, args []any) error {
 		return err
 	}
 	s.post(func() {
-		if s.connected {
+		if s.attached() {
 			s.legacy().Send(frame)
 		}
 	})
 	return nil
-}
-
-// deliverLegacy writes a broadcast to a 0.6 client when it is a "message"
-// with one argument (see legacyFrame).
-func (s *Socket) deliverLegacy(out *outgoing) bool {
-	if out.legacy == nil {
-		return false
-	}
-	s.legacy().Send(out.legacy)
-	return true
-}
-
-// legacyFrame frames a one-argument "message" broadcast for 0.6 clients: a
-// JSON string becomes a text message, any other value ~j~ JSON.
-func legacyFrame(event string, args [][]byte) []byte {
-	if event != "message" || len(args) != 1 {
-		return nil
-	}
-	raw := args[0]
-	if len(raw) > 0 && raw[0] == '"' {
-		text, err := socketio.AppendJSONUnquote(nil, raw)
-		if err != nil {
-			return nil
-		}
-		return legacy.AppendMessage(nil, text)
-	}
-	return legacy.AppendJSON(nil, raw)
 }

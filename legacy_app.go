@@ -16,6 +16,7 @@ func (a engineApp) LegacyOpen(ls *transports.LegacySession) error {
 func (a engineApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
 	sock := &Socket{ns: ns, id: ls.ID(), fixed: &socketFixed{leg: ls}}
+	sock.rooms.Bind(sock.member())
 	if a.srv.workers != nil {
 		sock.worker = int32(a.srv.workers.Pick())
 	}
@@ -25,7 +26,6 @@ func (a engineApp) legacyOpen(ls legacyWire) error {
 	setData(ls, sock)
 	accept := func() {
 		ns.attach(sock)
-		ns.legacyCount.Add(1)
 		a.srv.run(sock, func() {
 			for _, fn := range onConn {
 				fn(sock)
@@ -66,7 +66,7 @@ func socketOf(ls *transports.LegacySession) *Socket {
 // LegacyMessage delivers a 0.6 message as a "message" event with one
 // argument: the text as a string, or the ~j~ JSON value.
 func (a engineApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message) {
-	if sock := socketOf(ls); sock != nil && sock.connected {
+	if sock := socketOf(ls); sock != nil && sock.attached() {
 		sock.onLegacyMessage(m)
 	}
 }
@@ -74,9 +74,6 @@ func (a engineApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message)
 // LegacyClose disconnects the session's socket.
 func (a engineApp) LegacyClose(ls *transports.LegacySession, reason string) {
 	if sock := socketOf(ls); sock != nil {
-		if sock.connected {
-			sock.ns.legacyCount.Add(-1)
-		}
 		sock.close(DisconnectReason(reason))
 	}
 }

@@ -3,7 +3,6 @@ package tornadio
 import (
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
@@ -24,51 +23,27 @@ type Namespace struct {
 	handler    Handler
 	middleware []func(*Socket) error
 
-	// Per event loop: the sockets and room index of that loop, touched only
-	// on it, so that a broadcast takes no lock.
-	loops []*nsLoop
-	// Every socket by id, and every room's members, for lookups and
-	// selections from any goroutine.
-	byID    *socketIndex
-	members *roomIndex
+	// The sockets, their rooms and the broadcast fan-out; the adapter
+	// wraps it.
+	local *adapter.Local
 
-	ids         atomic.Int64 // ack ids, shared by the namespace's sockets as in Node
-	legacyCount atomic.Int64 // connected sockets of the legacy (0.6) road
-	adapter     adapter.Adapter
-	recovery    *recoveryStore
-}
-
-// nsLoop is one loop's share of a namespace.
-type nsLoop struct {
-	ns *Namespace
-	i  int // the loop's index
-	// all lists the loop's sockets; Socket.idx is each one's position.
-	// A slice walks faster than a map and costs a word per socket.
-	all []*Socket
-	// rooms indexes joined rooms; a socket's own room (its id) is not
-	// indexed: each finds it through Namespace.byID.
-	rooms map[string]map[*Socket]struct{}
-	mark  uint64 // broadcast generation, to skip excluded or visited sockets
+	adapter  adapter.Adapter
+	recovery *recoveryStore
 }
 
 func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
-	n := srv.opts.EventLoops
-	if n <= 0 {
-		n = 1
+	ns := &Namespace{srv: srv, name: name, parent: parent}
+	cfg := adapter.Config{Namespace: name, Loops: srv.opts.EventLoops, Poster: (*serverLoops)(srv)}
+	if srv.opts.Recovery != nil {
+		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection, srv.now)
+		cfg.Record = ns.recovery.record
 	}
-	ns := &Namespace{srv: srv, name: name, parent: parent, loops: make([]*nsLoop, n),
-		byID: newSocketIndex(), members: newRoomIndex()}
-	for i := range ns.loops {
-		ns.loops[i] = &nsLoop{ns: ns, i: i, rooms: make(map[string]map[*Socket]struct{})}
-	}
+	ns.local = adapter.NewLocal(cfg)
 	factory := srv.opts.Adapter
 	if factory == nil {
 		factory = adapter.NewInMemory
 	}
-	ns.adapter = factory(name, (*localSide)(ns))
-	if srv.opts.Recovery != nil {
-		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection, srv.now)
-	}
+	ns.adapter = factory(name, ns.local)
 	return ns
 }
 
@@ -201,76 +176,23 @@ func admit(sock *Socket, mw []func(*Socket) error, h Handler) error {
 	return nil
 }
 
-// attach registers a connected socket on its loop and in its rooms.
+// attach registers a connected socket with its client and in the
+// namespace's rooms. On the socket's loop.
 func (ns *Namespace) attach(sock *Socket) {
 	if c := sock.client; c != nil {
 		c.add(sock)
 		c.connected++
 	}
-	l := ns.loops[sock.loop()]
-	sock.idx = int32(len(l.all))
-	l.all = append(l.all, sock)
-	sock.connected = true
-	ns.byID.store(sock)
-	sock.roomsMu.Lock()
-	sock.listed = true
-	for r := range sock.rooms {
-		l.join(sock, r)
-		ns.members.add(r, sock)
-	}
-	sock.roomsMu.Unlock()
+	ns.local.Attach(&sock.rooms)
 }
 
-// detach removes a socket from its loop's index and its rooms.
+// detach removes a socket from its client and the namespace's rooms. On
+// the socket's loop.
 func (ns *Namespace) detach(sock *Socket) {
 	if c := sock.client; c != nil && c.remove(sock) {
 		c.connected--
 	}
-	l := ns.loops[sock.loop()]
-	l.remove(sock)
-	sock.roomsMu.Lock()
-	sock.listed = false
-	for r := range sock.rooms {
-		l.leave(sock, r)
-		ns.members.remove(r, sock)
-	}
-	sock.roomsMu.Unlock()
-	ns.byID.delete(sock)
-}
-
-// remove takes sock out of l.all: the last socket takes its place.
-func (l *nsLoop) remove(sock *Socket) {
-	i := int(sock.idx)
-	if i >= len(l.all) || l.all[i] != sock {
-		return
-	}
-	last := len(l.all) - 1
-	l.all[i] = l.all[last]
-	l.all[i].idx = int32(i)
-	l.all[last] = nil
-	l.all = l.all[:last]
-	sock.idx = -1
-	if cap(l.all) > 64 && len(l.all) < cap(l.all)/4 {
-		l.all = append([]*Socket(nil), l.all...) // give back what a crowd left
-	}
-}
-
-func (l *nsLoop) join(sock *Socket, room string) {
-	set := l.rooms[room]
-	if set == nil {
-		set = make(map[*Socket]struct{}, 1)
-		l.rooms[room] = set
-	}
-	set[sock] = struct{}{}
-}
-
-func (l *nsLoop) leave(sock *Socket, room string) {
-	if set := l.rooms[room]; set != nil {
-		delete(set, sock)
-		if len(set) == 0 {
-			delete(l.rooms, room)
-		}
-	}
+	ns.local.Detach(&sock.rooms)
 }
 
 // Emit sends an event to every socket of the namespace. The packet is
@@ -329,7 +251,7 @@ func (ns *Namespace) ServerSideEmit(event string, args ...any) error {
 
 // Socket returns the connected socket with id, or nil.
 func (ns *Namespace) Socket(id string) *Socket {
-	return ns.byID.load(id)
+	return socketOfMember(ns.local.Member(id))
 }
 
 func (ns *Namespace) broadcast() *BroadcastOperator { return &BroadcastOperator{ns: ns} }

@@ -34,35 +34,29 @@ var ErrDisconnected = errors.New("tornadio: socket disconnected")
 // goroutine; register handlers inside OnConnection to be sure no event is
 // missed.
 type Socket struct {
-	id        string
-	ns        *Namespace
-	client    *client      // the modern road's session state; nil on the legacy road
-	fixed     *socketFixed // what some sockets carry from the start; nil for most
-	req       atomic.Pointer[Request]
-	worker    int32
-	recovered bool
+	id     string
+	ns     *Namespace
+	client *client      // the modern road's session state; nil on the legacy road
+	fixed  *socketFixed // what some sockets carry from the start; nil for most
+	req    atomic.Pointer[Request]
+	worker int32
+	gone   atomic.Bool
 
 	mu       sync.Mutex
 	handlers []handlerEntry // few per socket: a slice beats a map in size and speed
 	ext      *socketExt     // listeners beyond On; nil until the first one
 
-	hasOutgoing atomic.Bool
-	gone        atomic.Bool
+	// The socket's rooms and its place in the namespace's indexes: changed
+	// at once by whoever joins or leaves, so that Rooms and FetchSockets
+	// see every change made before them (see adapter.Membership).
+	rooms adapter.Membership
 
-	// The socket's rooms, changed at once by whoever joins or leaves (so
-	// that Rooms and FetchSockets see every change made before them); the
-	// loop's index (nsLoop.rooms) follows through syncRooms.
-	roomsMu   sync.Mutex
-	rooms     map[string]struct{} // joined rooms, not the socket's own (implicit); nil until the first Join
-	roomsGone bool                // disconnected: Rooms lists nothing
-	listed    bool                // attached: in the namespace's roomIndex
-
-	// On the session's loop only.
-	connected bool
-	idx       int32 // position in the loop's socket list (nsLoop.all)
-	acks      map[int64]*pendingAck
-	mark      uint64 // see nsLoop.each
+	acks map[int64]*pendingAck // on the session's loop only
 }
+
+// attached reports whether the socket is connected to its namespace: in
+// its rooms, receiving broadcasts. On the loop.
+func (s *Socket) attached() bool { return s.rooms.Attached() }
 
 // handlerEntry is one On registration.
 type handlerEntry struct {
@@ -73,9 +67,10 @@ type handlerEntry struct {
 // socketFixed is what some sockets carry from their creation: set before
 // the socket is shared and never changed after, so read without a lock.
 type socketFixed struct {
-	pid  string     // private session id, for connection state recovery
-	auth []byte     // the CONNECT auth payload (a copy), for Request
-	leg  legacyWire // the legacy (0.6) session; nil on the modern road
+	pid       string     // private session id, for connection state recovery
+	auth      []byte     // the CONNECT auth payload (a copy), for Request
+	leg       legacyWire // the legacy (0.6) session; nil on the modern road
+	recovered bool       // restored by connection state recovery
 }
 
 // fix returns s.fixed, allocating it. Only before s is shared.
@@ -132,10 +127,12 @@ type pendingAck struct {
 
 func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	s := &Socket{ns: ns, client: c}
+	s.rooms.Bind(s.member())
 	switch {
 	case restored != nil:
-		s.id, s.fix().pid, s.recovered = restored.sid, restored.pid, true
-		s.changeRoomsLocked(restored.rooms, true)
+		s.id = restored.sid
+		s.fix().pid, s.fixed.recovered = restored.pid, true
+		ns.local.Join(&s.rooms, restored.rooms...)
 	case c.sio >= 5:
 		s.id = engineio.NewSID()
 		if ns.recovery != nil {
@@ -212,7 +209,7 @@ func (s *Socket) Connected() bool { return !s.gone.Load() }
 
 // Recovered reports whether the socket was restored by connection state
 // recovery: same id and rooms as before, missed packets delivered.
-func (s *Socket) Recovered() bool { return s.recovered }
+func (s *Socket) Recovered() bool { return s.fixed != nil && s.fixed.recovered }
 
 // On registers fn for the event. fn's parameters receive the event's
 // arguments decoded from JSON ([]byte parameters receive binary
@@ -254,7 +251,7 @@ func (s *Socket) OnAnyOutgoing(fn func(event string, args Args)) {
 	x := s.extLocked()
 	x.onAnyOutgoing = append(x.onAnyOutgoing, fn)
 	s.mu.Unlock()
-	s.hasOutgoing.Store(true)
+	s.ns.local.WatchOutgoing(&s.rooms)
 }
 
 // OnDisconnecting registers fn to run when the socket is disconnecting,
@@ -304,126 +301,22 @@ func (s *Socket) Leave(room string) {
 	s.changeRooms([]string{room}, false)
 }
 
-// changeRooms makes the socket join or leave rooms now, then has its loop
-// bring its index in line.
+// changeRooms makes the socket join or leave rooms now; its loop brings
+// its index in line after.
 func (s *Socket) changeRooms(rooms []string, join bool) {
 	if s.gone.Load() {
 		return
 	}
-	s.roomsMu.Lock()
-	changed := !s.roomsGone && s.changeRoomsLocked(rooms, join)
-	s.roomsMu.Unlock()
-	if changed {
-		s.postSync(rooms)
+	if join {
+		s.ns.local.Join(&s.rooms, rooms...)
+	} else {
+		s.ns.local.Leave(&s.rooms, rooms...)
 	}
-}
-
-// changeRoomsLocked adds or removes rooms, in the namespace's roomIndex too
-// once the socket is listed there; it reports whether anything changed.
-// s.roomsMu is held, or the socket is not shared yet.
-func (s *Socket) changeRoomsLocked(rooms []string, join bool) bool {
-	changed := false
-	for _, r := range rooms {
-		_, in := s.rooms[r]
-		switch {
-		case join && !in && r != s.id: // the own room is implicit
-			if s.rooms == nil {
-				s.rooms = make(map[string]struct{}, 1)
-			}
-			s.rooms[r] = struct{}{}
-			if s.listed {
-				s.ns.members.add(r, s)
-			}
-			changed = true
-		case !join && in:
-			delete(s.rooms, r)
-			if s.listed {
-				s.ns.members.remove(r, s)
-			}
-			changed = true
-		}
-	}
-	return changed
-}
-
-// postSync has the loop bring its index in line with the socket's rooms,
-// after a change to them. It is posted after every change, so the last
-// one to run sees the last change, whatever the order of the changes'
-// goroutines; and a broadcast posted after the change runs after it.
-func (s *Socket) postSync(rooms []string) {
-	rooms = append([]string(nil), rooms...)
-	s.post(func() { s.syncRooms(rooms) })
-}
-
-// syncRooms sets the loop's index for rooms from the socket's room set:
-// in a room it joined, out of one it left, and out of every one once
-// detached (a change may reach the loop after the socket's detach). On the
-// loop.
-func (s *Socket) syncRooms(rooms []string) {
-	l := s.ns.loops[s.loop()]
-	s.roomsMu.Lock()
-	for _, r := range rooms {
-		if _, in := s.rooms[r]; in && s.connected {
-			l.join(s, r)
-		} else {
-			l.leave(s, r)
-		}
-	}
-	s.roomsMu.Unlock()
-}
-
-// inLocked reports whether the socket is in room (its own id included).
-// s.roomsMu is held.
-func (s *Socket) inLocked(room string) bool {
-	if room == s.id {
-		return true
-	}
-	_, in := s.rooms[room]
-	return in
-}
-
-// selectedLocked reports whether opts select the socket: listed, in one of
-// opts.Rooms (any room when none), in none of opts.Except. s.roomsMu is held.
-func (s *Socket) selectedLocked(opts *adapter.Options) bool {
-	if !s.listed {
-		return false
-	}
-	for _, r := range opts.Except {
-		if s.inLocked(r) {
-			return false
-		}
-	}
-	if len(opts.Rooms) == 0 {
-		return true
-	}
-	for _, r := range opts.Rooms {
-		if s.inLocked(r) {
-			return true
-		}
-	}
-	return false
 }
 
 // Rooms lists the rooms the socket is in, its own id included; nothing
 // once it has disconnected.
-func (s *Socket) Rooms() []string {
-	s.roomsMu.Lock()
-	defer s.roomsMu.Unlock()
-	return s.roomsLocked()
-}
-
-// roomsLocked is Rooms; s.roomsMu is held.
-func (s *Socket) roomsLocked() []string {
-	if s.roomsGone {
-		return []string{}
-	}
-	out := make([]string, 0, len(s.rooms)+1)
-	out = append(out, s.id)
-	for r := range s.rooms {
-		out = append(out, r)
-	}
-	return out
-}
+func (s *Socket) Rooms() []string { return s.rooms.Rooms() }
 
 // To starts a broadcast to rooms that leaves this socket out.
 func (s *Socket) To(rooms ...string) *BroadcastOperator {
@@ -480,7 +373,7 @@ func (s *Socket) disconnect(close bool) error {
 
 func (s *Socket) disconnectOnLoop(close bool) {
 	if leg := s.legacy(); leg != nil {
-		if s.connected {
+		if s.attached() {
 			leg.Close()
 			s.close(ReasonServerNamespaceDisconnect)
 		}
@@ -494,33 +387,28 @@ func (s *Socket) disconnectOnLoop(close bool) {
 		c.sess.Close(transports.ReasonForcedClose)
 		return
 	}
-	if !s.connected {
+	if !s.attached() {
 		return
 	}
 	s.writePacket(socketio.AppendPacket(nil, socketio.Packet{Type: socketio.Disconnect, Namespace: []byte(s.ns.name), ID: -1}), nil)
 	s.close(ReasonServerNamespaceDisconnect)
 }
 
-// deliver writes a broadcast packet, unless it is volatile and the
-// transport is busy. On the loop; it reports whether it wrote.
-func (s *Socket) deliver(out *outgoing) bool {
-	if !s.connected {
+// deliver writes a packet made for this socket alone (an emit), unless it
+// is volatile and the transport is busy. On the loop; it reports whether it
+// wrote. Broadcasts are written by the namespace's adapter.
+func (s *Socket) deliver(m *adapter.Message) bool {
+	if !s.attached() {
 		return false
 	}
-	if s.client == nil {
-		return s.deliverLegacy(out)
-	}
-	if out.volatile && !s.client.sess.Writable() {
+	t := s.member().Target()
+	if !t.Ready(m) {
 		return false
 	}
-	if s.hasOutgoing.Load() {
-		s.notifyOutgoing(out.event, out.args, out.atts)
+	if s.rooms.WatchesOutgoing() && t.Session != nil {
+		s.notifyOutgoing(m.Event, m.Args, m.Attachments)
 	}
-	if out.shared != nil {
-		s.client.sess.SendShared(out.shared)
-		return true
-	}
-	s.writePacket(out.text, out.atts)
+	t.Write(m)
 	return true
 }
 
@@ -557,10 +445,9 @@ func (s *Socket) addAck(id int64, pa *pendingAck) {
 
 // close ends the socket with reason. On the loop.
 func (s *Socket) close(reason DisconnectReason) {
-	if !s.connected {
+	if !s.attached() {
 		return
 	}
-	s.connected = false
 	s.gone.Store(true)
 	s.ns.detach(s)
 	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid() != "" {
@@ -577,9 +464,7 @@ func (s *Socket) close(reason DisconnectReason) {
 		for _, fn := range before {
 			fn(reason)
 		}
-		s.roomsMu.Lock()
-		s.rooms, s.roomsGone = nil, true
-		s.roomsMu.Unlock()
+		s.rooms.Close()
 		for _, fn := range after {
 			fn(reason)
 		}
@@ -716,7 +601,7 @@ func (st *ackState) ack(args ...any) {
 		return
 	}
 	s.post(func() {
-		if s.connected {
+		if s.attached() {
 			s.writePacket(pkt, atts)
 		}
 	})
@@ -737,7 +622,7 @@ func (s *Socket) encodeAck(id int64, args []any) (pkt []byte, atts [][]byte, ok 
 // (raw JSON, strings) are encoded into the loop's scratch; others go
 // through encodeArgs.
 func (s *Socket) writeAck(id int64, args []any) {
-	if !s.connected {
+	if !s.attached() {
 		return
 	}
 	sc := s.ns.srv.scratch(s.loop())

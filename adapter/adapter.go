@@ -1,12 +1,14 @@
-// Package adapter is the boundary between tornadio's namespaces and the
-// rooms and broadcast machinery, shaped after Node's socket.io-adapter so
-// that a multi-node adapter (Redis, speaking the messages of Node's
-// @socket.io/redis-adapter) can plug in later.
+// Package adapter holds a namespace's rooms and its broadcast fan-out,
+// shaped after Node's socket.io-adapter so that a multi-node adapter (Redis,
+// speaking the messages of Node's @socket.io/redis-adapter) can wrap it.
 //
-// A namespace owns a Local: the in-process rooms and sockets, spread over
-// the event loops. An Adapter sits in front of it. The default adapter,
-// InMemory, only forwards to Local; a cluster adapter forwards to Local and
-// publishes to the other nodes, unless the options say Local.
+// Local is the in-process side: the namespace's sockets (Members), their
+// rooms, an index per event loop and the fan-out that writes an encoded
+// broadcast straight to each member's session. An Adapter is what a
+// namespace calls for everything that may cross nodes; the default one,
+// InMemory, is Local alone. A cluster adapter embeds or wraps the Local it
+// is given, delivers through it, and publishes to the other nodes unless
+// the options say Local.
 package adapter
 
 import "time"
@@ -36,7 +38,9 @@ type Flags struct {
 }
 
 // Options select the sockets of a broadcast: members of any of Rooms (every
-// socket when empty), except members of any of Except.
+// socket when empty), except members of any of Except. A socket's id names
+// a room that holds only it. Options are read, never changed, by the
+// adapter, until the broadcast has reached every loop.
 type Options struct {
 	Rooms  []string
 	Except []string
@@ -47,8 +51,8 @@ type Options struct {
 type SocketInfo struct {
 	ID    string
 	Rooms []string
-	// Local is the socket itself when it lives in this process (a
-	// *tornadio.Socket), nil for a socket on another node.
+	// Local is the socket itself when it lives in this process (the
+	// Member), nil for a socket on another node.
 	Local any
 }
 
@@ -56,33 +60,27 @@ type SocketInfo struct {
 // its arguments as raw JSON, valid only during the call.
 type AckFunc func(args [][]byte, attachments [][]byte)
 
-// Local is the in-process side of a namespace, implemented by tornadio.
-// Every method is safe from any goroutine and returns without waiting for
-// the event loops, except FetchSockets.
-type Local interface {
-	// Broadcast encodes p once and delivers it to the matching local
-	// sockets, each on its own loop.
+// Adapter is what a namespace calls for its broadcasts and for the
+// operations on selected sockets. Every method is safe from any goroutine
+// and returns without waiting for the event loops, except FetchSockets.
+// *Local implements all but ServerSideEmit and Close.
+type Adapter interface {
+	// Broadcast encodes p once and delivers it to the matching sockets.
 	Broadcast(p *Packet, opts *Options)
 	// BroadcastWithAck is Broadcast with an acknowledgement: clients is
-	// called once with the number of local recipients, ack for each answer.
+	// called once with the number of recipients, ack for each answer.
 	BroadcastWithAck(p *Packet, opts *Options, clients func(n int), ack AckFunc)
-	// AddSockets makes the matching local sockets join rooms: when it
-	// returns, FetchSockets and the sockets' Rooms show them, and a
-	// broadcast issued after it reaches them.
+	// AddSockets makes the matching sockets join rooms: when it returns,
+	// FetchSockets and the sockets' Rooms show them, and a broadcast issued
+	// after it reaches them.
 	AddSockets(opts *Options, rooms []string)
-	// DelSockets makes the matching local sockets leave rooms, as
-	// AddSockets.
+	// DelSockets makes the matching sockets leave rooms, as AddSockets.
 	DelSockets(opts *Options, rooms []string)
-	// DisconnectSockets disconnects the matching local sockets; close also
-	// closes their Engine.IO sessions.
+	// DisconnectSockets disconnects the matching sockets; close also closes
+	// their Engine.IO sessions.
 	DisconnectSockets(opts *Options, close bool)
-	// FetchSockets returns the matching local sockets.
+	// FetchSockets returns the matching sockets.
 	FetchSockets(opts *Options) []SocketInfo
-}
-
-// Adapter is what a namespace calls for everything that may cross nodes.
-type Adapter interface {
-	Local
 	// ServerSideEmit sends an event to the other nodes' namespaces (a no-op
 	// for a single node).
 	ServerSideEmit(event string, args [][]byte) error
@@ -91,13 +89,13 @@ type Adapter interface {
 }
 
 // Factory makes the adapter of one namespace, given its local side.
-type Factory func(nsp string, local Local) Adapter
+type Factory func(nsp string, local *Local) Adapter
 
 // InMemory is the single-node adapter: everything is local.
-type InMemory struct{ Local }
+type InMemory struct{ *Local }
 
 // NewInMemory is the default Factory.
-func NewInMemory(_ string, local Local) Adapter { return InMemory{local} }
+func NewInMemory(_ string, local *Local) Adapter { return InMemory{local} }
 
 // ServerSideEmit has no other node to reach.
 func (InMemory) ServerSideEmit(string, [][]byte) error { return nil }

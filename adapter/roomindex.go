@@ -1,4 +1,4 @@
-package tornadio
+package adapter
 
 import (
 	"hash/maphash"
@@ -6,12 +6,13 @@ import (
 )
 
 // roomIndex lists the members of each room of a namespace, for the
-// selections made from any goroutine (SocketsJoin, SocketsLeave,
-// FetchSockets). The loops' own indexes (nsLoop.rooms) serve broadcasts
+// selections made from any goroutine (AddSockets, DelSockets,
+// FetchSockets). The loops' own indexes (loopIndex.rooms) serve broadcasts
 // without a lock but can be read only on their loop, where a room change
-// made elsewhere arrives later; this one changes with the socket's room set,
-// under the socket's roomsMu, so a selection sees every change made before
-// it. It holds the sockets between attach and detach (Socket.listed).
+// made elsewhere arrives later; this one changes with the member's room
+// set, under its Membership's lock, so a selection sees every change made
+// before it. It holds the members between Attach and Detach
+// (Membership.listed).
 type roomIndex struct {
 	seed   maphash.Seed
 	shards [roomIndexShards]roomShard
@@ -21,14 +22,14 @@ const roomIndexShards = 16
 
 type roomShard struct {
 	mu sync.RWMutex
-	m  map[string]map[*Socket]struct{}
+	m  map[string]map[*Membership]struct{}
 	_  [64 - 32]byte // keep shards on their own cache lines
 }
 
 func newRoomIndex() *roomIndex {
 	x := &roomIndex{seed: maphash.MakeSeed()}
 	for i := range x.shards {
-		x.shards[i].m = make(map[string]map[*Socket]struct{})
+		x.shards[i].m = make(map[string]map[*Membership]struct{})
 	}
 	return x
 }
@@ -37,23 +38,23 @@ func (x *roomIndex) shard(room string) *roomShard {
 	return &x.shards[maphash.String(x.seed, room)%roomIndexShards]
 }
 
-func (x *roomIndex) add(room string, s *Socket) {
+func (x *roomIndex) add(room string, ms *Membership) {
 	sh := x.shard(room)
 	sh.mu.Lock()
 	set := sh.m[room]
 	if set == nil {
-		set = make(map[*Socket]struct{}, 1)
+		set = make(map[*Membership]struct{}, 1)
 		sh.m[room] = set
 	}
-	set[s] = struct{}{}
+	set[ms] = struct{}{}
 	sh.mu.Unlock()
 }
 
-func (x *roomIndex) remove(room string, s *Socket) {
+func (x *roomIndex) remove(room string, ms *Membership) {
 	sh := x.shard(room)
 	sh.mu.Lock()
 	if set := sh.m[room]; set != nil {
-		delete(set, s)
+		delete(set, ms)
 		if len(set) == 0 {
 			delete(sh.m, room)
 		}
@@ -62,11 +63,11 @@ func (x *roomIndex) remove(room string, s *Socket) {
 }
 
 // appendMembers appends the members of room to dst.
-func (x *roomIndex) appendMembers(dst []*Socket, room string) []*Socket {
+func (x *roomIndex) appendMembers(dst []*Membership, room string) []*Membership {
 	sh := x.shard(room)
 	sh.mu.RLock()
-	for s := range sh.m[room] {
-		dst = append(dst, s)
+	for ms := range sh.m[room] {
+		dst = append(dst, ms)
 	}
 	sh.mu.RUnlock()
 	return dst

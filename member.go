@@ -1,0 +1,55 @@
+package tornadio
+
+import "github.com/tornadio/tornadio/adapter"
+
+// member is a Socket as its namespace's rooms hold it (adapter.Member):
+// the adapter writes broadcasts to its session and calls back only for
+// what needs the socket. A distinct type keeps these methods out of
+// Socket's API.
+type member Socket
+
+func (s *Socket) member() *member { return (*member)(s) }
+
+// socketOfMember returns the Socket of an adapter member of this process,
+// or nil.
+func socketOfMember(m any) *Socket {
+	if x, ok := m.(*member); ok {
+		return (*Socket)(x)
+	}
+	return nil
+}
+
+func (m *member) ID() string { return m.id }
+
+func (m *member) Loop() int { return (*Socket)(m).loop() }
+
+func (m *member) Target() adapter.Target {
+	s := (*Socket)(m)
+	if leg := s.legacy(); leg != nil {
+		return adapter.Target{Legacy: leg}
+	}
+	return adapter.Target{Session: s.client.sess}
+}
+
+func (m *member) Outgoing(msg *adapter.Message) {
+	(*Socket)(m).notifyOutgoing(msg.Event, msg.Args, msg.Attachments)
+}
+
+func (m *member) AwaitAck(id int64, ack adapter.AckFunc) {
+	(*Socket)(m).addAck(id, &pendingAck{bcast: ack})
+}
+
+func (m *member) Disconnect(close bool) { (*Socket)(m).disconnectOnLoop(close) }
+
+// serverLoops is the server's event loops as the adapter posts to them.
+type serverLoops Server
+
+// Post runs fn on loop i when it serves connections.
+func (l *serverLoops) Post(i int, fn func()) bool {
+	srv := (*Server)(l)
+	if srv.loops == nil || !srv.active(i) {
+		return false
+	}
+	srv.loops.Post(i, fn)
+	return true
+}
