@@ -42,8 +42,11 @@ import (
 
 const (
 	// handoffsInFlight bounds, per listener, the connections accepted and
-	// not yet opened on their loop.
-	handoffsInFlight = 64
+	// not yet opened on their loop. Each is a task of gnet's goroutine
+	// pool, whose idle workers linger (10 s): the bound is also how many
+	// goroutines a burst of connections leaves behind for a while. A
+	// hand-off takes one turn of a loop, so a few keep the loops fed.
+	handoffsInFlight = 16
 	// acceptRetry is how long an acceptor paused at the file limit waits
 	// at most before trying again (a descriptor closed elsewhere in the
 	// process frees room too, and says nothing).
