@@ -61,5 +61,29 @@
 // safe from any goroutine: they encode in the caller and hand the bytes to
 // the socket's loop. The same holds for an EngineSession: its callbacks
 // (OnMessage, OnClose, and the server's OnConnection) run on its loop or
-// worker, and Send and Close are safe from any goroutine.
+// worker, and Send and Close are safe from any goroutine. A broadcast's ack
+// callback runs on one of the loops (or a worker), its timeout a timer of
+// that loop: every deadline of the server is on the loops' clock.
+//
+// # Inside
+//
+// This package is the API; the work happens in the packages below it, each
+// importing only those under it:
+//
+//   - loop: the event loops (gnet), accepting, timers, cross-loop mailboxes;
+//   - transports: the sans-IO machine of one connection (HTTP routing,
+//     polling, JSONP, websocket, upgrade, the legacy transports), driving
+//     an engineio.Session per Engine.IO session;
+//   - engineio, socketio, legacy: the protocols' codecs and session
+//     machines; httpparse and frames: HTTP/1.1 and WebSocket bytes;
+//   - adapter: rooms and broadcast fan-out, the boundary a cluster adapter
+//     wraps;
+//   - internal/...: handler argument decoding, broadcast acks, connection
+//     state recovery, the worker pool.
+//
+// A websocket frame travels loop → transports (frame decoded, Engine.IO
+// packet handled by the session machine) → this package (Socket.IO packet
+// parsed and routed to the namespace's socket) → the handler. An emit
+// travels this package (arguments encoded) → adapter (packet encoded once,
+// each loop walks its sockets) → transports → loop → the socket.
 package tornadio
