@@ -157,7 +157,7 @@ func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
 
 // writePacket sends an encoded packet and its attachments. On the loop.
 func (s *Socket) writePacket(pkt []byte, atts [][]byte) {
-	sess := s.client.sess
+	sess := s.client.Sess
 	sess.Send(pkt, false)
 	for _, a := range atts {
 		sess.Send(a, true)

@@ -132,15 +132,15 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 		s.id = restored.sid
 		s.fix().pid, s.fixed.recovered = restored.pid, true
 		ns.local.Join(&s.rooms, restored.rooms...)
-	case c.sio >= 5:
+	case c.Protocol() >= 5:
 		s.id = engineio.NewSID()
 		if ns.recovery != nil {
 			s.fix().pid = engineio.NewSID()
 		}
 	case ns.name == "/":
-		s.id = c.sess.ID()
+		s.id = c.Sess.ID()
 	default:
-		s.id = ns.name + "#" + c.sess.ID()
+		s.id = ns.name + "#" + c.Sess.ID()
 	}
 	if ns.srv.workers != nil {
 		s.worker = int32(ns.srv.workers.Pick())
@@ -170,7 +170,7 @@ func (s *Socket) Request() *Request {
 		if s.fixed != nil {
 			auth = s.fixed.auth
 		}
-		r = newRequest(s.client.sess, auth)
+		r = newRequest(s.client.Sess, auth)
 	}
 	if s.req.CompareAndSwap(nil, r) {
 		return r
@@ -183,7 +183,7 @@ func (s *Socket) Transport() string {
 	if leg := s.legacy(); leg != nil {
 		return leg.Transport()
 	}
-	return s.client.sess.TransportName()
+	return s.client.Sess.TransportName()
 }
 
 // post runs fn on the socket's loop.
@@ -192,7 +192,7 @@ func (s *Socket) post(fn func()) {
 		leg.Post(fn)
 		return
 	}
-	s.client.sess.Post(fn)
+	s.client.Sess.Post(fn)
 }
 
 // loop is the index of the socket's event loop.
@@ -200,7 +200,7 @@ func (s *Socket) loop() int {
 	if leg := s.legacy(); leg != nil {
 		return leg.Loop()
 	}
-	return s.client.sess.Loop()
+	return s.client.Sess.Loop()
 }
 
 // Connected reports whether the socket is still connected.
@@ -316,10 +316,10 @@ func (s *Socket) disconnectOnLoop(close bool) {
 	}
 	c := s.client
 	if close {
-		for _, other := range c.socketList() {
+		for _, other := range c.Sockets() {
 			other.disconnectOnLoop(false)
 		}
-		c.sess.Close(transports.ReasonForcedClose)
+		c.Sess.Close(transports.ReasonForcedClose)
 		return
 	}
 	if !s.attached() {

@@ -52,23 +52,23 @@ func (s *Socket) dropAck(id int64) {
 // atts are valid during the call.
 func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 	c := s.client
-	sc := s.ns.srv.scratch(c.sess.Loop())
+	sc := s.ns.srv.scratch(c.Sess.Loop())
 	if !split {
 		var err error
-		if elems, err = socketio.SplitArray(p.Data, sc.args[:0]); err != nil {
-			c.sess.Close(transports.ReasonParseError)
+		if elems, err = socketio.SplitArray(p.Data, sc.sio.Args[:0]); err != nil {
+			c.Sess.Close(transports.ReasonParseError)
 			return
 		}
-		sc.args = elems
+		sc.sio.Args = elems
 	}
 	if len(elems) == 0 {
-		c.sess.Close(transports.ReasonParseError)
+		c.Sess.Close(transports.ReasonParseError)
 		return
 	}
-	nameB, name, err := socketio.EventNameBytes(elems[0], sc.name)
-	sc.name = name
+	nameB, name, err := socketio.EventNameBytes(elems[0], sc.sio.Name)
+	sc.sio.Name = name
 	if err != nil {
-		c.sess.Close(transports.ReasonParseError)
+		c.Sess.Close(transports.ReasonParseError)
 		return
 	}
 	// The handler is found by the name's bytes; a string is made only for
@@ -200,7 +200,7 @@ func (s *Socket) writeAck(id int64, args []any) {
 		return
 	}
 	sc := s.ns.srv.scratch(s.loop())
-	b := socketio.AppendAckOpen(sc.buf[:0], s.ns.name, id)
+	b := socketio.AppendAckOpen(sc.sio.Buf[:0], s.ns.name, id)
 	for i, v := range args {
 		if i > 0 {
 			b = append(b, ',')
@@ -213,7 +213,7 @@ func (s *Socket) writeAck(id int64, args []any) {
 			b = socketio.AppendJSONString(b, x)
 			continue
 		}
-		sc.buf = b
+		sc.sio.Buf = b
 		if pkt, atts, ok := s.encodeAck(id, args); ok {
 			s.writePacket(pkt, atts)
 		}
@@ -221,7 +221,7 @@ func (s *Socket) writeAck(id int64, args []any) {
 	}
 	b = append(b, ']')
 	s.writePacket(b, nil)
-	sc.buf = b
+	sc.sio.Buf = b
 }
 
 // onAck runs what waits for an ACK packet. On the loop.
@@ -236,13 +236,13 @@ func (s *Socket) onAck(p socketio.Packet, atts, elems [][]byte, split bool) {
 	}
 	if !split {
 		c := s.client
-		sc := s.ns.srv.scratch(c.sess.Loop())
+		sc := s.ns.srv.scratch(c.Sess.Loop())
 		var err error
-		if elems, err = socketio.SplitArray(p.Data, sc.args[:0]); err != nil {
-			c.sess.Close(transports.ReasonParseError)
+		if elems, err = socketio.SplitArray(p.Data, sc.sio.Args[:0]); err != nil {
+			c.Sess.Close(transports.ReasonParseError)
 			return
 		}
-		sc.args = elems
+		sc.sio.Args = elems
 	}
 	if pa.bcast != nil {
 		pa.bcast(elems, atts)
