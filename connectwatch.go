@@ -13,7 +13,7 @@ type connectQueue = connectwatch.Queue[*client]
 // watchConnect closes c's session if it has joined no namespace within
 // ConnectTimeout. On c's loop.
 func (s *Server) watchConnect(c *client) {
-	loop := c.sess.Loop()
+	loop := c.Sess.Loop()
 	at := s.tp.Clock(loop) + int64(s.opts.ConnectTimeout)
 	if s.scratch(loop).connects.Add(c, at) {
 		s.tp.AtFunc(loop, at, func() { s.sweepConnects(loop) })
@@ -34,7 +34,7 @@ func (s *Server) sweepConnects(loop int) {
 
 // closeUnjoined closes c's session unless it has joined a namespace.
 func closeUnjoined(c *client) {
-	if !c.joined && !c.sess.Closed() {
-		c.sess.Close(transports.ReasonForcedClose)
+	if !c.Joined() && !c.Sess.Closed() {
+		c.Sess.Close(transports.ReasonForcedClose)
 	}
 }

@@ -1,6 +1,7 @@
 package tornadio
 
 import (
+	"fmt"
 	"reflect"
 	"time"
 
@@ -90,14 +91,82 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		pa := &pendingAck{cb: cb}
 		if timeout > 0 {
 			pa.timer = ns.srv.tp.AfterFunc(s.loop(), timeout, func() {
-				if s.acks[id] != pa {
+				if s.waitingAck(id) != pa {
 					return
 				}
-				delete(s.acks, id)
+				s.dropAck(id)
 				s.ns.srv.run(s, func() { cb.callErr(ErrAckTimeout) }, nil)
 			})
 		}
 		s.addAck(id, pa)
 	})
+	return nil
+}
+
+// Timeout returns an emitter whose ack callbacks get ErrAckTimeout if the
+// client has not answered within d; their first parameter must be error.
+func (s *Socket) Timeout(d time.Duration) *Emitter { return &Emitter{s: s, timeout: d} }
+
+// Volatile returns an emitter that drops the packet when the transport
+// cannot take it right now.
+func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true} }
+
+// Compress returns an emitter with the compress flag set.
+func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, compress: on} }
+
+// Emit sends an event to the client. []byte arguments travel as binary
+// attachments. When the last argument is a function, it is an ack callback:
+// the client's answer is decoded into its parameters, as for On.
+func (s *Socket) Emit(event string, args ...any) error { return (&Emitter{s: s}).Emit(event, args...) }
+
+// Send emits a "message" event with v, the seed's send.
+func (s *Socket) Send(v any) error { return s.Emit("message", v) }
+
+// deliver writes a packet made for this socket alone (an emit), unless it
+// is volatile and the transport is busy. On the loop; it reports whether it
+// wrote. Broadcasts are written by the namespace's adapter.
+func (s *Socket) deliver(m *adapter.Message) bool {
+	if !s.attached() {
+		return false
+	}
+	t := s.member().Target()
+	if !t.Ready(m) {
+		return false
+	}
+	if s.rooms.WatchesOutgoing() && t.Session != nil {
+		s.notifyOutgoing(m.Event, m.Args, m.Attachments)
+	}
+	t.Write(m)
+	return true
+}
+
+func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
+	s.mu.Lock()
+	var fns []func(string, Args)
+	if s.ext != nil {
+		fns = s.ext.onAnyOutgoing
+	}
+	s.mu.Unlock()
+	args := Args{raw: raw, attachments: atts}
+	s.ns.srv.run(s, func() {
+		for _, fn := range fns {
+			fn(event, args)
+		}
+	}, nil)
+}
+
+// writePacket sends an encoded packet and its attachments. On the loop.
+func (s *Socket) writePacket(pkt []byte, atts [][]byte) {
+	sess := s.client.Sess
+	sess.Send(pkt, false)
+	for _, a := range atts {
+		sess.Send(a, true)
+	}
+}
+
+func checkEvent(event string) error {
+	if socketio.IsReservedEvent(event) {
+		return fmt.Errorf("%w: %q", ErrReservedEvent, event)
+	}
 	return nil
 }

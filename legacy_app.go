@@ -5,15 +5,20 @@ import (
 	"github.com/tornadio/tornadio/transports"
 )
 
+// legacyApp receives the events of the server's legacy (0.6) sessions
+// (transports.LegacyApp): each is one socket of the main namespace, its
+// messages "message" events.
+type legacyApp struct{ srv *Server }
+
 // LegacyOpen connects a legacy session to the main namespace: middlewares
 // and the Handler's OnOpen decide, then OnConnection runs, as for a modern
 // client. Without workers a refusal is returned at once; with workers the
 // session is closed when the answer comes.
-func (a engineApp) LegacyOpen(ls *transports.LegacySession) error {
+func (a legacyApp) LegacyOpen(ls *transports.LegacySession) error {
 	return a.legacyOpen(ls)
 }
 
-func (a engineApp) legacyOpen(ls legacyWire) error {
+func (a legacyApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
 	sock := &Socket{ns: ns, id: ls.ID(), fixed: &socketFixed{leg: ls}}
 	sock.rooms.Bind(sock.member())
@@ -65,14 +70,14 @@ func socketOf(ls *transports.LegacySession) *Socket {
 
 // LegacyMessage delivers a 0.6 message as a "message" event with one
 // argument: the text as a string, or the ~j~ JSON value.
-func (a engineApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message) {
+func (a legacyApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message) {
 	if sock := socketOf(ls); sock != nil && sock.attached() {
 		sock.onLegacyMessage(m)
 	}
 }
 
 // LegacyClose disconnects the session's socket.
-func (a engineApp) LegacyClose(ls *transports.LegacySession, reason string) {
+func (a legacyApp) LegacyClose(ls *transports.LegacySession, reason string) {
 	if sock := socketOf(ls); sock != nil {
 		sock.close(DisconnectReason(reason))
 	}

@@ -28,7 +28,7 @@ func (m *member) Target() adapter.Target {
 	if leg := s.legacy(); leg != nil {
 		return adapter.Target{Legacy: leg}
 	}
-	return adapter.Target{Session: s.client.sess}
+	return adapter.Target{Session: s.client.Sess}
 }
 
 func (m *member) Outgoing(msg *adapter.Message) {

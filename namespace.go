@@ -105,7 +105,7 @@ func (e *ConnectError) Error() string { return e.Message }
 // CONNECT packet (auth is the raw payload, or nil). On the session's loop.
 func (ns *Namespace) connect(c *client, auth []byte) {
 	var restored *persistedSession
-	if ns.recovery != nil && c.sio >= 5 && len(auth) > 0 {
+	if ns.recovery != nil && c.Protocol() >= 5 && len(auth) > 0 {
 		restored = ns.recovery.restore(ns.name, auth)
 	}
 	sock := newSocket(ns, c, restored)
@@ -130,7 +130,7 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 // admitted completes a connection once the middlewares have run: refused,
 // or attached and announced, then the OnConnection callbacks. On the loop.
 func (ns *Namespace) admitted(c *client, sock *Socket, restored *persistedSession, refused error, onConn []func(*Socket)) {
-	if c.sess.Closed() {
+	if c.Sess.Closed() {
 		return
 	}
 	if refused != nil {
@@ -139,11 +139,11 @@ func (ns *Namespace) admitted(c *client, sock *Socket, restored *persistedSessio
 		if errors.As(refused, &ce) {
 			data = ce.Data
 		}
-		c.connectError(ns.name, refused.Error(), data)
+		c.ConnectError(ns.name, refused.Error(), data)
 		return
 	}
 	ns.attach(sock)
-	c.sendConnect(ns.name, sock.id, sock.pid())
+	c.SendConnect(ns.name, sock.id, sock.pid())
 	if restored != nil {
 		for _, pkt := range restored.missed {
 			sock.writePacket(pkt.text, pkt.atts)
@@ -180,8 +180,7 @@ func admit(sock *Socket, mw []func(*Socket) error, h Handler) error {
 // namespace's rooms. On the socket's loop.
 func (ns *Namespace) attach(sock *Socket) {
 	if c := sock.client; c != nil {
-		c.add(sock)
-		c.connected++
+		c.Attach(sock)
 	}
 	ns.local.Attach(&sock.rooms)
 }
@@ -189,8 +188,8 @@ func (ns *Namespace) attach(sock *Socket) {
 // detach removes a socket from its client and the namespace's rooms. On
 // the socket's loop.
 func (ns *Namespace) detach(sock *Socket) {
-	if c := sock.client; c != nil && c.remove(sock) {
-		c.connected--
+	if c := sock.client; c != nil {
+		c.Detach(sock)
 	}
 	ns.local.Detach(&sock.rooms)
 }

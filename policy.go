@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/tornadio/tornadio/flash"
+	"github.com/tornadio/tornadio/internal/sioclient"
 	"github.com/tornadio/tornadio/loop"
 	"github.com/tornadio/tornadio/transports"
 )
@@ -72,8 +73,8 @@ func (p *PolicyServer) Start(addr string) error {
 	tp := transports.NewServer(transports.Config{
 		LegacyTransports: []string{TransportFlashSocket},
 		FlashPolicy:      policy,
-		LegacyApp:        engineApp{},
-	}, engineApp{}, p.engine, 1)
+		LegacyApp:        legacyApp{},
+	}, sioclient.NewApp[*Socket](socketHooks{}), p.engine, 1)
 	p.engine.Bind(tp)
 	return p.engine.Start(addr)
 }

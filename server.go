@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tornadio/tornadio/internal/sioclient"
 	"github.com/tornadio/tornadio/transports"
 )
 
@@ -82,7 +83,7 @@ func (s *Server) OfRegexp(re *regexp.Regexp) *Namespace {
 
 // lookupNamespace finds the namespace a client connects to, creating it
 // from a dynamic parent when one matches.
-func (s *Server) lookupNamespace(name string, auth []byte, _ *client) *Namespace {
+func (s *Server) lookupNamespace(name string, auth []byte) *Namespace {
 	if ns := s.namespace(name); ns != nil {
 		return ns
 	}
@@ -177,9 +178,9 @@ func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 		cfg.Legacy = o.Legacy
 		cfg.LegacyOrigins = o.LegacyOrigins
 		cfg.FlashPolicy = s.policy
-		cfg.LegacyApp = engineApp{s}
+		cfg.LegacyApp = legacyApp{s}
 	}
-	s.bindApp(cfg, engineApp{s}, loops, active)
+	s.bindApp(cfg, sioclient.NewApp[*Socket](socketHooks{s}), loops, active)
 }
 
 // ListenAndServe listens on addr and serves until Shutdown.

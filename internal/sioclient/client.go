@@ -1,0 +1,130 @@
+// Package sioclient is the Socket.IO side of one Engine.IO session: its
+// messages in, parsed (binary attachments assembled) into packets and routed
+// by namespace to the session's sockets; the answers to CONNECT out.
+//
+// It is where a packet enters the Socket.IO layer: transports calls App's
+// Open, Message and Close on the session's loop, and App calls the Hooks
+// the root package supplies for what is the public API's business
+// (namespace admission, the user's handlers). The package is generic over
+// the root's socket type S, so that the root exports nothing for it.
+package sioclient
+
+import (
+	"encoding/json"
+
+	"github.com/tornadio/tornadio/socketio"
+	"github.com/tornadio/tornadio/transports"
+)
+
+// InvalidNamespace is the message of the CONNECT_ERROR that refuses a
+// namespace the server does not have.
+const InvalidNamespace = "Invalid namespace"
+
+// Client is the Socket.IO state of one Engine.IO session: its sockets, one
+// per namespace, and the binary packet being assembled. On the session's
+// loop.
+type Client[S comparable] struct {
+	Sess    *transports.Session
+	app     *App[S]
+	sockets []S // connected, one per namespace; usually one
+	asm     *socketio.Assembler
+	sio     int8 // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
+	joined  bool
+}
+
+// Protocol is the client's Socket.IO protocol revision: 5, or 4 for
+// Engine.IO v3 clients.
+func (c *Client[S]) Protocol() int { return int(c.sio) }
+
+// Joined reports whether a CONNECT of the client has been accepted.
+func (c *Client[S]) Joined() bool { return c.joined }
+
+// Socket returns the client's socket in namespace nsp and whether there is
+// one.
+func (c *Client[S]) Socket(nsp string) (S, bool) {
+	for _, s := range c.sockets {
+		if c.app.hooks.NamespaceOf(s) == nsp {
+			return s, true
+		}
+	}
+	var none S
+	return none, false
+}
+
+// Attach adds s to the client's sockets.
+func (c *Client[S]) Attach(s S) {
+	if c.sockets == nil {
+		c.sockets = make([]S, 0, 1)
+	}
+	c.sockets = append(c.sockets, s)
+}
+
+// Detach takes s out of the client's sockets; it reports whether s was
+// there.
+func (c *Client[S]) Detach(s S) bool {
+	for i, x := range c.sockets {
+		if x == s {
+			n := copy(c.sockets[i:], c.sockets[i+1:])
+			var none S
+			c.sockets[i+n] = none
+			c.sockets = c.sockets[:i+n]
+			return true
+		}
+	}
+	return false
+}
+
+// Sockets returns a copy of the client's sockets.
+func (c *Client[S]) Sockets() []S { return append([]S(nil), c.sockets...) }
+
+// SendConnect answers a successful CONNECT to namespace nsp; pid is the
+// private id of connection state recovery, or "".
+func (c *Client[S]) SendConnect(nsp, sid, pid string) {
+	c.joined = true
+	sc := c.app.hooks.Scratch(c.Sess.Loop())
+	b := sc.Buf[:0]
+	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.Connect, Namespace: []byte(nsp), ID: -1})
+	if c.sio >= 5 {
+		b = append(b, `{"sid":`...)
+		b = socketio.AppendJSONString(b, sid)
+		if pid != "" {
+			b = append(b, `,"pid":`...)
+			b = socketio.AppendJSONString(b, pid)
+		}
+		b = append(b, '}')
+	}
+	c.Sess.Send(b, false)
+	sc.Buf = b
+}
+
+// ConnectError refuses a CONNECT: v5 sends CONNECT_ERROR with a message
+// object (and data); v4 an ERROR packet with the data when there is some,
+// else the message, as Node does for Engine.IO v3 clients. An unknown
+// namespace is refused with a message object on both.
+func (c *Client[S]) ConnectError(nsp, msg string, data any) {
+	sc := c.app.hooks.Scratch(c.Sess.Loop())
+	b := sc.Buf[:0]
+	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.ConnectError, Namespace: []byte(nsp), ID: -1})
+	switch {
+	case c.sio >= 5 || msg == InvalidNamespace:
+		b = append(b, `{"message":`...)
+		b = socketio.AppendJSONString(b, msg)
+		if data != nil {
+			if raw, err := json.Marshal(data); err == nil {
+				b = append(b, `,"data":`...)
+				b = append(b, raw...)
+			}
+		}
+		b = append(b, '}')
+	case data != nil:
+		raw, err := json.Marshal(data)
+		if err != nil {
+			raw = socketio.AppendJSONString(nil, msg)
+		}
+		b = append(b, raw...)
+	default:
+		b = socketio.AppendJSONString(b, msg)
+	}
+	c.Sess.Send(b, false)
+	sc.Buf = b
+}
