@@ -78,12 +78,15 @@
 //     machines; httpparse and frames: HTTP/1.1 and WebSocket bytes;
 //   - adapter: rooms and broadcast fan-out, the boundary a cluster adapter
 //     wraps;
-//   - internal/...: handler argument decoding, broadcast acks, connection
+//   - internal/sioclient: where a packet enters the Socket.IO layer
+//     (Engine.IO messages parsed and routed to the namespace's socket);
+//     internal/...: handler argument decoding, broadcast acks, connection
 //     state recovery, the worker pool.
 //
 // A websocket frame travels loop → transports (frame decoded, Engine.IO
-// packet handled by the session machine) → this package (Socket.IO packet
-// parsed and routed to the namespace's socket) → the handler. An emit
+// packet handled by the session machine) → internal/sioclient (Socket.IO
+// packet parsed and routed) → this package (the namespace's socket) → the
+// handler. An emit
 // travels this package (arguments encoded) → adapter (packet encoded once,
 // each loop walks its sockets) → transports → loop → the socket.
 package tornadio

@@ -16,7 +16,8 @@ import (
 //	  → loop (the only gnet code) → transports (the sans-IO machine)
 //	      → engineio, frames, httpparse, legacy, flash (codecs and machines)
 //	  → adapter (rooms and fan-out) → transports, socketio, legacy
-//	  → internal/… (the engine's leaves: callbacks, acks, recovery, workers)
+//	  → internal/… (the engine's leaves: the Socket.IO dispatch, callbacks,
+//	    acks, recovery, workers)
 var layers = map[string][]string{
 	"":                          {"adapter", "loop", "transports", "engineio", "socketio", "legacy", "flash", "internal/*"},
 	"loop":                      {"transports", "github.com/panjf2000/gnet/v2", "github.com/panjf2000/gnet/v2/pkg/logging"},
@@ -32,6 +33,7 @@ var layers = map[string][]string{
 	"internal/callplan":         {"socketio"},
 	"internal/httpfallback":     {"httpparse"},
 	"internal/recovery":         {"internal/jsonstr"},
+	"internal/sioclient":        {"socketio", "transports"},
 }
 
 // TestLayering pins the import graph above: what the root, the adapter,
