@@ -20,7 +20,7 @@ func (a legacyApp) LegacyOpen(ls *transports.LegacySession) error {
 
 func (a legacyApp) legacyOpen(ls legacyWire) error {
 	ns := a.srv.Of("/")
-	sock := &Socket{ns: ns, id: ls.ID(), fixed: &socketFixed{leg: ls}}
+	sock := &Socket{ns: ns, id: ls.ID(), origin: &socketOrigin{leg: ls}}
 	sock.rooms.Bind(sock.member())
 	if a.srv.workers != nil {
 		sock.worker = int32(a.srv.workers.Pick())

@@ -110,7 +110,7 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 	}
 	sock := newSocket(ns, c, restored)
 	if len(auth) > 0 {
-		sock.fix().auth = append([]byte(nil), auth...)
+		sock.originForInit().auth = append([]byte(nil), auth...)
 	}
 	onConn, h, mw := ns.hooks()
 	if restored != nil && ns.srv.opts.Recovery.SkipMiddlewares {

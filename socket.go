@@ -33,8 +33,8 @@ var ErrDisconnected = errors.New("tornadio: socket disconnected")
 type Socket struct {
 	id     string
 	ns     *Namespace
-	client *client      // the modern road's session state; nil on the legacy road
-	fixed  *socketFixed // what some sockets carry from the start; nil for most
+	client *client       // the modern road's session state; nil on the legacy road
+	origin *socketOrigin // what some sockets carry from their creation; nil for most
 	req    atomic.Pointer[Request]
 	worker int32
 	gone   atomic.Bool
@@ -59,37 +59,38 @@ type handlerEntry struct {
 	cb    callback
 }
 
-// socketFixed is what some sockets carry from their creation: set before
+// socketOrigin is what some sockets carry from their creation: set before
 // the socket is shared and never changed after, so read without a lock.
-type socketFixed struct {
+type socketOrigin struct {
 	pid       string     // private session id, for connection state recovery
 	auth      []byte     // the CONNECT auth payload (a copy), for Request
 	leg       legacyWire // the legacy (0.6) session; nil on the modern road
 	recovered bool       // restored by connection state recovery
 }
 
-// fix returns s.fixed, allocating it. Only before s is shared.
-func (s *Socket) fix() *socketFixed {
-	if s.fixed == nil {
-		s.fixed = &socketFixed{}
+// originForInit returns s.origin, allocating it. Only while s is being
+// made, before it is shared.
+func (s *Socket) originForInit() *socketOrigin {
+	if s.origin == nil {
+		s.origin = &socketOrigin{}
 	}
-	return s.fixed
+	return s.origin
 }
 
 // legacy is the legacy (0.6) session, or nil on the modern road.
 func (s *Socket) legacy() legacyWire {
-	if s.fixed == nil {
+	if s.origin == nil {
 		return nil
 	}
-	return s.fixed.leg
+	return s.origin.leg
 }
 
 // pid is the private session id of connection state recovery, or "".
 func (s *Socket) pid() string {
-	if s.fixed == nil {
+	if s.origin == nil {
 		return ""
 	}
-	return s.fixed.pid
+	return s.origin.pid
 }
 
 // socketExt holds what few sockets use, so that the common socket stays
@@ -130,12 +131,12 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	switch {
 	case restored != nil:
 		s.id = restored.sid
-		s.fix().pid, s.fixed.recovered = restored.pid, true
+		s.originForInit().pid, s.origin.recovered = restored.pid, true
 		ns.local.Join(&s.rooms, restored.rooms...)
 	case c.Protocol() >= 5:
 		s.id = engineio.NewSID()
 		if ns.recovery != nil {
-			s.fix().pid = engineio.NewSID()
+			s.originForInit().pid = engineio.NewSID()
 		}
 	case ns.name == "/":
 		s.id = c.Sess.ID()
@@ -167,8 +168,8 @@ func (s *Socket) Request() *Request {
 		r = newLegacyRequest(leg)
 	} else {
 		var auth []byte
-		if s.fixed != nil {
-			auth = s.fixed.auth
+		if s.origin != nil {
+			auth = s.origin.auth
 		}
 		r = newRequest(s.client.Sess, auth)
 	}
@@ -208,7 +209,7 @@ func (s *Socket) Connected() bool { return !s.gone.Load() }
 
 // Recovered reports whether the socket was restored by connection state
 // recovery: same id and rooms as before, missed packets delivered.
-func (s *Socket) Recovered() bool { return s.fixed != nil && s.fixed.recovered }
+func (s *Socket) Recovered() bool { return s.origin != nil && s.origin.recovered }
 
 // On registers fn for the event. fn's parameters receive the event's
 // arguments decoded from JSON ([]byte parameters receive binary
