@@ -52,7 +52,7 @@
 // # Memory
 //
 // Servers hold tens of thousands of idle websockets, so what one keeps is
-// counted. It is a Conn (64 B), a Session (96 B, its engineio.Session
+// counted. It is a Conn (56 B), a Session (96 B, its engineio.Session
 // included; TestSessionSize keeps them so), one string for the session id
 // and the opening request (Handshake), the session's entry in the registry
 // and one entry in its loop's timer heap: about 350 B with a short request.
