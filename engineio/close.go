@@ -11,7 +11,7 @@ package engineio
 //
 // The caller first answers the parked GET if Answerable, then calls
 // ClosePolling, and answers the parked GET again if it reports answer.
-func (s *Session) ClosePolling() (answer bool) {
+func (s *Session[P]) ClosePolling() (answer bool) {
 	p := s.poll
 	if s.closed || p == nil || s.websocket.Load() {
 		return false
@@ -37,7 +37,7 @@ func (s *Session) ClosePolling() (answer bool) {
 // POST does not wait for the GET beside it). That GET is awaited for
 // PingTimeout from now, the time the protocol gives a client to answer; a
 // later one gets "unknown sid".
-func (s *Session) ClientClosePolling(now int64) (answer bool) {
+func (s *Session[P]) ClientClosePolling(cfg *Config, now int64) (answer bool) {
 	p := s.poll
 	if s.closed || p == nil || s.websocket.Load() {
 		return false
@@ -51,7 +51,7 @@ func (s *Session) ClientClosePolling(now int64) (answer bool) {
 		return true
 	}
 	p.draining, p.byClient, p.closeNext = true, true, false
-	p.drainBy = now + int64(s.cfg.PingTimeout)
+	p.drainBy = now + int64(cfg.PingTimeout)
 	return false
 }
 
@@ -73,7 +73,7 @@ const (
 // End marks the session ended at now and stops its heartbeat and upgrade.
 // ok is false when the session had ended already, so that the caller tears
 // down once.
-func (s *Session) End(now int64) (what Ended, ok bool) {
+func (s *Session[P]) End(cfg *Config, now int64) (what Ended, ok bool) {
 	if s.closed {
 		return 0, false
 	}
@@ -97,7 +97,7 @@ func (s *Session) End(now int64) (what Ended, ok bool) {
 	}
 	if p.draining {
 		if p.drainBy == 0 {
-			p.drainBy = now + int64(s.cfg.PingInterval+s.cfg.PingTimeout)
+			p.drainBy = now + int64(cfg.PingInterval+cfg.PingTimeout)
 		}
 		what |= EndedDraining
 	} else if !p.parked {
@@ -107,12 +107,12 @@ func (s *Session) End(now int64) (what Ended, ok bool) {
 }
 
 // Draining reports whether the session has ended and waits for a last GET.
-func (s *Session) Draining() bool { return s.poll != nil && s.poll.draining }
+func (s *Session[P]) Draining() bool { return s.poll != nil && s.poll.draining }
 
 // StopDraining stops waiting for a last GET. wasDraining reports whether
 // the session was waiting (take it from where such a GET finds it);
 // dropProbe, whether a probe is left to close.
-func (s *Session) StopDraining() (wasDraining, dropProbe bool) {
+func (s *Session[P]) StopDraining() (wasDraining, dropProbe bool) {
 	p := s.poll
 	if p == nil {
 		return false, false

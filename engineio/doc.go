@@ -41,9 +41,11 @@
 // parked GET with AppendAnswer, refuse a request, close a probe), keeping
 // the heartbeat, the packets queued for polling with their MaxBuffered
 // bound, the upgrade's probe and noop, and the wait for a last GET once the
-// session has ended. It holds no connection: package transports keeps
-// those and drives it. A websocket session's packets are written by the
-// caller as they are sent, without passing through the machine.
+// session has ended. It holds no connection and no settings: package
+// transports keeps those (the connections in Session's type parameter,
+// beside the polling state; the Config with its server) and drives it. A
+// websocket session's packets are written by the caller as they are sent,
+// without passing through the machine.
 //
 // # Handshake and errors
 //

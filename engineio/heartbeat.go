@@ -21,11 +21,11 @@ const (
 // Open starts the heartbeat at now, as the session opens. v4: the server
 // pings after PingInterval. v3: the client pings, and must be heard from
 // within PingInterval+PingTimeout.
-func (s *Session) Open(now int64) {
+func (s *Session[P]) Open(cfg *Config, now int64) {
 	if s.version >= 4 {
-		s.hbAt, s.awaitPong = now+int64(s.cfg.PingInterval), false
+		s.hbAt, s.awaitPong = now+int64(cfg.PingInterval), false
 	} else {
-		s.hbAt, s.awaitPong = now+int64(s.cfg.PingInterval+s.cfg.PingTimeout), true
+		s.hbAt, s.awaitPong = now+int64(cfg.PingInterval+cfg.PingTimeout), true
 	}
 }
 
@@ -33,7 +33,7 @@ func (s *Session) Open(now int64) {
 // into account and says what to do with it. A v4 pong restarts the wait for
 // the next ping; any valid v3 packet but a close gives the client
 // PingInterval+PingTimeout more.
-func (s *Session) Receive(p *Packet, now int64) Input {
+func (s *Session[P]) Receive(cfg *Config, p *Packet, now int64) Input {
 	if s.closed {
 		return InputNone
 	}
@@ -41,7 +41,7 @@ func (s *Session) Receive(p *Packet, now int64) Input {
 	switch p.Type {
 	case Pong:
 		if s.version >= 4 {
-			s.hbAt, s.awaitPong = now+int64(s.cfg.PingInterval), false
+			s.hbAt, s.awaitPong = now+int64(cfg.PingInterval), false
 		}
 	case Ping:
 		if s.version < 4 {
@@ -56,7 +56,7 @@ func (s *Session) Receive(p *Packet, now int64) Input {
 		return InputInvalid
 	}
 	if s.version < 4 {
-		s.hbAt, s.awaitPong = now+int64(s.cfg.PingInterval+s.cfg.PingTimeout), true
+		s.hbAt, s.awaitPong = now+int64(cfg.PingInterval+cfg.PingTimeout), true
 	}
 	return in
 }

@@ -84,19 +84,19 @@ func TestHeartbeat(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var s Session
-			s.Init(&testConfig, tc.version, true)
-			s.Open(open * sec)
+			var s testSession
+			s.Init(tc.version, true)
+			s.Open(&testConfig, open*sec)
 			for i, st := range tc.steps {
 				now := (open + st.at) * sec
 				switch {
 				case st.recv != nil:
-					if got := s.Receive(st.recv, now); got != st.want {
+					if got := s.Receive(&testConfig, st.recv, now); got != st.want {
 						t.Fatalf("step %d: Receive(%v) = %v, want %v", i, st.recv.Type, got, st.want)
 					}
 				case st.tick:
 					var got []Due
-					for d := s.Tick(now); d != DueNothing; d = s.Tick(now) {
+					for d := s.Tick(&testConfig, now); d != DueNothing; d = s.Tick(&testConfig, now) {
 						got = append(got, d)
 						if len(got) > 5 {
 							t.Fatalf("step %d: Tick does not settle: %v", i, got)
@@ -128,22 +128,25 @@ func equalDues(a, b []Due) bool {
 
 // An ended session has no deadline and takes no packet.
 func TestEndedSessionIsInert(t *testing.T) {
-	var s Session
-	s.Init(&testConfig, 4, true)
-	s.Open(sec)
-	if _, ok := s.End(sec); !ok {
+	var s testSession
+	s.Init(4, true)
+	s.Open(&testConfig, sec)
+	if _, ok := s.End(&testConfig, sec); !ok {
 		t.Fatal("End of an open session reported false")
 	}
-	if _, ok := s.End(sec); ok {
+	if _, ok := s.End(&testConfig, sec); ok {
 		t.Fatal("second End reported true")
 	}
 	if d := s.Deadline(); d != 0 {
 		t.Errorf("deadline %d after End", d)
 	}
-	if in := s.Receive(&Packet{Type: Message}, 2*sec); in != InputNone {
+	if in := s.Receive(&testConfig, &Packet{Type: Message}, 2*sec); in != InputNone {
 		t.Errorf("Receive after End = %v", in)
 	}
-	if d := s.Tick(100 * sec); d != DueNothing {
+	if d := s.Tick(&testConfig, 100*sec); d != DueNothing {
 		t.Errorf("Tick after End = %v", d)
 	}
 }
+
+// testSession is a Session whose caller keeps nothing for polling.
+type testSession = Session[struct{}]

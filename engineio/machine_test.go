@@ -11,7 +11,7 @@ import (
 // opens at 0 on polling, v4, with testConfig (MaxBuffered 100).
 type act struct {
 	name string
-	do   func(s *Session) any
+	do   func(s *testSession) any
 	want string
 }
 
@@ -19,47 +19,49 @@ func at(t int64) int64 { return (1000 + t) * sec }
 
 // Steps, named as the caller's events.
 func queue(data string) act {
-	return act{"queue " + data, func(s *Session) any { return s.Queue(Packet{Type: Message, Data: []byte(data)}) }, ""}
+	return act{"queue " + data, func(s *testSession) any { return s.Queue(&testConfig, Packet{Type: Message, Data: []byte(data)}) }, ""}
 }
-func poll(t int64) act  { return act{"GET", func(s *Session) any { return s.Poll(at(t)) }, ""} }
-func post() act         { return act{"POST", func(s *Session) any { return s.Post() }, ""} }
-func probe(t int64) act { return act{"probe", func(s *Session) any { return s.Probe(at(t)) }, ""} }
+func poll(t int64) act { return act{"GET", func(s *testSession) any { return s.Poll(at(t)) }, ""} }
+func post() act        { return act{"POST", func(s *testSession) any { return s.Post() }, ""} }
+func probe(t int64) act {
+	return act{"probe", func(s *testSession) any { return s.Probe(&testConfig, at(t)) }, ""}
+}
 func probeGone() act {
-	return act{"probe gone", func(s *Session) any { s.ProbeGone(); return nil }, ""}
+	return act{"probe gone", func(s *testSession) any { s.ProbeGone(); return nil }, ""}
 }
 func closePolling() act {
-	return act{"server close", func(s *Session) any { return s.ClosePolling() }, ""}
+	return act{"server close", func(s *testSession) any { return s.ClosePolling() }, ""}
 }
 func clientClose(t int64) act {
-	return act{"client close", func(s *Session) any { return s.ClientClosePolling(at(t)) }, ""}
+	return act{"client close", func(s *testSession) any { return s.ClientClosePolling(&testConfig, at(t)) }, ""}
 }
-func drained() act { return act{"drained", func(s *Session) any { return s.Drained() }, ""} }
+func drained() act { return act{"drained", func(s *testSession) any { return s.Drained() }, ""} }
 func stopDraining() act {
-	return act{"stop draining", func(s *Session) any { a, b := s.StopDraining(); return fmt.Sprint(a, b) }, ""}
+	return act{"stop draining", func(s *testSession) any { a, b := s.StopDraining(); return fmt.Sprint(a, b) }, ""}
 }
 func end(t int64) act {
-	return act{"end", func(s *Session) any { what, ok := s.End(at(t)); return fmt.Sprint(what, ok) }, ""}
+	return act{"end", func(s *testSession) any { what, ok := s.End(&testConfig, at(t)); return fmt.Sprint(what, ok) }, ""}
 }
 func probePacket(typ PacketType, data string) act {
-	return act{"probe packet " + typ.String(), func(s *Session) any {
+	return act{"probe packet " + typ.String(), func(s *testSession) any {
 		step, get := s.ProbePacket(&Packet{Type: typ, Data: []byte(data)})
 		return fmt.Sprint(step, get)
 	}, ""}
 }
 func recv(typ PacketType, t int64) act {
-	return act{"receive " + typ.String(), func(s *Session) any { return s.Receive(&Packet{Type: typ}, at(t)) }, ""}
+	return act{"receive " + typ.String(), func(s *testSession) any { return s.Receive(&testConfig, &Packet{Type: typ}, at(t)) }, ""}
 }
 
 // answer is the payload AppendAnswer gives, as text.
 func answer() act {
-	return act{"answer", func(s *Session) any { b, _ := s.AppendAnswer(nil); return fmt.Sprintf("%q", b) }, ""}
+	return act{"answer", func(s *testSession) any { b, _ := s.AppendAnswer(nil); return fmt.Sprintf("%q", b) }, ""}
 }
 
 // tick runs every deadline due at t.
 func tick(t int64) act {
-	return act{"tick", func(s *Session) any {
+	return act{"tick", func(s *testSession) any {
 		var ds []Due
-		for d := s.Tick(at(t)); d != DueNothing && len(ds) < 6; d = s.Tick(at(t)) {
+		for d := s.Tick(&testConfig, at(t)); d != DueNothing && len(ds) < 6; d = s.Tick(&testConfig, at(t)) {
 			ds = append(ds, d)
 		}
 		return ds
@@ -68,7 +70,7 @@ func tick(t int64) act {
 
 // deadline is the next deadline, in seconds (milliseconds when not whole).
 func deadline() act {
-	return act{"deadline", func(s *Session) any {
+	return act{"deadline", func(s *testSession) any {
 		d := s.Deadline()
 		if d == 0 {
 			return "none"
@@ -79,17 +81,17 @@ func deadline() act {
 		return (d - at(0)) / sec
 	}, ""}
 }
-func writable() act { return act{"writable", func(s *Session) any { return s.Writable() }, ""} }
-func buffered() act { return act{"buffered", func(s *Session) any { return s.Buffered() }, ""} }
+func writable() act { return act{"writable", func(s *testSession) any { return s.Writable() }, ""} }
+func buffered() act { return act{"buffered", func(s *testSession) any { return s.Buffered() }, ""} }
 func state() act {
-	return act{"state", func(s *Session) any {
+	return act{"state", func(s *testSession) any {
 		return fmt.Sprintf("closed=%v draining=%v websocket=%v", s.Closed(), s.Draining(), s.WebSocket())
 	}, ""}
 }
 
 func (a act) is(want any) act { a.want = fmt.Sprint(want); return a }
 
-func runScript(t *testing.T, s *Session, steps []act) {
+func runScript(t *testing.T, s *testSession, steps []act) {
 	t.Helper()
 	for i, st := range steps {
 		got := fmt.Sprint(st.do(s))
@@ -99,10 +101,10 @@ func runScript(t *testing.T, s *Session, steps []act) {
 	}
 }
 
-func newPolling() *Session {
-	s := new(Session)
-	s.Init(&testConfig, 4, false)
-	s.Open(at(0))
+func newPolling() *testSession {
+	s := new(testSession)
+	s.Init(4, false)
+	s.Open(&testConfig, at(0))
 	return s
 }
 
@@ -134,13 +136,13 @@ func TestPollingMachine(t *testing.T) {
 		}},
 		{"past MaxBuffered with a GET parked: answer first", []act{
 			queue(string(make([]byte, 60))).is(QueueHeld),
-			act{"park", func(s *Session) any { s.poll.parked = true; return nil }, "<nil>"},
+			act{"park", func(s *testSession) any { s.poll.parked = true; return nil }, "<nil>"},
 			queue("b").is(QueueWaiting),
 			queue(string(make([]byte, 60))).is(QueueAnswerFirst), buffered().is(63),
 		}},
 		{"the GET's connection closes", []act{
 			poll(1).is(PollParked),
-			act{"unpark", func(s *Session) any { s.Unpark(); return s.Writable() }, "false"},
+			act{"unpark", func(s *testSession) any { s.Unpark(); return s.Writable() }, "false"},
 			poll(2).is(PollParked),
 		}},
 		{"a POST is accepted while open", []act{
@@ -203,7 +205,7 @@ func TestUpgradeMachine(t *testing.T) {
 		{"a GET during the upgrade gets its noop after 100 ms", []act{
 			probe(2).is(true), probePacket(Ping, "probe").is(fmt.Sprint(ProbePong, false)),
 			poll(3).is(PollParked), deadline().is("3100ms"),
-			act{"tick at 3.1s", func(s *Session) any { return s.Tick(at(3) + 100*1e6) }, fmt.Sprint(DueAnswer)},
+			act{"tick at 3.1s", func(s *testSession) any { return s.Tick(&testConfig, at(3)+100*1e6) }, fmt.Sprint(DueAnswer)},
 			answer().is(`"6"`), deadline().is(12),
 		}},
 		{"an upgrade packet before the noop: the parked GET is refused", []act{
@@ -215,8 +217,8 @@ func TestUpgradeMachine(t *testing.T) {
 			queue("a").is(QueueHeld), probe(2).is(true),
 			probePacket(Ping, "probe").is(fmt.Sprint(ProbePong, false)),
 			probePacket(Upgrade, "").is(fmt.Sprint(ProbeUpgrade, false)),
-			act{"queued", func(s *Session) any { return len(s.Queued()) }, "1"},
-			act{"drop polling", func(s *Session) any { s.DropPolling(); return s.Buffered() }, "0"},
+			act{"queued", func(s *testSession) any { return len(s.Queued()) }, "1"},
+			act{"drop polling", func(s *testSession) any { s.DropPolling(); return s.Buffered() }, "0"},
 			post().is(PostBadRequest),
 		}},
 		{"the probe times out", []act{
@@ -244,7 +246,7 @@ func TestUpgradeMachine(t *testing.T) {
 			end(3).is(fmt.Sprint(EndedDraining, true)),
 			probePacket(Ping, "probe").is(fmt.Sprint(ProbePong, false)),
 			probePacket(Upgrade, "").is(fmt.Sprint(ProbeUpgradeEnded, false)),
-			act{"queued", func(s *Session) any { return len(s.Queued()) }, "2"},
+			act{"queued", func(s *testSession) any { return len(s.Queued()) }, "2"},
 			stopDraining().is("true false"),
 		}},
 		{"client close during the upgrade drops the probe", []act{
@@ -257,7 +259,7 @@ func TestUpgradeMachine(t *testing.T) {
 			end(3).is(fmt.Sprint(EndedDropProbe|EndedDraining, true)),
 		}},
 		{"a websocket session takes no probe and no GET", []act{
-			act{"on websocket", func(s *Session) any { s.websocket.Store(true); s.poll = nil; return nil }, "<nil>"},
+			act{"on websocket", func(s *testSession) any { s.websocket.Store(true); s.poll = nil; return nil }, "<nil>"},
 			probe(1).is(false), poll(1).is(PollBadRequest), post().is(PostBadRequest),
 			recv(Message, 2).is(InputMessage),
 		}},

@@ -3,7 +3,9 @@ package engineio
 // polling is the polling side of a session: the packets waiting for a GET,
 // whether a GET is parked, the upgrade under way and, once the session has
 // ended, the wait for a last GET.
-type polling struct {
+type polling[P any] struct {
+	caller P // see Session.Polling
+
 	queue     []Packet // outbound, data owned by the session
 	queued    int      // bytes in queue (see packetSize)
 	upgradeBy int64    // probing: when the probe is given up
@@ -23,13 +25,13 @@ type polling struct {
 func packetSize(p *Packet) int { return 1 + len(p.Data) }
 
 // enqueue adds p to the queue, unchecked.
-func (p *polling) enqueue(pk Packet) {
+func (p *polling[P]) enqueue(pk Packet) {
 	p.queue = append(p.queue, pk)
 	p.queued += packetSize(&pk)
 }
 
 // clearQueue empties the queue, keeping its array.
-func (p *polling) clearQueue() {
+func (p *polling[P]) clearQueue() {
 	clear(p.queue)
 	p.queue = p.queue[:0]
 	p.queued = 0
@@ -58,13 +60,13 @@ const (
 // Queue adds p, whose data the session now owns, to what waits for a GET.
 // A websocket session queues only while its open packet is still to be
 // written (what its App.Open sends); see Queued.
-func (s *Session) Queue(pk Packet) Queued {
+func (s *Session[P]) Queue(cfg *Config, pk Packet) Queued {
 	p := s.poll
 	if p == nil {
-		p = &polling{}
+		p = &polling[P]{}
 		s.poll = p
 	}
-	if p.queued > 0 && p.queued+packetSize(&pk) > s.cfg.MaxBuffered {
+	if p.queued > 0 && p.queued+packetSize(&pk) > cfg.MaxBuffered {
 		if !p.parked {
 			p.clearQueue()
 			return QueueOverflow
@@ -80,7 +82,7 @@ func (s *Session) Queue(pk Packet) Queued {
 
 // QueueFirst puts p at the head of the queue: the open packet, which the
 // answer to a polling handshake carries before what App.Open sent.
-func (s *Session) QueueFirst(pk Packet) {
+func (s *Session[P]) QueueFirst(pk Packet) {
 	p := s.poll
 	p.queue = append(p.queue, Packet{})
 	copy(p.queue[1:], p.queue)
@@ -91,7 +93,7 @@ func (s *Session) QueueFirst(pk Packet) {
 // Queued is what waits for the client, in order: on polling, for its next
 // GET; on websocket, for the caller to write after the open packet or the
 // upgrade, then call DropPolling. Valid until the next call.
-func (s *Session) Queued() []Packet {
+func (s *Session[P]) Queued() []Packet {
 	if s.poll == nil {
 		return nil
 	}
@@ -101,10 +103,10 @@ func (s *Session) Queued() []Packet {
 // DropPolling forgets the polling side once the session is on websocket
 // and what was queued has been written: GETs and POSTs are refused from now
 // on, and nothing waits.
-func (s *Session) DropPolling() { s.poll = nil }
+func (s *Session[P]) DropPolling() { s.poll = nil }
 
 // Buffered is the number of bytes queued for polling.
-func (s *Session) Buffered() int {
+func (s *Session[P]) Buffered() int {
 	if s.poll == nil {
 		return 0
 	}
@@ -113,13 +115,13 @@ func (s *Session) Buffered() int {
 
 // Writable reports whether a packet queued now would leave at once: a GET
 // is parked and nothing waits.
-func (s *Session) Writable() bool {
+func (s *Session[P]) Writable() bool {
 	p := s.poll
 	return !s.closed && p != nil && p.parked && len(p.queue) == 0
 }
 
 // Answerable reports whether a GET is parked and something waits for it.
-func (s *Session) Answerable() bool {
+func (s *Session[P]) Answerable() bool {
 	p := s.poll
 	return p != nil && p.parked && len(p.queue) > 0
 }
@@ -127,7 +129,7 @@ func (s *Session) Answerable() bool {
 // AppendAnswer appends the queue as a polling payload to dst, empties the
 // queue and counts the parked GET, if any, as answered. binary reports
 // whether the payload is v3's binary format.
-func (s *Session) AppendAnswer(dst []byte) (payload []byte, binary bool) {
+func (s *Session[P]) AppendAnswer(dst []byte) (payload []byte, binary bool) {
 	p := s.poll
 	v := int(s.version)
 	payload = AppendPayload(dst, v, p.binaryOK, p.queue)
@@ -138,7 +140,7 @@ func (s *Session) AppendAnswer(dst []byte) (payload []byte, binary bool) {
 }
 
 // Unpark counts the parked GET as gone without an answer.
-func (s *Session) Unpark() {
+func (s *Session[P]) Unpark() {
 	if s.poll != nil {
 		s.poll.parked = false
 	}
@@ -167,7 +169,7 @@ const (
 )
 
 // Poll takes a polling GET that came at now.
-func (s *Session) Poll(now int64) Polled {
+func (s *Session[P]) Poll(now int64) Polled {
 	p := s.poll
 	switch {
 	case p == nil:
@@ -204,7 +206,7 @@ func (s *Session) Poll(now int64) Polled {
 // Drained says, after the answer to a PollLast GET, whether the session is
 // done (call StopDraining), or waits for one more GET to carry its close
 // packet.
-func (s *Session) Drained() (done bool) {
+func (s *Session[P]) Drained() (done bool) {
 	p := s.poll
 	if p.closeNext {
 		p.closeNext = false
@@ -230,7 +232,7 @@ const (
 )
 
 // Post takes a polling POST.
-func (s *Session) Post() Posted {
+func (s *Session[P]) Post() Posted {
 	p := s.poll
 	switch {
 	case p != nil && s.closed && p.draining && !p.byClient:

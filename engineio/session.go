@@ -5,7 +5,10 @@ import (
 	"time"
 )
 
-// Config is what a Session needs of its server's settings.
+// Config is what a Session needs of its server's settings. The caller
+// passes it to each call that sets a deadline or bounds the queue, rather
+// than every session keeping a pointer to it: it is the same for all the
+// sessions of a server.
 type Config struct {
 	// PingInterval: v4, how long after its last pong the server pings a
 	// client; v3, how often the client pings.
@@ -26,21 +29,27 @@ const UpgradeNoopDelay = 100 * time.Millisecond
 
 // Session is the protocol state of one Engine.IO session: its version and
 // transport, its heartbeat, the packets queued for polling, the upgrade to
-// websocket, and its end. It does no I/O and reads no clock. The caller
-// (package transports) tells it what happens (a packet arrived, a GET came
-// or went, a probe opened, a deadline passed) with the current time, and
-// does what it answers: deliver a message, write a packet, answer the
-// parked GET with AppendAnswer, close a connection. Times are nanoseconds
-// on the caller's clock (any fixed origin), and 0 means "none".
+// websocket, and its end. It does no I/O, reads no clock and keeps no
+// settings. The caller (package transports) tells it what happens (a packet
+// arrived, a GET came or went, a probe opened, a deadline passed) with the
+// current time and, where a deadline follows, the server's Config, and does
+// what it answers: deliver a message, write a packet, answer the parked GET
+// with AppendAnswer, close a connection. Times are nanoseconds on the
+// caller's clock (any fixed origin), and 0 means "none".
+//
+// P is what the caller keeps for the polling side (the parked GET's
+// connection, say): it lives in the same allocation as the session's own
+// polling state (see Polling), so that a websocket session, which has
+// neither, pays one nil pointer for both. Servers hold tens of thousands of
+// idle websocket sessions, each embedding a Session: it is 24 bytes.
 //
 // The websocket side needs no queue: the caller writes a websocket
 // session's packets as they are sent, so the hot path costs the machine a
 // flag test. A Session is used from one goroutine at a time, except for
 // WebSocket.
-type Session struct {
-	cfg  *Config
-	hbAt int64    // the heartbeat's deadline (see Deadline)
-	poll *polling // the polling side; nil on websocket once nothing waits
+type Session[P any] struct {
+	hbAt int64       // the heartbeat's deadline (see Deadline)
+	poll *polling[P] // the polling side; nil on websocket once nothing waits
 
 	websocket atomic.Bool // the transport is websocket
 	version   int8
@@ -51,21 +60,31 @@ type Session struct {
 	jsonp     bool // polling wraps payloads in JSONP scripts
 }
 
-// Init sets up s, a zero Session, for a session speaking version (3 or 4)
-// with the settings in cfg, which the session keeps and which must not
-// change, opened on websocket or else on polling.
-func (s *Session) Init(cfg *Config, version int, websocket bool) {
-	s.cfg, s.version = cfg, int8(version)
+// Init sets up s, a zero Session, for a session speaking version (3 or 4),
+// opened on websocket or else on polling.
+func (s *Session[P]) Init(version int, websocket bool) {
+	s.version = int8(version)
 	s.websocket.Store(websocket)
 	if !websocket {
-		s.poll = &polling{}
+		s.poll = &polling[P]{}
 	}
+}
+
+// Polling is the caller's part of the polling side, nil when the session
+// has none: allocated with it (by Init for a session opened on polling, by
+// Queue for a websocket session's first packets) and gone with it
+// (DropPolling).
+func (s *Session[P]) Polling() *P {
+	if s.poll == nil {
+		return nil
+	}
+	return &s.poll.caller
 }
 
 // SetPollingFormat says how a polling session's payloads are encoded:
 // binaryOK, a v3 client accepts binary payloads; jsonp, the client polls
 // with JSONP scripts.
-func (s *Session) SetPollingFormat(binaryOK, jsonp bool) {
+func (s *Session[P]) SetPollingFormat(binaryOK, jsonp bool) {
 	if s.poll != nil {
 		s.poll.binaryOK = binaryOK
 	}
@@ -73,22 +92,22 @@ func (s *Session) SetPollingFormat(binaryOK, jsonp bool) {
 }
 
 // Version is the protocol version, 3 or 4.
-func (s *Session) Version() int { return int(s.version) }
+func (s *Session[P]) Version() int { return int(s.version) }
 
 // WebSocket reports whether the transport is websocket (from the start, or
 // upgraded). Safe from any goroutine.
-func (s *Session) WebSocket() bool { return s.websocket.Load() }
+func (s *Session[P]) WebSocket() bool { return s.websocket.Load() }
 
 // JSONP reports whether the session polls with JSONP.
-func (s *Session) JSONP() bool { return s.jsonp }
+func (s *Session[P]) JSONP() bool { return s.jsonp }
 
 // Closed reports whether the session has ended.
-func (s *Session) Closed() bool { return s.closed }
+func (s *Session[P]) Closed() bool { return s.closed }
 
 // Deadline is the time the caller must call Tick at, 0 if none: the
 // heartbeat's, the upgrade's and the noop's while the session lives, the
 // wait for a last GET once it has ended.
-func (s *Session) Deadline() int64 {
+func (s *Session[P]) Deadline() int64 {
 	p := s.poll
 	if s.closed {
 		if p != nil && p.draining {
@@ -141,7 +160,7 @@ const (
 // when the ping was due, so that a silent client is dropped exactly
 // PingInterval+PingTimeout after it was last heard from, and a call late
 // past that gives DuePing then DuePingTimeout.
-func (s *Session) Tick(due int64) Due {
+func (s *Session[P]) Tick(cfg *Config, due int64) Due {
 	p := s.poll
 	if s.closed {
 		if p != nil && p.draining && p.drainBy != 0 && due >= p.drainBy {
@@ -152,7 +171,7 @@ func (s *Session) Tick(due int64) Due {
 	}
 	if s.hbAt != 0 && due >= s.hbAt {
 		if !s.awaitPong {
-			s.hbAt, s.awaitPong = s.hbAt+int64(s.cfg.PingTimeout), true
+			s.hbAt, s.awaitPong = s.hbAt+int64(cfg.PingTimeout), true
 			return DuePing
 		}
 		s.hbAt, s.awaitPong = 0, false

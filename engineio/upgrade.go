@@ -5,18 +5,18 @@ import "bytes"
 // Probe takes a websocket opened at now to upgrade a polling session. It
 // reports false when the session cannot take one (ended, on websocket
 // already, or probing on another): close the websocket.
-func (s *Session) Probe(now int64) bool {
+func (s *Session[P]) Probe(cfg *Config, now int64) bool {
 	p := s.poll
 	if s.closed || s.websocket.Load() || p == nil || p.probing {
 		return false
 	}
 	p.probing = true
-	p.upgradeBy = now + int64(s.cfg.UpgradeTimeout)
+	p.upgradeBy = now + int64(cfg.UpgradeTimeout)
 	return true
 }
 
 // ProbeGone is told that the probe closed.
-func (s *Session) ProbeGone() {
+func (s *Session[P]) ProbeGone() {
 	if p := s.poll; p != nil {
 		p.probing, p.upgrading = false, false
 	}
@@ -56,7 +56,7 @@ func ProbeData() []byte { return probeData }
 func IsProbe(b []byte) bool { return bytes.Equal(b, probeData) }
 
 // ProbePacket takes packet pk, which arrived on the probe.
-func (s *Session) ProbePacket(pk *Packet) (step Probed, answerGET bool) {
+func (s *Session[P]) ProbePacket(pk *Packet) (step Probed, answerGET bool) {
 	p := s.poll
 	if p == nil || !p.probing {
 		return ProbeIgnore, false

@@ -11,7 +11,8 @@ import (
 // told to, ends the session when told to, and records what it would have
 // written.
 type driver struct {
-	s       Session
+	s       testSession
+	cfg     *Config
 	getOpen bool // a GET is parked (the caller's side of it)
 	probe   bool // a probe is open (the caller's side of it)
 	now     int64
@@ -29,7 +30,7 @@ func (d *driver) answer() {
 }
 
 func (d *driver) end(now int64) {
-	what, ok := d.s.End(now)
+	what, ok := d.s.End(d.cfg, now)
 	if !ok {
 		return
 	}
@@ -89,7 +90,7 @@ var walkEvents = []struct {
 	}},
 	{"pong", func(d *driver, now int64) { d.receive(&Packet{Type: Pong}, now) }},
 	{"probe", func(d *driver, now int64) {
-		if !d.probe && d.s.Probe(now) {
+		if !d.probe && d.s.Probe(d.cfg, now) {
 			d.probe = true
 		}
 	}},
@@ -108,7 +109,7 @@ var walkEvents = []struct {
 			return
 		}
 		d.now = at
-		for n := d.s.Tick(at); n != DueNothing; n = d.s.Tick(at) {
+		for n := d.s.Tick(d.cfg, at); n != DueNothing; n = d.s.Tick(d.cfg, at) {
 			switch n {
 			case DuePing:
 				d.send(Packet{Type: Ping}, at)
@@ -133,7 +134,7 @@ func (d *driver) send(p Packet, now int64) {
 	if d.s.WebSocket() && d.s.poll == nil {
 		return
 	}
-	switch d.s.Queue(p) {
+	switch d.s.Queue(d.cfg, p) {
 	case QueueOverflow:
 		d.serverClose(now)
 	case QueueAnswerFirst:
@@ -145,11 +146,11 @@ func (d *driver) send(p Packet, now int64) {
 }
 
 func (d *driver) receive(p *Packet, now int64) {
-	switch d.s.Receive(p, now) {
+	switch d.s.Receive(d.cfg, p, now) {
 	case InputPing:
 		d.send(Packet{Type: Pong}, now)
 	case InputClose:
-		if d.s.ClientClosePolling(now) {
+		if d.s.ClientClosePolling(d.cfg, now) {
 			d.answer()
 		}
 		d.end(now)
@@ -260,8 +261,9 @@ func TestMachineWalk(t *testing.T) {
 			for e := range walkEvents {
 				next := append(seq[:len(seq):len(seq)], e)
 				d := &driver{}
-				d.s.Init(&cfg, st.version, st.ws)
-				d.s.Open(at(0))
+				d.cfg = &cfg
+				d.s.Init(st.version, st.ws)
+				d.s.Open(d.cfg, at(0))
 				d.now = at(0)
 				for i, ev := range next {
 					d.now += sec / 2

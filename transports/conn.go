@@ -25,14 +25,14 @@ type Conn struct {
 	// sess is, in modeHTTP, the session whose GET is parked on the
 	// connection; in modeWS, the session the websocket carries or probes.
 	sess *Session
-	leg  *legacyConn // legacy road state, nil until a legacy request
 
 	// tn holds the loop and, in modeHTTP, the idle deadline: the
 	// connection is closed if no request is complete by tn.at (see idle).
 	tn timerNode
 
-	// The rest fits one word, so that Conn is 64 bytes: what it does not
-	// need while idle lives with its loop (loopState).
+	// The rest fits one word, so that Conn is 56 bytes: what it does not
+	// need while idle lives with its loop (loopState), and so does the
+	// state of the legacy road, which few connections take (legacy).
 	gen     exchange
 	mode    connMode
 	busy    bool        // an HTTP response is owed and not yet written
@@ -237,8 +237,9 @@ func (c *Conn) OnClose() {
 			s.deliver(c.loop(), t, func() { s.pollGone(c, gen) })
 		}
 	}
-	if c.leg != nil {
-		c.legacyGone()
+	if l := c.legacy(); l != nil {
+		c.legacyGone(l)
+		delete(c.srv.loopState[c.loop()].legacy, c)
 	}
 }
 

@@ -52,14 +52,16 @@
 // # Memory
 //
 // Servers hold tens of thousands of idle websockets, so what one keeps is
-// counted. It is a Conn (64 B), a Session (112 B, its engineio.Session
-// included), one string for the session id and the opening request
-// (Handshake), the session's entry in the registry and one entry in its
-// loop's timer heap: about 370 B with a short request. Everything else belongs to the loop and is reused by all
-// its connections: the HTTP parser and Request, the frame decoder (a
-// connection takes its own only while a fragmented message arrives), and
-// the scratch buffers that answers and frames are built in. Polling and
-// upgrade state (pollState here, the queue in engineio.Session) is allocated
-// only for sessions opened by polling, and is dropped once they upgrade. Opening a websocket session
-// allocates only what it keeps (alloc_test.go).
+// counted. It is a Conn (56 B), a Session (96 B, its engineio.Session
+// included; TestSessionSize keeps them so), one string for the session id
+// and the opening request (Handshake), the session's entry in the registry
+// and one entry in its loop's timer heap: about 350 B with a short request.
+// Everything else belongs to the loop and is reused by all its
+// connections: the HTTP parser and Request, the frame decoder (a connection
+// takes its own only while a fragmented message arrives), and the scratch
+// buffers that answers and frames are built in. Polling and upgrade state
+// (pollState here, kept in the same allocation as engineio.Session's queue)
+// is allocated only for sessions opened by polling, and is dropped once
+// they upgrade. Opening a websocket session allocates only what it keeps
+// (alloc_test.go).
 package transports

@@ -124,11 +124,24 @@ type pollInfo struct {
 	jsonpOK bool   // jsonp-polling: the Origin is allowed
 }
 
+// legacy is c's legacy road state, nil if c has taken no legacy request.
+// It lives in the loop's map (loopState.legacy) rather than in Conn, where
+// it would cost every idle connection a word.
+func (c *Conn) legacy() *legacyConn { return c.srv.loopState[c.loop()].legacy[c] }
+
+// legacyState is c's legacy road state, made on its first legacy request;
+// OnClose drops it.
 func (c *Conn) legacyState() *legacyConn {
-	if c.leg == nil {
-		c.leg = &legacyConn{}
+	if l := c.legacy(); l != nil {
+		return l
 	}
-	return c.leg
+	ls := &c.srv.loopState[c.loop()]
+	if ls.legacy == nil {
+		ls.legacy = make(map[*Conn]*legacyConn)
+	}
+	l := &legacyConn{}
+	ls.legacy[c] = l
+	return l
 }
 
 // legacyRequest routes c.req to the legacy road, and reports false when it
@@ -440,7 +453,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 	}
 	c.emit(b)
 	c.attachStream(s, kind)
-	lc := c.leg
+	lc := c.legacyState()
 	lc.hdec = frames.HixieDecoder{MaxMessageSize: l.maxPayload}
 	if kind == streamHixie76 {
 		// N sends the header block at once and the answer once the 8 bytes
@@ -461,7 +474,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 // legacyFeed consumes the bytes of a connection in modeLegacy; 0 means it
 // needs more.
 func (c *Conn) legacyFeed(p []byte) int {
-	l := c.leg
+	l := c.legacy()
 	switch l.kind {
 	case streamHixie75, streamHixie76:
 		if l.awaitKey3 {
@@ -528,7 +541,7 @@ func (c *Conn) legacyFeed(p []byte) int {
 
 // legacyData hands the frames of one websocket message to the session.
 func (c *Conn) legacyData(data []byte) {
-	s := c.leg.sess
+	s := c.legacy().sess
 	if s.loop == c.loop() {
 		s.onStreamData(c, data)
 		return
@@ -537,9 +550,16 @@ func (c *Conn) legacyData(data []byte) {
 	c.srv.loops.Post(s.loop, func() { s.onStreamData(c, data) })
 }
 
-// legacyGone tells the sessions that c closed.
-func (c *Conn) legacyGone() {
-	l := c.leg
+// awaitingKey3 reports whether c is a hixie-76 stream that has not had its
+// key3 yet, so has not answered the handshake.
+func (c *Conn) awaitingKey3() bool {
+	l := c.legacy()
+	return l != nil && l.awaitKey3
+}
+
+// legacyGone tells the sessions that c, whose legacy road state l is,
+// closed.
+func (c *Conn) legacyGone(l *legacyConn) {
 	if s := l.poll; s != nil {
 		l.poll = nil
 		gen := l.pollGen

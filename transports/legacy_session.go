@@ -63,7 +63,7 @@ func (s *LegacySession) end(reason string) {
 			c.send(s.loop, []byte("0\r\n\r\n"))
 			c.kill(s.loop)
 		case streamHixie76:
-			if c.loop() != s.loop || !c.leg.awaitKey3 {
+			if c.loop() != s.loop || !c.awaitingKey3() {
 				c.send(s.loop, []byte(frames.HixieCloseFrame))
 			}
 			c.kill(s.loop)

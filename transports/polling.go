@@ -41,13 +41,13 @@ func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
 
 // park keeps GET c (exchange gen) to answer later.
 func (s *Session) park(c *Conn, gen exchange, cors string) {
-	ps := s.ps
+	ps := s.ps()
 	ps.poll, ps.pollGen, ps.pollCORS = c, gen, cors
 }
 
 // flushPoll answers the parked GET with every queued packet.
 func (s *Session) flushPoll() {
-	ps := s.ps
+	ps := s.ps()
 	if ps == nil {
 		return
 	}
@@ -74,7 +74,7 @@ func (s *Session) pollResponse(cors string) []byte {
 		ctype = contentTypeBinary
 	}
 	if s.eio.JSONP() {
-		body = appendJSONP(srv.buf3(s.Loop()), s.ps.jsonpIdx, body)
+		body = appendJSONP(srv.buf3(s.Loop()), s.ps().jsonpIdx, body)
 		srv.scratch3[s.Loop()] = body
 		ctype = contentTypeJS
 	}
@@ -159,7 +159,7 @@ func (s *Session) pollGone(c *Conn, gen exchange) {
 	if s.eio.Closed() || !s.polling() {
 		return
 	}
-	if ps := s.ps; ps.poll == c && ps.pollGen == gen {
+	if ps := s.ps(); ps.poll == c && ps.pollGen == gen {
 		ps.poll = nil
 		s.eio.Unpark()
 	}

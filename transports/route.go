@@ -157,11 +157,11 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 		b, ok := httpparse.QueryValue(r.RawQuery, "b64")
 		s.eio.SetPollingFormat(version < 4 && (!ok || len(b) == 0) && jsonp == nil, jsonp != nil)
 		if jsonp != nil {
-			s.ps.jsonpIdx = string(jsonp)
+			s.ps().jsonpIdx = string(jsonp)
 		}
 	}
 	if err := c.srv.app.Open(s); err != nil {
-		s.eio.End(c.srv.now())
+		s.eio.End(&c.srv.eioCfg, c.srv.now())
 		c.srv.unregister(s)
 		return nil
 	}

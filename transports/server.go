@@ -242,6 +242,10 @@ type loopState struct {
 	// before their turn (order.go); nearly always empty.
 	held map[*Session][]heldEvent
 
+	// legacy is the legacy road state of this loop's connections that
+	// took a legacy request (see Conn.legacy); empty on most servers.
+	legacy map[*Conn]*legacyConn
+
 	answer []byte // answers given a Connection field (writeAnswer)
 
 	_ [64]byte // keeps one loop's writes off the next one's cache line

@@ -32,18 +32,18 @@ const (
 // only on its home loop, except where a comment says otherwise.
 //
 // Most sessions are idle websockets, so the struct holds only what one of
-// them needs; the connections of polling and of an upgrade live in ps,
-// allocated for sessions opened by polling only.
+// them needs (96 bytes, see TestSessionSize); the connections of polling and
+// of an upgrade live in a pollState, allocated for sessions opened by
+// polling only, with the protocol's polling state (see ps).
 type Session struct {
 	srv *Server
 	hs  Handshake // and the id (see Handshake)
 	ws  *Conn     // the websocket carrying the session
-	ps  *pollState
 
 	// eio is the protocol state: version, transport, heartbeat, polling
 	// queue, upgrade, end. Its times are the Server's clock (see
-	// Server.nanos).
-	eio engineio.Session
+	// Server.nanos). It holds the pollState with its own polling state.
+	eio engineio.Session[pollState]
 	tn  timerNode // and the home loop
 
 	// Inbound order (order.go): tickets drawn on any loop, and the last
@@ -56,7 +56,9 @@ type Session struct {
 }
 
 // pollState holds the connections of a session opened by polling: the
-// parked GET and the websocket probing an upgrade.
+// parked GET and the websocket probing an upgrade. It lives with
+// engineio.Session's polling state (engineio.Session.Polling): from the
+// handshake until the upgrade is over.
 type pollState struct {
 	poll     *Conn // the parked GET, if any (engineio.Session knows it is)
 	pollCORS string
@@ -66,6 +68,10 @@ type pollState struct {
 
 	flushPosted bool
 }
+
+// ps is the polling side's connections, nil once the session has none:
+// opened on websocket, or upgraded.
+func (s *Session) ps() *pollState { return s.eio.Polling() }
 
 // ID is the session id. Safe from any goroutine.
 func (s *Session) ID() string { return s.hs.id() }
@@ -110,10 +116,7 @@ func newSession(srv *Server, loop, version int, transport string, r *httpparse.R
 		hs:  newHandshake(newSID(), r, remote),
 		tn:  timerNode{loop: int32(loop)},
 	}
-	s.eio.Init(&srv.eioCfg, version, transport == WebSocket)
-	if transport == Polling {
-		s.ps = &pollState{}
-	}
+	s.eio.Init(version, transport == WebSocket)
 	return s
 }
 
@@ -144,7 +147,7 @@ func newSID() string {
 
 // start arms the heartbeat (see engineio.Session.Open).
 func (s *Session) start(now int64) {
-	s.eio.Open(now)
+	s.eio.Open(&s.srv.eioCfg, now)
 	s.rearm()
 }
 
@@ -188,7 +191,7 @@ func (s *Session) sendPacket(p engineio.Packet) {
 // for it is a slow consumer: what waits is dropped and the session closed,
 // the client being told at its next GET, if any.
 func (s *Session) queuePacket(p engineio.Packet) {
-	switch s.eio.Queue(p) {
+	switch s.eio.Queue(&s.srv.eioCfg, p) {
 	case engineio.QueueOverflow:
 		s.Close(ReasonSlowConsumer)
 	case engineio.QueueAnswerFirst:
@@ -196,7 +199,7 @@ func (s *Session) queuePacket(p engineio.Packet) {
 		s.flushPoll()
 		s.queuePacket(p)
 	case engineio.QueueWaiting:
-		if ps := s.ps; !ps.flushPosted {
+		if ps := s.ps(); !ps.flushPosted {
 			ps.flushPosted = true
 			s.srv.postFlush(s)
 		}
@@ -258,7 +261,7 @@ func (s *Session) Close(reason string) {
 		if s.writeWS(c, engineio.Close, false, nil, nil) {
 			c.sendClose(s.Loop(), frames.StatusNormalClosure)
 		}
-	} else if s.ps != nil {
+	} else if s.ps() != nil {
 		if s.eio.Answerable() {
 			s.flushPoll()
 		}
@@ -272,7 +275,7 @@ func (s *Session) Close(reason string) {
 // clientClose ends the session at the client's request (a close packet);
 // see engineio.Session.ClientClosePolling.
 func (s *Session) clientClose() {
-	if s.ps != nil && s.eio.ClientClosePolling(s.srv.clock(s.Loop())) {
+	if s.ps() != nil && s.eio.ClientClosePolling(&s.srv.eioCfg, s.srv.clock(s.Loop())) {
 		s.flushPoll()
 	}
 	s.end(ReasonTransportClose)
@@ -295,7 +298,7 @@ func (s *Session) stopDraining() {
 
 // dropProbe closes the websocket probing an upgrade.
 func (s *Session) dropProbe() {
-	if ps := s.ps; ps != nil && ps.probe != nil {
+	if ps := s.ps(); ps != nil && ps.probe != nil {
 		ps.probe.kill(s.Loop())
 		ps.probe = nil
 	}
@@ -304,7 +307,7 @@ func (s *Session) dropProbe() {
 // end releases everything and tells the application. It does not talk to the
 // client.
 func (s *Session) end(reason string) {
-	what, ok := s.eio.End(s.srv.clock(s.Loop()))
+	what, ok := s.eio.End(&s.srv.eioCfg, s.srv.clock(s.Loop()))
 	if !ok {
 		return
 	}
@@ -343,7 +346,7 @@ func (s *Session) end(reason string) {
 // receive handles one inbound packet from the session's current transport.
 func (s *Session) receive(p engineio.Packet, now int64) {
 	hb := s.eio.Deadline()
-	in := s.eio.Receive(&p, now)
+	in := s.eio.Receive(&s.srv.eioCfg, &p, now)
 	if s.eio.Deadline() != hb {
 		s.rearm()
 	}
@@ -364,7 +367,8 @@ func (s *Session) node() *timerNode { return &s.tn }
 // tick runs the session's deadlines due at due (see engineio.Session.Tick)
 // and schedules the next one.
 func (s *Session) tick(due int64) {
-	for d := s.eio.Tick(due); d != engineio.DueNothing; d = s.eio.Tick(due) {
+	cfg := &s.srv.eioCfg
+	for d := s.eio.Tick(cfg, due); d != engineio.DueNothing; d = s.eio.Tick(cfg, due) {
 		switch d {
 		case engineio.DuePing:
 			s.sendPacket(engineio.Packet{Type: engineio.Ping})

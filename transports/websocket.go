@@ -7,11 +7,11 @@ import (
 
 // attachProbe starts an upgrade: c is a new WebSocket for polling session s.
 func (s *Session) attachProbe(c *Conn) {
-	if !s.eio.Probe(s.srv.now()) {
+	if !s.eio.Probe(&s.srv.eioCfg, s.srv.now()) {
 		c.kill(s.Loop())
 		return
 	}
-	s.ps.probe = c
+	s.ps().probe = c
 	s.rearm()
 }
 
@@ -22,7 +22,7 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 		s.receive(p, s.srv.now())
 		return
 	}
-	ps := s.ps
+	ps := s.ps()
 	if ps == nil || c != ps.probe {
 		return
 	}
@@ -45,7 +45,6 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 			// Polling is over for good (GETs and POSTs for the session are
 			// refused from now on): let its state go.
 			s.eio.DropPolling()
-			s.ps = nil
 		}
 	case engineio.ProbeUpgradeEnded:
 		// The client has stopped polling to upgrade, so what was queued for
@@ -83,8 +82,8 @@ func (s *Session) wsGone(c *Conn, reason string) {
 	case c == s.ws:
 		s.ws = nil
 		s.end(reason)
-	case s.ps != nil && c == s.ps.probe:
-		s.ps.probe = nil
+	case s.ps() != nil && c == s.ps().probe:
+		s.ps().probe = nil
 		s.eio.ProbeGone()
 	}
 }
