@@ -41,16 +41,9 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	if s.client == nil {
 		return s.emitLegacy(event, args)
 	}
-	var cb callback
-	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
-		var err error
-		if cb, err = newCallback(args[n-1]); err != nil {
-			return err
-		}
-		if e.timeout > 0 && !cb.wantsErr() {
-			return errTimeoutCallback
-		}
-		args = args[:n-1]
+	cb, args, err := e.ackCallback(args)
+	if err != nil {
+		return err
 	}
 	raw, atts, err := encodeArgs(args)
 	if err != nil {
@@ -58,12 +51,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	}
 	ns := s.ns
 	if !cb.valid() && !e.volatile && ns.recovery != nil {
-		// With recovery on, a plain emit is recorded like a broadcast to the
-		// socket's own room, so that it carries an offset and can be
-		// replayed (as in Node); it is written by the socket's loop only.
-		p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
-		out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}})
-		s.post(func() { s.deliver(out) })
+		s.emitRecorded(event, raw, atts)
 		return nil
 	}
 	id := int64(-1)
@@ -78,29 +66,63 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		Volatile:    e.volatile,
 	}
 	timeout := e.timeout
-	s.post(func() {
-		if !s.deliver(out) {
-			if cb.valid() {
-				s.ns.srv.run(s, func() { cb.callErr(ErrDisconnected) }, nil)
-			}
-			return
-		}
-		if !cb.valid() {
-			return
-		}
-		pa := &pendingAck{cb: cb}
-		if timeout > 0 {
-			pa.timer = ns.srv.tp.AfterFunc(s.loop(), timeout, func() {
-				if s.waitingAck(id) != pa {
-					return
-				}
-				s.dropAck(id)
-				s.ns.srv.run(s, func() { cb.callErr(ErrAckTimeout) }, nil)
-			})
-		}
-		s.addAck(id, pa)
-	})
+	s.post(func() { s.sendAwaitingAck(out, id, cb, timeout) })
 	return nil
+}
+
+// ackCallback takes a final func argument off args: the callback of the
+// client's acknowledgement, checked against the emitter's timeout (with
+// one, its first parameter must be error).
+func (e *Emitter) ackCallback(args []any) (callback, []any, error) {
+	n := len(args)
+	if n == 0 || args[n-1] == nil || reflect.TypeOf(args[n-1]).Kind() != reflect.Func {
+		return callback{}, args, nil
+	}
+	cb, err := newCallback(args[n-1])
+	if err != nil {
+		return callback{}, nil, err
+	}
+	if e.timeout > 0 && !cb.wantsErr() {
+		return callback{}, nil, errTimeoutCallback
+	}
+	return cb, args[:n-1], nil
+}
+
+// emitRecorded sends a plain emit with connection state recovery on: it is
+// recorded like a broadcast to the socket's own room, so that it carries an
+// offset and can be replayed (as in Node), and written by the socket's loop
+// only.
+func (s *Socket) emitRecorded(event string, raw, atts [][]byte) {
+	ns := s.ns
+	p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
+	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}})
+	s.post(func() { s.deliver(out) })
+}
+
+// sendAwaitingAck writes out and, when cb is valid, waits for the client's
+// answer to ack id, for timeout when it is positive; a socket that is gone
+// calls cb with ErrDisconnected. On the socket's loop.
+func (s *Socket) sendAwaitingAck(out *adapter.Message, id int64, cb callback, timeout time.Duration) {
+	if !s.deliver(out) {
+		if cb.valid() {
+			s.ns.srv.run(s, func() { cb.callErr(ErrDisconnected) }, nil)
+		}
+		return
+	}
+	if !cb.valid() {
+		return
+	}
+	pa := &pendingAck{cb: cb}
+	if timeout > 0 {
+		pa.timer = s.ns.srv.tp.AfterFunc(s.loop(), timeout, func() {
+			if s.waitingAck(id) != pa {
+				return
+			}
+			s.dropAck(id)
+			s.ns.srv.run(s, func() { cb.callErr(ErrAckTimeout) }, nil)
+		})
+	}
+	s.addAck(id, pa)
 }
 
 // Timeout returns an emitter whose ack callbacks get ErrAckTimeout if the
