@@ -310,9 +310,9 @@ func (c *Conn) sendClose(from int, code frames.StatusCode) {
 		if c.closing {
 			return
 		}
-		b := frames.AppendClose(c.srv.buf(c.loop()), code, "")
+		b := frames.AppendClose(c.srv.frameBuf(c.loop()), code, "")
 		c.emit(b)
-		c.srv.keep(c.loop(), b)
+		c.srv.keepFrameBuf(c.loop(), b)
 		c.close()
 	}
 	if c.loop() == from {
@@ -334,10 +334,10 @@ func (c *Conn) kill(from int) {
 // plainError answers a request the parser refused, then closes.
 func (c *Conn) plainError(status int) {
 	body := httpparse.StatusText(status)
-	b := appendResponse(c.srv.buf(c.loop()), status, "text/plain; charset=utf-8", "", []byte(body))
+	b := appendResponse(c.srv.frameBuf(c.loop()), status, "text/plain; charset=utf-8", "", []byte(body))
 	c.persist = closeAfter
 	c.reply(b)
-	c.srv.keep(c.loop(), b)
+	c.srv.keepFrameBuf(c.loop(), b)
 }
 
 // reply writes resp, the answer to the current exchange, with the
@@ -359,9 +359,9 @@ func (c *Conn) replyError(code engineio.ErrorCode, cors string) {
 func (c *Conn) handleFrame(m frames.Message) {
 	switch m.Op {
 	case frames.OpPing:
-		b := frames.AppendFrame(c.srv.buf(c.loop()), frames.OpPong, m.Payload)
+		b := frames.AppendFrame(c.srv.frameBuf(c.loop()), frames.OpPong, m.Payload)
 		c.emit(b)
-		c.srv.keep(c.loop(), b)
+		c.srv.keepFrameBuf(c.loop(), b)
 		return
 	case frames.OpClose:
 		code := m.CloseCode

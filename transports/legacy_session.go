@@ -111,7 +111,7 @@ func (s *LegacySession) flushNow() {
 	if s.stream != nil {
 		s.flushStream()
 	} else if s.poll != nil && s.m.Pending() > 0 {
-		s.respondPoll(s.m.Flush(s.srv.buf2(s.loop)), true)
+		s.respondPoll(s.m.Flush(s.srv.bodyBuf(s.loop)), true)
 	}
 }
 
@@ -132,7 +132,7 @@ func (s *LegacySession) flushStream() {
 		return
 	}
 	srv := s.srv
-	b := srv.buf(s.loop)
+	b := srv.frameBuf(s.loop)
 	switch s.kind {
 	case streamHixie75, streamHixie76:
 		for {
@@ -146,27 +146,27 @@ func (s *LegacySession) flushStream() {
 		}
 	case streamRFC6455:
 		for {
-			msg, ok := s.m.FlushOne(srv.buf2(s.loop))
+			msg, ok := s.m.FlushOne(srv.bodyBuf(s.loop))
 			if !ok {
 				break
 			}
 			b = frames.AppendFrameHeader(b, frames.OpText, true, len(msg))
 			b = append(b, msg...)
-			srv.keep2(s.loop, msg)
+			srv.keepBodyBuf(s.loop, msg)
 		}
 	case streamMultipart:
-		body := s.m.Flush(srv.buf2(s.loop))
+		body := s.m.Flush(srv.bodyBuf(s.loop))
 		b = legacy.AppendMultipartPart(b, body)
-		srv.keep2(s.loop, body)
+		srv.keepBodyBuf(s.loop, body)
 	case streamHTMLFile:
-		body := s.m.Flush(srv.buf2(s.loop))
-		script := legacy.AppendHTMLFileScript(srv.buf3(s.loop), body)
+		body := s.m.Flush(srv.bodyBuf(s.loop))
+		script := legacy.AppendHTMLFileScript(srv.wrapBuf(s.loop), body)
 		b = appendChunk(b, script)
-		srv.keep2(s.loop, body)
-		srv.keep3(s.loop, script)
+		srv.keepBodyBuf(s.loop, body)
+		srv.keepWrapBuf(s.loop, script)
 	}
 	ok := c.send(s.loop, b)
-	srv.keep(s.loop, b)
+	srv.keepFrameBuf(s.loop, b)
 	if !ok {
 		// Refused as a slow consumer's: the connection is closing.
 		s.stream, s.live = nil, false
@@ -198,7 +198,7 @@ func (s *LegacySession) onPoll(c *Conn, gen exchange, info pollInfo) {
 // answerPoll answers the held GET with every queued message; the close
 // timeout starts.
 func (s *LegacySession) answerPoll() {
-	s.respondPoll(s.m.Flush(s.srv.buf2(s.loop)), false)
+	s.respondPoll(s.m.Flush(s.srv.bodyBuf(s.loop)), false)
 	if ev, _ := s.m.Answered(s.srv.timeOn(s.loop)); ev == legacy.EventClosed {
 		s.end(legacyReason(s.m.Reason()))
 		return
@@ -214,24 +214,24 @@ func (s *LegacySession) respondPoll(frames []byte, closeConn bool) {
 	s.poll = nil
 	var resp []byte
 	if s.transport == legacy.JSONPPolling {
-		body := srv.buf3(s.loop)
+		body := srv.wrapBuf(s.loop)
 		if info.jsonpOK {
 			body = legacy.AppendJSONP(body, []byte(info.index), frames)
 		} else {
 			body = append(body, legacy.JSONPForbidden...)
 		}
-		resp = appendLegacyResponse(srv.buf(s.loop), 200, legacy.ContentTypeJSONP, nil, body)
-		srv.keep3(s.loop, body)
+		resp = appendLegacyResponse(srv.frameBuf(s.loop), 200, legacy.ContentTypeJSONP, nil, body)
+		srv.keepWrapBuf(s.loop, body)
 	} else {
-		resp = appendLegacyResponse(srv.buf(s.loop), 200, legacy.ContentTypePolling, info.cors, frames)
+		resp = appendLegacyResponse(srv.frameBuf(s.loop), 200, legacy.ContentTypePolling, info.cors, frames)
 	}
-	srv.keep2(s.loop, frames)
+	srv.keepBodyBuf(s.loop, frames)
 	if closeConn {
 		srv.respondClose(s.loop, c, gen, resp)
 	} else {
 		srv.respond(s.loop, c, gen, resp)
 	}
-	srv.keep(s.loop, resp)
+	srv.keepFrameBuf(s.loop, resp)
 }
 
 // respondClose is respond, closing the connection after the response.
@@ -291,7 +291,7 @@ func (s *LegacySession) onPost(c *Conn, gen exchange, body, hdr []byte) {
 		}
 		l.app.LegacyMessage(s, m)
 	}
-	srv.respond(s.loop, c, gen, appendLegacyResponse(srv.buf(s.loop), 200, legacy.ContentTypeOK, hdr, okBody))
+	srv.respond(s.loop, c, gen, appendLegacyResponse(srv.frameBuf(s.loop), 200, legacy.ContentTypeOK, hdr, okBody))
 }
 
 // onStreamData handles the frames of one websocket message.

@@ -67,19 +67,19 @@ func (s *Session) flushPoll() {
 // buffers: write or copy it, then call keepPollResponse.
 func (s *Session) pollResponse(cors string) []byte {
 	srv := s.srv
-	body, binary := s.eio.AppendAnswer(srv.buf2(s.Loop()))
-	srv.scratch2[s.Loop()] = body
+	body, binary := s.eio.AppendAnswer(srv.bodyBuf(s.Loop()))
+	srv.bodyScratch[s.Loop()] = body
 	ctype := contentTypeText
 	if binary {
 		ctype = contentTypeBinary
 	}
 	if s.eio.JSONP() {
-		body = appendJSONP(srv.buf3(s.Loop()), s.ps().jsonpIdx, body)
-		srv.scratch3[s.Loop()] = body
+		body = appendJSONP(srv.wrapBuf(s.Loop()), s.ps().jsonpIdx, body)
+		srv.wrapScratch[s.Loop()] = body
 		ctype = contentTypeJS
 	}
-	resp := appendResponse(srv.buf(s.Loop()), 200, ctype, cors, body)
-	srv.scratch[s.Loop()] = resp
+	resp := appendResponse(srv.frameBuf(s.Loop()), 200, ctype, cors, body)
+	srv.frameScratch[s.Loop()] = resp
 	return resp
 }
 
@@ -87,7 +87,7 @@ func (s *Session) pollResponse(cors string) []byte {
 // they grew too big to hold on to.
 func (s *Session) keepPollResponse() {
 	srv := s.srv
-	for _, b := range [...]*[]byte{&srv.scratch[s.Loop()], &srv.scratch2[s.Loop()], &srv.scratch3[s.Loop()]} {
+	for _, b := range [...]*[]byte{&srv.frameScratch[s.Loop()], &srv.bodyScratch[s.Loop()], &srv.wrapScratch[s.Loop()]} {
 		if cap(*b) > 1<<20 {
 			*b = nil
 		}
@@ -109,7 +109,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 	case engineio.PostDiscard:
 		// Closed by the server, with a GET still to come: like Node, take
 		// the packets and ignore them.
-		srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
+		srv.respond(s.Loop(), c, gen, appendResponse(srv.frameBuf(s.Loop()), 200, contentTypeHTML, cors, okBody))
 		return
 	}
 	if s.eio.JSONP() {
@@ -130,7 +130,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 		}
 		if !found {
 			// Like engine.io: no payload, nothing to do, "ok".
-			srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
+			srv.respond(s.Loop(), c, gen, appendResponse(srv.frameBuf(s.Loop()), 200, contentTypeHTML, cors, okBody))
 			return
 		}
 	}
@@ -145,7 +145,7 @@ func (s *Session) onPost(c *Conn, gen exchange, body []byte, cors string) {
 		s.end(ReasonParseError)
 		return
 	}
-	srv.respond(s.Loop(), c, gen, appendResponse(srv.buf(s.Loop()), 200, contentTypeHTML, cors, okBody))
+	srv.respond(s.Loop(), c, gen, appendResponse(srv.frameBuf(s.Loop()), 200, contentTypeHTML, cors, okBody))
 }
 
 // pollGone is told that the connection of a GET closed before the GET's

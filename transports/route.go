@@ -71,9 +71,9 @@ func (c *Conn) preflight(cors string) {
 			cors += "Access-Control-Allow-Headers: " + string(h) + "\r\n"
 		}
 	}
-	b := appendResponse(c.srv.buf(c.loop()), 204, "", cors, nil)
+	b := appendResponse(c.srv.frameBuf(c.loop()), 204, "", cors, nil)
 	c.reply(b)
-	c.srv.keep(c.loop(), b)
+	c.srv.keepFrameBuf(c.loop(), b)
 }
 
 func validHeaderList(h []byte) bool {
@@ -206,17 +206,17 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	}
 	// The loop's scratch buffers, not arrays on the stack: what goes to
 	// IO.Write escapes, and would be garbage on every connection.
-	b := frames.AppendUpgradeResponse(c.srv.buf(c.loop()), key)
+	b := frames.AppendUpgradeResponse(c.srv.frameBuf(c.loop()), key)
 	c.emit(b)
-	c.srv.keep(c.loop(), b)
+	c.srv.keepFrameBuf(c.loop(), b)
 	c.mode = modeWS
 	c.sess = s
 	c.srv.unschedule(c.loop(), c) // no more HTTP: no idle timeout
 	if len(sid) == 0 {
 		s.ws = c
-		open := s.openPacket(c.srv.buf2(c.loop()))
+		open := s.openPacket(c.srv.bodyBuf(c.loop()))
 		s.writeWS(c, engineio.Open, false, nil, open[1:])
-		c.srv.keep2(c.loop(), open)
+		c.srv.keepBodyBuf(c.loop(), open)
 		s.flushQueueWS()
 		s.eio.DropPolling() // what App.Open sent, if anything, has gone
 		return
@@ -228,9 +228,9 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 func (c *Conn) fallback() {
 	fb := c.srv.cfg.Fallback
 	if fb == nil {
-		b := appendResponse(c.srv.buf(c.loop()), 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"))
+		b := appendResponse(c.srv.frameBuf(c.loop()), 404, "text/plain; charset=utf-8", "", []byte("404 page not found\n"))
 		c.reply(b)
-		c.srv.keep(c.loop(), b)
+		c.srv.keepFrameBuf(c.loop(), b)
 		return
 	}
 	c.busy = true
@@ -270,12 +270,12 @@ func checkUpgrade(r *httpparse.Request, key []byte) int {
 // refuseUpgrade answers a bad WebSocket opening handshake with status (and
 // the supported version for 426), then closes.
 func (c *Conn) refuseUpgrade(status int) {
-	resp := httpparse.AppendStatusLine(c.srv.buf(c.loop()), status)
+	resp := httpparse.AppendStatusLine(c.srv.frameBuf(c.loop()), status)
 	if status == 426 {
 		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")
 	}
 	resp = append(resp, "Content-Length: 0\r\n\r\n"...)
 	c.persist = closeAfter
 	c.reply(resp)
-	c.srv.keep(c.loop(), resp)
+	c.srv.keepFrameBuf(c.loop(), resp)
 }

@@ -170,11 +170,14 @@ type Server struct {
 	timers    []timerHeap
 	loopState []loopState
 	flushes   []flushList
-	scratch   [][]byte // encode buffers
-	scratch2  [][]byte
-	decode    [][]byte // polling payload decode buffers
-	scratch3  [][]byte // JSONP scripts
-	form      [][]byte // JSONP POST payloads
+	// Reused output buffers (see frameBuf): frames and responses, the
+	// bodies they carry (payloads, open packets, legacy frames), and the
+	// JSONP and htmlfile scripts that wrap a body.
+	frameScratch [][]byte
+	bodyScratch  [][]byte
+	wrapScratch  [][]byte
+	decode       [][]byte // polling payload decode buffers
+	form         [][]byte // JSONP POST payloads
 
 	leg legacyServer // the legacy road (legacy.go)
 }
@@ -188,18 +191,18 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 			PingInterval: cfg.PingInterval, PingTimeout: cfg.PingTimeout,
 			UpgradeTimeout: cfg.UpgradeTimeout, MaxBuffered: cfg.MaxBuffered,
 		},
-		app:       app,
-		loops:     loops,
-		sessions:  make(map[uint64]*Session),
-		sidSeed:   maphash.MakeSeed(),
-		draining:  make(map[string]*Session),
-		timers:    make([]timerHeap, n),
-		loopState: make([]loopState, n),
-		scratch:   make([][]byte, n),
-		scratch2:  make([][]byte, n),
-		decode:    make([][]byte, n),
-		scratch3:  make([][]byte, n),
-		form:      make([][]byte, n),
+		app:          app,
+		loops:        loops,
+		sessions:     make(map[uint64]*Session),
+		sidSeed:      maphash.MakeSeed(),
+		draining:     make(map[string]*Session),
+		timers:       make([]timerHeap, n),
+		loopState:    make([]loopState, n),
+		frameScratch: make([][]byte, n),
+		bodyScratch:  make([][]byte, n),
+		decode:       make([][]byte, n),
+		wrapScratch:  make([][]byte, n),
+		form:         make([][]byte, n),
 	}
 	if loops != nil {
 		// A second back, so that every deadline is positive and 0 can
@@ -354,28 +357,30 @@ func (srv *Server) scheduleOn(loop int, t timed, at int64) {
 // unschedule forgets t's deadline, so that the heap does not hold on to it.
 func (srv *Server) unschedule(loop int, t timed) { srv.timers[loop].remove(t) }
 
-// buf returns the loop's scratch encode buffer, emptied.
-func (srv *Server) buf(loop int) []byte { return srv.scratch[loop][:0] }
+// frameBuf returns the loop's buffer for a frame or response, emptied;
+// keepFrameBuf gives it back, grown, once the bytes are written. The body
+// and wrap buffers work alike, so that a response can be built from a body
+// and a script around it at once without allocating.
+func (srv *Server) frameBuf(loop int) []byte { return srv.frameScratch[loop][:0] }
 
-// keep stores b back as the loop's scratch buffer.
-func (srv *Server) keep(loop int, b []byte) {
+func (srv *Server) keepFrameBuf(loop int, b []byte) {
 	if cap(b) <= 1<<20 {
-		srv.scratch[loop] = b
+		srv.frameScratch[loop] = b
 	}
 }
 
-func (srv *Server) buf2(loop int) []byte { return srv.scratch2[loop][:0] }
+func (srv *Server) bodyBuf(loop int) []byte { return srv.bodyScratch[loop][:0] }
 
-func (srv *Server) keep2(loop int, b []byte) {
+func (srv *Server) keepBodyBuf(loop int, b []byte) {
 	if cap(b) <= 1<<20 {
-		srv.scratch2[loop] = b
+		srv.bodyScratch[loop] = b
 	}
 }
 
-func (srv *Server) buf3(loop int) []byte { return srv.scratch3[loop][:0] }
+func (srv *Server) wrapBuf(loop int) []byte { return srv.wrapScratch[loop][:0] }
 
-func (srv *Server) keep3(loop int, b []byte) {
+func (srv *Server) keepWrapBuf(loop int, b []byte) {
 	if cap(b) <= 1<<20 {
-		srv.scratch3[loop] = b
+		srv.wrapScratch[loop] = b
 	}
 }

@@ -223,7 +223,7 @@ func (s *Session) Buffered() int {
 // reports false when c refused the frame as a slow consumer's, which has
 // ended the session when c carried it.
 func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, data []byte) bool {
-	b := s.srv.buf(s.Loop())
+	b := s.srv.frameBuf(s.Loop())
 	n := len(prefix) + len(data)
 	if binary {
 		if s.Version() < 4 {
@@ -240,7 +240,7 @@ func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, d
 	}
 	b = append(append(b, prefix...), data...)
 	ok := c.send(s.Loop(), b)
-	s.srv.keep(s.Loop(), b)
+	s.srv.keepFrameBuf(s.Loop(), b)
 	if !ok && c == s.ws {
 		s.end(ReasonSlowConsumer)
 	}
