@@ -27,40 +27,14 @@ func TestSansIOBoundaries(t *testing.T) {
 				t.Errorf("sans-IO package %s imports %s", pkg, imp)
 			}
 		}
-		files, _ := filepath.Glob(filepath.Join(pkg, "*.go"))
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, banned := range []string{"time.Now(", "go func", "time.AfterFunc(", "time.NewTimer("} {
-				if strings.Contains(string(b), banned) {
-					t.Errorf("%s uses %s; sans-IO code takes time and work from its caller", f, banned)
-				}
-			}
-		}
+		banCalls(t, pkg, "sans-IO code takes time and work from its caller",
+			"time.Now(", "go func", "time.AfterFunc(", "time.NewTimer(")
 	}
 	// One clock: outside the edge, deadlines are timers of the loops' heaps
 	// and the time is the loops' clock (transports.Loops.Now).
 	for _, dir := range []string{".", "adapter"} {
-		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, banned := range []string{"time.Now(", "time.Since(", "time.Until(", "time.AfterFunc(", "time.NewTimer(", "time.NewTicker(", "time.Tick("} {
-				if strings.Contains(string(b), banned) {
-					t.Errorf("%s uses %s; deadlines belong on the loops' clock and timer heap", f, banned)
-				}
-			}
-		}
+		banCalls(t, dir, "deadlines belong on the loops' clock and timer heap",
+			"time.Now(", "time.Since(", "time.Until(", "time.AfterFunc(", "time.NewTimer(", "time.NewTicker(", "time.Tick(")
 	}
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}: {{join .Imports " "}}`, "./...").CombinedOutput()
 	if err != nil {
@@ -69,6 +43,27 @@ func TestSansIOBoundaries(t *testing.T) {
 	for _, line := range strings.Split(string(out), "\n") {
 		if strings.Contains(line, "panjf2000/gnet") && !strings.HasPrefix(line, "github.com/tornadio/tornadio/loop:") {
 			t.Errorf("only package loop may import gnet: %s", line)
+		}
+	}
+}
+
+// banCalls fails the test for each non-test Go file of dir that contains one
+// of banned, saying why it may not.
+func banCalls(t *testing.T, dir, why string, banned ...string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, call := range banned {
+			if strings.Contains(string(b), call) {
+				t.Errorf("%s uses %s; %s", f, call, why)
+			}
 		}
 	}
 }

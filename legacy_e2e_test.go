@@ -1,7 +1,7 @@
 package tornadio_test
 
 // End-to-end tests of the legacy road (Socket.IO 0.6, /work/shared
-// LEGACY-0.6.md) through the public API: a seed-style Handler registered with
+// docs/legacy-0.6.md) through the public API: a seed-style Handler registered with
 // Server.Handle, served over real loopback TCP to raw clients that speak the
 // six 2010 transports byte by byte (xhr-polling, jsonp-polling,
 // xhr-multipart, htmlfile, websocket and flashsocket with hixie-76, hixie-75
@@ -951,7 +951,7 @@ func lgCollect(t testing.TB, c lgClient, n int, d time.Duration) (msgs []string,
 // emoji (LEN in UTF-16 code units), an empty message.
 const (
 	lgText    = "hello"
-	lgUnicode = "h\u00e9llo \u20ac\U0001F600" // LEN 9, 14 bytes (LEGACY-0.6.md says 15)
+	lgUnicode = "h\u00e9llo \u20ac\U0001F600" // LEN 9, 14 bytes (docs/legacy-0.6.md says 15)
 	lgJSON    = "{\"a\":1,\"b\":[true,null],\"s\":\"\u00e9\u20ac\U0001F600\"}"
 )
 

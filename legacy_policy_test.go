@@ -1,6 +1,6 @@
 package tornadio_test
 
-// End-to-end tests of the Flash socket policy service (LEGACY-0.6.md
+// End-to-end tests of the Flash socket policy service (docs/legacy-0.6.md
 // section 6 and decision 1): the policy listener the Server starts when
 // flashsocket is enabled (WithFlashPolicy's port and file), the inline
 // answer on the main port, and the standalone PolicyServer. The answer is

@@ -130,7 +130,12 @@ type Option func(*Options)
 // WithEventLoops sets how many event loops (one per core) serve connections.
 func WithEventLoops(n int) Option { return func(o *Options) { o.EventLoops = n } }
 
-// WithTransports sets the enabled transports: "polling", "websocket".
+// WithTransports sets the enabled transports, any of the seven Transport*
+// names: TransportPolling and TransportWebSocket on the modern road (the
+// websocket name serves the legacy road too), TransportFlashSocket,
+// TransportXHRMultipart, TransportXHRPolling, TransportJSONPPolling and
+// TransportHTMLFile on the legacy one. Default: all seven. An unknown name
+// makes Start fail.
 func WithTransports(names ...string) Option {
 	return func(o *Options) { o.Transports = append([]string(nil), names...) }
 }

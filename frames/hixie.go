@@ -10,7 +10,7 @@ import (
 // The pre-RFC WebSocket drafts of 2010, hixie-75 and hixie-76
 // (draft-hixie-thewebsocketprotocol-75/76), spoken by the Socket.IO 0.6
 // client's websocket transport and by the Flash polyfill web-socket-js
-// (LEGACY-0.6.md section 5, websocket). Their frames are 0x00, UTF-8 text,
+// (docs/legacy-0.6.md section 5, websocket). Their frames are 0x00, UTF-8 text,
 // 0xFF; the closing handshake of draft 76 is the two bytes 0xFF 0x00.
 
 // Hixie76Answer computes the 16-byte answer to a hixie-76 handshake from the

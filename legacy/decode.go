@@ -45,7 +45,7 @@ const maxLenDigits = 9
 // Next decodes the frame at the start of p and returns it with the number of
 // bytes it took. p must not be empty.
 //
-// Next is strict where the 0.6 reference decoder is loose (LEGACY-0.6.md
+// Next is strict where the 0.6 reference decoder is loose (docs/legacy-0.6.md
 // section 3): socket.io-node stops at the first malformed frame and keeps
 // what came before, and turns bad ~j~ JSON into {}. Next instead returns an
 // error wrapping [ErrFraming] (n is then 0) for

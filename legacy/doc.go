@@ -1,5 +1,5 @@
 // Package legacy implements the Socket.IO 0.6 wire protocol of tornadio's
-// legacy road (LEGACY-0.6.md): the six 2010 transports spoken by the 0.6.3
+// legacy road (docs/legacy-0.6.md): the six 2010 transports spoken by the 0.6.3
 // browser client, as served by socket.io-node 0.6.18 and SocketTornad.IO.
 //
 // It is sans-IO: it turns bytes and times into bytes, events and deadlines,

@@ -2,7 +2,7 @@ package legacy
 
 import "strings"
 
-// Content types and fixed bodies of the transports (LEGACY-0.6.md section
+// Content types and fixed bodies of the transports (docs/legacy-0.6.md section
 // 5), byte for byte as socket.io-node 0.6.18 writes them.
 const (
 	// ContentTypePolling is the type of xhr-polling answers

@@ -6,7 +6,7 @@ import (
 	"github.com/tornadio/tornadio/internal/jslen"
 )
 
-// Wire markers (LEGACY-0.6.md section 3).
+// Wire markers (docs/legacy-0.6.md section 3).
 const (
 	frameMarker = "~m~"
 	jsonMarker  = "~j~"

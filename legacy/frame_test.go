@@ -21,7 +21,7 @@ func TestAppendGoldens(t *testing.T) {
 	}{
 		{"text", AppendText(nil, "hello"), "~m~5~m~hello"},
 		{"empty", AppendText(nil, ""), "~m~0~m~"},
-		// LEGACY-0.6.md section 3: LEN 9 (the notes say 15 UTF-8 bytes; it is 14).
+		// docs/legacy-0.6.md section 3: LEN 9 (the notes say 15 UTF-8 bytes; it is 14).
 		{"utf16", AppendText(nil, "h\u00e9llo \u20ac\U0001F600"), "~m~9~m~h\u00e9llo \u20ac\U0001F600"},
 		{"message", AppendMessage(nil, []byte("one")), "~m~3~m~one"},
 		{"concat", AppendText(AppendText(nil, "one"), "two"), "~m~3~m~one~m~3~m~two"},

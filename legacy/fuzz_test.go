@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 )
 
-// Seeds: the examples of LEGACY-0.6.md section 3 and the frames the 0.6.3
+// Seeds: the examples of docs/legacy-0.6.md section 3 and the frames the 0.6.3
 // client sends, plus each kind of broken frame.
 var frameSeeds = []string{
 	"~m~16~m~7394962304027448",

@@ -7,7 +7,7 @@ import (
 )
 
 // Origins matches Origin header values against host:port patterns, where
-// either side may be "*" (socket.io-node's origins option; LEGACY-0.6.md
+// either side may be "*" (socket.io-node's origins option; docs/legacy-0.6.md
 // section 5). The zero value allows every origin, like the default "*:*".
 //
 // socket.io-node builds the key it looks up from url.parse's host, which

@@ -59,7 +59,7 @@ func TestOrigins(t *testing.T) {
 	}
 }
 
-// The CORS rules of socket.io-node 0.6.18 (LEGACY-0.6.md section 5).
+// The CORS rules of socket.io-node 0.6.18 (docs/legacy-0.6.md section 5).
 func TestCORS(t *testing.T) {
 	t.Parallel()
 	all := Origins{}

@@ -41,7 +41,7 @@ type Route struct {
 // case it belongs to someone else: the modern road ("/socket.io/?EIO=4"),
 // the client library files, or the application.
 //
-// How the transport is found (LEGACY-0.6.md sections 1 and 7): the first
+// How the transport is found (docs/legacy-0.6.md sections 1 and 7): the first
 // segment after the resource is the transport if it is one of the six names;
 // otherwise it is the extra segment, and the segment after it must be a
 // transport name. So the extra is exactly one non-empty segment and cannot

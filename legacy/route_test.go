@@ -14,7 +14,7 @@ func TestParsePath(t *testing.T) {
 		path, resource string
 		want           want
 	}{
-		// The URLs of the 0.6.3 client (LEGACY-0.6.md section 1).
+		// The URLs of the 0.6.3 client (docs/legacy-0.6.md section 1).
 		{"/socket.io/websocket", "", want{ok: true, transport: WebSocket}},
 		{"/socket.io/flashsocket", "socket.io", want{ok: true, transport: FlashSocket}},
 		{"/socket.io/xhr-polling//1300000000000", "", want{ok: true, transport: XHRPolling, rest: "1300000000000", index: "1300000000000"}},

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Defaults of [Options] (LEGACY-0.6.md section 4, socket.io-node 0.6.18).
+// Defaults of [Options] (docs/legacy-0.6.md section 4, socket.io-node 0.6.18).
 const (
 	DefaultHeartbeatInterval = 10 * time.Second
 	DefaultHeartbeatTimeout  = 8 * time.Second
@@ -81,7 +81,7 @@ func (o *Options) withDefaults() Options {
 const IDLen = 18
 
 // NewID returns a crypto-random session id read from r: 18 decimal digits, the
-// first not 0, uniformly drawn (about 59.6 bits). Decision 3 of LEGACY-0.6.md:
+// first not 0, uniformly drawn (about 59.6 bits). Decision 3 of docs/legacy-0.6.md:
 // crypto-random, with the look of socket.io-node's Math.random() ids.
 func NewID(r io.Reader) (string, error) {
 	const lo, span = 100_000_000_000_000_000, 900_000_000_000_000_000
@@ -104,7 +104,7 @@ func NewID(r io.Reader) (string, error) {
 	}
 }
 
-// Session is one legacy Socket.IO 0.6 session (LEGACY-0.6.md sections 2 and
+// Session is one legacy Socket.IO 0.6 session (docs/legacy-0.6.md sections 2 and
 // 4). It does no I/O and reads no clock: the transport feeds it connections,
 // received data and the current time, writes what Flush returns, and calls
 // Tick at Deadline. Transitions follow one table per kind of transport (see

@@ -233,7 +233,7 @@ func TestSessionID(t *testing.T) {
 	if len(s.ID()) != IDLen || s.ID()[0] == '0' || strings.Trim(s.ID(), "0123456789") != "" {
 		t.Fatalf("id %q", s.ID())
 	}
-	// The first answer is the id (LEGACY-0.6.md section 2).
+	// The first answer is the id (docs/legacy-0.6.md section 2).
 	if got := string(s.Flush(nil)); got != "~m~18~m~"+s.ID() {
 		t.Fatalf("first payload %q", got)
 	}

@@ -1,6 +1,6 @@
 package legacy
 
-// Transport is one of the six 0.6 transports (LEGACY-0.6.md section 5).
+// Transport is one of the six 0.6 transports (docs/legacy-0.6.md section 5).
 type Transport uint8
 
 // The transports, in the order of the 0.6.3 client's default list.

@@ -6,7 +6,9 @@ import (
 	"testing"
 )
 
-func FuzzParse(f *testing.F) {
+// addParseSeeds seeds a fuzzer taking (packet, v5) with the parser's test
+// tables: valid packets of each version and invalid ones.
+func addParseSeeds(f *testing.F) {
 	for _, c := range validV5 {
 		f.Add([]byte(c.in), true)
 	}
@@ -19,6 +21,10 @@ func FuzzParse(f *testing.F) {
 	for _, in := range invalidV5Only {
 		f.Add([]byte(in), true)
 	}
+}
+
+func FuzzParse(f *testing.F) {
+	addParseSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte, v5 bool) {
 		version := 4
 		if v5 {
@@ -91,18 +97,7 @@ func FuzzSplitArray(f *testing.F) {
 // FuzzParseArgs: ParseArgs accepts exactly what Parse accepts, returns the
 // same packet, and, for events and acks, the elements SplitArray finds.
 func FuzzParseArgs(f *testing.F) {
-	for _, c := range validV5 {
-		f.Add([]byte(c.in), true)
-	}
-	for _, c := range validV4 {
-		f.Add([]byte(c.in), false)
-	}
-	for _, in := range invalidBoth {
-		f.Add([]byte(in), true)
-	}
-	for _, in := range invalidV5Only {
-		f.Add([]byte(in), true)
-	}
+	addParseSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte, v5 bool) {
 		version := 4
 		if v5 {

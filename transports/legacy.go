@@ -13,7 +13,7 @@ import (
 // The legacy road
 //
 // With Config.LegacyTransports set, the same Server also speaks the
-// Socket.IO 0.6 protocol of LEGACY-0.6.md (package legacy holds the framing,
+// Socket.IO 0.6 protocol of docs/legacy-0.6.md (package legacy holds the framing,
 // the session machine and the transports' bytes) on the same connections:
 //
 //   - A request whose path is under Config.Path with a non-empty remainder

@@ -12,7 +12,7 @@ import (
 
 // The legacy road, connection side: routing, the policy sniff, handshakes
 // and the decoding of legacy streams. Each rule follows socket.io-node
-// 0.6.18 (N in LEGACY-0.6.md) unless its comment says why not. The places
+// 0.6.18 (N in docs/legacy-0.6.md) unless its comment says why not. The places
 // where tornadio's bytes differ from N on purpose:
 //
 //   - Headers. Answers carry Content-Length (N's POST answers were chunked,

@@ -113,7 +113,7 @@ func (r *legacyRec) last() *transports.LegacySession {
 	return r.sessions[len(r.sessions)-1]
 }
 
-// legacyConfig has the reference's timers (LEGACY-0.6.md section 4) and
+// legacyConfig has the reference's timers (docs/legacy-0.6.md section 4) and
 // deterministic session ids.
 func legacyConfig(seed int64) transports.Config {
 	cfg := testConfig()

@@ -98,7 +98,7 @@ type Config struct {
 	Fallback       Fallback
 
 	// The legacy road: Socket.IO 0.6 on the same port (see legacy.go and
-	// LEGACY-0.6.md).
+	// docs/legacy-0.6.md).
 	//
 	// LegacyTransports enables legacy transports by name, among
 	// "websocket", "flashsocket", "xhr-multipart", "xhr-polling",

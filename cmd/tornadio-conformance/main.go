@@ -1,5 +1,6 @@
 // Command tornadio-conformance serves what the official Engine.IO and
-// Socket.IO protocol test suites talk to (../shared/conformance/README.md),
+// Socket.IO protocol test suites talk to (see scripts/conformance.sh and
+// make conformance; the suites themselves live outside the repository),
 // written on tornadio's public API only:
 //
 //   - -addr: a plain Engine.IO echo server under /engine.io/ that refuses
