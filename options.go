@@ -104,11 +104,15 @@ type Options struct {
 	// MaxConnections caps the TCP connections open at once (both roads,
 	// every transport, the Flash policy listener too). A connection past it
 	// is closed right after accept and counted; refusals are logged at most
-	// every 10s. Default: the soft RLIMIT_NOFILE (Go raises it to the hard
-	// limit at startup), so every connection the file limit has room for is
-	// held. At the file limit itself the server pauses accepting (clients
-	// wait in the listen queue) until a connection closes, and never stops:
-	// the engine accepts for itself (see package loop).
+	// every 10s. The cap exists because gnet stops its whole engine when
+	// accept(2) fails with EMFILE: kept below RLIMIT_NOFILE, the server
+	// stays up at its file limit. Default, and the most allowed: the soft
+	// RLIMIT_NOFILE (Go raises it to the hard limit at startup) less a
+	// measured reserve: the descriptors open at Start, those the engine
+	// opens, and 32 more for what the application opens later (about 50
+	// under a 20 000-file limit). An application that opens many files
+	// after Start should set a lower cap. A larger value is lowered, with
+	// a warning.
 	MaxConnections int
 
 	// Workers, when positive, runs user callbacks on that many goroutines

@@ -3,51 +3,58 @@ package loop
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 )
 
-// The connection cap and the file limit.
+// Why this file exists: gnet v2.9.7's acceptor treats every accept(2) error
+// but EAGAIN, EINTR, ECONNRESET and ECONNABORTED as fatal
+// (acceptor_unix.go: accept0 returns errors.ErrAcceptSocket, the poller
+// returns it, and the engine shuts down, closing every connection). A server
+// that reaches its file limit (EMFILE) would therefore die. gnet offers no
+// hook into accept, so the engine keeps the number of open connections
+// below the limit itself: a connection past MaxConns is closed in OnOpen,
+// right after accept, and accept never sees EMFILE as long as everything
+// else the process opens fits in the reserve left between MaxConns and
+// RLIMIT_NOFILE.
 //
-// gnet v2.9.7 stops its whole engine when accept(2) fails with EMFILE
-// (listen.go). Keeping the connections below the file limit by a fixed
-// headroom avoids that but refuses clients the limit has room for (a
-// sixty-fourth of the limit refused 212 of 19 900 websocket clients under
-// a 20 000-file limit). The ways weighed to do without one:
+// The reserve is measured, not guessed: the descriptors the process has
+// open when the engine starts, those the engine is about to open (a
+// listener per loop and address, a poller and an event descriptor per
+// loop), and reserveMargin for what the application opens later. Under a
+// 20 000-file limit that is about 50 descriptors, where a sixty-fourth of
+// the limit (312) refused 212 of 19 900 clients the limit had room for.
+// An application that opens many files after Start, while the server is
+// at its cap, should set MaxConns below the limit itself.
 //
-//   - A small headroom, counting the descriptors open at Start: it still
-//     has to guess what the application opens later (log files, database
-//     and adapter connections, a second engine), and a wrong guess stops
-//     the engine with every connection on it.
-//   - A spare descriptor closed to make room when a loop accepts (libuv's
-//     way): gnet runs accept(2) itself, with no hook before or after it,
-//     and with several loops accepting at once a spare freed by one is
-//     taken by another.
-//   - Steering connections away from gnet's listeners near the limit (a
-//     reuseport BPF program): the decision still rests on a count of free
-//     descriptors that nothing gives cheaply and exactly.
-//   - Owning accept(2), and handing each accepted connection to a loop
-//     with gnet's Engine.Register: EMFILE is then the engine's to handle,
-//     gnet never sees it. Chosen. The price is paid per connection, off
-//     the loops: a task of gnet's goroutine pool, one dup(2) and one
-//     close(2).
+// Owning accept(2) instead (our own listeners, connections handed to the
+// loops with gnet's Engine.Register, pausing at EMFILE) was tried: it keeps
+// gnet alive at any file count, but each connection then costs a pool task,
+// a dup(2) and a close(2), and keeps the Go connection's addresses: 0.23 KiB
+// more RSS per idle websocket session (1.51 → 1.74 KiB, bench-full of
+// 2026-12-06) and a fifth more CPU per connection opened.
 //
-// So no headroom is kept: every connection the file limit allows is held.
-// At the limit the acceptor pauses on EMFILE (the clients wait in the
-// listen queue) or a connection gnet cannot take is closed at once, and
-// the engine keeps running; the first connection that closes makes room
-// again. MaxConns remains for a cap below the file limit (a memory budget,
-// a share of the machine); by default it is the file limit, which it can
-// never exceed anyway.
+// The engine listens with SO_REUSEPORT so that each loop accepts for
+// itself and runs OnOpen before it accepts again (listen.go): accepted but
+// not yet counted descriptors never pile up.
 
-// DefaultMaxConns is the connection cap when Options.MaxConns is not set:
-// the process's RLIMIT_NOFILE soft limit (Go raises it to the hard limit
-// at startup). The file limit itself is the real bound: a connection it
-// has no room for is paused or refused, never fatal (listen.go).
-func DefaultMaxConns() (int, error) {
-	return fileLimit()
+// reserveMargin is how many descriptors beyond those open at Start the cap
+// leaves for the application (log files, a database or adapter client).
+const reserveMargin = 32
+
+// DefaultMaxConns is the connection cap when Options.MaxConns is not set,
+// for an engine of loops event loops serving addrs addresses: the process's
+// RLIMIT_NOFILE soft limit (Go raises it to the hard limit at startup) less
+// the reserve described above.
+func DefaultMaxConns(loops, addrs int) (int, error) {
+	limit, err := fileLimit()
+	if err != nil {
+		return 0, err
+	}
+	return limit - reserve(loops, addrs), nil
 }
 
 // fileLimit is the soft RLIMIT_NOFILE, capped to what an int holds.
@@ -62,20 +69,51 @@ func fileLimit() (int, error) {
 	return int(rl.Cur), nil
 }
 
-// resolveMaxConns turns Options.MaxConns into the cap in force.
-func resolveMaxConns(asked int) (int, error) {
-	if asked > 0 {
-		return asked, nil
-	}
-	return DefaultMaxConns()
+// reserve is how many descriptors the cap leaves free for an engine of
+// loops event loops serving addrs addresses that has not started yet.
+func reserve(loops, addrs int) int {
+	return openFiles() + loops*(addrs+2) + reserveMargin
 }
 
-// connLimit counts open connections and refuses those past max or past
-// what the file limit holds. admit and refuse are called by the acceptors,
-// release on the loops; refusals are rare and take a lock only to log.
-// Refusals that come within LimitLogEvery of the last line are logged
-// together when the interval ends, by a runtime timer armed for it then
-// and only then: a limit nobody hits arms nothing.
+// openFiles counts the process's open descriptors, or, where /proc/self/fd
+// cannot be read, assumes 64.
+func openFiles() int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return 64
+	}
+	return len(entries) - 1 // less the descriptor that read the folder
+}
+
+// resolveMaxConns turns Options.MaxConns into the cap in force. A cap the
+// file limit cannot hold is lowered, with a warning, since honouring it
+// would let accept(2) fail and stop the engine.
+func resolveMaxConns(asked, loops, addrs int, logger *slog.Logger) (int, error) {
+	fds, err := fileLimit()
+	if err != nil {
+		return 0, err
+	}
+	room := reserve(loops, addrs)
+	most := fds - room
+	if most < 1 {
+		return 0, fmt.Errorf("tornadio/loop: file limit %d leaves no room for connections (needs more than %d)", fds, room)
+	}
+	switch {
+	case asked <= 0:
+		return most, nil
+	case asked > most:
+		logger.Warn("tornadio: MaxConnections lowered to fit the file limit",
+			"asked", asked, "max_connections", most, "rlimit_nofile", fds)
+		return most, nil
+	}
+	return asked, nil
+}
+
+// connLimit counts open connections across loops and refuses those past
+// max. admit and release are called on the loops; refusals are rare and
+// take a lock only to log. Refusals that come within LimitLogEvery of the
+// last line are logged together when the interval ends, by a runtime timer
+// armed for it then and only then: a limit nobody hits arms nothing.
 type connLimit struct {
 	max     int64
 	open    atomic.Int64
@@ -83,73 +121,28 @@ type connLimit struct {
 	every   time.Duration
 	logger  *slog.Logger
 	wakeups *atomic.Int64 // counts the timer's expiries; may be nil
-	waiting atomic.Int32  // acceptors paused at the file limit
-	room    chan struct{} // a connection closed while some were paused
 
-	mu        sync.Mutex
-	lastLog   time.Time
-	unlogged  int64       // refusals not logged yet
-	timer     *time.Timer // logs them at the end of the interval
-	armed     bool        // the timer is set
-	stopped   bool
-	lastPause time.Time // when a pause at the file limit was last logged
+	mu       sync.Mutex
+	lastLog  time.Time
+	unlogged int64       // refusals not logged yet
+	timer    *time.Timer // logs them at the end of the interval
+	armed    bool        // the timer is set
+	stopped  bool
 }
 
-func newConnLimit(max int64, every time.Duration, logger *slog.Logger, wakeups *atomic.Int64) *connLimit {
-	return &connLimit{max: max, every: every, logger: logger, wakeups: wakeups, room: make(chan struct{}, 1)}
-}
-
-// admit counts a new connection, or refuses it: it must be closed.
+// admit counts a new connection, or reports that it must be closed.
 func (l *connLimit) admit(now time.Time) bool {
 	if l.open.Add(1) <= l.max {
 		return true
 	}
 	l.open.Add(-1)
-	l.refuse(now)
-	return false
-}
-
-// refuse counts and logs a connection closed for want of room.
-func (l *connLimit) refuse(now time.Time) {
 	l.refused.Add(1)
 	l.mu.Lock()
 	l.unlogged++
 	l.flushLocked(now)
 	l.armLocked(now)
 	l.mu.Unlock()
-}
-
-// release uncounts a connection admit let in, and wakes an acceptor
-// paused at the file limit.
-func (l *connLimit) release() {
-	l.open.Add(-1)
-	if l.waiting.Load() > 0 {
-		select {
-		case l.room <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// waitRoom pauses an acceptor that met the file limit until a connection
-// closes, or for at most d.
-func (l *connLimit) waitRoom(d time.Duration) {
-	now := time.Now()
-	l.mu.Lock()
-	if l.lastPause.IsZero() || now.Sub(l.lastPause) >= l.every {
-		l.lastPause = now
-		l.logger.Warn("tornadio: accepting paused at the file limit",
-			"open", l.open.Load(), "max_connections", l.max)
-	}
-	l.mu.Unlock()
-	l.waiting.Add(1)
-	defer l.waiting.Add(-1)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-l.room:
-	case <-t.C:
-	}
+	return false
 }
 
 // armLocked sets the timer for the end of the interval when refusals wait
@@ -166,6 +159,9 @@ func (l *connLimit) armLocked(now time.Time) {
 		l.timer.Reset(wait)
 	}
 }
+
+// release uncounts a connection admit let in.
+func (l *connLimit) release() { l.open.Add(-1) }
 
 // expire is the timer's: it logs what the interval held back.
 func (l *connLimit) expire() {
@@ -192,7 +188,7 @@ func (l *connLimit) flushLocked(now time.Time) {
 	if l.unlogged == 0 || (!l.lastLog.IsZero() && now.Sub(l.lastLog) < l.every) {
 		return
 	}
-	l.logger.Warn("tornadio: connections refused at the connection or file limit",
+	l.logger.Warn("tornadio: connections refused at the connection limit",
 		"refused", l.unlogged, "refused_total", l.refused.Load(), "max_connections", l.max)
 	l.unlogged = 0
 	l.lastLog = now

@@ -10,11 +10,24 @@ import (
 	"time"
 )
 
+// The reserve is what is open now, what the engine will open (a listener
+// per loop and address, a poller and an event descriptor per loop) and the
+// margin: a few dozen descriptors, whatever the file limit.
+func TestReserve(t *testing.T) {
+	open := openFiles()
+	if open < 3 || open > 1000 {
+		t.Fatalf("openFiles() = %d, want the test process's few descriptors", open)
+	}
+	if got, want := reserve(4, 2)-openFiles(), 4*(2+2)+reserveMargin; got < want-2 || got > want+2 {
+		t.Errorf("reserve(4, 2) leaves %d beyond the open files, want %d", got, want)
+	}
+}
+
 // Refusals are logged at once, then at most once per interval, a flush
 // reporting what a burst left unlogged.
 func TestConnLimitLogsOncePerInterval(t *testing.T) {
 	var buf bytes.Buffer
-	l := newConnLimit(2, 10*time.Second, slog.New(slog.NewTextHandler(&buf, nil)), nil)
+	l := &connLimit{max: 2, every: 10 * time.Second, logger: slog.New(slog.NewTextHandler(&buf, nil))}
 	t0 := time.Unix(1000, 0)
 	for i := range 2 {
 		if !l.admit(t0) {
@@ -27,7 +40,7 @@ func TestConnLimitLogsOncePerInterval(t *testing.T) {
 		}
 	}
 	l.flush(t0.Add(5 * time.Second))
-	if n := strings.Count(buf.String(), "connections refused at the"); n != 1 {
+	if n := strings.Count(buf.String(), "refused at the connection limit"); n != 1 {
 		t.Fatalf("%d log lines within the interval, want 1:\n%s", n, buf.String())
 	}
 	l.flush(t0.Add(11 * time.Second))
@@ -68,7 +81,7 @@ func (l *lockedBuffer) String() string {
 func TestConnLimitLogsBurstEnd(t *testing.T) {
 	var buf lockedBuffer
 	var wakeups atomic.Int64
-	l := newConnLimit(0, 50*time.Millisecond, slog.New(slog.NewTextHandler(&buf, nil)), &wakeups)
+	l := &connLimit{max: 0, every: 50 * time.Millisecond, logger: slog.New(slog.NewTextHandler(&buf, nil)), wakeups: &wakeups}
 	defer l.stop()
 	for range 3 {
 		if l.admit(time.Now()) {

@@ -14,15 +14,12 @@
 // thrown away until the peer closes, or at Options.LingerTimeout, so that
 // a peer still sending gets its answer rather than a reset.
 //
-// The engine accepts on its own listeners, one goroutine each, and hands
-// each connection to a loop with gnet's Engine.Register: gnet stops the
-// whole engine when its own accept(2) fails, and a server at its file
-// limit must only pause or refuse (listen.go, connlimit.go).
+// Each loop accepts on its own SO_REUSEPORT listener and caps the open
+// connections (Options.MaxConns) below the file limit, because gnet stops
+// the whole engine when accept(2) fails (connlimit.go, listen.go).
 //
 // No goroutine is started per client: the only goroutines are gnet's loops,
-// the one that runs gnet.Run, two per listener (accepting, and collecting
-// the hand-offs), the tasks of gnet's pool that carry hand-offs (a bounded
-// number per listener), and the runtime's timer callbacks (one per
+// the one that runs gnet.Run, and the runtime's timer callbacks (one per
 // timer expiry, which only posts to a mailbox or logs). Nothing ticks: an
 // idle engine sleeps until a connection or a due deadline wakes it.
 package loop

@@ -38,9 +38,9 @@ type Options struct {
 	// connection: a standalone Flash policy server.
 	PolicyOnly bool
 	// MaxConns caps the open connections of both listeners together; one
-	// past it is closed right after accept. Default: DefaultMaxConns, the
-	// file limit. Whatever the cap, a connection the file limit has no room
-	// for waits or is refused and the engine keeps running (connlimit.go).
+	// past it is closed right after accept, so that accept(2) never fails
+	// with EMFILE, which would stop gnet's engine (see connlimit.go).
+	// Default, and the most allowed: DefaultMaxConns.
 	MaxConns int
 	// LimitLogEvery is how often, at most, refusals at MaxConns are
 	// logged; default 10s.
@@ -78,14 +78,11 @@ type Engine struct {
 	wakeups atomic.Int64
 	eng     gnet.Engine
 	addr    net.Addr
-	paddr   net.Addr     // the policy listener's, when there is one
-	accepts []*acceptor  // the engine's listeners (listen.go)
-	probeTo *net.UDPAddr // loop 0's UDP socket, which the probe is sent to
+	paddr   net.Addr // the policy listener's, when there is one
+	pport   int      // its port, which tells its connections apart
+	hosts   [2]string
 	limit   *connLimit
 	booted  chan struct{}
-	regMu   sync.Mutex    // serialises Engine.Register (listen.go)
-	running chan struct{} // closed when a loop has seen the probe
-	runOnce sync.Once
 	done    chan struct{}
 	runErr  error
 	stopped bool
@@ -115,13 +112,12 @@ func New(opts Options) *Engine {
 		opts.LingerTimeout = 2 * time.Second
 	}
 	return &Engine{
-		opts:    opts,
-		loops:   make([]atomic.Pointer[mailbox], opts.Loops),
-		drains:  make([]map[*draining]struct{}, opts.Loops),
-		byLoop:  make(map[gnet.EventLoop]int),
-		booted:  make(chan struct{}),
-		running: make(chan struct{}),
-		done:    make(chan struct{}),
+		opts:   opts,
+		loops:  make([]atomic.Pointer[mailbox], opts.Loops),
+		drains: make([]map[*draining]struct{}, opts.Loops),
+		byLoop: make(map[gnet.EventLoop]int),
+		booted: make(chan struct{}),
+		done:   make(chan struct{}),
 	}
 }
 
@@ -159,12 +155,8 @@ func (e *Engine) Active(i int) bool { return e.loops[i].Load() != nil }
 // MaxConns is the connection cap in force, valid after Start.
 func (e *Engine) MaxConns() int { return int(e.limit.max) }
 
-// OpenConns is the number of connections open (draining ones included).
+// Refused is the number of connections closed at MaxConns since Start.
 // Safe from any goroutine.
-func (e *Engine) OpenConns() int64 { return e.limit.open.Load() }
-
-// Refused is the number of connections closed for want of room (MaxConns,
-// or no descriptor left) since Start. Safe from any goroutine.
 func (e *Engine) Refused() int64 { return e.limit.refused.Load() }
 
 // Now returns the current time.
@@ -176,105 +168,51 @@ func (e *Engine) Start(addr string) error {
 	if e.srv == nil {
 		return errors.New("tornadio/loop: Start before Bind")
 	}
-	maxConns, err := resolveMaxConns(e.opts.MaxConns)
+	addrs := 1
+	if e.opts.PolicyAddr != "" {
+		addrs = 2
+	}
+	maxConns, err := resolveMaxConns(e.opts.MaxConns, e.opts.Loops, addrs, e.opts.Logger)
 	if err != nil {
 		return err
 	}
-	e.limit = newConnLimit(int64(maxConns), e.opts.LimitLogEvery, e.opts.Logger, &e.wakeups)
-	if err := e.listenAll(addr); err != nil {
+	e.limit = &connLimit{max: int64(maxConns), every: e.opts.LimitLogEvery, logger: e.opts.Logger, wakeups: &e.wakeups}
+	protos := []string{withScheme(addr)}
+	if e.opts.PolicyAddr != "" {
+		protos = append(protos, withScheme(e.opts.PolicyAddr))
+	}
+	protos, hosts, err := pinAddrs(protos)
+	if err != nil {
 		return err
 	}
+	copy(e.hosts[:], hosts)
 	opts := []gnet.Option{
 		gnet.WithMulticore(true),
 		gnet.WithNumEventLoop(e.opts.Loops),
-		gnet.WithReusePort(true), // a UDP socket per loop: see listen.go
+		gnet.WithReuseAddr(true),
+		gnet.WithReusePort(true), // accept on the loops: see listen.go
 		gnet.WithLogLevel(logging.ErrorLevel),
 		gnet.WithLogger(gnetLogger{e.opts.Logger}),
 	}
 	go func() {
-		err := gnet.Run(e, "udp://127.0.0.1:0", opts...)
-		e.closeListeners()
+		var err error
+		if len(protos) == 1 {
+			err = gnet.Run(e, protos[0], opts...)
+		} else {
+			err = gnet.Rotate(e, protos, opts...)
+		}
 		e.runErr = err
 		e.stopTimers()
 		close(e.done)
 	}()
 	select {
 	case <-e.booted:
+		return nil
 	case <-e.done:
 		if e.runErr != nil {
-			return fmt.Errorf("tornadio/loop: start: %w", e.runErr)
+			return fmt.Errorf("tornadio/loop: listen %s: %w", addr, e.runErr)
 		}
-		return errors.New("tornadio/loop: start: engine stopped")
-	}
-	if err := e.probe(); err != nil {
-		_ = e.Stop(context.Background())
-		return err
-	}
-	for _, a := range e.accepts {
-		go a.run()
-		go a.collect()
-	}
-	return nil
-}
-
-// listenAll opens the engine's listeners: addr's, and the policy one.
-func (e *Engine) listenAll(addr string) error {
-	main, err := listen(addr)
-	if err != nil {
-		return err
-	}
-	e.addr = main.Addr()
-	e.accepts = append(e.accepts, e.newAcceptor(main, e.opts.PolicyOnly))
-	if e.opts.PolicyAddr != "" {
-		pl, err := listen(e.opts.PolicyAddr)
-		if err != nil {
-			main.Close()
-			return err
-		}
-		e.paddr = pl.Addr()
-		e.accepts = append(e.accepts, e.newAcceptor(pl, true))
-	}
-	return nil
-}
-
-func (e *Engine) newAcceptor(ln *net.TCPListener, policy bool) *acceptor {
-	return &acceptor{e: e, ln: ln, policy: policy, handoff: make(chan (<-chan gnet.RegisteredResult), handoffsInFlight)}
-}
-
-// closeListeners closes the engine's listeners: their acceptors end.
-func (e *Engine) closeListeners() {
-	for _, a := range e.accepts {
-		_ = a.ln.Close()
-	}
-}
-
-// probe sends datagrams to loop 0's UDP socket until a loop has seen one:
-// then every loop runs (gnet registers them all before starting any), and
-// Engine.Register may be called.
-func (e *Engine) probe() error {
-	if e.probeTo == nil {
-		return errors.New("tornadio/loop: start: no address for gnet's socket")
-	}
-	c, err := net.DialUDP("udp", nil, e.probeTo)
-	if err != nil {
-		return fmt.Errorf("tornadio/loop: start: %w", err)
-	}
-	defer c.Close()
-	every := time.NewTicker(5 * time.Millisecond)
-	defer every.Stop()
-	give := time.NewTimer(10 * time.Second)
-	defer give.Stop()
-	for {
-		_, _ = c.Write([]byte{0})
-		select {
-		case <-e.running:
-			return nil
-		case <-e.done:
-			return fmt.Errorf("tornadio/loop: start: engine stopped: %v", e.runErr)
-		case <-give.C:
-			return errors.New("tornadio/loop: start: the loops did not start")
-		case <-every.C:
-		}
+		return fmt.Errorf("tornadio/loop: listen %s: engine stopped", addr)
 	}
 }
 
@@ -300,7 +238,6 @@ func (e *Engine) Stop(ctx context.Context) error {
 	}
 	e.stopped = true
 	e.mu.Unlock()
-	e.closeListeners()
 	if err := e.eng.Stop(ctx); err != nil {
 		return fmt.Errorf("tornadio/loop: stop: %w", err)
 	}
@@ -312,25 +249,51 @@ func (e *Engine) Stop(ctx context.Context) error {
 	return nil
 }
 
-// OnBoot records the engine and the address of loop 0's UDP socket.
+// OnBoot records the engine and its address.
 func (e *Engine) OnBoot(eng gnet.Engine) gnet.Action {
 	e.eng = eng
-	if fd, err := eng.Dup(); err == nil {
-		if sa, err := syscall.Getsockname(fd); err == nil {
-			e.probeTo = sockaddrToUDP(sa)
+	if e.opts.PolicyAddr == "" {
+		e.addr = boundAddr(eng.Dup())
+	} else {
+		e.addr = boundAddr(eng.DupListener("tcp", e.hosts[0]))
+		e.paddr = boundAddr(eng.DupListener("tcp", e.hosts[1]))
+		if a, ok := e.paddr.(*net.TCPAddr); ok {
+			e.pport = a.Port
 		}
-		_ = syscall.Close(fd)
 	}
 	close(e.booted)
 	return gnet.None
 }
 
-func sockaddrToUDP(sa syscall.Sockaddr) *net.UDPAddr {
+// localAddr is the address c's socket is bound to.
+func localAddr(c gnet.Conn) net.Addr {
+	sa, err := syscall.Getsockname(c.Fd())
+	if err != nil {
+		return nil
+	}
+	return sockaddrToTCP(sa)
+}
+
+// boundAddr reads the address a duplicated listener fd is bound to, and
+// closes the fd.
+func boundAddr(fd int, err error) net.Addr {
+	if err != nil {
+		return nil
+	}
+	defer syscall.Close(fd)
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		return nil
+	}
+	return sockaddrToTCP(sa)
+}
+
+func sockaddrToTCP(sa syscall.Sockaddr) net.Addr {
 	switch a := sa.(type) {
 	case *syscall.SockaddrInet4:
-		return &net.UDPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]).To16(), Port: a.Port}
 	case *syscall.SockaddrInet6:
-		return &net.UDPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
+		return &net.TCPAddr{IP: net.IP(a.Addr[:]), Port: a.Port}
 	}
 	return nil
 }
@@ -376,19 +339,28 @@ func (x *conn) Wake() {
 	}
 }
 
-// OnOpen attaches a machine to a connection an acceptor handed over
-// (listen.go), already counted against MaxConns.
+// OnOpen attaches a machine to a new connection, or closes it at once when
+// MaxConns are open (it gets no context, so OnClose leaves the count alone).
 func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
-	a, ok := c.Context().(accepted)
-	if !ok {
-		return nil, gnet.Close // not one of ours: gnet adopts no other
+	if !e.limit.admit(time.Now()) {
+		return nil, gnet.Close
 	}
 	x := &conn{c: c, e: e}
-	if a.policy {
+	if e.opts.PolicyOnly {
 		e.srv.InitPolicyConn(&x.m, x, e.loopIndex(c))
-	} else {
-		e.srv.InitConn(&x.m, x, e.loopIndex(c))
+		c.SetContext(x)
+		return nil, gnet.None
 	}
+	if e.pport != 0 {
+		// gnet's LocalAddr is the listener's configured address (port 0
+		// stays 0), so the port is read from the socket.
+		if a, ok := localAddr(c).(*net.TCPAddr); ok && a.Port == e.pport {
+			e.srv.InitPolicyConn(&x.m, x, e.loopIndex(c))
+			c.SetContext(x)
+			return nil, gnet.None
+		}
+	}
+	e.srv.InitConn(&x.m, x, e.loopIndex(c))
 	c.SetContext(x)
 	return nil, gnet.None
 }
@@ -399,11 +371,6 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 	if !ok {
 		if d, ok := c.Context().(*draining); ok {
 			return drainTraffic(c, d)
-		}
-		if _, ok := c.LocalAddr().(*net.UDPAddr); ok {
-			// A datagram to gnet's UDP socket: the probe (listen.go).
-			e.runOnce.Do(func() { close(e.running) })
-			return gnet.None
 		}
 		return gnet.Close
 	}
