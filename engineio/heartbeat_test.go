@@ -1,6 +1,7 @@
 package engineio
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
@@ -102,7 +103,7 @@ func TestHeartbeat(t *testing.T) {
 							t.Fatalf("step %d: Tick does not settle: %v", i, got)
 						}
 					}
-					if want := st.want.([]Due); !equalDues(got, want) {
+					if want := st.want.([]Due); !slices.Equal(got, want) {
 						t.Fatalf("step %d: Tick gave %v, want %v", i, got, want)
 					}
 				}
@@ -112,18 +113,6 @@ func TestHeartbeat(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalDues(a, b []Due) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // An ended session has no deadline and takes no packet.

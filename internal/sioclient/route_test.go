@@ -1,6 +1,7 @@
 package sioclient
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/tornadio/tornadio/socketio"
@@ -65,12 +66,12 @@ func TestRouteByNamespace(t *testing.T) {
 		`3/chat,7[]`,
 		`1/chat,`,
 	)
-	if want := []string{`/ {"token":"a"}`, "/chat "}; !equal(r.connects, want) {
+	if want := []string{`/ {"token":"a"}`, "/chat "}; !slices.Equal(r.connects, want) {
 		t.Fatalf("connects %q, want %q", r.connects, want)
 	}
 	main, _ := c.Socket("/")
 	chat, _ := c.Socket("/chat")
-	if !equal(main.events, []string{`"main"`}) || !equal(chat.events, []string{`"chat"`}) {
+	if !slices.Equal(main.events, []string{`"main"`}) || !slices.Equal(chat.events, []string{`"chat"`}) {
 		t.Fatalf("events: / %q, /chat %q", main.events, chat.events)
 	}
 	if len(chat.acks) != 1 || chat.acks[0] != 7 || len(main.acks) != 0 {
@@ -87,7 +88,7 @@ func TestV4ConnectQueryIsAuth(t *testing.T) {
 	r := &recorder{}
 	c := &Client[*fakeSocket]{app: NewApp[*fakeSocket](r), sio: 4}
 	feed(t, c, `0/admin?token=x&token=y`, `0/?a=1`)
-	if want := []string{`/admin {"token":"y"}`, `/ {"a":"1"}`}; !equal(r.connects, want) {
+	if want := []string{`/admin {"token":"y"}`, `/ {"a":"1"}`}; !slices.Equal(r.connects, want) {
 		t.Fatalf("connects %q, want %q", r.connects, want)
 	}
 }
@@ -107,16 +108,4 @@ func TestDetach(t *testing.T) {
 	if s := c.Sockets(); len(s) != 1 || s[0] != b {
 		t.Fatalf("Sockets %v, want [b]", s)
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
