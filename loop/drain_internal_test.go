@@ -52,6 +52,14 @@ func startClosingEngine(t *testing.T, opts Options, resp string) *Engine {
 			respond([]byte(resp), true)
 		},
 	}, drainNopApp{}, e, e.Loops())
+	startBound(t, e, srv)
+	return e
+}
+
+// startBound binds srv to e, starts e on a loopback port and stops it when
+// the test ends.
+func startBound(t *testing.T, e *Engine, srv *transports.Server) {
+	t.Helper()
 	e.Bind(srv)
 	if err := e.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
@@ -61,7 +69,6 @@ func startClosingEngine(t *testing.T, opts Options, resp string) *Engine {
 		defer cancel()
 		_ = e.Stop(ctx)
 	})
-	return e
 }
 
 // waitForgotten waits until loop 0 drains nothing, then checks that no

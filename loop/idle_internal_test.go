@@ -2,7 +2,6 @@ package loop
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"log/slog"
 	"net"
@@ -21,15 +20,7 @@ import (
 func TestIdleEngineWakesNothing(t *testing.T) {
 	e := New(Options{Loops: 2, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	srv := transports.NewServer(transports.Config{Polling: true, WebSocket: true}, drainNopApp{}, e, e.Loops())
-	e.Bind(srv)
-	if err := e.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = e.Stop(ctx)
-	})
+	startBound(t, e, srv)
 	addr := e.Addr().String()
 
 	var conns []net.Conn
