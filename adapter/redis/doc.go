@@ -1,0 +1,13 @@
+// Package redis is the home of tornadio's Redis adapters, a Go module of its
+// own so that the core module depends on gnet and gobwas/ws alone. Each
+// adapter is a package beside this one and speaks, byte for byte, the Redis
+// messages of the Node adapter it is named after, so that tornadio and Node
+// socket.io nodes form one cluster:
+//
+//   - pubsub: @socket.io/redis-adapter's createAdapter (classic pub/sub);
+//   - sharded: its createShardedAdapter (Redis 7 sharded pub/sub);
+//   - streams: @socket.io/redis-streams-adapter (Redis streams, with
+//     connection state recovery across nodes);
+//   - emitter: @socket.io/redis-emitter (emit to a cluster from any Go
+//     process, without a server).
+package redis
