@@ -27,6 +27,18 @@ var collectorTurn atomic.Uint32
 // with acknowledgement whose callback is fn: its home is the next active
 // loop in turn, its callback runs there or on the next worker in turn.
 func newAckCollector(srv *core, fn reflect.Value, timeout time.Duration) *ackcollect.Collector {
+	h := newCallbackHome(srv)
+	if h.loop < 0 {
+		timeout = 0 // before the server starts, no loop's timer can fire
+	}
+	return ackcollect.New(fn, ackcollect.Options{Home: h, Timeout: timeout, TimeoutErr: ErrAckTimeout,
+		Decode: decodeFirst})
+}
+
+// newCallbackHome picks the home of a callback that belongs to no socket
+// (a broadcast's ack collector, a server-side listener): the next active
+// loop in turn, and the next worker in turn.
+func newCallbackHome(srv *core) *collectorHome {
 	turn := int(collectorTurn.Add(1) - 1)
 	h := &collectorHome{srv: srv, loop: -1, worker: turn}
 	if n := srv.opts.EventLoops; srv.loops != nil && n > 0 {
@@ -37,11 +49,7 @@ func newAckCollector(srv *core, fn reflect.Value, timeout time.Duration) *ackcol
 			}
 		}
 	}
-	if h.loop < 0 {
-		timeout = 0 // before the server starts, no loop's timer can fire
-	}
-	return ackcollect.New(fn, ackcollect.Options{Home: h, Timeout: timeout, TimeoutErr: ErrAckTimeout,
-		Decode: decodeFirst})
+	return h
 }
 
 // decodeFirst decodes the first of an answer's arguments into v.

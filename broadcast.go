@@ -1,7 +1,9 @@
 package tornadio
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"time"
 
@@ -121,7 +123,7 @@ func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	}
 	p := &adapter.Packet{Nsp: b.ns.name, Event: event, Args: raw, Attachments: atts}
 	col := newAckCollector(&b.ns.srv.core, done, b.flags.Timeout)
-	b.ns.adapter.BroadcastWithAck(p, b.options(), col.Expect, col.Answer)
+	b.ns.adapter.BroadcastWithAck(p, b.options(), adapter.BroadcastAcks{Servers: col.Servers, Clients: col.Clients, Ack: col.Answer})
 	col.Start()
 	return nil
 }
@@ -148,61 +150,26 @@ func (b *BroadcastOperator) DisconnectSockets(close bool) {
 	b.each(func(b *BroadcastOperator) { b.ns.adapter.DisconnectSockets(b.options(), close) })
 }
 
-// FetchSockets returns the selected sockets.
-func (b *BroadcastOperator) FetchSockets() []*RemoteSocket {
+// FetchSockets returns the selected sockets, of every node of a cluster.
+// With a cluster adapter it waits for the other nodes' answers (until ctx
+// ends or the adapter's request timeout), so call it from a goroutine of
+// your own or a worker (WithWorkers), not from a handler on an event loop;
+// with the default adapter it returns at once.
+func (b *BroadcastOperator) FetchSockets(ctx context.Context) ([]*RemoteSocket, error) {
 	var infos []adapter.SocketInfo
-	b.each(func(b *BroadcastOperator) { infos = append(infos, b.ns.adapter.FetchSockets(b.options())...) })
+	var firstErr error
+	b.each(func(b *BroadcastOperator) {
+		got, err := b.ns.adapter.FetchSockets(ctx, b.options())
+		infos = append(infos, got...)
+		if err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("tornadio: fetch sockets of %s: %w", b.ns.name, err)
+		}
+	})
 	out := make([]*RemoteSocket, 0, len(infos))
 	for _, in := range infos {
-		rs := &RemoteSocket{ID: in.ID, Rooms: in.Rooms}
-		if s := socketOfMember(in.Local); s != nil {
-			rs.local = s
-			rs.Request = s.Request()
-			rs.Recovered = s.Recovered()
-		}
-		out = append(out, rs)
+		out = append(out, newRemoteSocket(b.ns, in))
 	}
-	return out
-}
-
-// RemoteSocket is a socket as FetchSockets returns it: a snapshot of its id
-// and rooms, with methods acting on the live socket.
-type RemoteSocket struct {
-	ID        string
-	Rooms     []string
-	Request   *Request
-	Recovered bool
-	local     *Socket
-}
-
-// Emit sends an event to the socket.
-func (r *RemoteSocket) Emit(event string, args ...any) error {
-	if r.local == nil {
-		return ErrDisconnected
-	}
-	return r.local.Emit(event, args...)
-}
-
-// Join makes the socket join rooms.
-func (r *RemoteSocket) Join(rooms ...string) {
-	if r.local != nil {
-		r.local.Join(rooms...)
-	}
-}
-
-// Leave makes the socket leave a room.
-func (r *RemoteSocket) Leave(room string) {
-	if r.local != nil {
-		r.local.Leave(room)
-	}
-}
-
-// Disconnect disconnects the socket.
-func (r *RemoteSocket) Disconnect(close bool) error {
-	if r.local == nil {
-		return ErrDisconnected
-	}
-	return r.local.disconnect(close)
+	return out, firstErr
 }
 
 func appendUnique(dst, add []string) []string {

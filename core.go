@@ -23,6 +23,7 @@ type core struct {
 	started atomic.Bool
 
 	engine  *loop.Engine
+	running atomic.Pointer[loop.Engine] // engine, once it serves
 	loops   transports.Loops
 	active  func(loop int) bool
 	tp      *transports.Server
@@ -96,7 +97,11 @@ func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(
 	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections})
 	bind(c.engine, c.engine.Active)
 	c.engine.Bind(c.tp)
-	return c.engine.Start(addr)
+	if err := c.engine.Start(addr); err != nil {
+		return err
+	}
+	c.running.Store(c.engine)
+	return nil
 }
 
 // now reads the event loops' clock, the one clock every deadline of the
@@ -171,3 +176,6 @@ func (c *core) SessionCount() int {
 	}
 	return c.tp.SessionCount()
 }
+
+// startedEngine is the engine once it serves, or nil. Any goroutine.
+func (c *core) startedEngine() *loop.Engine { return c.running.Load() }

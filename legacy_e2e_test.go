@@ -15,6 +15,7 @@ package tornadio_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/md5"
 	"encoding/binary"
 	"encoding/json"
@@ -276,7 +277,9 @@ func lgStart(t testing.TB, h tornadio.Handler, lo legacy.Options, extra ...torna
 }
 
 // lgSocketCount is the number of sockets on the main namespace.
-func lgSocketCount(srv *tornadio.Server) int { return len(srv.Of("/").FetchSockets()) }
+func lgSocketCount(srv *tornadio.Server) int {
+	return len(fetched(srv.Of("/").FetchSockets(context.Background())))
+}
 
 // lgWaitNoSockets waits until the main namespace is empty.
 func lgWaitNoSockets(t testing.TB, srv *tornadio.Server) {

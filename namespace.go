@@ -1,6 +1,7 @@
 package tornadio
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"time"
@@ -29,11 +30,14 @@ type Namespace struct {
 
 	adapter  adapter.Adapter
 	recovery *recoveryStore
+
+	serverSide map[string][]callback // OnServerSideEmit's listeners, guarded by mu
 }
 
 func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	ns := &Namespace{srv: srv, name: name, parent: parent}
-	cfg := adapter.Config{Namespace: name, Loops: srv.opts.EventLoops, Poster: (*serverLoops)(srv)}
+	cfg := adapter.Config{Namespace: name, Loops: srv.opts.EventLoops, Poster: (*serverLoops)(srv),
+		ServerSide: ns.onServerSide, Timers: (*serverLoops)(srv)}
 	if srv.opts.Recovery != nil {
 		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection, srv.now)
 		cfg.Record = ns.recovery.record
@@ -235,17 +239,10 @@ func (ns *Namespace) SocketsLeave(rooms ...string) { ns.broadcast().SocketsLeave
 // DisconnectSockets disconnects every socket of the namespace.
 func (ns *Namespace) DisconnectSockets(close bool) { ns.broadcast().DisconnectSockets(close) }
 
-// FetchSockets returns the sockets of the namespace.
-func (ns *Namespace) FetchSockets() []*RemoteSocket { return ns.broadcast().FetchSockets() }
-
-// ServerSideEmit sends an event to this namespace on the other nodes of a
-// cluster (nothing to do on a single node).
-func (ns *Namespace) ServerSideEmit(event string, args ...any) error {
-	raw, _, err := encodeArgs(args)
-	if err != nil {
-		return err
-	}
-	return ns.adapter.ServerSideEmit(event, raw)
+// FetchSockets returns the sockets of the namespace, of every node of a
+// cluster (see BroadcastOperator.FetchSockets).
+func (ns *Namespace) FetchSockets(ctx context.Context) ([]*RemoteSocket, error) {
+	return ns.broadcast().FetchSockets(ctx)
 }
 
 // Socket returns the connected socket with id, or nil.

@@ -5,6 +5,7 @@ package tornadio_test
 // FetchSockets and DisconnectSockets agree on that.
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"sort"
@@ -74,7 +75,7 @@ func TestParentNamespaceOperations(t *testing.T) {
 	}
 
 	var all []string
-	for _, rs := range parent.FetchSockets() {
+	for _, rs := range fetched(parent.FetchSockets(context.Background())) {
 		all = append(all, rs.ID)
 	}
 	sort.Strings(all)

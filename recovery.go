@@ -43,6 +43,7 @@ type recoveryStore struct{ store *recovery.Store }
 type persistedSession struct {
 	sid, pid string
 	rooms    []string
+	data     any
 	missed   []replay
 }
 
@@ -68,7 +69,7 @@ func (rs *recoveryStore) record(p *adapter.Packet, opts *adapter.Options) [][]by
 }
 
 // persist keeps a disconnected socket's state.
-func (rs *recoveryStore) persist(s *Socket) { rs.store.Persist(s.id, s.pid(), s.Rooms()) }
+func (rs *recoveryStore) persist(s *Socket) { rs.store.Persist(s.id, s.pid(), s.Rooms(), s.Data()) }
 
 // restore finds the state named by a CONNECT's auth ({"pid":…,"offset":…})
 // and the packets missed since offset, encoded for namespace nsp; nil when
@@ -85,7 +86,7 @@ func (rs *recoveryStore) restore(nsp string, auth []byte) *persistedSession {
 	if ps == nil {
 		return nil
 	}
-	out := &persistedSession{sid: ps.SID, pid: ps.PID, rooms: ps.Rooms}
+	out := &persistedSession{sid: ps.SID, pid: ps.PID, rooms: ps.Rooms, data: ps.Data}
 	for _, b := range ps.Missed {
 		out.missed = append(out.missed, replay{
 			text: socketio.AppendEvent(nil, nsp, -1, len(b.Attachments), b.Event, b.Args...),

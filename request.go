@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/tornadio/tornadio/transports"
 )
@@ -31,6 +32,8 @@ type Request struct {
 	Extra string
 	// Auth is the CONNECT packet's auth payload, as raw JSON (nil if none).
 	Auth json.RawMessage
+	// Time is when the opening request arrived.
+	Time time.Time
 }
 
 func newRequest(s *transports.Session, auth []byte) *Request {
@@ -43,6 +46,7 @@ func newRequest(s *transports.Session, auth []byte) *Request {
 		RemoteAddr: hs.RemoteAddr(),
 		Transport:  u.Query().Get("transport"),
 		EIO:        s.Version(),
+		Time:       hs.Issued(),
 	}
 	if len(auth) > 0 {
 		r.Auth = json.RawMessage(auth)
@@ -71,6 +75,7 @@ func newLegacyRequest(ls legacyWire) *Request {
 		RemoteAddr: hs.RemoteAddr(),
 		Transport:  ls.Transport(),
 		Extra:      ls.Extra(),
+		Time:       hs.Issued(),
 	}
 }
 

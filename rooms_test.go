@@ -1,6 +1,7 @@
 package tornadio_test
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -93,7 +94,7 @@ func TestRoomBroadcastAcrossLoops(t *testing.T) {
 		}
 	}
 
-	members := srv.Of("/").In("b").FetchSockets()
+	members := fetched(srv.Of("/").In("b").FetchSockets(context.Background()))
 	var ids []string
 	for _, m := range members {
 		ids = append(ids, m.ID)
@@ -111,7 +112,7 @@ func TestRoomBroadcastAcrossLoops(t *testing.T) {
 	}
 
 	srv.Of("/").In("a").SocketsJoin("vip")
-	if got, want := len(srv.Of("/").In("vip").FetchSockets()), len(srv.Of("/").In("a").FetchSockets()); got != want {
+	if got, want := len(fetched(srv.Of("/").In("vip").FetchSockets(context.Background()))), len(fetched(srv.Of("/").In("a").FetchSockets(context.Background()))); got != want {
 		t.Errorf("vip has %d sockets, a has %d", got, want)
 	}
 }

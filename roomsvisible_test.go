@@ -6,6 +6,7 @@ package tornadio_test
 // broadcast issued after the change follows it.
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -64,10 +65,10 @@ func TestRoomChangesVisibleAtOnce(t *testing.T) {
 	if got, want := fmt.Sprint(rooms), fmt.Sprint(want); got != want {
 		t.Errorf("Rooms = %v, want %v", got, want)
 	}
-	if got := ns.In("x").FetchSockets(); len(got) != 0 {
+	if got := fetched(ns.In("x").FetchSockets(context.Background())); len(got) != 0 {
 		t.Errorf("FetchSockets(in x) found %d sockets after SocketsLeave", len(got))
 	}
-	if got := ns.In("y").FetchSockets(); len(got) != 1 || got[0].ID != id {
+	if got := fetched(ns.In("y").FetchSockets(context.Background())); len(got) != 1 || got[0].ID != id {
 		t.Errorf("FetchSockets(in y) = %v, want the socket", got)
 	}
 

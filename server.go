@@ -21,6 +21,7 @@ type Server struct {
 
 	policy    []byte
 	scratches []loopScratch // one per event loop
+	early     earlyTimers   // cluster adapters' timers armed before Start
 }
 
 // ErrServerStarted is returned when a server is started twice.
@@ -155,6 +156,7 @@ func (s *Server) Start(addr string) error {
 	if err != nil {
 		return err
 	}
+	s.armEarlyTimers()
 	o.Logger.Info("tornadio: listening", "addr", s.Addr(), "loops", o.EventLoops, "flash_policy", s.PolicyAddr())
 	return nil
 }

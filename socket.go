@@ -103,6 +103,8 @@ type socketExt struct {
 	onDisconnecting []func(DisconnectReason)
 	onDisconnect    []func(DisconnectReason)
 
+	data any // SetData's value (under Socket.mu)
+
 	acks       map[int64]*pendingAck // by ack id
 	legacyArgs [][]byte
 	legacyBuf  []byte
@@ -133,6 +135,9 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 		s.id = restored.sid
 		s.originForInit().pid, s.origin.recovered = restored.pid, true
 		ns.local.Join(&s.rooms, restored.rooms...)
+		if restored.data != nil {
+			s.extLocked().data = restored.data
+		}
 	case c.Protocol() >= 5:
 		s.id = engineio.NewSID()
 		if ns.recovery != nil {

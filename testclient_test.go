@@ -670,3 +670,11 @@ func tcParseEvent(p string) (name string, args []json.RawMessage, err error) {
 	}
 	return name, arr[1:], nil
 }
+
+// fetched is FetchSockets' result, which on a single node never fails.
+func fetched(list []*tornadio.RemoteSocket, err error) []*tornadio.RemoteSocket {
+	if err != nil {
+		panic(err)
+	}
+	return list
+}

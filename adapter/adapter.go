@@ -11,7 +11,12 @@
 // the options say Local.
 package adapter
 
-import "time"
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
 // PacketType is the Socket.IO packet type of a broadcast (EVENT or
 // BINARY_EVENT in practice).
@@ -51,6 +56,10 @@ type Options struct {
 type SocketInfo struct {
 	ID    string
 	Rooms []string
+	// Handshake and Data describe a socket of another node, as it sent
+	// them; for a local socket they are nil (Describe gives them).
+	Handshake *Handshake
+	Data      json.RawMessage
 	// Local is the socket itself when it lives in this process (the
 	// Member), nil for a socket on another node.
 	Local any
@@ -60,32 +69,75 @@ type SocketInfo struct {
 // its arguments as raw JSON, valid only during the call.
 type AckFunc func(args [][]byte, attachments [][]byte)
 
+// BroadcastAcks receives the progress of a broadcast with acknowledgement,
+// from any goroutine. A node that delivers the broadcast reports how many
+// of its clients it asked; the broadcast is complete when Servers nodes
+// have reported and as many answers as they asked for have come.
+type BroadcastAcks struct {
+	// Servers is called once, with the number of nodes (this one
+	// included) that will call Clients.
+	Servers func(n int)
+	// Clients is called once per node, with the number of its clients
+	// asked.
+	Clients func(n int)
+	// Ack is called once per client answer.
+	Ack AckFunc
+}
+
+// Reply is one node's answer to a ServerSideEmit: the arguments its
+// listener acknowledged with (Node's nodes send the first only).
+type Reply struct {
+	Args        [][]byte
+	Attachments [][]byte
+}
+
 // Adapter is what a namespace calls for its broadcasts and for the
-// operations on selected sockets. Every method is safe from any goroutine
-// and returns without waiting for the event loops, except FetchSockets.
-// *Local implements all but ServerSideEmit and Close.
+// operations on selected sockets, on this node and, for a cluster adapter,
+// on the others. Every method is safe from any goroutine. Broadcasts, room
+// changes and disconnections return without waiting for other nodes; the
+// methods with a context wait for the other nodes' answers, and must not
+// be called on an event loop when a cluster adapter is installed.
+// *Local implements the local half of each.
 type Adapter interface {
 	// Broadcast encodes p once and delivers it to the matching sockets.
 	Broadcast(p *Packet, opts *Options)
-	// BroadcastWithAck is Broadcast with an acknowledgement: clients is
-	// called once with the number of recipients, ack for each answer.
-	BroadcastWithAck(p *Packet, opts *Options, clients func(n int), ack AckFunc)
+	// BroadcastWithAck is Broadcast with an acknowledgement; acks receives
+	// the counts and the answers.
+	BroadcastWithAck(p *Packet, opts *Options, acks BroadcastAcks)
 	// AddSockets makes the matching sockets join rooms: when it returns,
-	// FetchSockets and the sockets' Rooms show them, and a broadcast issued
-	// after it reaches them.
+	// this node's FetchSockets and its sockets' Rooms show them, and a
+	// broadcast issued after it reaches them.
 	AddSockets(opts *Options, rooms []string)
 	// DelSockets makes the matching sockets leave rooms, as AddSockets.
 	DelSockets(opts *Options, rooms []string)
 	// DisconnectSockets disconnects the matching sockets; close also closes
 	// their Engine.IO sessions.
 	DisconnectSockets(opts *Options, close bool)
-	// FetchSockets returns the matching sockets.
-	FetchSockets(opts *Options) []SocketInfo
-	// ServerSideEmit sends an event to the other nodes' namespaces (a no-op
-	// for a single node).
-	ServerSideEmit(event string, args [][]byte) error
+	// FetchSockets returns the matching sockets of every node.
+	FetchSockets(ctx context.Context, opts *Options) ([]SocketInfo, error)
+	// ServerSideEmit sends an event to this namespace on the other nodes.
+	// With done, each other node's listener is asked for an answer, and
+	// done is called once, from any goroutine, with every answer or with a
+	// *TimeoutError and the answers so far.
+	ServerSideEmit(p *Packet, done func(err error, replies []Reply)) error
+	// ServerCount is the number of nodes serving this namespace, this one
+	// included.
+	ServerCount(ctx context.Context) (int, error)
+	// AllRooms lists the rooms that have a member on any node (socket ids
+	// included, as in Node).
+	AllRooms(ctx context.Context) ([]string, error)
 	// Close releases the adapter's resources.
 	Close() error
+}
+
+// TimeoutError is the error of a cluster request that did not get every
+// node's answer in time.
+type TimeoutError struct {
+	Got, Want int // answers received and expected
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("timeout reached: only %d responses received out of %d", e.Got, e.Want)
 }
 
 // Factory makes the adapter of one namespace, given its local side.
@@ -97,8 +149,30 @@ type InMemory struct{ *Local }
 // NewInMemory is the default Factory.
 func NewInMemory(_ string, local *Local) Adapter { return InMemory{local} }
 
-// ServerSideEmit has no other node to reach.
-func (InMemory) ServerSideEmit(string, [][]byte) error { return nil }
+// BroadcastWithAck delivers to this node, the only one.
+func (a InMemory) BroadcastWithAck(p *Packet, opts *Options, acks BroadcastAcks) {
+	acks.Servers(1)
+	a.Local.BroadcastWithAck(p, opts, acks)
+}
+
+// FetchSockets returns this node's matching sockets.
+func (a InMemory) FetchSockets(_ context.Context, opts *Options) ([]SocketInfo, error) {
+	return a.Local.FetchSockets(opts), nil
+}
+
+// ServerSideEmit has no other node to reach: done gets no answer at once.
+func (InMemory) ServerSideEmit(_ *Packet, done func(error, []Reply)) error {
+	if done != nil {
+		done(nil, nil)
+	}
+	return nil
+}
+
+// ServerCount is 1.
+func (InMemory) ServerCount(context.Context) (int, error) { return 1, nil }
+
+// AllRooms lists this node's rooms.
+func (a InMemory) AllRooms(context.Context) ([]string, error) { return a.Local.Rooms(), nil }
 
 // Close has nothing to release.
 func (InMemory) Close() error { return nil }

@@ -3,11 +3,13 @@ package adapter_test
 import "github.com/tornadio/tornadio/adapter"
 
 // clusterAdapter shows the shape of a multi-node adapter: it embeds the
-// namespace's Local, delivers through it, and publishes to the other nodes
-// what is not meant for this node alone. A message from another node is
-// handed to the same Local (Broadcast, AddSockets, ...).
+// namespace's Local (here through InMemory, for the methods it does not
+// extend), delivers through it, and publishes to the other nodes what is
+// not meant for this node alone. A message from another node is handed to
+// the same Local (Broadcast, AddSockets, ServerSideEmitted, ...). The Redis
+// adapters in the adapter/redis module are complete ones.
 type clusterAdapter struct {
-	*adapter.Local
+	adapter.InMemory
 	publish func(kind string, p *adapter.Packet, opts *adapter.Options)
 }
 
@@ -18,18 +20,19 @@ func (a *clusterAdapter) Broadcast(p *adapter.Packet, opts *adapter.Options) {
 	}
 }
 
-func (a *clusterAdapter) ServerSideEmit(event string, args [][]byte) error {
-	a.publish("server-side-emit", &adapter.Packet{Event: event, Args: args}, nil)
+func (a *clusterAdapter) ServerSideEmit(p *adapter.Packet, done func(error, []adapter.Reply)) error {
+	a.publish("server-side-emit", p, nil)
+	if done != nil {
+		done(nil, nil) // a real adapter waits for the other nodes' answers
+	}
 	return nil
 }
-
-func (a *clusterAdapter) Close() error { return nil }
 
 // A Factory wraps the Local each namespace is given; tornadio.WithAdapter
 // installs it.
 func Example_cluster() {
 	var factory adapter.Factory = func(nsp string, local *adapter.Local) adapter.Adapter {
-		return &clusterAdapter{Local: local, publish: func(string, *adapter.Packet, *adapter.Options) {}}
+		return &clusterAdapter{InMemory: adapter.InMemory{Local: local}, publish: func(string, *adapter.Packet, *adapter.Options) {}}
 	}
 	_ = factory
 }

@@ -21,6 +21,12 @@ type Config struct {
 	// before it is encoded and returns the arguments to encode: connection
 	// state recovery appends the packet's offset. Safe from any goroutine.
 	Record func(p *Packet, opts *Options) [][]byte
+	// ServerSide receives the events other nodes send to the namespace
+	// (ServerSideEmitted); nil drops them.
+	ServerSide ServerSideHandler
+	// Timers arms the cluster adapters' request timeouts on the event
+	// loops' clock; nil: they never fire.
+	Timers Timers
 }
 
 // Local is the in-process side of a namespace: its members, their rooms

@@ -233,7 +233,7 @@ func TestSlowConsumerDuringAckBroadcast(t *testing.T) {
 	r.run()
 	big := [][]byte{[]byte(`"` + strings.Repeat("x", 2000) + `"`)}
 	clients := -1
-	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "big", Args: big}, &adapter.Options{}, func(n int) { clients = n }, func(_, _ [][]byte) {})
+	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "big", Args: big}, &adapter.Options{}, adapter.BroadcastAcks{Clients: func(n int) { clients = n }, Ack: func(_, _ [][]byte) {}})
 	r.run()
 	if r.local.Member("a") != nil {
 		t.Fatal("the slow consumer is still attached")
@@ -288,7 +288,7 @@ func TestHooksAndAcks(t *testing.T) {
 
 	r.down[2] = true
 	clients := -1
-	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "ask"}, &adapter.Options{}, func(n int) { clients = n }, func(_, _ [][]byte) {})
+	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "ask"}, &adapter.Options{}, adapter.BroadcastAcks{Clients: func(n int) { clients = n }, Ack: func(_, _ [][]byte) {}})
 	r.run()
 	if clients != 2 {
 		t.Errorf("clients = %d, want 2", clients)
@@ -329,7 +329,7 @@ func TestLegacyMembers(t *testing.T) {
 	r.local.Broadcast(&adapter.Packet{Nsp: "/", Event: "message", Args: [][]byte{[]byte(`{"n":1}`)}}, &adapter.Options{})
 	r.local.Broadcast(&adapter.Packet{Nsp: "/", Event: "other", Args: [][]byte{[]byte(`1`)}}, &adapter.Options{})
 	clients := -1
-	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "message", Args: [][]byte{[]byte(`"q"`)}}, &adapter.Options{}, func(n int) { clients = n }, func(_, _ [][]byte) {})
+	r.local.BroadcastWithAck(&adapter.Packet{Nsp: "/", Event: "message", Args: [][]byte{[]byte(`"q"`)}}, &adapter.Options{}, adapter.BroadcastAcks{Clients: func(n int) { clients = n }, Ack: func(_, _ [][]byte) {}})
 	r.run()
 	if want := []string{"~m~2~m~hi", `~m~10~m~~j~{"n":1}`}; !slices.Equal(old.frames, want) {
 		t.Errorf("0.6 member received %q, want %q", old.frames, want)

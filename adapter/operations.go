@@ -15,10 +15,11 @@ func (l *Local) Broadcast(p *Packet, opts *Options) {
 	l.eachLoop(func(x *loopIndex) { x.fanOut(l, m, opts, -1, nil) })
 }
 
-// BroadcastWithAck is Broadcast with an acknowledgement: clients is called
-// once, with the number of recipients, when every loop has delivered; ack
-// for each answer, on the answering member's loop. Safe from any goroutine.
-func (l *Local) BroadcastWithAck(p *Packet, opts *Options, clients func(int), ack AckFunc) {
+// BroadcastWithAck is Broadcast with an acknowledgement: acks.Clients is
+// called once, with the number of this node's recipients, when every loop
+// has delivered; acks.Ack for each answer, on the answering member's loop.
+// acks.Servers is left to the Adapter. Safe from any goroutine.
+func (l *Local) BroadcastWithAck(p *Packet, opts *Options, acks BroadcastAcks) {
 	id := l.NextAckID()
 	m := l.encode(p, opts, id)
 	var remaining atomic.Int32
@@ -27,10 +28,10 @@ func (l *Local) BroadcastWithAck(p *Packet, opts *Options, clients func(int), ac
 	report := func(n int) {
 		sum.Add(int64(n))
 		if remaining.Add(-1) == 0 {
-			clients(int(sum.Load()))
+			acks.Clients(int(sum.Load()))
 		}
 	}
-	reached := l.eachLoop(func(x *loopIndex) { report(x.fanOut(l, m, opts, id, ack)) })
+	reached := l.eachLoop(func(x *loopIndex) { report(x.fanOut(l, m, opts, id, acks.Ack)) })
 	for i := reached; i < len(l.loops); i++ {
 		report(0)
 	}
@@ -111,4 +112,14 @@ func (l *Local) candidates(opts *Options) []*Membership {
 		}
 	}
 	return uniq
+}
+
+// Rooms lists the rooms that have a local member, each member's own id
+// included (Node's allRooms). Safe from any goroutine.
+func (l *Local) Rooms() []string {
+	rooms := l.members.names()
+	for _, ms := range l.byID.snapshot() {
+		rooms = append(rooms, ms.member.ID())
+	}
+	return rooms
 }

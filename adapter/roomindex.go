@@ -72,3 +72,17 @@ func (x *roomIndex) appendMembers(dst []*Membership, room string) []*Membership 
 	sh.mu.RUnlock()
 	return dst
 }
+
+// names lists the rooms that have a member.
+func (x *roomIndex) names() []string {
+	var out []string
+	for i := range x.shards {
+		sh := &x.shards[i]
+		sh.mu.RLock()
+		for r := range sh.m {
+			out = append(out, r)
+		}
+		sh.mu.RUnlock()
+	}
+	return out
+}

@@ -89,7 +89,7 @@ type multiTarget interface {
 	SocketsJoin(rooms ...string)
 	SocketsLeave(rooms ...string)
 	DisconnectSockets(close bool)
-	FetchSockets() []*tornadio.RemoteSocket
+	FetchSockets(context.Context) ([]*tornadio.RemoteSocket, error)
 }
 
 func toStrings(v any) []string {
@@ -283,7 +283,7 @@ func installContract(srv *tornadio.Server) *contractLog {
 					target.DisconnectSockets(spec.Close)
 				case "fetch":
 					list := []any{}
-					for _, r := range target.FetchSockets() {
+					for _, r := range fetched(target.FetchSockets(context.Background())) {
 						list = append(list, map[string]any{"id": r.ID, "rooms": r.Rooms})
 					}
 					ack(list)

@@ -513,3 +513,11 @@ func (lr *lineReader) waitEvent(ev string, within time.Duration, seen *[]obs) (o
 		}
 	}
 }
+
+// fetched is FetchSockets' result, which on a single node never fails.
+func fetched(list []*tornadio.RemoteSocket, err error) []*tornadio.RemoteSocket {
+	if err != nil {
+		panic(err)
+	}
+	return list
+}

@@ -3,6 +3,7 @@ package transports
 import (
 	"iter"
 	"strings"
+	"time"
 
 	"github.com/tornadio/tornadio/httpparse"
 )
@@ -12,8 +13,10 @@ import (
 // Every session keeps one for its whole life, so it is kept compact: one
 // string (one allocation, shared with the session id) holding
 //
-//	len(id) id remote LF method SP target LF (field LF)*
+//	len(id) id issued remote LF method SP target LF (field LF)*
 //
+// where issued is the time of the request in milliseconds since the Unix
+// epoch, six bytes big-endian (Node's handshake.issued, for other nodes).
 // and the accessors cut views out of it, which allocates nothing. A field
 // is name ":" value, or, for names every client sends (Host,
 // Sec-WebSocket-Key, …), code ":" value, or, for whole fields browsers send
@@ -93,11 +96,15 @@ func entryOf(c byte) int {
 	return int(c) - 1
 }
 
-// newHandshake copies request r received from remote, prefixed by id (at
-// most 255 bytes). It allocates once: the exact size is known up front, and
-// a Builder hands over its bytes as the string without copying them.
-func newHandshake(id string, r *httpparse.Request, remote string) Handshake {
-	n := 1 + len(id) + len(remote) + 1 + len(r.Method) + 1 + len(r.Target) + 1
+// issuedLen is the size of the issued time in a Handshake.
+const issuedLen = 6
+
+// newHandshake copies request r received from remote at issued
+// (milliseconds since the Unix epoch), prefixed by id (at most 255 bytes).
+// It allocates once: the exact size is known up front, and a Builder hands
+// over its bytes as the string without copying them.
+func newHandshake(id string, r *httpparse.Request, remote string, issued int64) Handshake {
+	n := 1 + len(id) + issuedLen + len(remote) + 1 + len(r.Method) + 1 + len(r.Target) + 1
 	for i := range r.Headers {
 		h := &r.Headers[i]
 		switch code, whole := fieldCode(h.Name, h.Value); {
@@ -113,6 +120,9 @@ func newHandshake(id string, r *httpparse.Request, remote string) Handshake {
 	b.Grow(n)
 	b.WriteByte(byte(len(id)))
 	b.WriteString(id)
+	for shift := 8 * (issuedLen - 1); shift >= 0; shift -= 8 {
+		b.WriteByte(byte(issued >> shift))
+	}
 	b.WriteString(remote)
 	b.WriteByte('\n')
 	b.Write(r.Method)
@@ -147,12 +157,25 @@ func (h *Handshake) id() string {
 	return h.s[1 : 1+int(h.s[0])]
 }
 
-// rest returns what follows the id: the remote address line and the request.
+// rest returns what follows the id and the time: the remote address line
+// and the request.
 func (h *Handshake) rest() string {
 	if h.s == "" {
 		return ""
 	}
-	return h.s[1+int(h.s[0]):]
+	return h.s[1+int(h.s[0])+issuedLen:]
+}
+
+// Issued is when the request arrived, on the event loops' clock.
+func (h *Handshake) Issued() time.Time {
+	if h.s == "" {
+		return time.Time{}
+	}
+	var ms int64
+	for _, c := range []byte(h.s[1+int(h.s[0]) : 1+int(h.s[0])+issuedLen]) {
+		ms = ms<<8 | int64(c)
+	}
+	return time.UnixMilli(ms)
 }
 
 // cut returns s up to the first c and what follows c.

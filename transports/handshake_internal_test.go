@@ -35,7 +35,7 @@ func TestHandshakeRoundTrip(t *testing.T) {
 		"Upgrade: websocket\r\n"+
 		"Sec-WebSocket-Version: 13\r\n"+
 		"\r\n")
-	h := newHandshake("0123456789abcdefghij", r, "192.0.2.1:4321")
+	h := newHandshake("0123456789abcdefghij", r, "192.0.2.1:4321", 1765000000123)
 	type kv struct{ k, v string }
 	var got []kv
 	for k, v := range h.Headers() {
@@ -57,6 +57,12 @@ func TestHandshakeRoundTrip(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("headers\n got %q\nwant %q", got, want)
+	}
+	if got := h.Issued().UnixMilli(); got != 1765000000123 {
+		t.Errorf("Issued = %d ms, want 1765000000123", got)
+	}
+	if got := h.RemoteAddr(); got != "192.0.2.1:4321" {
+		t.Errorf("RemoteAddr = %q after the issued time", got)
 	}
 	for _, c := range []struct{ got, want string }{
 		{h.id(), "0123456789abcdefghij"},
@@ -80,7 +86,7 @@ func TestHandshakeRoundTrip(t *testing.T) {
 }
 
 func TestHandshakeNoQueryNoHeaders(t *testing.T) {
-	h := newHandshake("", parseRequest(t, "POST /x HTTP/1.0\r\n\r\n"), "")
+	h := newHandshake("", parseRequest(t, "POST /x HTTP/1.0\r\n\r\n"), "", 0)
 	if h.Method() != "POST" || h.Path() != "/x" || h.RawQuery() != "" || h.RemoteAddr() != "" || h.id() != "" {
 		t.Errorf("got %q %q %q %q", h.Method(), h.Path(), h.RawQuery(), h.RemoteAddr())
 	}

@@ -11,8 +11,8 @@ import (
 func TestRegistry(t *testing.T) {
 	srv := NewServer(Config{}, nil, nil, 1)
 	r := &httpparse.Request{Method: []byte("GET"), Target: []byte("/")}
-	a := &Session{srv: srv, hs: newHandshake("same-id", r, "")}
-	b := &Session{srv: srv, hs: newHandshake("same-id", r, "")}
+	a := &Session{srv: srv, hs: newHandshake("same-id", r, "", 0)}
+	b := &Session{srv: srv, hs: newHandshake("same-id", r, "", 0)}
 	if !srv.register(a) {
 		t.Fatal("first registration refused")
 	}

@@ -151,7 +151,7 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 	s := newSession(c.srv, c.loop(), version, transport, r, remote)
 	for !c.srv.register(s) {
 		// Another live session's id has the same registry key.
-		s.hs = newHandshake(newSID(), r, remote)
+		s.hs = newHandshake(newSID(), r, remote, s.hs.Issued().UnixMilli())
 	}
 	if transport == Polling {
 		b, ok := httpparse.QueryValue(r.RawQuery, "b64")

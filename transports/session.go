@@ -113,7 +113,7 @@ func (s *Session) Post(fn func()) { s.srv.loops.Post(s.Loop(), fn) }
 func newSession(srv *Server, loop, version int, transport string, r *httpparse.Request, remote string) *Session {
 	s := &Session{
 		srv: srv,
-		hs:  newHandshake(newSID(), r, remote),
+		hs:  newHandshake(newSID(), r, remote, srv.loops.Now().UnixMilli()),
 		tn:  timerNode{loop: int32(loop)},
 	}
 	s.eio.Init(version, transport == WebSocket)

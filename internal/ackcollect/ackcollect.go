@@ -1,7 +1,8 @@
 // Package ackcollect gathers the answers to one broadcast with
 // acknowledgement and calls the user's func(error, []T) once: when every
-// event loop has reported how many clients it asked and every one of them
-// answered, or when the timeout passes first.
+// node of the cluster (one, without a cluster adapter) has reported how
+// many clients it asked and every one of them answered, or when the
+// timeout passes first.
 //
 // A collector lives on one event loop, its home: every report is posted
 // there, its timeout is a timer of that loop, and the user's callback is
@@ -53,8 +54,9 @@ type Collector struct {
 	elem reflect.Type
 
 	// On the home loop only.
-	known    bool // expected is known
-	expected int
+	servers  int // nodes that will report a count; -1 until known
+	reported int // nodes that reported
+	expected int // clients asked, summed over the nodes that reported
 	replies  reflect.Value
 	done     bool
 	timer    Timer
@@ -63,7 +65,7 @@ type Collector struct {
 // New makes a collector for fn, a func(error, []T) (see Check).
 func New(fn reflect.Value, opts Options) *Collector {
 	t := fn.Type().In(1)
-	return &Collector{opts: opts, fn: fn, elem: t.Elem(), replies: reflect.MakeSlice(t, 0, 0)}
+	return &Collector{opts: opts, fn: fn, elem: t.Elem(), replies: reflect.MakeSlice(t, 0, 0), servers: -1}
 }
 
 var errorType = reflect.TypeFor[error]()
@@ -74,11 +76,21 @@ func Check(t reflect.Type) bool {
 	return t.Kind() == reflect.Func && t.NumIn() == 2 && t.In(0) == errorType && t.In(1).Kind() == reflect.Slice
 }
 
-// Expect is called once, with the number of clients asked. Any goroutine.
-func (a *Collector) Expect(n int) {
+// Servers is called once, with the number of nodes that will call
+// Clients (1 on a single node). Any goroutine.
+func (a *Collector) Servers(n int) {
 	a.opts.Home.Post(func() {
-		a.known = true
-		a.expected = n
+		a.servers = n
+		a.maybeFinish()
+	})
+}
+
+// Clients is called once per node, with the number of its clients asked.
+// Any goroutine.
+func (a *Collector) Clients(n int) {
+	a.opts.Home.Post(func() {
+		a.reported++
+		a.expected += n
 		a.maybeFinish()
 	})
 }
@@ -112,9 +124,10 @@ func (a *Collector) Start() {
 	})
 }
 
-// maybeFinish finishes once every client asked has answered. Home loop.
+// maybeFinish finishes once every node has reported and every client
+// asked has answered. Home loop.
 func (a *Collector) maybeFinish() {
-	if !a.done && a.known && a.replies.Len() >= a.expected {
+	if !a.done && a.servers >= 0 && a.reported >= a.servers && a.replies.Len() >= a.expected {
 		a.finish(nil)
 	}
 }

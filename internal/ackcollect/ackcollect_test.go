@@ -67,7 +67,8 @@ func arg(s string) [][]byte { return [][]byte{[]byte(s)} }
 func TestFinishesWhenAllAnswered(t *testing.T) {
 	c, h, r := newTestCollector(time.Second)
 	c.Answer(arg("1"), nil) // an answer may come before the count
-	c.Expect(3)
+	c.Servers(1)
+	c.Clients(3)
 	c.Start()
 	c.Answer(arg("2"), nil)
 	h.drain()
@@ -91,7 +92,8 @@ func TestFinishesWhenAllAnswered(t *testing.T) {
 
 func TestNobodyAsked(t *testing.T) {
 	c, h, r := newTestCollector(0)
-	c.Expect(0)
+	c.Servers(1)
+	c.Clients(0)
 	c.Start()
 	h.drain()
 	if r.calls != 1 || r.err != nil || len(r.replies) != 0 || len(h.timers) != 0 {
@@ -101,7 +103,8 @@ func TestNobodyAsked(t *testing.T) {
 
 func TestTimeoutKeepsAnswersSoFar(t *testing.T) {
 	c, h, r := newTestCollector(time.Second)
-	c.Expect(2)
+	c.Servers(1)
+	c.Clients(2)
 	c.Start()
 	c.Answer(arg("7"), nil)
 	h.drain()
@@ -120,7 +123,8 @@ func TestTimeoutKeepsAnswersSoFar(t *testing.T) {
 // arms none.
 func TestNoTimerOnceDone(t *testing.T) {
 	c, h, r := newTestCollector(time.Second)
-	c.Expect(0)
+	c.Servers(1)
+	c.Clients(0)
 	h.drain()
 	c.Start()
 	h.drain()
@@ -144,5 +148,31 @@ func TestCheck(t *testing.T) {
 		if got := Check(reflect.TypeOf(tc.fn)); got != tc.want {
 			t.Errorf("Check(%T) = %v", tc.fn, got)
 		}
+	}
+}
+
+// TestWaitsForEveryNode: with three nodes, the collector finishes only
+// when all three reported their counts and every client asked answered,
+// whatever order the counts, the server count and the answers come in.
+func TestWaitsForEveryNode(t *testing.T) {
+	c, h, r := newTestCollector(time.Second)
+	c.Clients(1) // this node, before the server count is known
+	c.Answer(arg("1"), nil)
+	c.Servers(3)
+	c.Clients(0)
+	h.drain()
+	if r.calls != 0 {
+		t.Fatalf("finished with 2 of 3 nodes reported: %+v", r)
+	}
+	c.Answer(arg("2"), nil) // an answer from the third node, before its count
+	h.drain()
+	if r.calls != 0 {
+		t.Fatalf("finished before the third node's count: %+v", r)
+	}
+	c.Clients(2)
+	c.Answer(arg("3"), nil)
+	h.drain()
+	if r.calls != 1 || r.err != nil || !slices.Equal(r.replies, []int{1, 2, 3}) {
+		t.Fatalf("got %+v", r)
 	}
 }

@@ -36,6 +36,7 @@ type Broadcast struct {
 type Session struct {
 	SID, PID string
 	Rooms    []string
+	Data     any // the socket's data (Socket.SetData)
 	Missed   []Broadcast
 
 	at time.Time // when it was persisted
@@ -98,10 +99,10 @@ func (s *Store) Record(b Broadcast) [][]byte {
 
 // Persist keeps a disconnected socket's state under its private id pid;
 // rooms is kept as given.
-func (s *Store) Persist(sid, pid string, rooms []string) {
+func (s *Store) Persist(sid, pid string, rooms []string, data any) {
 	now := s.now()
 	s.mu.Lock()
-	s.sessions[pid] = &Session{SID: sid, PID: pid, Rooms: rooms, at: now}
+	s.sessions[pid] = &Session{SID: sid, PID: pid, Rooms: rooms, Data: data, at: now}
 	s.prune(now)
 	s.mu.Unlock()
 }

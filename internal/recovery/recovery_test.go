@@ -52,7 +52,7 @@ func TestRecordAppendsIncreasingOffsets(t *testing.T) {
 func TestRestoreSelectsByRooms(t *testing.T) {
 	s, _ := newTestStore(time.Minute)
 	off := offsetOf(t, s.Record(Broadcast{Event: "before", Rooms: []string{"news"}}))
-	s.Persist("sid1", "pid1", []string{"sid1", "news"})
+	s.Persist("sid1", "pid1", []string{"sid1", "news"}, nil)
 	s.Record(Broadcast{Event: "all"})
 	s.Record(Broadcast{Event: "news", Rooms: []string{"news"}})
 	s.Record(Broadcast{Event: "other", Rooms: []string{"other"}})
@@ -78,7 +78,7 @@ func TestRestoreSelectsByRooms(t *testing.T) {
 func TestRestoreOnce(t *testing.T) {
 	s, _ := newTestStore(time.Minute)
 	off := offsetOf(t, s.Record(Broadcast{Event: "x"}))
-	s.Persist("sid", "pid", nil)
+	s.Persist("sid", "pid", nil, nil)
 	if s.Restore("pid", off) == nil {
 		t.Fatal("not restored")
 	}
@@ -92,7 +92,7 @@ func TestRestoreOnce(t *testing.T) {
 func TestRestoreNeedsAKnownOffset(t *testing.T) {
 	s, _ := newTestStore(time.Minute)
 	off := offsetOf(t, s.Record(Broadcast{Event: "x"}))
-	s.Persist("sid", "pid", nil)
+	s.Persist("sid", "pid", nil, nil)
 	if ps := s.Restore("pid", "p-unknown"); ps != nil {
 		t.Fatalf("restored with an unknown offset: %+v", ps)
 	}
@@ -109,14 +109,14 @@ func TestRestoreNeedsAKnownOffset(t *testing.T) {
 func TestWindowOnGivenClock(t *testing.T) {
 	s, c := newTestStore(time.Minute)
 	off := offsetOf(t, s.Record(Broadcast{Event: "x"}))
-	s.Persist("sid", "pid", nil)
+	s.Persist("sid", "pid", nil, nil)
 	c.t = c.t.Add(time.Minute)
 	if s.Restore("pid", off) == nil {
 		t.Fatal("not restored at the window's end")
 	}
 
 	off = offsetOf(t, s.Record(Broadcast{Event: "y"}))
-	s.Persist("sid", "pid", nil)
+	s.Persist("sid", "pid", nil, nil)
 	c.t = c.t.Add(time.Minute + time.Nanosecond)
 	if s.Restore("pid", off) != nil {
 		t.Fatal("restored past the window")
@@ -125,7 +125,7 @@ func TestWindowOnGivenClock(t *testing.T) {
 	// A broadcast that ages out takes its offset with it.
 	off = offsetOf(t, s.Record(Broadcast{Event: "z"}))
 	c.t = c.t.Add(2 * time.Minute)
-	s.Persist("sid", "pid", nil)
+	s.Persist("sid", "pid", nil, nil)
 	s.Record(Broadcast{Event: "later"})
 	if s.Restore("pid", off) != nil {
 		t.Fatal("restored from an offset older than the window")
@@ -136,7 +136,7 @@ func TestWindowOnGivenClock(t *testing.T) {
 // later calls, not only refused when asked for.
 func TestExpiredSessionsSwept(t *testing.T) {
 	s, c := newTestStore(time.Minute)
-	s.Persist("sid", "old", nil)
+	s.Persist("sid", "old", nil, nil)
 	c.t = c.t.Add(2 * time.Minute)
 	s.Record(Broadcast{Event: "x"})
 	s.mu.Lock()
