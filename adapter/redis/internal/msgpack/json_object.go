@@ -158,10 +158,10 @@ func (e *jsonEncoder) reorder(start int, members []member) int {
 	base := start + 1
 	region := slices.Clone(e.out[base:])
 	type entry struct {
-		key           []byte // the msgpack key, header included
-		val           []byte // the msgpack value
-		index         uint32
-		isIndex       bool
+		key     []byte // the msgpack key, header included
+		val     []byte // the msgpack value
+		index   uint32
+		isIndex bool
 	}
 	entries := make([]entry, 0, len(members))
 	where := make(map[string]int, len(members))
