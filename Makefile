@@ -1,8 +1,10 @@
 # tornadio: build, test and demo targets.
 #
-#   make test   go vet + the whole test suite with -race, bench/'s module
-#               included (installs the Node clients used by the interop
-#               tests first when needed), then make conformance
+#   make test   go vet + the whole test suite with -race, the modules of
+#               bench/ and adapter/redis/ included (installs the Node clients
+#               and servers used by the interop and cluster tests first when
+#               needed; the Redis tests run their own redis-server), then
+#               make conformance
 #   make conformance   the official Engine.IO v4/v3 and Socket.IO v5 protocol
 #               suites (../shared/conformance) against cmd/tornadio-conformance
 #               at 1, 2 and 4 event loops; CONFORMANCE_RUNS=20 repeats each
@@ -23,7 +25,7 @@ NODE_DIR  := interop/node
 NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
 FUZZTIME  ?= 10s
 
-.PHONY: all test vet gotest benchtest conformance demo fuzz node-deps clean-node
+.PHONY: all test vet gotest benchtest redistest conformance demo fuzz node-deps clean-node
 
 all: test
 
@@ -45,13 +47,19 @@ gotest: node-deps
 benchtest:
 	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
+# adapter/redis is a module of its own (go-redis stays out of the core
+# module). Its cluster tests start redis-server on loopback ports and drive
+# Node socket.io nodes from interop/node, hence node-deps.
+redistest: node-deps
+	cd adapter/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
 # The suites' own npm packages are installed by the runner, into its cache
 # (CONFORMANCE_CACHE, default $TMPDIR/tornadio-conformance). Skipped, with
 # one line, where ../shared/conformance is absent.
 conformance:
 	GO=$(GO) ./scripts/conformance.sh
 
-test: node-deps vet gotest benchtest conformance
+test: node-deps vet gotest benchtest redistest conformance
 
 demo: node-deps
 	$(GO) run ./examples/chat
