@@ -73,7 +73,7 @@ func caseBroadcast(rooms, except []string) func(t *testing.T, c *cluster, from i
 			ev := c.token("ev")
 			args := []any{ev, map[string]any{"n": 1, "s": "héllo", "nul": nil}}
 			do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Args: args, Rooms: rooms, Except: except})
-			c.expectDeliveries(t, from, ev, c.selectMembers(nsp, rooms, except, -1), delivery{Args: args})
+			c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, rooms, except, -1), delivery{Args: args})
 		}
 	}
 }
@@ -84,7 +84,7 @@ func caseBroadcastSocketID(t *testing.T, c *cluster, from int) {
 		target := c.selectMembers(nsp, nil, nil, (from+1)%len(c.nodes))[0]
 		ev := c.token("sid")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{target.Sid}})
-		c.expectDeliveries(t, from, ev, []*member{target}, delivery{})
+		c.expectDeliveries(t, c.nodes[from], ev, []*member{target}, delivery{})
 	}
 }
 
@@ -92,7 +92,7 @@ func caseBroadcastVolatile(t *testing.T, c *cluster, from int) {
 	for _, nsp := range namespaces {
 		ev := c.token("vol")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Volatile: true})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, nil, nil, -1), delivery{Volatile: true})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, nil, nil, -1), delivery{Volatile: true})
 	}
 }
 
@@ -101,10 +101,10 @@ func caseBroadcastLocal(t *testing.T, c *cluster, from int) {
 	for _, nsp := range namespaces {
 		ev := c.token("local")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Local: true})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, nil, nil, from), delivery{Local: true})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, nil, nil, from), delivery{Local: true})
 		ev = c.token("local-room")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Local: true, Rooms: []string{"r2"}})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, []string{"r2"}, nil, from), delivery{Local: true})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, []string{"r2"}, nil, from), delivery{Local: true})
 	}
 }
 
@@ -118,10 +118,10 @@ func caseBroadcastBinary(t *testing.T, c *cluster, from int) {
 			map[string]any{"nested": map[string]any{"list": []any{Bin([]byte("abc")), "text", Bin([]byte{})}}, "tok": ev},
 		}
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Args: args})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, nil, nil, -1), delivery{Args: args})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, nil, nil, -1), delivery{Args: args})
 		ev = c.token("bin-room")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Args: args[:1], Rooms: []string{"r2"}})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, []string{"r2"}, nil, -1), delivery{Args: args[:1]})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, []string{"r2"}, nil, -1), delivery{Args: args[:1]})
 	}
 }
 
@@ -160,7 +160,7 @@ func caseBroadcastAck(t *testing.T, c *cluster, from int) {
 		if got := res.answers(t); !slices.Equal(got, names(want)) {
 			t.Errorf("%s: ack responses %s, want %s", nsp, quote(got), quote(names(want)))
 		}
-		c.expectDeliveries(t, from, ev, want, delivery{WithAck: true})
+		c.expectDeliveries(t, c.nodes[from], ev, want, delivery{WithAck: true})
 
 		ev = c.token("ask-room")
 		want = c.selectMembers(nsp, []string{"r2"}, nil, -1)
@@ -168,7 +168,7 @@ func caseBroadcastAck(t *testing.T, c *cluster, from int) {
 		if got := res.answers(t); res.Err != nil || !slices.Equal(got, names(want)) {
 			t.Errorf("%s to r2: ack err %v, responses %s, want none and %s", nsp, res.Err, quote(got), quote(names(want)))
 		}
-		c.expectDeliveries(t, from, ev, want, delivery{WithAck: true})
+		c.expectDeliveries(t, c.nodes[from], ev, want, delivery{WithAck: true})
 	}
 }
 
@@ -191,7 +191,7 @@ func caseBroadcastAckTimeout(t *testing.T, c *cluster, from int) {
 	if got := res.answers(t); !slices.Equal(got, names(answering)) {
 		t.Errorf("responses before the timeout %s, want %s", quote(got), quote(names(answering)))
 	}
-	c.expectDeliveries(t, from, ev, all, delivery{WithAck: true})
+	c.expectDeliveries(t, c.nodes[from], ev, all, delivery{WithAck: true})
 }
 
 // socketDesc is one socket as fetchSockets reports it.
@@ -319,7 +319,7 @@ func caseSocketsJoinLeave(t *testing.T, c *cluster, from int) {
 		})
 		ev := c.token("to-joined")
 		do(t, c.nodes[next], Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{room}})
-		c.expectDeliveries(t, next, ev, c.selectMembers(nsp, nil, nil, -1), delivery{})
+		c.expectDeliveries(t, c.nodes[next], ev, c.selectMembers(nsp, nil, nil, -1), delivery{})
 
 		do(t, c.nodes[from], Op{Op: "socketsLeave", Nsp: nsp, Rooms: []string{"r1"}, Leave: []string{room}})
 		rest := c.selectMembers(nsp, nil, []string{"r1"}, -1)
@@ -329,7 +329,7 @@ func caseSocketsJoinLeave(t *testing.T, c *cluster, from int) {
 		})
 		ev = c.token("to-left")
 		do(t, c.nodes[next], Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{room}})
-		c.expectDeliveries(t, next, ev, rest, delivery{})
+		c.expectDeliveries(t, c.nodes[next], ev, rest, delivery{})
 	}
 }
 
@@ -427,7 +427,7 @@ func caseDisconnectSockets(closeConn bool) func(t *testing.T, c *cluster, from i
 				t.Errorf("%s disconnected with %q, want \"io server disconnect\"", v, reps[0].Reason)
 			}
 		}
-		c.barrier(t, from)
+		c.barrier(t, c.nodes[from])
 		standing := names(c.members)
 		if dropped := c.clients.reports.Matching(func(r Report) bool {
 			return r.Event == "disconnect" && slices.Contains(standing, r.Client)

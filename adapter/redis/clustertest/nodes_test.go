@@ -136,6 +136,8 @@ func startNodeNode(t testing.TB, kind, redisAddr, name string, opts map[string]a
 // emitterProc is @socket.io/redis-emitter (interop/node/cluster-emitter.js).
 type emitterProc struct{ *lineProc }
 
+func (e *emitterProc) Name() string { return e.name }
+
 func startEmitter(t testing.TB, redisAddr string) *emitterProc {
 	t.Helper()
 	p, _ := startLineProc(t, "emitter", "cluster-emitter.js", "redis://"+redisAddr)
