@@ -3,6 +3,8 @@ package sharded_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,10 +30,16 @@ type goNode struct {
 
 func startNode(t *testing.T, rs *redistest.Server, name string, opts ...sharded.Option) *goNode {
 	t.Helper()
-	client := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+	return startNodeWith(t, redis.NewClient(&redis.Options{Addr: rs.Addr()}), name, opts...)
+}
+
+// startNodeWith starts a node over client, closed when the test ends.
+func startNodeWith(t *testing.T, client redis.UniversalClient, name string, opts ...sharded.Option) *goNode {
+	t.Helper()
 	opts = append([]sharded.Option{sharded.WithRequestTimeout(5 * time.Second)}, opts...)
 	n := &goNode{name: name}
-	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAdapter(sharded.New(client, opts...)))
+	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAdapter(sharded.New(client, opts...)),
+		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	n.ns = n.srv.Of("/")
 	n.ns.OnConnection(func(s *tornadio.Socket) {
 		var auth struct {

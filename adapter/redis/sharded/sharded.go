@@ -3,6 +3,7 @@ package sharded
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -164,11 +165,30 @@ func (t transport) PublishResponse(ctx context.Context, requesterUID string, m *
 }
 
 // ServerCount is PUBSUB SHARDNUMSUB of the base channel: every node of the
-// namespace subscribes to it.
+// namespace subscribes to it. With Redis Cluster it is summed over the
+// masters, as Node's redis clients do.
 func (t transport) ServerCount(ctx context.Context) (int, error) {
-	counts, err := t.a.client.PubSubShardNumSub(ctx, t.a.channel).Result()
-	if err != nil {
-		return 0, fmt.Errorf("PUBSUB SHARDNUMSUB %s: %w", t.a.channel, err)
+	channel := t.a.channel
+	count := func(ctx context.Context, c redis.Cmdable) (int64, error) {
+		counts, err := c.PubSubShardNumSub(ctx, channel).Result()
+		return counts[channel], err
 	}
-	return int(counts[t.a.channel]), nil
+	var total int64
+	var err error
+	if cc, ok := t.a.client.(*redis.ClusterClient); ok {
+		var mu sync.Mutex
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+			n, err := count(ctx, c)
+			mu.Lock()
+			total += n
+			mu.Unlock()
+			return err
+		})
+	} else {
+		total, err = count(ctx, t.a.client)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("PUBSUB SHARDNUMSUB %s: %w", channel, err)
+	}
+	return int(total), nil
 }
