@@ -230,3 +230,17 @@ func TestReaderJSONForms(t *testing.T) {
 		t.Errorf("array key: %s %v", got, err)
 	}
 }
+
+func TestReaderRawValue(t *testing.T) {
+	r := NewReader(unhex(t, "92 81 a1 61 91 c0 2a 07"))
+	if _, err := r.ArrayHeader(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := r.RawValue()
+	if err != nil || !bytes.Equal(v, unhex(t, "81 a1 61 91 c0")) {
+		t.Fatalf("RawValue = %x, %v", v, err)
+	}
+	if v, err := r.RawValue(); err != nil || !bytes.Equal(v, []byte{0x2a}) || r.Len() != 1 {
+		t.Fatalf("RawValue = %x, %v", v, err)
+	}
+}

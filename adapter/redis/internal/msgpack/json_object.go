@@ -2,6 +2,7 @@ package msgpack
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -180,7 +181,7 @@ func (e *jsonEncoder) reorder(start int, members []member) int {
 	slices.SortStableFunc(entries, func(a, b entry) int {
 		switch {
 		case a.isIndex && b.isIndex:
-			return int(int64(a.index) - int64(b.index))
+			return cmp.Compare(a.index, b.index)
 		case a.isIndex:
 			return -1
 		case b.isIndex:

@@ -18,6 +18,10 @@
 //   decodeOnly  true when the value is not JSON (a Date): Go only decodes it
 //   notepackDecoded, msgpackDecoded  (no Buffers) JSON.stringify of what each
 //             library decodes its own bytes to
+//
+// Strings, Buffers, arrays and maps of 64 KiB and more are left out to keep
+// the file small; capture_test.go checks their headers (notepack's rule is the
+// 32-bit form from 65536 on).
 "use strict";
 const fs = require("fs");
 const path = require("path");
