@@ -66,7 +66,7 @@ func (e *jsonEncoder) value(depth int) error {
 	case c == '[':
 		return e.array(depth)
 	case c == '"':
-		return e.string()
+		return e.string(false)
 	case c == '-' || (c >= '0' && c <= '9'):
 		return e.number()
 	case c == 't':

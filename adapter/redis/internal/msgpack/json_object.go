@@ -31,7 +31,7 @@ func (e *jsonEncoder) object(depth int) error {
 			return e.syntaxError("expected a key")
 		}
 		key := len(e.out)
-		if err := e.string(); err != nil {
+		if err := e.string(true); err != nil {
 			return err
 		}
 		e.skipSpace()
