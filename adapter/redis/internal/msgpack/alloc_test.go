@@ -2,6 +2,7 @@ package msgpack
 
 import (
 	"bytes"
+	"fmt"
 	"runtime"
 	"testing"
 )
@@ -63,5 +64,28 @@ func TestReaderAllocationBound(t *testing.T) {
 		if got := after.TotalAlloc - before.TotalAlloc; got > uint64(128*len(in)+4096) {
 			t.Errorf("%s: %d bytes allocated for %d bytes of input", name, got, len(in))
 		}
+	}
+}
+
+// Objects of up to 16 keys are transcoded without allocating.
+func TestWriterJSONLargeObjectDoesNotAllocate(t *testing.T) {
+	var raw bytes.Buffer
+	raw.WriteByte('{')
+	for i := range 16 {
+		if i > 0 {
+			raw.WriteByte(',')
+		}
+		fmt.Fprintf(&raw, `"key%d":%d`, i, i)
+	}
+	raw.WriteByte('}')
+	buf := make([]byte, 0, 2048)
+	allocs := testing.AllocsPerRun(100, func() {
+		w := NewWriter(buf[:0])
+		if err := w.JSON(raw.Bytes(), nil); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Writer.JSON: %v allocations, want 0", allocs)
 	}
 }
