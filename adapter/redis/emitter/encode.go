@@ -250,30 +250,6 @@ func bufferJSON(v any) any {
 	return v
 }
 
-// stringify marshals v and rewrites the result into the exact text
-// JSON.stringify gives for the value JSON.parse makes of it, by way of the
-// notepack-exact transcoder: no HTML escapes, U+2028 and U+2029 unescaped,
-// array-index keys first in numeric order, -0 as 0, numbers printed as
-// JavaScript prints them. A literal Socket.IO placeholder object
-// ({"_placeholder":true,"num":N}) in an argument has no attachment to name
-// here and is refused.
-func stringify(v any) ([]byte, error) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("emitter: encoding request: %w", err)
-	}
-	w := msgpack.NewWriter(make([]byte, 0, len(raw)))
-	if err := w.JSON(raw, nil); err != nil {
-		return nil, fmt.Errorf("emitter: encoding request: %w", err)
-	}
-	r := msgpack.NewReader(w.Bytes())
-	out, _, err := r.JSON(make([]byte, 0, len(raw)), nil)
-	if err != nil {
-		return nil, fmt.Errorf("emitter: encoding request: %w", err)
-	}
-	return out, nil
-}
-
 func nonNil(list []string) []string {
 	if list == nil {
 		return []string{}
