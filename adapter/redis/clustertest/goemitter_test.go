@@ -166,6 +166,10 @@ func emitterBroadcastVolatile(t *testing.T, c *cluster, d emitterDriver) {
 	for _, nsp := range namespaces {
 		ev := c.token("em-vol")
 		do(t, d, Op{Op: "emit", Nsp: nsp, Event: ev, Volatile: true, Rooms: []string{"r2"}})
+		// Some client must get it (a websocket one is always ready);
+		// waiting for the first also keeps the barrier behind it when the
+		// emitter answers before its PUBLISH is done (Node's).
+		c.clients.reports.WaitCount(t, ev+" received", 1, func(r Report) bool { return r.Event == "recv" && r.Name == ev })
 		c.expectDeliveries(t, barrierNode, ev, c.selectMembers(nsp, []string{"r2"}, nil, -1), delivery{Volatile: true})
 	}
 }
@@ -223,38 +227,52 @@ func emitterSocketsJoinLeave(t *testing.T, c *cluster, d emitterDriver) {
 	}
 }
 
+// Server-side emits from an emitter use fixed event names, so that a node
+// can listen for them by name; the token travels in the first argument.
+const (
+	emitterSSEEvent    = "emitter-sse"
+	emitterSSESentinel = "emitter-sse-sentinel"
+)
+
 // emitterServerSideEmit: every node, none excepted, gets the event once,
 // without an ack asked; a binary argument arrives as JSON.stringify writes a
 // Node Buffer.
 func emitterServerSideEmit(t *testing.T, c *cluster, d emitterDriver) {
 	for _, nsp := range namespaces {
-		ev := c.token("em-sse")
-		args := []any{map[string]any{"tok": ev, "n": 2}, "two", Bin([]byte{1, 255})}
+		tok := c.token("em-sse")
+		args := []any{map[string]any{"tok": tok, "n": 2}, "two", Bin([]byte{1, 255})}
 		want := []any{args[0], args[1], map[string]any{"type": "Buffer", "data": []int{1, 255}}}
-		do(t, d, Op{Op: "serverSideEmit", Nsp: nsp, Event: ev, Args: args})
-		for _, n := range c.nodes {
-			n.Reports().WaitCount(t, fmt.Sprintf("%s: %s at %s", nsp, ev, n.Name()), 1, func(r Report) bool {
-				return r.Event == "serverSideEmit" && r.Name == ev
-			})
-		}
+		do(t, d, Op{Op: "serverSideEmit", Nsp: nsp, Event: emitterSSEEvent, Args: args})
 		// A second emit arrives after the first: once every node has it,
 		// the first is fully counted.
 		sentinel := c.token("em-sse-sentinel")
-		do(t, d, Op{Op: "serverSideEmit", Nsp: nsp, Event: sentinel})
+		do(t, d, Op{Op: "serverSideEmit", Nsp: nsp, Event: emitterSSESentinel, Args: []any{map[string]any{"tok": sentinel}}})
 		for _, n := range c.nodes {
 			n.Reports().WaitCount(t, fmt.Sprintf("%s: %s at %s", nsp, sentinel, n.Name()), 1, func(r Report) bool {
-				return r.Event == "serverSideEmit" && r.Name == sentinel && r.Nsp == nsp
+				return r.Event == "serverSideEmit" && r.Name == emitterSSESentinel && r.Nsp == nsp && reportToken(r) == sentinel
 			})
-			got := n.Reports().Matching(func(r Report) bool { return r.Event == "serverSideEmit" && r.Name == ev })
+			got := n.Reports().Matching(func(r Report) bool {
+				return r.Event == "serverSideEmit" && r.Name == emitterSSEEvent && reportToken(r) == tok
+			})
 			if len(got) != 1 {
-				t.Errorf("%s: %s got %s %d times, want once", nsp, n.Name(), ev, len(got))
+				t.Errorf("%s: %s got %s %d times, want once", nsp, n.Name(), tok, len(got))
 				continue
 			}
 			if r := got[0]; r.Nsp != nsp || r.WithAck || !sameJSON(r.Args, want) {
-				t.Errorf("%s: %s got %s in %s with args %s (ack %v), want %s without ack", nsp, n.Name(), ev, r.Nsp, quote(r.Args), r.WithAck, quote(want))
+				t.Errorf("%s: %s got %s in %s with args %s (ack %v), want %s without ack", nsp, n.Name(), tok, r.Nsp, quote(r.Args), r.WithAck, quote(want))
 			}
 		}
 	}
+}
+
+// reportToken is the "tok" of a report's first argument, or "".
+func reportToken(r Report) string {
+	if len(r.Args) == 0 {
+		return ""
+	}
+	var first struct{ Tok string }
+	_ = json.Unmarshal(r.Args[0], &first)
+	return first.Tok
 }
 
 // emitterDisconnectSockets: one extra client per node, in a room of their
