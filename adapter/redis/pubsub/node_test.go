@@ -25,6 +25,7 @@ type testNode struct {
 	name string
 	srv  *tornadio.Server
 	addr string
+	stop func() // closes the adapters, shuts the server down, closes its Redis client; once
 
 	mu         sync.Mutex
 	serverSide []string // "<nsp> <event> <args>" of each server-side event received
@@ -74,7 +75,7 @@ func startNode(t *testing.T, redisAddr, name string, opts ...pubsub.Option) *tes
 		t.Fatal(err)
 	}
 	n.addr = n.srv.Addr()
-	t.Cleanup(func() {
+	n.stop = sync.OnceFunc(func() {
 		n.closeAdapters(t)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -83,6 +84,7 @@ func startNode(t *testing.T, redisAddr, name string, opts ...pubsub.Option) *tes
 		}
 		_ = pub.Close()
 	})
+	t.Cleanup(n.stop)
 	return n
 }
 
