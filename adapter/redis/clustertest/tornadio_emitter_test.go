@@ -128,6 +128,7 @@ func (n *emitterTornadioNode) Do(op Op) (json.RawMessage, error) {
 // with websocket and polling clients on both, through the emitter cases.
 func TestEmitterDrivesTornadio(t *testing.T) {
 	c := &cluster{kind: "pubsub", caps: capabilities("pubsub"), redis: redistest.Start(t)}
+	c.monitor = c.redis.Monitor(t)
 	c.nodes = []ClusterNode{
 		startEmitterTornadioNode(t, c.redis.Addr(), "go1"),
 		startNodeNode(t, "pubsub", c.redis.Addr(), "node2", nil),
@@ -145,7 +146,7 @@ func TestEmitterDrivesTornadio(t *testing.T) {
 	c.warmUp(t)
 	drivers := []struct {
 		name string
-		d    emitterDriver
+		d    issuer
 	}{
 		{"node-emitter", startEmitter(t, c.redis.Addr())},
 		{"go-emitter", newGoEmitter(t, c.redis.Addr())},
