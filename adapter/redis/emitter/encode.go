@@ -143,13 +143,24 @@ func encodeArgs(args []any) ([][]byte, [][]byte, error) {
 		}
 		raw, err := marshalArg(v)
 		if err != nil {
-			return nil, nil, fmt.Errorf("emitter: argument %d: %w", i, err)
+			return nil, nil, argError(i, err)
 		}
 		raws[i] = raw
 	}
 	return raws, atts, nil
 }
 
+// argError gives argument i's encoding error its context; a function
+// argument's ErrAckNotSupported says enough by itself.
+func argError(i int, err error) error {
+	if errors.Is(err, ErrAckNotSupported) {
+		return err
+	}
+	return fmt.Errorf("emitter: argument %d: %w", i, err)
+}
+
+// marshalArg encodes one argument as JSON; a function (an acknowledgement
+// callback elsewhere in Socket.IO) is refused with ErrAckNotSupported.
 func marshalArg(v any) ([]byte, error) {
 	if raw, ok := v.(json.RawMessage); ok {
 		if raw == nil {
@@ -171,8 +182,8 @@ type requestOpts struct {
 }
 
 // roomsRequest encodes a REMOTE_JOIN or REMOTE_LEAVE request. Like Node's
-// emitter it carries no uid (every node, the emitter's own key included,
-// applies it) and no requestId (nobody answers).
+// emitter's, it carries no uid (so no node mistakes it for its own echo and
+// skips it) and no requestId (nobody answers).
 func roomsRequest(typ int, rooms, except, target []string) ([]byte, error) {
 	return stringify(struct {
 		Type  int         `json:"type"`
@@ -205,7 +216,7 @@ func serverSideEmitRequest(event string, args []any) ([]byte, error) {
 	for i, v := range args {
 		raw, err := marshalArg(bufferJSON(v))
 		if err != nil {
-			return nil, fmt.Errorf("emitter: argument %d: %w", i, err)
+			return nil, argError(i, err)
 		}
 		data[i+1] = raw
 	}

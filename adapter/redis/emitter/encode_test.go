@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 )
@@ -78,10 +77,14 @@ func TestRequestsAsCaptured(t *testing.T) {
 	}
 }
 
-func TestServerSideEmitRefusesAck(t *testing.T) {
-	_, err := serverSideEmitRequest("e", []any{func() {}})
-	if !errors.Is(err, ErrAckNotSupported) {
-		t.Errorf("err = %v, want ErrAckNotSupported", err)
+func TestAcknowledgementsRefused(t *testing.T) {
+	_, err := serverSideEmitRequest("e", []any{1, func() {}})
+	if err != ErrAckNotSupported {
+		t.Errorf("server-side emit: err = %v, want ErrAckNotSupported", err)
+	}
+	_, err = broadcastMessage("/", "e", []any{func(string) {}}, nil, nil, nil)
+	if err != ErrAckNotSupported {
+		t.Errorf("emit: err = %v, want ErrAckNotSupported", err)
 	}
 }
 

@@ -82,9 +82,10 @@ func (o *BroadcastOperator) withFlag(name string, value bool) *BroadcastOperator
 // the top or nested in []any and map[string]any) is binary, a
 // json.RawMessage is used as it is, anything else goes through
 // encoding/json; an object that is a Socket.IO placeholder
-// ({"_placeholder":true,"num":N}) is read as one. The reserved event names
-// (connect, connect_error, disconnect, disconnecting, newListener,
-// removeListener) are refused.
+// ({"_placeholder":true,"num":N}) is read as one. A function argument is
+// refused with ErrAckNotSupported: nothing can answer a process without a
+// server. The reserved event names (connect, connect_error, disconnect,
+// disconnecting, newListener, removeListener) are refused.
 func (o *BroadcastOperator) Emit(ctx context.Context, event string, args ...any) error {
 	if reservedEvents[event] {
 		return fmt.Errorf("emitter: %q is a reserved event name", event)
