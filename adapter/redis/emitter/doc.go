@@ -14,7 +14,9 @@
 // returns once Redis has accepted the PUBLISH (or with the error that
 // prevented it); the targeting methods (Of, To, In, Except, Volatile,
 // Compress) only build values and never block. An Emitter and a
-// BroadcastOperator are immutable and safe for concurrent use.
+// BroadcastOperator are immutable and safe for concurrent use. Calls made one
+// after another reach Redis, and so every node, in that order; calls made
+// concurrently have no order between them.
 //
 // On the wire, as Node's emitter writes it:
 //
