@@ -56,6 +56,10 @@ var fidelity = map[string]any{
 	"obj": map[string]any{}, "u16": 65535, "u8": 255, "n128": -128, "n129": -129,
 }
 
+// surrogates holds what only raw JSON can carry from Go: lone surrogates
+// (kept by JSON.parse), pairs written as two escapes, escaped key digits.
+var surrogates = json.RawMessage(`["\ud800x\udc00\uD83D\uDE00\ud83d","\udfff",{"\ud800":1,"\u0031":2,"a\u0000\u001F\/":3}]`)
+
 type point struct {
 	X     int    `json:"x"`
 	Label string `json:"label,omitempty"`
@@ -93,6 +97,7 @@ var goldenOps = []goldenOp{
 	{key: "custom", call: "emit", event: "custom-key"},
 	{key: "custom", of: "/n", ofSet: true, chain: []step{to("r")}, call: "socketsJoin", rooms: []string{"j"}},
 	{call: "emit", event: "unicode-\u00e9v\u2028", args: []any{"\U0001F600"}},
+	{call: "emit", event: "surrogates", args: []any{surrogates}},
 	{chain: []step{to("r\u00e9")}, call: "emit", event: "unicode-room"},
 
 	{call: "socketsJoin", rooms: []string{"j1"}},
@@ -113,6 +118,7 @@ var goldenOps = []goldenOp{
 	{call: "serverSideEmit", event: "sse-raw", args: []any{json.RawMessage(`{"z":1,"5":2}`)}},
 	{call: "serverSideEmit", event: "sse-raw-edges", args: []any{json.RawMessage(`{"d":1,"4294967295":0,"4294967294":0,"01":0,"d":{"x":1e400,"y":-1e400,"z":-0,"w":1E2,"s":"\ud83d\ude00\u2029\u007f\u001f\/"}}`)}},
 	{of: "/chat", ofSet: true, call: "serverSideEmit", event: "sse-chat", args: []any{"x"}},
+	{call: "serverSideEmit", event: "sse-surrogates", args: []any{surrogates}},
 }
 
 // nodeJSON is op as emitter-golden.js reads it.
