@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -52,10 +53,9 @@ func startGoNode(name, redisAddr, clientJS string, logw io.Writer) (*goNode, err
 func (n *goNode) stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := n.srv.Shutdown(ctx)
-	if cerr := n.rdb.Close(); err == nil {
-		err = cerr
-	}
+	// Shutdown leaves the namespace's adapter open: close it (its Redis
+	// subscriber and goroutines) before the client it uses.
+	err := errors.Join(n.srv.Shutdown(ctx), n.srv.Of("/").Adapter().Close(), n.rdb.Close())
 	if err != nil {
 		return fmt.Errorf("%s: %w", n.Name, err)
 	}
