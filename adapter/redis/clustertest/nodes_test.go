@@ -58,6 +58,8 @@ type Op struct {
 	Auth       any      `json:"auth,omitempty"`
 	AckAnswer  any      `json:"ackAnswer,omitempty"`
 	NoAck      bool     `json:"noAck,omitempty"`
+	Pid        string   `json:"pid,omitempty"`    // reopen: the session to recover
+	Offset     string   `json:"offset,omitempty"` // reopen: the last offset seen
 }
 
 // Bin is a binary argument as the line protocol carries it.
