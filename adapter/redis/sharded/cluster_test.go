@@ -49,9 +49,6 @@ func TestTwoNodesStatic(t *testing.T) {
 }
 
 func TestTwoNodesDynamic(t *testing.T) {
-	if !hasRoomHook() {
-		t.Skip("adapter.Local does not report its rooms (WatchRooms): dynamic subscriptions need it")
-	}
 	c := startCluster(t)
 	c.dynamic = true
 	client := c.rs.Client(t)

@@ -12,7 +12,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tornadio/tornadio"
-	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
 	"github.com/tornadio/tornadio/adapter/redis/sharded"
 )
@@ -100,15 +99,6 @@ func subscribers(t *testing.T, client *redis.Client, channel string) int {
 		return -1
 	}
 	return int(m[channel])
-}
-
-// hasRoomHook reports whether adapter.Local tells adapters of its rooms
-// (needed by the dynamic subscription modes).
-func hasRoomHook() bool {
-	_, ok := any(adapter.NewLocal(adapter.Config{Loops: 1})).(interface {
-		WatchRooms(func(room string, exists bool))
-	})
-	return ok
 }
 
 var syncs atomic.Int32

@@ -46,24 +46,17 @@ func newAdapter(client redis.UniversalClient, o options, nsp string, local *adap
 	a.subs.subscribe(a.channel)
 	a.subs.subscribe(a.responseChannel)
 	if o.mode != Static {
-		if w, ok := any(local).(roomWatcher); ok {
-			w.WatchRooms(a.RoomChanged)
-		}
+		local.WatchRooms(a.RoomChanged)
 	}
 	return a
 }
 
-// roomWatcher is a Local that reports the rooms appearing on and
-// disappearing from this node.
-type roomWatcher interface {
-	WatchRooms(fn func(room string, exists bool))
-}
-
 // RoomChanged tells the adapter that room got its first member on this
-// node (exists) or lost its last one. In the dynamic modes the adapter
-// then subscribes to or unsubscribes from the room's channel, after
-// checking the room's state at that time (so that reports arriving out of
-// order do no harm). Never blocks.
+// node (exists) or lost its last one; Local.WatchRooms calls it for the
+// rooms members join. In the dynamic modes the adapter then subscribes to
+// or unsubscribes from the room's channel, after checking the room's state
+// at that time (so that a report overtaken by a later change does no
+// harm). Never blocks.
 func (a *Adapter) RoomChanged(room string, exists bool) {
 	if a.opts.mode == Static {
 		return
@@ -73,13 +66,14 @@ func (a *Adapter) RoomChanged(room string, exists bool) {
 
 // wantsRoomChannel reports whether room's channel should be subscribed
 // now: the room has a member on this node and, in Dynamic mode, is not
-// one of this node's socket ids.
+// one of this node's socket ids (Node's test: !sids.has(room)); in
+// DynamicPrivate a socket's own id counts as its room.
 func (a *Adapter) wantsRoomChannel(room string) bool {
 	local := a.Local()
-	if a.opts.mode == Dynamic && local.Member(room) != nil {
-		return false
+	if local.Member(room) != nil {
+		return a.opts.mode == DynamicPrivate
 	}
-	return len(local.FetchSockets(&adapter.Options{Rooms: []string{room}})) > 0
+	return local.HasRoom(room)
 }
 
 func (a *Adapter) dynamicChannel(room string) string { return a.channel + room + "#" }
