@@ -55,17 +55,17 @@ func TestDynamicRoomChannels(t *testing.T) {
 }
 
 // TestDynamicPrivateSubscribesSocketIDs: in dynamic-private mode a socket's
-// own room has a channel too, and a broadcast to it uses that channel.
-// Local.WatchRooms does not report socket ids: the test reports c1's as a
-// Local hook for members would.
+// own room has a channel too (Local.WatchMembers reports it), a broadcast
+// to it uses that channel, and the channel goes when the socket does.
 func TestDynamicPrivateSubscribesSocketIDs(t *testing.T) {
 	rs := redistest.Start(t)
 	n1, n2 := startNode(t, rs, "n1", sharded.WithSubscriptionMode(sharded.DynamicPrivate)), startNode(t, rs, "n2", sharded.WithSubscriptionMode(sharded.DynamicPrivate))
 	until(t, "two servers", func() bool { return n1.serverCount() == 2 && n2.serverCount() == 2 })
 	c1 := dial(t, n1.addr(), map[string]any{"name": "c1"})
-	n1.ns.Adapter().(*sharded.Adapter).RoomChanged(c1.sid, true)
 	client := rs.Client(t)
 	until(t, "c1's channel", func() bool { return subscribers(t, client, "socket.io#/#"+c1.sid+"#") == 1 })
 	n2.ns.To(c1.sid).Emit("direct")
 	c1.expect(n2.sync(t), `["direct"]`)
+	n1.ns.In(c1.sid).DisconnectSockets(true)
+	until(t, "c1's channel gone", func() bool { return subscribers(t, client, "socket.io#/#"+c1.sid+"#") == 0 })
 }

@@ -48,6 +48,9 @@ func newAdapter(client redis.UniversalClient, o options, nsp string, local *adap
 	if o.mode != Static {
 		local.WatchRooms(a.RoomChanged)
 	}
+	if o.mode == DynamicPrivate {
+		local.WatchMembers(a.RoomChanged) // a socket id is a room of its own
+	}
 	return a
 }
 
