@@ -44,6 +44,10 @@ type sseAnswer struct {
 // maxServerSideToken in each namespace.
 var serverSideEventPrefixes = []string{"sse", "sse-sentinel", "sse-ack", "sse-dying"}
 
+// serverSideEventNames are the fixed names of the emitter tests'
+// server-side events (emitterSSEEvent, emitterSSESentinel).
+var serverSideEventNames = []string{emitterSSEEvent, emitterSSESentinel}
+
 const maxServerSideToken = 2000
 
 // startGoNode starts a tornadio node named name with factory on a free
@@ -62,13 +66,18 @@ func startGoNode(t testing.TB, name string, factory adapter.Factory, closeAll fu
 		n.answer[nspName] = sseAnswer{value: name}
 		ns := n.srv.Of(nspName)
 		ns.OnConnection(func(s *tornadio.Socket) { n.onConnection(nspName, s) })
+		listen := func(ev string) {
+			if err := ns.OnServerSideEmit(ev, func(args tornadio.Args, ack tornadio.Ack) { n.onServerSide(nspName, ev, args, ack) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, ev := range serverSideEventNames {
+			listen(ev)
+		}
 		for _, prefix := range serverSideEventPrefixes {
 			for i := 1; i <= maxServerSideToken; i++ {
-				for _, ev := range []string{fmt.Sprintf("%s-%d", prefix, i), fmt.Sprintf("%s-%d.", prefix, i)} {
-					if err := ns.OnServerSideEmit(ev, func(args tornadio.Args, ack tornadio.Ack) { n.onServerSide(nspName, ev, args, ack) }); err != nil {
-						t.Fatal(err)
-					}
-				}
+				listen(fmt.Sprintf("%s-%d", prefix, i))
+				listen(fmt.Sprintf("%s-%d.", prefix, i))
 			}
 		}
 	}
@@ -124,14 +133,14 @@ func (n *goNode) onServerSide(nsp, ev string, args tornadio.Args, ack tornadio.A
 	for i := range pipeArgs {
 		var v any
 		_ = args.Decode(i, &v)
-		pipeArgs[i], _ = json.Marshal(toPipe(v))
+		pipeArgs[i], _ = json.Marshal(goToPipe(v))
 	}
 	n.reports.Add(Report{Event: "serverSideEmit", Nsp: nsp, Name: ev, Args: pipeArgs, WithAck: withAck})
 	n.mu.Lock()
 	a := n.answer[nsp]
 	n.mu.Unlock()
 	if withAck && !a.noAnswer {
-		ack(fromPipe(a.value))
+		ack(pipeToGo(a.value))
 	}
 }
 
@@ -146,14 +155,14 @@ func isNoAck(ack tornadio.Ack) bool {
 	return f != nil && strings.HasSuffix(f.Name(), ".noAck")
 }
 
-// fromPipe turns the line protocol's {"$bin": base64} (or []byte, from a
+// pipeToGo turns the line protocol's {"$bin": base64} (or []byte, from a
 // Go test) into []byte, which tornadio sends as binary.
-func fromPipe(v any) any {
+func pipeToGo(v any) any {
 	switch x := v.(type) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = fromPipe(e)
+			out[i] = pipeToGo(e)
 		}
 		return out
 	case map[string]any:
@@ -169,29 +178,29 @@ func fromPipe(v any) any {
 		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = fromPipe(e)
+			out[k] = pipeToGo(e)
 		}
 		return out
 	}
 	return v
 }
 
-// toPipe turns binary ([]byte, as tornadio decodes an attachment into an
+// goToPipe turns binary ([]byte, as tornadio decodes an attachment into an
 // any) into {"$bin": base64}.
-func toPipe(v any) any {
+func goToPipe(v any) any {
 	switch x := v.(type) {
 	case []byte:
 		return map[string]any{"$bin": base64.StdEncoding.EncodeToString(x)}
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = toPipe(e)
+			out[i] = goToPipe(e)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = toPipe(e)
+			out[k] = goToPipe(e)
 		}
 		return out
 	}
@@ -257,7 +266,7 @@ func (n *goNode) do(op Op) (any, error) {
 	ns := n.srv.Of(nspOf(op))
 	ctx, cancel := context.WithTimeout(context.Background(), answerTimeout)
 	defer cancel()
-	args, _ := fromPipe(append([]any{}, op.Args...)).([]any)
+	args, _ := pipeToGo(append([]any{}, op.Args...)).([]any)
 	switch op.Op {
 	case "emit":
 		if !op.Ack {
