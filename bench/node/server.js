@@ -56,7 +56,9 @@ io.on('connection', (socket) => {
 });
 
 // joinCluster connects the publisher and subscriber to Redis and installs
-// the adapter; the node reports ready only once both are connected.
+// the adapter; the node reports ready only once the adapter of "/" has
+// subscribed (the subscribers of its request channel, which every node has,
+// went up), so that no broadcast sent after that misses it.
 async function joinCluster() {
   const { createClient } = require('redis');
   const { createAdapter } = require('@socket.io/redis-adapter');
@@ -64,7 +66,15 @@ async function joinCluster() {
   const subClient = pubClient.duplicate();
   for (const c of [pubClient, subClient]) c.on('error', (err) => console.error('redis:', err.message));
   await Promise.all([pubClient.connect(), subClient.connect()]);
+  const requestChannel = 'socket.io-request#/#';
+  const nodes = async () => Number((await pubClient.sendCommand(['PUBSUB', 'NUMSUB', requestChannel]))[1]);
+  const before = await nodes();
   io.adapter(createAdapter(pubClient, subClient));
+  const deadline = Date.now() + 10000;
+  while ((await nodes()) <= before) {
+    if (Date.now() > deadline) throw new Error('not subscribed after 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 (redisAddr ? joinCluster() : Promise.resolve()).then(() => {
