@@ -22,6 +22,11 @@
 #               BASE=<git rev> (either target) also runs tornadio built from
 #               that revision, interleaved, for a before/after table from one
 #               run; SERVERS=tornadio,node,raw leaves a peer out
+#   make bench-cluster   broadcast through Redis to receivers over 2 nodes
+#               (1 000 and 10 000 receivers, max and fixed rate): tornadio
+#               cluster vs Node cluster vs one tornadio node, CPU summed over
+#               the nodes and redis-server (about 12 minutes):
+#               bench/results/cluster.md
 
 GO        ?= go
 NPM       ?= npm
@@ -100,7 +105,7 @@ $(BENCH_NODE_MODS): bench/node/package-lock.json bench/node/package.json
 	cd bench/node && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: bench bench-full
+.PHONY: bench bench-full bench-cluster
 
 BASE    ?=
 SERVERS ?=
@@ -111,3 +116,8 @@ bench: $(BENCH_NODE_MODS)
 
 bench-full: $(BENCH_NODE_MODS)
 	cd bench && $(GO) run ./cmd/tornadio-bench -profile full $(BENCH_FLAGS) -out results/full.md -png results/full.png
+
+# The Node nodes use bench/node's @socket.io/redis-adapter and redis (same
+# lock file); redis-server must be installed.
+bench-cluster: $(BENCH_NODE_MODS)
+	cd bench && $(GO) run ./cmd/tornadio-bench -profile cluster -out results/cluster.md

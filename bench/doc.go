@@ -9,6 +9,12 @@
 //     broadcast and polling-echo; one JSON object out.
 //   - the runner, comparing tornadio with Node's socket.io, a Go peer and a
 //     raw gnet baseline, and `make bench`.
+//   - the cluster point (`make bench-cluster`): a broadcast through Redis to
+//     receivers spread over two nodes (loadgen -target a,b), for a tornadio
+//     cluster (servers/tornadio -redis, the pub/sub adapter), a Node cluster
+//     (node/server.js -redis, @socket.io/redis-adapter) and one tornadio
+//     node, with the CPU of the nodes and redis-server summed and the
+//     PUBLISH commands per broadcast counted.
 //
 // Micro benchmarks of the parsers live beside them in *_bench_test.go files
 // of the core module (go test -bench . -benchmem ./...).

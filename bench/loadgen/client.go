@@ -24,6 +24,7 @@ type client struct {
 	state  uint8
 	poll   bool // long-polling instead of websocket
 	sender bool // the broadcast sender
+	dst    int  // index of its server in Session.targets
 	start  int64
 
 	ws        *conn
@@ -97,11 +98,11 @@ func (c *client) connUp(cn *conn) {
 	switch cn.role {
 	case roleWS:
 		c.state = stUpgrading
-		c.l.write(cn, c.l.s.upgradeReq)
+		c.l.write(cn, c.l.s.targets[c.dst].upgradeReq)
 	case roleGet:
 		if c.query == nil {
 			c.state = stOpening
-			c.l.write(cn, c.l.s.handshakeReq)
+			c.l.write(cn, c.l.s.targets[c.dst].handshakeReq)
 			cn.busy = true
 		} else {
 			c.pollGet()

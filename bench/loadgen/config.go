@@ -12,6 +12,11 @@ import (
 	"time"
 )
 
+// DefaultBroadcastWindow is how many broadcasts the max-rate sender lets
+// be undelivered at once: enough that the servers never wait for the load
+// generator's reading, few enough that no queue grows.
+const DefaultBroadcastWindow = 4
+
 // Scenario names.
 const (
 	Conns       = "conns"
@@ -24,7 +29,9 @@ const (
 // each field (see Normalize).
 type Config struct {
 	Scenario string `json:"scenario"`
-	// Target is the server's host:port; it must be a loopback address.
+	// Target is the server's host:port; it must be a loopback address. A
+	// comma-separated list spreads the clients over several servers (the
+	// nodes of a cluster; see Targets).
 	Target string `json:"target"`
 	// Path is the Engine.IO path; default "/socket.io/".
 	Path string `json:"path"`
@@ -41,6 +48,11 @@ type Config struct {
 	// Rate is sessions per second for conns (default 1000) and messages per
 	// second for broadcast (default 10); unused otherwise.
 	Rate float64 `json:"rate"`
+	// MaxRate (broadcast only) replaces Rate by a closed loop: the sender
+	// emits the next broadcast as soon as fewer than Window broadcasts'
+	// worth of deliveries are missing, so the servers run as fast as they
+	// can deliver. It needs every receiver in the sender's process.
+	MaxRate bool `json:"max_rate"`
 	// ConnectRate paces the session openings of echo and broadcast; 0 opens
 	// them as fast as MaxInflight allows.
 	ConnectRate float64 `json:"connect_rate"`
@@ -57,9 +69,11 @@ type Config struct {
 	// Drain is how long broadcast waits after the last send for deliveries
 	// in flight; default 2 s (it stops early once deliveries go quiet).
 	Drain time.Duration `json:"drain"`
-	// Window is how many echoes each client keeps in flight (echo only);
+	// Window is how many echoes each client keeps in flight (echo);
 	// default 1, the browser-like pattern: the next emit leaves when the
-	// previous one's ack arrives. More pipelines them.
+	// previous one's ack arrives. More pipelines them. With MaxRate, it is
+	// how many broadcasts may be undelivered at once (default
+	// DefaultBroadcastWindow).
 	Window int `json:"window"`
 	// Payload is the size in bytes of the string argument; default 64.
 	Payload int `json:"payload"`
@@ -125,8 +139,10 @@ func (c *Config) Normalize() error {
 	if err := c.normalizeTransport(); err != nil {
 		return err
 	}
-	if err := checkLoopback(c.Target); err != nil {
-		return err
+	for _, t := range c.Targets() {
+		if err := checkLoopback(t); err != nil {
+			return err
+		}
 	}
 	if c.Path == "" {
 		c.Path = "/socket.io/"
@@ -160,11 +176,17 @@ func (c *Config) Normalize() error {
 	if c.Payload <= 0 {
 		c.Payload = 64
 	}
+	if c.MaxRate && c.Scenario != Broadcast {
+		return fmt.Errorf("loadgen: max rate applies to broadcast only, not %s", c.Scenario)
+	}
 	if c.Window <= 0 {
 		c.Window = 1
+		if c.MaxRate {
+			c.Window = DefaultBroadcastWindow
+		}
 	}
-	if c.Window > 1 && c.Scenario != Echo {
-		return fmt.Errorf("loadgen: a window of %d echoes in flight applies to the websocket echo only, not %s", c.Window, c.Scenario)
+	if c.Window > 1 && c.Scenario != Echo && !c.MaxRate {
+		return fmt.Errorf("loadgen: a window of %d in flight applies to the websocket echo and the max-rate broadcast only, not %s", c.Window, c.Scenario)
 	}
 	if c.MaxFDs <= 0 {
 		c.MaxFDs = 19000
@@ -177,6 +199,9 @@ func (c *Config) Normalize() error {
 	}
 	if c.Procs <= 0 {
 		c.Procs = (c.Sockets() + c.MaxFDs - 1) / c.MaxFDs
+	}
+	if c.MaxRate && c.Procs > 1 {
+		return fmt.Errorf("loadgen: max rate needs every receiver in one process; %d sockets need %d", c.Sockets(), c.Procs)
 	}
 	if c.Loops <= 0 {
 		c.Loops = max(1, runtime.GOMAXPROCS(0)/c.Procs)
@@ -201,16 +226,6 @@ func checkLoopback(target string) error {
 		return fmt.Errorf("%w: %q is not an IPv4 loopback address", ErrNotLoopback, target)
 	}
 	return nil
-}
-
-// targetAddr returns the target as IPv4 bytes and port.
-func (c *Config) targetAddr() ([4]byte, int) {
-	host, port, _ := net.SplitHostPort(c.Target)
-	p, _ := strconv.Atoi(port)
-	if host == "localhost" {
-		return [4]byte{127, 0, 0, 1}, p
-	}
-	return netip.MustParseAddr(host).As4(), p
 }
 
 // srcAddr is the source address of global client index i.

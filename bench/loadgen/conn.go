@@ -38,7 +38,7 @@ func (l *loop) dial(cl *client, role uint8) (*conn, error) {
 		return nil, err
 	}
 	unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
-	err = unix.Connect(fd, &l.target)
+	err = unix.Connect(fd, &l.targets[cl.dst])
 	if err != nil && !errors.Is(err, unix.EINPROGRESS) {
 		unix.Close(fd)
 		return nil, err

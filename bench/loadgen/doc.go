@@ -44,8 +44,13 @@
 //   - broadcast: Clients receivers and one sender emitting
 //     `42["broadcast","<unix ns> x…"]` at Rate per second; deliveries per
 //     second, delivery latency from the timestamp, and the delivery ratio
-//     delivered / (sent × receivers).
+//     delivered / (sent × receivers). With MaxRate the sender runs a
+//     closed loop instead: the next broadcast leaves as soon as fewer than
+//     Window broadcasts are undelivered.
 //   - polling-echo: echo over long-polling.
+//
+// A comma-separated Target spreads the clients over the nodes of a
+// cluster, in turn; the broadcast sender connects to the first node.
 //
 // The server's side of the contract: "echo" is acknowledged with its
 // arguments, "broadcast" is re-emitted as "broadcast" with the same

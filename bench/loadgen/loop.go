@@ -25,10 +25,11 @@ type loop struct {
 	frame []byte  // scratch for outgoing frames and requests
 	pkt   []byte  // scratch for outgoing packets
 	body  []byte  // scratch for chunked HTTP bodies
-	// target is this loop's copy of the server address: unix.Connect
-	// writes into the sockaddr, so loops must not share one.
-	target unix.SockaddrInet4
-	rng    uint64
+	// targets are this loop's copies of the servers' addresses, by index
+	// in Session.targets: unix.Connect writes into the sockaddr, so loops
+	// must not share one.
+	targets []unix.SockaddrInet4
+	rng     uint64
 
 	mu    sync.Mutex
 	cmds  []func()
@@ -92,7 +93,7 @@ func newLoop(s *Session, id, inflight int) (*loop, error) {
 	}
 	return &loop{
 		s: s, id: id, epfd: epfd, evfd: evfd,
-		target:   unix.SockaddrInet4{Addr: s.target.Addr, Port: s.target.Port},
+		targets:  targetAddrs(s.targets),
 		buf:      make([]byte, 64<<10),
 		rng:      uint64(time.Now().UnixNano()) | 1,
 		done:     make(chan struct{}),
@@ -184,6 +185,10 @@ func (l *loop) timeout(now int64) int {
 	}
 	if l.sending {
 		next := l.sendAt + int64(float64(l.sentHere)*1e9/l.sendRate)
+		if l.s.cfg.MaxRate {
+			// Deliveries read by other loops do not wake this one.
+			next = now + int64(time.Millisecond)
+		}
 		wait = min(wait, next-now)
 	}
 	if wait <= 0 {
@@ -222,6 +227,9 @@ func (l *loop) tick(now int64) {
 	}
 	if l.sending {
 		due := int64(float64(now-l.sendAt)*l.sendRate/1e9) + 1
+		if l.s.cfg.MaxRate {
+			due = l.sentHere + l.s.windowRoom()
+		}
 		for burst := 0; l.sentHere < due && burst < 10000; burst++ {
 			if l.sender.state != stReady {
 				l.sending = false

@@ -11,11 +11,11 @@ import (
 // a time; packets queued meanwhile go out together in the next POST, joined
 // by 0x1E).
 
-func appendHandshakeRequest(dst []byte, cfg *Config) []byte {
+func appendHandshakeRequest(dst []byte, cfg *Config, host string) []byte {
 	dst = append(dst, "GET "...)
 	dst = append(dst, cfg.Path...)
 	dst = append(dst, "?EIO=4&transport=polling HTTP/1.1\r\nHost: "...)
-	dst = append(dst, cfg.Target...)
+	dst = append(dst, host...)
 	return append(dst, "\r\n\r\n"...)
 }
 
@@ -99,7 +99,7 @@ func (c *client) pollGet() {
 	b := append(c.l.frame[:0], "GET "...)
 	b = append(b, c.query...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
-	b = append(b, c.l.s.cfg.Target...)
+	b = append(b, c.l.s.targets[c.dst].host...)
 	b = append(b, "\r\n\r\n"...)
 	c.l.frame = b
 	cn.busy = true
@@ -122,7 +122,7 @@ func (c *client) flushPost() {
 	b := append(c.l.frame[:0], "POST "...)
 	b = append(b, c.query...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
-	b = append(b, c.l.s.cfg.Target...)
+	b = append(b, c.l.s.targets[c.dst].host...)
 	b = append(b, "\r\nContent-Type: text/plain;charset=UTF-8\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(len(c.postQ)), 10)
 	b = append(b, "\r\n\r\n"...)

@@ -63,6 +63,7 @@ type Result struct {
 type Params struct {
 	Clients       int     `json:"clients"`
 	Rate          float64 `json:"rate,omitempty"`
+	MaxRate       bool    `json:"max_rate,omitempty"` // broadcast: closed loop, Window broadcasts undelivered at most
 	ConnectRate   float64 `json:"connect_rate,omitempty"`
 	HoldS         float64 `json:"hold_s,omitempty"`
 	DurationS     float64 `json:"duration_s,omitempty"`
@@ -152,6 +153,9 @@ func Merge(cfg Config, start time.Time, parts []*Part, extraCPU cpuTimes) *Resul
 		r.Params.Rate, r.Params.HoldS, r.Params.ConnectRate = cfg.Rate, cfg.Hold.Seconds(), 0
 	case Broadcast:
 		r.Params.Rate, r.Params.DurationS = cfg.Rate, cfg.Duration.Seconds()
+		if cfg.MaxRate {
+			r.Params.Rate, r.Params.MaxRate, r.Params.Window = 0, true, cfg.Window
+		}
 	default:
 		r.Params.DurationS, r.Params.Window = cfg.Duration.Seconds(), cfg.Window
 	}

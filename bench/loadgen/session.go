@@ -26,11 +26,9 @@ type Session struct {
 	cfg   Config
 	share Share
 
-	target       unix.SockaddrInet4
-	upgradeReq   []byte
-	handshakeReq []byte
-	connectPkt   []byte
-	pad          []byte
+	targets    []target
+	connectPkt []byte
+	pad        []byte
 
 	loops []*loop
 	// counted is loops once Open has made them all, for Progress, which
@@ -51,10 +49,7 @@ func NewSession(cfg Config, sh Share) (*Session, error) {
 	}
 	raiseFileLimit()
 	s := &Session{cfg: cfg, share: sh}
-	addr, port := cfg.targetAddr()
-	s.target = unix.SockaddrInet4{Addr: addr, Port: port}
-	s.upgradeReq = appendUpgradeRequest(nil, &cfg)
-	s.handshakeReq = appendHandshakeRequest(nil, &cfg)
+	s.targets = newTargets(&cfg)
 	s.connectPkt = []byte("40")
 	s.pad = bytes.Repeat([]byte{'x'}, cfg.Payload)
 	return s, nil
@@ -93,7 +88,7 @@ func (s *Session) Open(ctx context.Context) error {
 	for i := range s.share.Count {
 		g := s.share.First + i
 		l := s.loops[i%nl]
-		l.clients = append(l.clients, &client{l: l, src: cfg.srcAddr(g), poll: cfg.polling()})
+		l.clients = append(l.clients, &client{l: l, src: cfg.srcAddr(g), poll: cfg.polling(), dst: targetOf(g, len(s.targets))})
 	}
 	now := nanotime()
 	for _, l := range s.loops {
@@ -146,8 +141,10 @@ func (s *Session) Run(ctx context.Context) error {
 		s.eachWait(func(l *loop) { l.measuring = false })
 		s.window = time.Since(start)
 	case Broadcast:
+		// Every loop counts deliveries before the first send: the max-rate
+		// sender waits for each one.
+		s.eachWait(func(l *loop) { l.measuring = true })
 		s.each(func(l *loop) {
-			l.measuring = true
 			if l.sender != nil && l.sender.state == stReady {
 				l.sending = true
 				l.sendAt = nanotime()
@@ -182,6 +179,19 @@ func (s *Session) drain(ctx context.Context) {
 		}
 		sleep(ctx, 20*time.Millisecond)
 	}
+}
+
+// windowRoom is how many broadcasts the max-rate sender may emit now: the
+// window less the broadcasts' worth of deliveries still missing (a partly
+// delivered broadcast counts in full until its last receiver has it).
+func (s *Session) windowRoom() int64 {
+	p := s.Progress()
+	receivers := p.Connected - p.Dropped
+	if receivers <= 0 {
+		return 0
+	}
+	missing := p.Sent*receivers - p.Delivered
+	return max(0, int64(s.cfg.Window)-(missing+receivers-1)/receivers)
 }
 
 func (s *Session) each(fn func(*loop)) {

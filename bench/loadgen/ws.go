@@ -18,14 +18,14 @@ const maxFrame = 64 << 20
 var crlfcrlf = []byte("\r\n\r\n")
 
 // appendUpgradeRequest builds the websocket upgrade request.
-func appendUpgradeRequest(dst []byte, cfg *Config) []byte {
+func appendUpgradeRequest(dst []byte, cfg *Config, host string) []byte {
 	dst = append(dst, "GET "...)
 	dst = append(dst, cfg.Path...)
 	if !cfg.Raw {
 		dst = append(dst, "?EIO=4&transport=websocket"...)
 	}
 	dst = append(dst, " HTTP/1.1\r\nHost: "...)
-	dst = append(dst, cfg.Target...)
+	dst = append(dst, host...)
 	dst = append(dst, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "+wsKey+
 		"\r\nSec-WebSocket-Version: 13\r\n\r\n"...)
 	return dst

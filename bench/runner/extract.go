@@ -28,6 +28,7 @@ type loadResult struct {
 		Receivers        int64    `json:"receivers"`
 		Sent             int64    `json:"sent"`
 		SendWindowS      float64  `json:"send_window_s"`
+		SentPerSec       float64  `json:"sent_per_s"`
 		Delivered        int64    `json:"delivered"`
 		DeliveriesPerSec float64  `json:"deliveries_per_s"`
 		DeliveryRatio    float64  `json:"delivery_ratio"`
@@ -72,6 +73,7 @@ func extract(scenario string, raw json.RawMessage, sm *Sample) error {
 		sm.Throughput = r.Results.AcksPerSec
 	case "broadcast":
 		sm.Ops = float64(r.Results.Delivered)
+		sm.Sent, sm.SentPerSec = r.Results.Sent, r.Results.SentPerSec
 		sm.Throughput = r.Results.DeliveriesPerSec
 		sm.Delivery = r.Results.DeliveryRatio
 	}

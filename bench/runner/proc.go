@@ -85,6 +85,7 @@ func stop(c *exec.Cmd, done <-chan struct{}, grace time.Duration) {
 
 // server is one running server under test.
 type server struct {
+	name   string
 	cmd    *exec.Cmd
 	pid    int
 	addr   string
@@ -115,7 +116,7 @@ func startServer(ctx context.Context, spec ServerSpec, cpus string, timeout time
 	if err != nil {
 		return nil, err
 	}
-	s := &server{cmd: c, stdin: stdin, done: make(chan struct{}), stderr: &tailBuffer{max: 4096}}
+	s := &server{name: spec.Name, cmd: c, stdin: stdin, done: make(chan struct{}), stderr: &tailBuffer{max: 4096}}
 	c.Stderr = s.stderr
 	if err := c.Start(); err != nil {
 		return nil, fmt.Errorf("%s: %w", spec.Name, err)

@@ -46,6 +46,9 @@ type Point struct {
 	// Window is the echoes each client keeps in flight (echo only): 0 or 1
 	// is the browser-like pattern, more pipelines (loadgen -window).
 	Window int
+	// MaxRate runs broadcast as a closed loop (loadgen -max-rate) instead
+	// of at Rate; Window is then the broadcasts undelivered at most.
+	MaxRate bool
 }
 
 // Label names the point in tables and progress lines.
@@ -54,6 +57,12 @@ func (p Point) Label() string {
 	case "conns":
 		return fmt.Sprintf("%s N=%d", p.Name(), p.Clients)
 	case "broadcast":
+		if p.MaxRate && p.Window > 1 {
+			return fmt.Sprintf("broadcast N=%d @max (%d in flight)", p.Clients, p.Window)
+		}
+		if p.MaxRate {
+			return fmt.Sprintf("broadcast N=%d @max", p.Clients)
+		}
 		return fmt.Sprintf("broadcast N=%d @%g/s", p.Clients, p.Rate)
 	case "echo":
 		if p.Window > 1 {
@@ -85,14 +94,18 @@ type Config struct {
 // Sample is one run of one point against one server.
 type Sample struct {
 	Err        string
-	ServerCPU  time.Duration // utime+stime during the load run
-	LoadCPU    time.Duration // the load generator's user+sys
-	Wall       time.Duration // the load run's wall time
-	RSSBase    int64         // server RSS before the load
-	RSSPeak    int64         // highest RSS sampled during the load
-	Ops        float64       // acks (echo), deliveries (broadcast), sessions (conns)
-	Throughput float64       // ops per second of the measured window
-	P50, P99   float64       // latency, milliseconds
+	ServerCPU  time.Duration   // utime+stime during the load run (all its processes)
+	ProcCPU    []time.Duration // ServerCPU by process, in start order
+	LoadCPU    time.Duration   // the load generator's user+sys
+	Wall       time.Duration   // the load run's wall time
+	RSSBase    int64           // server RSS before the load
+	RSSPeak    int64           // highest RSS sampled during the load
+	Ops        float64         // acks (echo), deliveries (broadcast), sessions (conns)
+	Sent       int64           // broadcasts sent (broadcast)
+	SentPerSec float64         // broadcasts per second of the send window
+	Publishes  int64           // PUBLISH commands Redis executed during the load run (cluster point)
+	Throughput float64         // ops per second of the measured window
+	P50, P99   float64         // latency, milliseconds
 	P999       float64
 	Delivery   float64 // delivery ratio (broadcast), else 0
 	Saturated  bool    // the load generator says it was its own limit
@@ -104,7 +117,6 @@ type Sample struct {
 
 	window     time.Duration // the load generator's measured window
 	loadRunCPU time.Duration // its CPU during that window
-	series     []cpuPoint    // server CPU over the load run
 }
 
 // cpuPoint is the server's CPU time at t after the load generator started.
@@ -167,24 +179,7 @@ type Results struct {
 // the servers (rep 1 of each, then rep 2, …) so that slow drifts of the
 // machine hit them alike.
 func Run(ctx context.Context, cfg Config) *Results {
-	if cfg.Repeats <= 0 {
-		cfg.Repeats = 3
-	}
-	if cfg.ServerCPUs == "" {
-		cfg.ServerCPUs = "0"
-	}
-	if cfg.LoadCPUs == "" {
-		cfg.LoadCPUs = "1"
-	}
-	if cfg.StartWait <= 0 {
-		cfg.StartWait = 20 * time.Second
-	}
-	if cfg.Settle <= 0 {
-		cfg.Settle = 300 * time.Millisecond
-	}
-	if cfg.SampleEvery <= 0 {
-		cfg.SampleEvery = 50 * time.Millisecond
-	}
+	cfg = withDefaults(cfg)
 	res := &Results{Config: cfg, Started: time.Now()}
 	total := 0
 	for _, p := range cfg.Points {
@@ -304,6 +299,9 @@ func loadArgs(s ServerSpec, p Point, addr string) []string {
 	if p.Window > 1 {
 		a = append(a, "-window", strconv.Itoa(p.Window))
 	}
+	if p.MaxRate {
+		a = append(a, "-max-rate")
+	}
 	return append(a, p.Extra...)
 }
 
@@ -321,102 +319,7 @@ func runOnce(ctx context.Context, cfg Config, spec ServerSpec, p Point) (sm Samp
 		sm.Err = "interrupted"
 		return sm
 	}
-	cpu0, err1 := cpuTime(srv.pid)
-	rss0, err2 := rss(srv.pid)
-	if err1 != nil || err2 != nil || !srv.alive() {
-		sm.Err = "server died before the load: " + oneLine(srv.stderr.String())
-		return sm
-	}
-	sm.RSSBase, sm.RSSPeak = rss0, rss0
-	sm.series = append(sm.series, cpuPoint{0, cpu0})
-
-	argv := append(append([]string(nil), cfg.Loadgen...), loadArgs(spec, p, srv.addr)...)
-	lg := command(cfg.LoadCPUs, argv, "", nil)
-	var out strings.Builder
-	errTail := &tailBuffer{max: 4096}
-	lg.Stdout, lg.Stderr = &out, errTail
-	m0, merr := snapMachine()
-	t0 := time.Now()
-	if err := lg.Start(); err != nil {
-		sm.Err = "loadgen: " + err.Error()
-		return sm
-	}
-	track(lg)
-	done := make(chan struct{})
-	var werr error
-	go func() { werr = lg.Wait(); close(done) }()
-	limit := time.NewTimer(p.Duration + 90*time.Second + time.Duration(p.Clients)*time.Millisecond)
-	defer limit.Stop()
-	tick := time.NewTicker(cfg.SampleEvery)
-	defer tick.Stop()
-wait:
-	for {
-		select {
-		case <-done:
-			break wait
-		case <-tick.C:
-			if r, err := rss(srv.pid); err == nil && r > sm.RSSPeak {
-				sm.RSSPeak = r
-			}
-			if c, err := cpuTime(srv.pid); err == nil {
-				sm.series = append(sm.series, cpuPoint{time.Since(t0), c})
-			}
-		case <-limit.C:
-			stop(lg, done, time.Second)
-			sm.Err = "loadgen timed out: " + oneLine(errTail.String())
-			return sm
-		case <-ctx.Done():
-			stop(lg, done, time.Second)
-			sm.Err = "interrupted"
-			return sm
-		}
-	}
-	stop(lg, done, 0)
-	sm.Wall = time.Since(t0)
-	if c, err := cpuTime(srv.pid); err == nil {
-		sm.series = append(sm.series, cpuPoint{sm.Wall, c})
-	}
-	if r, err := rss(srv.pid); err == nil && r > sm.RSSPeak {
-		sm.RSSPeak = r
-	}
-	sm.ServerCPU = sm.series[len(sm.series)-1].cpu - cpu0
-	if lg.ProcessState != nil {
-		sm.LoadCPU = lg.ProcessState.UserTime() + lg.ProcessState.SystemTime()
-	}
-	if m1, err := snapMachine(); err == nil && merr == nil {
-		other := m1.busy - m0.busy - sm.ServerCPU - sm.LoadCPU
-		sm.OtherShare = max(0, other.Seconds()/sm.Wall.Seconds())
-		sm.SynRetrans = m1.tcp["TCPSynRetrans"] - m0.tcp["TCPSynRetrans"]
-		sm.ListenOverflows = m1.tcp["ListenOverflows"] - m0.tcp["ListenOverflows"]
-	}
-	if !srv.alive() {
-		sm.Err = "server died during the load: " + oneLine(srv.stderr.String())
-		return sm
-	}
-	if werr != nil {
-		var ee *exec.ExitError
-		if !asExit(werr, &ee) || strings.TrimSpace(out.String()) == "" {
-			sm.Err = fmt.Sprintf("loadgen: %v: %s", werr, oneLine(errTail.String()))
-			return sm
-		}
-	}
-	sm.Result = json.RawMessage(strings.TrimSpace(lastJSON(out.String())))
-	if err := extract(p.Scenario, sm.Result, &sm); err != nil {
-		sm.Err = "loadgen: " + err.Error()
-		return sm
-	}
-	// Echo and broadcast count ops in the measured window only, which the
-	// load generator ends just before it closes its sockets and exits: the
-	// server's CPU is taken over the last window of the run (connects
-	// excluded). conns keeps the whole run (opening, hold, closing).
-	if p.Scenario != "conns" && sm.window > 0 && sm.window < sm.Wall {
-		sm.ServerCPU = cpuAt(sm.series, sm.Wall) - cpuAt(sm.series, sm.Wall-sm.window)
-		sm.Wall = sm.window
-		if sm.loadRunCPU > 0 {
-			sm.LoadCPU = sm.loadRunCPU
-		}
-	}
-	return sm
+	return measure(ctx, cfg, []*server{srv}, loadArgs(spec, p, srv.addr), p)
 }
 
 func asExit(err error, ee **exec.ExitError) bool {

@@ -5,6 +5,7 @@
 //	loadgen -target 127.0.0.1:3000 -scenario echo -clients 100 -duration 10s
 //	loadgen -target 127.0.0.1:3000 -scenario echo -clients 100 -window 8
 //	loadgen -target 127.0.0.1:3000 -scenario broadcast -clients 1000 -rate 20
+//	loadgen -target 127.0.0.1:3001,127.0.0.1:3002 -scenario broadcast -clients 1000 -max-rate
 //	loadgen -target 127.0.0.1:3000 -scenario conns -clients 19000 -rate 2000 -hold 30s
 //	loadgen -target 127.0.0.1:3000 -scenario conns -transport polling -clients 5000 -hold 30s
 //	loadgen -target 127.0.0.1:3001 -raw -scenario echo -clients 100
@@ -35,13 +36,14 @@ func main() {
 	flag.BoolVar(&cfg.Raw, "raw", false, "raw websocket frames, no Engine.IO/Socket.IO (the raw gnet baseline)")
 	flag.IntVar(&cfg.Clients, "clients", 100, "sessions (conns), echo clients, or broadcast receivers")
 	flag.Float64Var(&cfg.Rate, "rate", 0, "conns: sessions opened per second (default 1000); broadcast: messages per second (default 10)")
+	flag.BoolVar(&cfg.MaxRate, "max-rate", false, "broadcast: send as fast as the receivers take them (at most -window broadcasts undelivered, default 4) instead of -rate")
 	flag.Float64Var(&cfg.ConnectRate, "connect-rate", 0, "echo/broadcast: sessions opened per second while setting up (0: as fast as -inflight allows)")
 	flag.IntVar(&cfg.MaxInflight, "inflight", 500, "openings in progress at once, per process")
 	flag.DurationVar(&cfg.ConnectTimeout, "connect-timeout", 0, "an opening slower than this fails (default 10s)")
 	flag.DurationVar(&cfg.Hold, "hold", 0, "conns: how long to hold the sessions (default 10s)")
 	flag.DurationVar(&cfg.Duration, "duration", 0, "echo/broadcast/polling-echo: measured window (default 10s)")
 	flag.DurationVar(&cfg.Drain, "drain", 0, "broadcast: longest wait for deliveries after the last send (default 2s)")
-	flag.IntVar(&cfg.Window, "window", 1, "echo: echoes in flight per client (1: browser-like, each emit waits for the previous ack; more: pipelined)")
+	flag.IntVar(&cfg.Window, "window", 0, "echo: echoes in flight per client (default 1: browser-like, each emit waits for the previous ack; more: pipelined); max-rate broadcast: broadcasts undelivered at once")
 	flag.IntVar(&cfg.Payload, "payload", 64, "bytes of the string argument")
 	flag.IntVar(&cfg.SrcIPs, "src-ips", 0, "source addresses 127.0.0.2… to spread clients over (default: enough for the port range)")
 	flag.IntVar(&cfg.Loops, "loops", 0, "epoll loops per process (default GOMAXPROCS / processes)")

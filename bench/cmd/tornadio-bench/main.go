@@ -7,6 +7,12 @@
 //
 //	go run ./cmd/tornadio-bench -profile short -out results/latest.md -png results/latest.png
 //	go run ./cmd/tornadio-bench -profile full  -out results/full.md   -png results/full.png
+//	go run ./cmd/tornadio-bench -profile cluster -out results/cluster.md
+//
+// The cluster profiles (cluster, cluster-short) measure a broadcast through
+// Redis to receivers spread over two nodes: a tornadio cluster, a Node
+// cluster and one tornadio node (-setups), CPU summed over the nodes and
+// redis-server (see cluster.go and runner.RunCluster).
 //
 // With -base <git rev> it also runs tornadio built from that revision as
 // server tornadio-base, interleaved with the others, and the report gets a
@@ -36,7 +42,8 @@ import (
 )
 
 func main() {
-	profile := flag.String("profile", "short", "short (make bench, under 3 minutes) or full (make bench-full: the issue's targets)")
+	profile := flag.String("profile", "short", "short (make bench, under 3 minutes), full (make bench-full: the issue's targets), cluster (make bench-cluster) or cluster-short")
+	setups := flag.String("setups", defaultSetups, "cluster profiles: setups, comma-separated (tornadio-cluster, node-cluster, tornadio-single, node-single)")
 	servers := flag.String("servers", "tornadio,node,zishang,raw", "servers under test, comma-separated")
 	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, echo-pipelined, broadcast, conns, conns-polling, polling-echo, scaling; default all of the profile)")
 	repeats := flag.Int("repeats", 3, "runs of each point (median)")
@@ -61,6 +68,10 @@ func main() {
 	must(err)
 	bin := filepath.Join(dir, "results", "tmp", "bin")
 	must(os.MkdirAll(bin, 0o755))
+	if isCluster(*profile) {
+		runClusterProfile(ctx, dir, bin, *profile, *setups, *repeats, *serverCPUs, *loadCPUs, *out)
+		return
+	}
 
 	points, scaling, err := profilePoints(*profile, *scenarios)
 	must(err)

@@ -1,6 +1,8 @@
 // Command tornadio is the tornadio server under test: one event loop (the
 // runner pins the process to one core), the bench contract on "/" (see
-// bench/servers/internal/ready).
+// bench/servers/internal/ready). With -redis host:port (or BENCH_REDIS) it
+// is one node of a cluster through that Redis (adapter/redis/pubsub), and
+// "broadcast" reaches the sockets of every node.
 package main
 
 import (
@@ -18,14 +20,24 @@ import (
 func main() {
 	addr, parentPipe := ready.Flags()
 	loops := flag.Int("loops", 1, "event loops")
+	redisAddr := flag.String("redis", os.Getenv("BENCH_REDIS"), "join the cluster of this Redis (host:port) with the pub/sub adapter; empty: a single node")
 	flag.Parse()
 
-	srv := tornadio.NewServer(
+	opts := []tornadio.Option{
 		tornadio.WithEventLoops(*loops),
-		tornadio.WithPingInterval(25*time.Second),
-		tornadio.WithPingTimeout(20*time.Second),
+		tornadio.WithPingInterval(25 * time.Second),
+		tornadio.WithPingTimeout(20 * time.Second),
 		tornadio.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
-	)
+	}
+	subscribed := func() error { return nil }
+	if *redisAddr != "" {
+		opt, wait, err := cluster(*redisAddr)
+		if err != nil {
+			log.Fatal(err)
+		}
+		opts, subscribed = append(opts, opt), wait
+	}
+	srv := tornadio.NewServer(opts...)
 	root := srv.Of("/")
 	root.OnConnection(func(s *tornadio.Socket) {
 		s.On("echo", func(args tornadio.Args, ack tornadio.Ack) {
@@ -44,6 +56,9 @@ func main() {
 		})
 	})
 	if err := srv.Start(*addr); err != nil {
+		log.Fatal(err)
+	}
+	if err := subscribed(); err != nil {
 		log.Fatal(err)
 	}
 	ready.ExitWith(*parentPipe, nil)
