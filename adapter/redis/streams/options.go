@@ -63,7 +63,9 @@ func WithBlockTime(d time.Duration) Option { return func(c *config) { c.blockTim
 // WithSessionKeyPrefix sets the prefix of the keys that hold disconnected
 // sockets' state for connection state recovery (Node's sessionKeyPrefix,
 // default "sio:session:").
-func WithSessionKeyPrefix(prefix string) Option { return func(c *config) { c.sessionKeyPrefix = prefix } }
+func WithSessionKeyPrefix(prefix string) Option {
+	return func(c *config) { c.sessionKeyPrefix = prefix }
+}
 
 // WithOnlyPlaintext writes every stream entry's data as JSON, binary as
 // Node's Buffer JSON, never as msgpack (Node's onlyPlaintext, default
