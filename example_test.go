@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -200,4 +201,65 @@ func ExampleNewPolicyServer() {
 	answer, _ := io.ReadAll(c) // the policy, a NUL, then the server closes
 	fmt.Println(strings.Contains(string(answer), `<allow-access-from domain="*" to-ports="*"/>`), answer[len(answer)-1] == 0)
 	// Output: true true
+}
+
+// A socket's data (Node's socket.data) travels with FetchSockets: as it is
+// on this node, as JSON from the other nodes of a cluster.
+func ExampleSocket_SetData() {
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1))
+	type profile struct {
+		Name string `json:"name"`
+	}
+	joined := make(chan struct{}, 1)
+	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+		var auth profile
+		_ = s.Request().DecodeAuth(&auth)
+		s.SetData(profile{Name: auth.Name})
+		s.Join("lobby")
+		joined <- struct{}{}
+	})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	defer stop(srv)
+
+	c := dialPolling(srv.Addr())
+	c.send(`40{"name":"ann"}`) // CONNECT with auth
+	c.poll()
+	<-joined
+	// With a cluster adapter FetchSockets waits for the other nodes: call it
+	// from a goroutine of your own, not from a handler on an event loop.
+	sockets, err := srv.Of("/").In("lobby").FetchSockets(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	for _, rs := range sockets {
+		var p profile
+		_ = rs.DecodeData(&p)
+		fmt.Println(p.Name, slices.Contains(rs.Rooms, "lobby"), string(rs.Handshake.Auth))
+	}
+	// Output: ann true {"name":"ann"}
+}
+
+// Server-side events go to the same namespace on the other nodes of a
+// cluster; with a callback, each node's listener may answer. On a single
+// node there is nobody to answer.
+func ExampleNamespace_ServerSideEmit() {
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1))
+	// What the other nodes run (Node: io.on("hello", (from, callback) => …)).
+	_ = srv.Of("/").OnServerSideEmit("hello", func(from string, ack tornadio.Ack) {
+		ack("hi " + from)
+	})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		panic(err)
+	}
+	defer stop(srv)
+
+	done := make(chan struct{})
+	_ = srv.Of("/").ServerSideEmit("hello", "node-1", func(err error, answers []string) {
+		fmt.Println(err, len(answers))
+		close(done)
+	})
+	<-done
+	// Output: <nil> 0
 }

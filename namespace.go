@@ -30,6 +30,7 @@ type Namespace struct {
 
 	adapter  adapter.Adapter
 	recovery *recoveryStore
+	sessions adapter.SessionStore // the adapter, when it keeps recovery state itself
 
 	serverSide map[string][]callback // OnServerSideEmit's listeners, guarded by mu
 }
@@ -40,7 +41,13 @@ func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 		ServerSide: ns.onServerSide, Timers: (*serverLoops)(srv)}
 	if srv.opts.Recovery != nil {
 		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection, srv.now)
-		cfg.Record = ns.recovery.record
+		cfg.RecoveryWindow = ns.recovery.window
+		cfg.Record = func(p *adapter.Packet, opts *adapter.Options) [][]byte {
+			if ns.sessions != nil {
+				return p.Args // the adapter appends its own offsets
+			}
+			return ns.recovery.record(p, opts)
+		}
 	}
 	ns.local = adapter.NewLocal(cfg)
 	factory := srv.opts.Adapter
@@ -48,6 +55,9 @@ func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 		factory = adapter.NewInMemory
 	}
 	ns.adapter = factory(name, ns.local)
+	if st, ok := ns.adapter.(adapter.SessionStore); ok && ns.recovery != nil {
+		ns.sessions = st
+	}
 	return ns
 }
 
@@ -110,8 +120,21 @@ func (e *ConnectError) Error() string { return e.Message }
 func (ns *Namespace) connect(c *client, auth []byte) {
 	var restored *persistedSession
 	if ns.recovery != nil && c.Protocol() >= 5 && len(auth) > 0 {
-		restored = ns.recovery.restore(ns.name, auth)
+		if ns.sessions != nil {
+			if ns.restoreFromAdapter(c, auth) {
+				return
+			}
+		} else {
+			restored = ns.recovery.restore(ns.name, auth)
+		}
 	}
+	ns.connectWith(c, auth, restored)
+}
+
+// connectWith goes on with a connection once the recovery store has
+// answered (restored is nil when nothing was recovered). On the session's
+// loop.
+func (ns *Namespace) connectWith(c *client, auth []byte, restored *persistedSession) {
 	sock := newSocket(ns, c, restored)
 	if len(auth) > 0 {
 		sock.originForInit().auth = append([]byte(nil), auth...)

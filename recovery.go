@@ -36,7 +36,10 @@ func recoverable(r DisconnectReason) bool {
 // recoveryStore is a namespace's recovery store (internal/recovery), fed
 // and read with the server's own types: adapter packets, sockets, CONNECT
 // auth, encoded replays.
-type recoveryStore struct{ store *recovery.Store }
+type recoveryStore struct {
+	store  *recovery.Store
+	window time.Duration
+}
 
 // persistedSession is a socket's state as restored, with the packets it
 // missed, encoded for its namespace.
@@ -58,7 +61,7 @@ func newRecoveryStore(window time.Duration, now func() time.Time) *recoveryStore
 	if window <= 0 {
 		window = defaultMaxDisconnection
 	}
-	return &recoveryStore{recovery.New(window, engineio.NewSID()[:8]+"-", now)}
+	return &recoveryStore{store: recovery.New(window, engineio.NewSID()[:8]+"-", now), window: window}
 }
 
 // record stores a broadcast and returns its arguments with the offset
@@ -71,14 +74,59 @@ func (rs *recoveryStore) record(p *adapter.Packet, opts *adapter.Options) [][]by
 // persist keeps a disconnected socket's state.
 func (rs *recoveryStore) persist(s *Socket) { rs.store.Persist(s.id, s.pid(), s.Rooms(), s.Data()) }
 
+// recoveryAuth is what a recovering client's CONNECT auth carries.
+type recoveryAuth struct {
+	PID    string `json:"pid"`
+	Offset string `json:"offset"`
+}
+
+// restoreFromAdapter asks the adapter's session store for the state named
+// by a CONNECT's auth and goes on with the connection on the session's loop
+// when it answers; false when auth names no session (connect at once).
+func (ns *Namespace) restoreFromAdapter(c *client, auth []byte) bool {
+	var a recoveryAuth
+	if json.Unmarshal(auth, &a) != nil || a.PID == "" {
+		return false
+	}
+	auth = append([]byte(nil), auth...)
+	ns.sessions.RestoreSession(a.PID, a.Offset, func(s *adapter.Session, missed []*adapter.Packet) {
+		var restored *persistedSession
+		if s != nil {
+			restored = &persistedSession{sid: s.SID, pid: s.PID, rooms: s.Rooms}
+			if len(s.Data) > 0 {
+				_ = json.Unmarshal(s.Data, &restored.data) // null or bad JSON: no data
+			}
+			for _, p := range missed {
+				restored.missed = append(restored.missed, replay{
+					text: socketio.AppendEvent(nil, ns.name, -1, len(p.Attachments), p.Event, p.Args...),
+					atts: p.Attachments,
+				})
+			}
+		}
+		c.Sess.Post(func() {
+			if !c.Sess.Closed() {
+				ns.connectWith(c, auth, restored)
+			}
+		})
+	})
+	return true
+}
+
+// persistInAdapter hands a leaving socket's state to the adapter's session
+// store.
+func (ns *Namespace) persistInAdapter(s *Socket) {
+	data, err := json.Marshal(s.Data())
+	if err != nil {
+		data = []byte("null")
+	}
+	ns.sessions.PersistSession(&adapter.Session{SID: s.id, PID: s.pid(), Rooms: s.Rooms(), Data: data})
+}
+
 // restore finds the state named by a CONNECT's auth ({"pid":…,"offset":…})
 // and the packets missed since offset, encoded for namespace nsp; nil when
 // it cannot be recovered.
 func (rs *recoveryStore) restore(nsp string, auth []byte) *persistedSession {
-	var a struct {
-		PID    string `json:"pid"`
-		Offset string `json:"offset"`
-	}
+	var a recoveryAuth
 	if json.Unmarshal(auth, &a) != nil || a.PID == "" {
 		return nil
 	}

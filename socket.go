@@ -343,7 +343,11 @@ func (s *Socket) close(reason DisconnectReason) {
 	s.gone.Store(true)
 	s.ns.detach(s)
 	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid() != "" {
-		rs.persist(s)
+		if s.ns.sessions != nil {
+			s.ns.persistInAdapter(s)
+		} else {
+			rs.persist(s)
+		}
 	}
 	_, h, _ := s.ns.hooks()
 	s.mu.Lock()

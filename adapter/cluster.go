@@ -40,3 +40,15 @@ func (l *Local) AfterFunc(d time.Duration, fn func()) (stop func()) {
 	}
 	return func() {}
 }
+
+// WatchRooms has fn told when a room gets its first local member (exists
+// true) or loses its last (false), for the rooms members join, not the
+// rooms named by socket ids (Node's create-room and delete-room, which the
+// sharded adapter's dynamic subscriptions follow). fn runs under a lock of
+// the room index, in order for each room: it must return quickly and must
+// not call into l. Set it once, before members join (in the Factory).
+func (l *Local) WatchRooms(fn func(room string, exists bool)) { l.members.watch.Store(&fn) }
+
+// HasRoom reports whether room has a local member (a room members joined;
+// a socket id names no such room). Safe from any goroutine.
+func (l *Local) HasRoom(room string) bool { return l.members.has(room) }

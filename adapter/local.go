@@ -2,6 +2,7 @@ package adapter
 
 import (
 	"sync/atomic"
+	"time"
 )
 
 // Poster runs work on the event loops.
@@ -24,6 +25,9 @@ type Config struct {
 	// ServerSide receives the events other nodes send to the namespace
 	// (ServerSideEmitted); nil drops them.
 	ServerSide ServerSideHandler
+	// RecoveryWindow is how long connection state recovery keeps a
+	// disconnected socket's state; 0 when recovery is off.
+	RecoveryWindow time.Duration
 	// Timers arms the cluster adapters' request timeouts on the event
 	// loops' clock; nil: they never fire.
 	Timers Timers

@@ -3,6 +3,7 @@ package adapter
 import (
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 )
 
 // roomIndex lists the members of each room of a namespace, for the
@@ -16,6 +17,9 @@ import (
 type roomIndex struct {
 	seed   maphash.Seed
 	shards [roomIndexShards]roomShard
+	// watch, when set, is told when a room gets its first member (true)
+	// or loses its last (false), under the room's shard lock.
+	watch atomic.Pointer[func(room string, exists bool)]
 }
 
 const roomIndexShards = 16
@@ -45,6 +49,9 @@ func (x *roomIndex) add(room string, ms *Membership) {
 	if set == nil {
 		set = make(map[*Membership]struct{}, 1)
 		sh.m[room] = set
+		if w := x.watch.Load(); w != nil {
+			(*w)(room, true)
+		}
 	}
 	set[ms] = struct{}{}
 	sh.mu.Unlock()
@@ -57,6 +64,9 @@ func (x *roomIndex) remove(room string, ms *Membership) {
 		delete(set, ms)
 		if len(set) == 0 {
 			delete(sh.m, room)
+			if w := x.watch.Load(); w != nil {
+				(*w)(room, false)
+			}
 		}
 	}
 	sh.mu.Unlock()
@@ -85,4 +95,13 @@ func (x *roomIndex) names() []string {
 		sh.mu.RUnlock()
 	}
 	return out
+}
+
+// has reports whether room has a member.
+func (x *roomIndex) has(room string) bool {
+	sh := x.shard(room)
+	sh.mu.RLock()
+	_, ok := sh.m[room]
+	sh.mu.RUnlock()
+	return ok
 }
