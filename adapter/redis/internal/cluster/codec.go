@@ -1,0 +1,171 @@
+package cluster
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+)
+
+// placeholderKey marks a Socket.IO binary placeholder in JSON data.
+var placeholderKey = []byte(`"_placeholder"`)
+
+// HasBinary reports whether m's data holds a binary value, as Node's
+// hasBinary tells of the data object.
+func (m *Message) HasBinary() bool {
+	return len(m.Attachments) > 0 && bytes.Contains(m.Data, placeholderKey)
+}
+
+// Binary reports whether m goes on the wire as msgpack: its type may carry
+// binary and its data does.
+func (m *Message) Binary() bool { return m.Type.MayCarryBinary() && m.HasBinary() }
+
+// AppendJSON appends m as the JSON object Node's transports stringify:
+// keys type, data, uid, nsp (data left out when nil, uid when empty), with
+// placeholders left in place.
+func (m *Message) AppendJSON(b []byte) []byte {
+	b = append(b, `{"type":`...)
+	b = strconv.AppendInt(b, int64(m.Type), 10)
+	if m.Data != nil {
+		b = append(b, `,"data":`...)
+		b = append(b, m.Data...)
+	}
+	if m.UID != "" {
+		b = append(b, `,"uid":`...)
+		b = appendJSONString(b, m.UID)
+	}
+	b = append(b, `,"nsp":`...)
+	b = appendJSONString(b, m.Nsp)
+	return append(b, '}')
+}
+
+// Encode returns m as the sharded adapter (and the streams adapter's
+// pub/sub side, through EncodeMsgpack) puts it on Redis: JSON, or, when
+// Binary, msgpack of the whole message with each placeholder as bin.
+func (m *Message) Encode() ([]byte, error) {
+	text := m.AppendJSON(nil)
+	if !m.Binary() {
+		return text, nil
+	}
+	return toMsgpack(text, m.Attachments)
+}
+
+// EncodeMsgpack returns m as msgpack whatever it holds (the streams
+// adapter's pub/sub messages are always msgpack).
+func (m *Message) EncodeMsgpack() ([]byte, error) {
+	return toMsgpack(m.AppendJSON(nil), m.Attachments)
+}
+
+// EncodeData returns m's data alone, as the streams adapter stores it in a
+// stream entry: its JSON, or msgpack of it (binary true) when Binary.
+func (m *Message) EncodeData() (data []byte, binary bool, err error) {
+	if m.Data == nil {
+		return nil, false, nil
+	}
+	if !m.Binary() {
+		return m.Data, false, nil
+	}
+	data, err = toMsgpack(m.Data, m.Attachments)
+	return data, true, err
+}
+
+func toMsgpack(text []byte, atts [][]byte) ([]byte, error) {
+	w := msgpack.NewWriter(make([]byte, 0, len(text)))
+	if err := w.JSON(text, atts); err != nil {
+		return nil, fmt.Errorf("cluster: message to msgpack: %w", err)
+	}
+	return w.Bytes(), nil
+}
+
+// Decode reads a message as Node's sharded and streams adapters send it:
+// JSON when it starts with '{', msgpack otherwise. Numbers may be ints or
+// floats; uid may be missing.
+func Decode(raw []byte) (*Message, error) {
+	text, atts, err := toJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	var wire struct {
+		Type json.Number     `json:"type"`
+		Data json.RawMessage `json:"data"`
+		UID  string          `json:"uid"`
+		Nsp  string          `json:"nsp"`
+	}
+	if err := json.Unmarshal(text, &wire); err != nil {
+		return nil, fmt.Errorf("cluster: decode message: %w", err)
+	}
+	t, err := parseType(string(wire.Type))
+	if err != nil {
+		return nil, err
+	}
+	m := &Message{Type: t, UID: wire.UID, Nsp: wire.Nsp, Attachments: atts}
+	if len(wire.Data) > 0 && string(wire.Data) != "null" {
+		m.Data = wire.Data
+	}
+	return m, nil
+}
+
+// DecodeData reads the data of a stream entry (JSON when it starts with
+// '{', msgpack otherwise) into JSON with placeholders and attachments.
+func DecodeData(raw []byte) (data []byte, atts [][]byte, err error) {
+	return toJSON(raw)
+}
+
+// ParseType reads a message type as a stream entry carries it (decimal
+// text) or as JSON has it (a number, maybe with a fraction of zero).
+func ParseType(s string) (MessageType, error) { return parseType(s) }
+
+func parseType(s string) (MessageType, error) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != float64(int(f)) || f < 0 || f > 1<<20 {
+		return 0, fmt.Errorf("cluster: bad message type %q", s)
+	}
+	return MessageType(int(f)), nil
+}
+
+func toJSON(raw []byte) ([]byte, [][]byte, error) {
+	if len(raw) == 0 {
+		return nil, nil, errors.New("cluster: empty message")
+	}
+	if raw[0] == '{' {
+		return raw, nil, nil
+	}
+	r := msgpack.NewReader(raw)
+	text, atts, err := r.JSON(make([]byte, 0, len(raw)+len(raw)/2), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cluster: decode msgpack message: %w", err)
+	}
+	return text, atts, nil
+}
+
+// appendJSONString appends s quoted as JSON.stringify quotes it: only '"',
+// '\\' and control characters escaped (no HTML escaping).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c == '\n':
+			b = append(b, '\\', 'n')
+		case c == '\r':
+			b = append(b, '\\', 'r')
+		case c == '\t':
+			b = append(b, '\\', 't')
+		case c == '\b':
+			b = append(b, '\\', 'b')
+		case c == '\f':
+			b = append(b, '\\', 'f')
+		case c < 0x20:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+		default:
+			b = append(b, c)
+		}
+	}
+	return append(b, '"')
+}
