@@ -5,17 +5,14 @@ import (
 	"sync"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/tornadio/tornadio/adapter/redis/internal/cluster"
 )
 
-// receiver is a namespace adapter as the hub feeds it, from the hub's
-// goroutines.
-type receiver interface {
-	// receiveEntry gets a message read from the namespace's stream, with
-	// its entry id (the offset).
-	receiveEntry(m *wireMessage, offset string)
-	// receiveEphemeral gets a message from the namespace's channels.
-	receiveEphemeral(m *wireMessage)
-}
+// receiver is a namespace's cluster adapter as the hub feeds it, from the
+// hub's goroutines: messages read from the stream (Offset set to the entry
+// id) and from the namespace's channels.
+type receiver interface{ Receive(m *cluster.Message) }
 
 // hub is what the namespaces of one Factory share, as the Node adapter's
 // namespaces share one createAdapter: the stream readers (one blocking XREAD
@@ -149,17 +146,19 @@ func (h *hub) listen(ps *redis.PubSub) {
 		r := h.byChannel[msg.Channel]
 		h.mu.Unlock()
 		if r != nil {
-			r.receiveEphemeral(m)
+			r.Receive(m)
 		}
 	}
 }
 
-// deliverEntry hands a stream entry to its namespace.
-func (h *hub) deliverEntry(m *wireMessage, offset string) {
+// deliverEntry hands a stream entry to its namespace, with its id as the
+// message's offset.
+func (h *hub) deliverEntry(m *cluster.Message, offset string) {
 	h.mu.Lock()
 	r := h.byNsp[m.Nsp]
 	h.mu.Unlock()
 	if r != nil {
-		r.receiveEntry(m, offset)
+		m.Offset = offset
+		r.Receive(m)
 	}
 }

@@ -29,7 +29,7 @@ var offsetRE = regexp.MustCompile(`^[0-9]+-[0-9]+$`)
 // encodeSession is the value of a session's key: base64 of
 // @msgpack/msgpack's encoding of {sid, pid, rooms, data}. Unset data is
 // Node's default socket.data, {}.
-func encodeSession(s *Session) (string, error) {
+func encodeSession(s *adapter.Session) (string, error) {
 	var w msgpack.Writer
 	w.MapHeader(4)
 	w.String("sid")
@@ -53,7 +53,7 @@ func encodeSession(s *Session) (string, error) {
 }
 
 // decodeSession reads a session's value.
-func decodeSession(value string) (*Session, error) {
+func decodeSession(value string) (*adapter.Session, error) {
 	raw, err := base64.StdEncoding.DecodeString(value)
 	if err != nil {
 		return nil, fmt.Errorf("streams: session not base64: %w", err)
@@ -63,7 +63,7 @@ func decodeSession(value string) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("streams: session: %w", err)
 	}
-	s := &Session{}
+	s := &adapter.Session{}
 	for range n {
 		key, err := r.Str()
 		if err != nil {
@@ -131,7 +131,7 @@ func nextOffset(offset string) string {
 // at most maxRestoreReads times, keeps the BROADCAST entries of nsp whose
 // rooms and except select the session's rooms, each with its offset
 // appended as the last argument. nil session: nothing to recover.
-func (h *hub) restore(ctx context.Context, nsp, stream, pid, offset string) (*Session, []*adapter.Packet, error) {
+func (h *hub) restore(ctx context.Context, nsp, stream, pid, offset string) (*adapter.Session, []*adapter.Packet, error) {
 	if !offsetRE.MatchString(offset) {
 		return nil, nil, nil
 	}
@@ -200,7 +200,7 @@ func missedPacket(values map[string]any, rooms []string, nsp, id string) *adapte
 		args = append(args, a)
 	}
 	args = append(args, strconv.AppendQuote(nil, id)) // an entry id needs no JSON escaping
-	return &adapter.Packet{Nsp: nsp, Event: event, Args: args, Attachments: m.Atts}
+	return &adapter.Packet{Nsp: nsp, Event: event, Args: args, Attachments: m.Attachments}
 }
 
 // selects is Node's shouldIncludePacket: every socket when rooms is empty,

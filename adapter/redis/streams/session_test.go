@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/adapter/redis/internal/cluster"
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
 )
 
 func TestSessionEncodingMatchesNode(t *testing.T) {
-	s := &Session{SID: "abcdefghijklmnopqrst", PID: "pidpidpidpidpidpidpi",
+	s := &adapter.Session{SID: "abcdefghijklmnopqrst", PID: "pidpidpidpidpidpidpi",
 		Rooms: []string{"abcdefghijklmnopqrst", "r1"}, Data: []byte(`{"name":"x","n":1}`)}
 	got, err := encodeSession(s)
 	if err != nil {
@@ -76,7 +78,7 @@ func TestRestoreFromRedis(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	s := &Session{SID: "sid-1", PID: "pid-1", Rooms: []string{"sid-1", "r1"}, Data: []byte(`{"k":"v"}`)}
+	s := &adapter.Session{SID: "sid-1", PID: "pid-1", Rooms: []string{"sid-1", "r1"}, Data: []byte(`{"k":"v"}`)}
 	value, err := encodeSession(s)
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +86,7 @@ func TestRestoreFromRedis(t *testing.T) {
 	if err := h.setSession(ctx, "sio:session:pid-1", value, 60000); err != nil {
 		t.Fatal(err)
 	}
-	add := func(m *wireMessage) string {
+	add := func(m *cluster.Message) string {
 		t.Helper()
 		v, err := entryValues(m, false)
 		if err != nil {
@@ -96,8 +98,8 @@ func TestRestoreFromRedis(t *testing.T) {
 		}
 		return id
 	}
-	bcast := func(nsp, event string, rooms, except string) *wireMessage {
-		return &wireMessage{UID: "other", Nsp: nsp, Type: 3, Data: []byte(`{"packet":{"type":2,"data":["` + event +
+	bcast := func(nsp, event string, rooms, except string) *cluster.Message {
+		return &cluster.Message{UID: "other", Nsp: nsp, Type: 3, Data: []byte(`{"packet":{"type":2,"data":["` + event +
 			`",{"a":1}]},"opts":{"rooms":` + rooms + `,"except":` + except + `,"flags":{}}}`)}
 	}
 	offset := add(bcast("/", "seen", "[]", "[]"))
@@ -106,8 +108,8 @@ func TestRestoreFromRedis(t *testing.T) {
 	id2 := add(bcast("/", "to-r1", `["r1"]`, "[]"))
 	add(bcast("/", "to-r2", `["r2"]`, "[]"))
 	add(bcast("/", "except-r1", "[]", `["r1"]`))
-	add(&wireMessage{UID: "other", Nsp: "/", Type: 4, Data: []byte(`{"opts":{"rooms":[],"except":[],"flags":{}},"rooms":["x"]}`)})
-	id3 := add(&wireMessage{UID: "other", Nsp: "/", Type: 3, Atts: [][]byte{{1, 2, 3}},
+	add(&cluster.Message{UID: "other", Nsp: "/", Type: 4, Data: []byte(`{"opts":{"rooms":[],"except":[],"flags":{}},"rooms":["x"]}`)})
+	id3 := add(&cluster.Message{UID: "other", Nsp: "/", Type: 3, Attachments: [][]byte{{1, 2, 3}},
 		Data: []byte(`{"packet":{"type":2,"data":["bin",{"_placeholder":true,"num":0}]},"opts":{"rooms":["sid-1"],"except":[],"flags":{}}}`)})
 
 	got, missed, err := h.restore(ctx, "/", "socket.io", "pid-1", offset)

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"reflect"
 	"testing"
+
+	"github.com/tornadio/tornadio/adapter/redis/internal/cluster"
 )
 
 // The expected bytes below were produced by Node with @msgpack/msgpack
@@ -17,7 +19,7 @@ const binaryData = `{"packet":{"type":2,"data":["ev",{"bin":{"_placeholder":true
 var binaryAtts = [][]byte{{0, 1, 2, 0x7f, 0x80, 0xfd, 0xfe, 0xff}, []byte("abc"), {}}
 
 func TestEntryValuesJSON(t *testing.T) {
-	m := &wireMessage{UID: "u1", Nsp: "/", Type: 4,
+	m := &cluster.Message{UID: "u1", Nsp: "/", Type: 4,
 		Data: []byte(`{"opts":{"rooms":["s"],"except":[],"flags":{}},"rooms":["rj"]}`)}
 	got, err := entryValues(m, false)
 	if err != nil {
@@ -30,7 +32,7 @@ func TestEntryValuesJSON(t *testing.T) {
 }
 
 func TestEntryValuesBinaryIsBase64Msgpack(t *testing.T) {
-	m := &wireMessage{UID: "u1", Nsp: "/", Type: 3, Data: []byte(binaryData), Atts: binaryAtts}
+	m := &cluster.Message{UID: "u1", Nsp: "/", Type: 3, Data: []byte(binaryData), Attachments: binaryAtts}
 	got, err := entryValues(m, false)
 	if err != nil {
 		t.Fatal(err)
@@ -43,13 +45,13 @@ func TestEntryValuesBinaryIsBase64Msgpack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(back.Data) != binaryData || !reflect.DeepEqual(back.Atts, binaryAtts) || back.Type != 3 || back.UID != "u1" {
+	if string(back.Data) != binaryData || !reflect.DeepEqual(back.Attachments, binaryAtts) || back.Type != 3 || back.UID != "u1" {
 		t.Fatalf("decoded %+v", back)
 	}
 }
 
 func TestEntryValuesOnlyPlaintextWritesBuffersAsNodeDoes(t *testing.T) {
-	m := &wireMessage{UID: "u1", Nsp: "/", Type: 3, Data: []byte(binaryData), Atts: binaryAtts}
+	m := &cluster.Message{UID: "u1", Nsp: "/", Type: 3, Data: []byte(binaryData), Attachments: binaryAtts}
 	got, err := entryValues(m, true)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +64,7 @@ func TestEntryValuesOnlyPlaintextWritesBuffersAsNodeDoes(t *testing.T) {
 
 func TestEntryWithoutBinaryTypeStaysJSON(t *testing.T) {
 	// SOCKETS_JOIN cannot carry binary: Node writes it as JSON whatever it holds.
-	m := &wireMessage{UID: "u", Nsp: "/", Type: 4, Data: []byte(`{"rooms":["a"]}`)}
+	m := &cluster.Message{UID: "u", Nsp: "/", Type: 4, Data: []byte(`{"rooms":["a"]}`)}
 	got, _ := entryValues(m, false)
 	if got[7] != `{"rooms":["a"]}` {
 		t.Fatalf("data = %v", got[7])
@@ -83,7 +85,7 @@ func TestDecodeEntry(t *testing.T) {
 }
 
 func TestEphemeralMatchesMsgpackJS(t *testing.T) {
-	m := &wireMessage{Type: 3, UID: "fedcba9876543210", Nsp: "/",
+	m := &cluster.Message{Type: 3, UID: "fedcba9876543210", Nsp: "/",
 		Data: []byte(`{"packet":{"type":2,"data":["ask-N",{}]},"requestId":"0123456789abcdef","opts":{"rooms":[],"except":[],"flags":{"timeout":3000}}}`)}
 	got, err := encodeEphemeral(m)
 	if err != nil {
@@ -103,7 +105,7 @@ func TestEphemeralMatchesMsgpackJS(t *testing.T) {
 }
 
 func TestEphemeralBinaryRoundTrip(t *testing.T) {
-	m := &wireMessage{Type: 12, UID: "a", Nsp: "/x", Data: []byte(`{"requestId":"r","packet":{"_placeholder":true,"num":0}}`), Atts: [][]byte{{1, 2}}}
+	m := &cluster.Message{Type: 12, UID: "a", Nsp: "/x", Data: []byte(`{"requestId":"r","packet":{"_placeholder":true,"num":0}}`), Attachments: [][]byte{{1, 2}}}
 	b, err := encodeEphemeral(m)
 	if err != nil {
 		t.Fatal(err)
