@@ -171,4 +171,6 @@ func (t transport) PublishResponse(ctx context.Context, requesterUID string, m *
 
 // ServerCount is the number of subscribers of the namespace's public
 // channel.
-func (t transport) ServerCount(ctx context.Context) (int, error) { return t.a.h.numSub(ctx, t.a.public) }
+func (t transport) ServerCount(ctx context.Context) (int, error) {
+	return t.a.h.numSub(ctx, t.a.public)
+}
