@@ -7,13 +7,17 @@
 // Commands on stdin (see cluster-lines.js for the line protocol):
 //   open {client, url, nsp, transports, auth, ackAnswer, noAck}
 //        connects a client named `client` (auth defaults to {name: client});
-//        answers {sid} once connected, or fails with the connect error.
+//        answers {sid, recovered} once connected, or fails with the connect
+//        error.
 //        Acks the server asks for are answered with ackAnswer (default the
 //        client's name); with noAck never.
 //   emit {client, event, args, ack, timeout}
 //        with ack, answers {err, response}.
 //   dropTransport {client}  closes the client's Engine.IO transport as a
 //        network failure would; the client reconnects by itself.
+//   drop {client} / reopen {client, url, pid, offset}  the same failure
+//        without reconnecting, then a connection to url (any node) that
+//        recovers the session (connection state recovery).
 //   close {client}  disconnects it for good.
 // Reports: connect {client, sid, recovered}, disconnect {client, reason},
 // connect_error {client, message}, recv {client, name, args, withAck} for
@@ -30,9 +34,11 @@ function get(name) {
   return c;
 }
 
-const handlers = {
-  open: (cmd) => new Promise((resolve, reject) => {
-    if (clients.has(cmd.client)) throw new Error('client exists: ' + cmd.client);
+// connect opens a client as cmd describes (see open); with session
+// ({pid, offset}, from drop) it asks to recover that session, as the
+// client's own reconnection would. Resolves {sid, recovered} once connected.
+function connect(cmd, session) {
+  return new Promise((resolve, reject) => {
     const nsp = cmd.nsp || '/';
     const url = cmd.url.replace(/\/$/, '') + (nsp === '/' ? '' : nsp);
     const socket = io(url, {
@@ -42,14 +48,21 @@ const handlers = {
       reconnectionDelay: 100,
       reconnectionDelayMax: 1000,
     });
+    if (session) {
+      // socket.io-client sends these in its CONNECT packet (before the
+      // connection opens, so in time) and compares the pid it gets back.
+      socket._pid = session.pid;
+      socket._lastOffset = session.offset;
+    }
     const ackAnswer = cmd.ackAnswer === undefined ? cmd.client : toNode(cmd.ackAnswer);
     clients.set(cmd.client, socket);
+    specs.set(cmd.client, cmd);
     let settled = false;
     socket.on('connect', () => {
       report('connect', { client: cmd.client, sid: socket.id, recovered: socket.recovered });
       if (!settled) {
         settled = true;
-        resolve({ sid: socket.id });
+        resolve({ sid: socket.id, recovered: socket.recovered });
       }
     });
     socket.on('connect_error', (err) => {
@@ -66,7 +79,36 @@ const handlers = {
       report('recv', { client: cmd.client, name: ev, args: toPipe(args), withAck: !!ack });
       if (ack && !cmd.noAck) ack(ackAnswer);
     });
+  });
+}
+
+const specs = new Map(); // client name -> its open command
+
+const handlers = {
+  open: (cmd) => {
+    if (clients.has(cmd.client)) throw new Error('client exists: ' + cmd.client);
+    return connect(cmd);
+  },
+  // drop {client}: the client loses its connection as in a network failure
+  // (no DISCONNECT packet, so the server keeps its session for recovery) and
+  // does not reconnect; answers {pid, offset}, what recovery needs, once the
+  // client has seen the disconnect.
+  drop: (cmd) => new Promise((resolve) => {
+    const socket = get(cmd.client);
+    const state = { pid: socket._pid, offset: socket._lastOffset };
+    socket.io.reconnection(false);
+    socket.once('disconnect', () => resolve(state));
+    socket.io.engine.close();
   }),
+  // reopen {client, url, pid, offset}: a dropped client connects again, to
+  // url (another node, say), presenting pid and offset for connection state
+  // recovery; answers {sid, recovered}.
+  reopen: (cmd) => {
+    const old = get(cmd.client);
+    old.disconnect();
+    const spec = Object.assign({}, specs.get(cmd.client), { url: cmd.url });
+    return connect(spec, { pid: cmd.pid, offset: cmd.offset });
+  },
   emit: (cmd) => {
     const socket = get(cmd.client);
     const args = toNode(cmd.args || []);

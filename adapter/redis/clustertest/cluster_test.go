@@ -33,6 +33,7 @@ type cluster struct {
 	kind    string
 	caps    Capabilities
 	redis   *redistest.Server
+	monitor *redistest.Monitor // every command Redis ran since the cluster started
 	nodes   []ClusterNode
 	clients *clientsProc
 	members []*member
@@ -46,6 +47,7 @@ type cluster struct {
 func newCluster(t *testing.T, kind string) *cluster {
 	t.Helper()
 	c := &cluster{kind: kind, caps: capabilities(kind), redis: redistest.Start(t)}
+	c.monitor = c.redis.Monitor(t)
 	if mk := NewTornadioNode[kind]; mk != nil {
 		c.nodes = []ClusterNode{mk(t, c.redis.Addr(), "go1"), mk(t, c.redis.Addr(), "go2"), startNodeNode(t, kind, c.redis.Addr(), "node3", nil)}
 	} else {
@@ -84,9 +86,11 @@ func (c *cluster) addMember(t *testing.T, spec clientSpec) {
 	c.members = append(c.members, &member{clientSpec: spec, Sid: sid})
 }
 
-// token returns a name unique in this cluster, for events and rooms.
+// token returns a name unique in this cluster, for events and rooms. No
+// token is a substring of another (the final dot ends the number), so the
+// Redis commands that carry one can be counted by substring.
 func (c *cluster) token(prefix string) string {
-	return fmt.Sprintf("%s-%d", prefix, c.seq.Add(1))
+	return fmt.Sprintf("%s-%d.", prefix, c.seq.Add(1))
 }
 
 // waitServerCount waits until every node counts three servers in every
@@ -207,18 +211,24 @@ func names(ms []*member) []string {
 	return out
 }
 
-// barrier returns once a sentinel broadcast from node issuer, in every
-// namespace, has reached every standing client. Broadcasts from one node in
-// one namespace arrive in order, so everything that node broadcast before is
-// in by then: a quiet period measured by delivery, not by a clock.
-func (c *cluster) barrier(t *testing.T, issuer int) {
+// issuer is what issues cluster operations: a node, or the emitter.
+type issuer interface {
+	Name() string
+	Do(op Op) (json.RawMessage, error)
+}
+
+// barrier returns once a sentinel broadcast from from, in every namespace,
+// has reached every standing client. Broadcasts from one source in one
+// namespace arrive in order, so everything it broadcast before is in by
+// then: a quiet period measured by delivery, not by a clock.
+func (c *cluster) barrier(t *testing.T, from issuer) {
 	t.Helper()
 	ev := c.token("sentinel")
 	for _, nsp := range namespaces {
-		do(t, c.nodes[issuer], Op{Op: "emit", Nsp: nsp, Event: ev})
+		do(t, from, Op{Op: "emit", Nsp: nsp, Event: ev})
 	}
 	if !c.waitReceivedBy(c.members, ev, eventTimeout) {
-		t.Fatalf("barrier: sentinel %s from %s did not reach every client: got %s", ev, c.nodes[issuer].Name(), quote(keys(c.clients.received(ev))))
+		t.Fatalf("barrier: sentinel %s from %s did not reach every client: got %s", ev, from.Name(), quote(keys(c.clients.received(ev))))
 	}
 }
 
@@ -245,15 +255,17 @@ type delivery struct {
 	Local bool
 }
 
-// expectDeliveries checks that the event ev, broadcast from node issuer,
-// reached exactly the clients of want, each exactly once: it waits for them,
-// then for a barrier from the same node, then counts.
-func (c *cluster) expectDeliveries(t *testing.T, issuer int, ev string, want []*member, d delivery) {
+// expectDeliveries checks that the event ev, broadcast from from, reached
+// exactly the clients of want, each exactly once: it waits for them, then for
+// a barrier from the same source, then counts. It also checks that Redis
+// carried the broadcast in one command (PUBLISH, SPUBLISH or XADD), none for
+// a Local one.
+func (c *cluster) expectDeliveries(t *testing.T, from issuer, ev string, want []*member, d delivery) {
 	t.Helper()
 	if !d.Volatile && !c.waitReceivedBy(want, ev, eventTimeout) {
-		t.Fatalf("%s from %s: want %s, got %s after %v", ev, c.nodes[issuer].Name(), quote(names(want)), quote(keys(c.clients.received(ev))), eventTimeout)
+		t.Fatalf("%s from %s: want %s, got %s after %v", ev, from.Name(), quote(names(want)), quote(keys(c.clients.received(ev))), eventTimeout)
 	}
-	c.barrier(t, issuer)
+	c.barrier(t, from)
 	got := c.clients.received(ev)
 	wanted := map[string]bool{}
 	for _, m := range want {
@@ -263,18 +275,18 @@ func (c *cluster) expectDeliveries(t *testing.T, issuer int, ev string, want []*
 	for client, reps := range got {
 		switch {
 		case !wanted[client]:
-			t.Errorf("%s from %s: delivered to %s, which must not get it (want %s)", ev, c.nodes[issuer].Name(), client, quote(names(want)))
+			t.Errorf("%s from %s: delivered to %s, which must not get it (want %s)", ev, from.Name(), client, quote(names(want)))
 		case len(reps) != 1:
-			t.Errorf("%s from %s: %s got it %d times, want once", ev, c.nodes[issuer].Name(), client, len(reps))
+			t.Errorf("%s from %s: %s got it %d times, want once", ev, from.Name(), client, len(reps))
 		}
 		for _, r := range reps {
 			args, offset := splitOffset(c.kind, r.Args)
 			offsets[offset] = append(offsets[offset], client)
 			if d.Args != nil && !sameJSON(args, d.Args) {
-				t.Errorf("%s from %s: %s got args %s, want %s", ev, c.nodes[issuer].Name(), client, quote(args), quote(d.Args))
+				t.Errorf("%s from %s: %s got args %s, want %s", ev, from.Name(), client, quote(args), quote(d.Args))
 			}
 			if r.WithAck != d.WithAck {
-				t.Errorf("%s from %s: %s saw an ack requested = %v, want %v", ev, c.nodes[issuer].Name(), client, r.WithAck, d.WithAck)
+				t.Errorf("%s from %s: %s saw an ack requested = %v, want %v", ev, from.Name(), client, r.WithAck, d.WithAck)
 			}
 		}
 	}
@@ -283,20 +295,57 @@ func (c *cluster) expectDeliveries(t *testing.T, issuer int, ev string, want []*
 	// the same for every receiver; volatile, local and acked ones do not.
 	wantOffset := c.kind == "streams" && !d.Volatile && !d.Local && !d.WithAck
 	if len(offsets) > 1 || (len(offsets) == 1 && (offsets[""] != nil) == wantOffset) {
-		t.Errorf("%s from %s: stream offsets seen %s, want %s", ev, c.nodes[issuer].Name(), quote(offsets),
+		t.Errorf("%s from %s: stream offsets seen %s, want %s", ev, from.Name(), quote(offsets),
 			map[bool]string{true: "one offset for all", false: "none"}[wantOffset])
 	}
+	c.expectPublishes(t, from, ev, d)
 	if d.Volatile {
 		if len(got) == 0 && len(want) > 0 {
-			t.Errorf("volatile %s from %s: no client got it (want some of %s)", ev, c.nodes[issuer].Name(), quote(names(want)))
+			t.Errorf("volatile %s from %s: no client got it (want some of %s)", ev, from.Name(), quote(names(want)))
 		}
 		return
 	}
 	for _, m := range want {
 		if len(got[m.Name]) == 0 {
-			t.Errorf("%s from %s: %s did not get it", ev, c.nodes[issuer].Name(), m.Name)
+			t.Errorf("%s from %s: %s did not get it", ev, from.Name(), m.Name)
 		}
 	}
+}
+
+// expectPublishes checks that Redis carried the broadcast of ev in one
+// command (none when Local): a publish per broadcast, not per socket or per
+// node. The streams adapter's base64 msgpack (for binary arguments) hides
+// the event name, so those are not counted.
+func (c *cluster) expectPublishes(t *testing.T, from issuer, ev string, d delivery) {
+	t.Helper()
+	if c.kind == "streams" && hasBinary(d.Args) {
+		return
+	}
+	c.monitor.Sync(t)
+	cmds := c.monitor.Commands()
+	n := 0
+	for _, name := range []string{"PUBLISH", "SPUBLISH", "XADD"} {
+		n += redistest.Count(cmds, name, ev)
+	}
+	want := 1
+	if d.Local {
+		want = 0
+	}
+	if n != want {
+		var seen []string
+		for _, cmd := range cmds {
+			if redistest.Count([]redistest.Command{cmd}, cmd.Name(), ev) > 0 {
+				seen = append(seen, cmd.Name()+" "+cmd.Args[1])
+			}
+		}
+		t.Errorf("%s from %s: Redis ran %d commands carrying it, want %d: %s", ev, from.Name(), n, want, quote(seen))
+	}
+}
+
+// hasBinary reports whether args hold a binary value.
+func hasBinary(args []any) bool {
+	raw, _ := json.Marshal(args)
+	return strings.Contains(string(raw), `"$bin"`)
 }
 
 // streamOffset is a Redis stream entry id, which the streams adapter appends

@@ -70,12 +70,19 @@ func caseServerCount(t *testing.T, c *cluster, from int) {
 func caseBroadcast(rooms, except []string) func(t *testing.T, c *cluster, from int) {
 	return func(t *testing.T, c *cluster, from int) {
 		for _, nsp := range namespaces {
-			ev := c.token("ev")
-			args := []any{ev, map[string]any{"n": 1, "s": "héllo", "nul": nil}}
-			do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Args: args, Rooms: rooms, Except: except})
-			c.expectDeliveries(t, from, ev, c.selectMembers(nsp, rooms, except, -1), delivery{Args: args})
+			checkBroadcast(t, c, c.nodes[from], nsp, rooms, except)
 		}
 	}
+}
+
+// checkBroadcast broadcasts a new event from src in nsp to rooms except
+// except and checks who gets it.
+func checkBroadcast(t *testing.T, c *cluster, src issuer, nsp string, rooms, except []string) {
+	t.Helper()
+	ev := c.token("ev")
+	args := []any{ev, map[string]any{"n": 1, "s": "héllo", "nul": nil}}
+	do(t, src, Op{Op: "emit", Nsp: nsp, Event: ev, Args: args, Rooms: rooms, Except: except})
+	c.expectDeliveries(t, src, ev, c.selectMembers(nsp, rooms, except, -1), delivery{Args: args})
 }
 
 // caseBroadcastSocketID targets one socket of the next node by its id.
@@ -84,7 +91,7 @@ func caseBroadcastSocketID(t *testing.T, c *cluster, from int) {
 		target := c.selectMembers(nsp, nil, nil, (from+1)%len(c.nodes))[0]
 		ev := c.token("sid")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{target.Sid}})
-		c.expectDeliveries(t, from, ev, []*member{target}, delivery{})
+		c.expectDeliveries(t, c.nodes[from], ev, []*member{target}, delivery{})
 	}
 }
 
@@ -92,7 +99,7 @@ func caseBroadcastVolatile(t *testing.T, c *cluster, from int) {
 	for _, nsp := range namespaces {
 		ev := c.token("vol")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Volatile: true})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, nil, nil, -1), delivery{Volatile: true})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, nil, nil, -1), delivery{Volatile: true})
 	}
 }
 
@@ -101,10 +108,10 @@ func caseBroadcastLocal(t *testing.T, c *cluster, from int) {
 	for _, nsp := range namespaces {
 		ev := c.token("local")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Local: true})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, nil, nil, from), delivery{Local: true})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, nil, nil, from), delivery{Local: true})
 		ev = c.token("local-room")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Local: true, Rooms: []string{"r2"}})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, []string{"r2"}, nil, from), delivery{Local: true})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, []string{"r2"}, nil, from), delivery{Local: true})
 	}
 }
 
@@ -118,10 +125,10 @@ func caseBroadcastBinary(t *testing.T, c *cluster, from int) {
 			map[string]any{"nested": map[string]any{"list": []any{Bin([]byte("abc")), "text", Bin([]byte{})}}, "tok": ev},
 		}
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Args: args})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, nil, nil, -1), delivery{Args: args})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, nil, nil, -1), delivery{Args: args})
 		ev = c.token("bin-room")
 		do(t, c.nodes[from], Op{Op: "emit", Nsp: nsp, Event: ev, Args: args[:1], Rooms: []string{"r2"}})
-		c.expectDeliveries(t, from, ev, c.selectMembers(nsp, []string{"r2"}, nil, -1), delivery{Args: args[:1]})
+		c.expectDeliveries(t, c.nodes[from], ev, c.selectMembers(nsp, []string{"r2"}, nil, -1), delivery{Args: args[:1]})
 	}
 }
 
@@ -160,7 +167,7 @@ func caseBroadcastAck(t *testing.T, c *cluster, from int) {
 		if got := res.answers(t); !slices.Equal(got, names(want)) {
 			t.Errorf("%s: ack responses %s, want %s", nsp, quote(got), quote(names(want)))
 		}
-		c.expectDeliveries(t, from, ev, want, delivery{WithAck: true})
+		c.expectDeliveries(t, c.nodes[from], ev, want, delivery{WithAck: true})
 
 		ev = c.token("ask-room")
 		want = c.selectMembers(nsp, []string{"r2"}, nil, -1)
@@ -168,7 +175,7 @@ func caseBroadcastAck(t *testing.T, c *cluster, from int) {
 		if got := res.answers(t); res.Err != nil || !slices.Equal(got, names(want)) {
 			t.Errorf("%s to r2: ack err %v, responses %s, want none and %s", nsp, res.Err, quote(got), quote(names(want)))
 		}
-		c.expectDeliveries(t, from, ev, want, delivery{WithAck: true})
+		c.expectDeliveries(t, c.nodes[from], ev, want, delivery{WithAck: true})
 	}
 }
 
@@ -191,7 +198,7 @@ func caseBroadcastAckTimeout(t *testing.T, c *cluster, from int) {
 	if got := res.answers(t); !slices.Equal(got, names(answering)) {
 		t.Errorf("responses before the timeout %s, want %s", quote(got), quote(names(answering)))
 	}
-	c.expectDeliveries(t, from, ev, all, delivery{WithAck: true})
+	c.expectDeliveries(t, c.nodes[from], ev, all, delivery{WithAck: true})
 }
 
 // socketDesc is one socket as fetchSockets reports it.
@@ -308,63 +315,79 @@ func roomMembers(t *testing.T, c *cluster, n int, nsp, room string) []string {
 // caseSocketsJoinLeave: every socket joins a new room, those of r1 leave it;
 // a broadcast to the room from the next node reaches the rest.
 func caseSocketsJoinLeave(t *testing.T, c *cluster, from int) {
+	next := (from + 1) % len(c.nodes)
 	for _, nsp := range namespaces {
-		room := c.token("joined")
-		next := (from + 1) % len(c.nodes)
-		do(t, c.nodes[from], Op{Op: "socketsJoin", Nsp: nsp, Join: []string{room}})
-		want := names(c.selectMembers(nsp, nil, nil, -1))
-		waitFor(t, nsp+": every socket in "+room, func() (bool, string) {
-			got := roomMembers(t, c, next, nsp, room)
-			return slices.Equal(got, want), quote(got)
-		})
-		ev := c.token("to-joined")
-		do(t, c.nodes[next], Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{room}})
-		c.expectDeliveries(t, next, ev, c.selectMembers(nsp, nil, nil, -1), delivery{})
-
-		do(t, c.nodes[from], Op{Op: "socketsLeave", Nsp: nsp, Rooms: []string{"r1"}, Leave: []string{room}})
-		rest := c.selectMembers(nsp, nil, []string{"r1"}, -1)
-		waitFor(t, nsp+": r1 out of "+room, func() (bool, string) {
-			got := roomMembers(t, c, next, nsp, room)
-			return slices.Equal(got, names(rest)), quote(got)
-		})
-		ev = c.token("to-left")
-		do(t, c.nodes[next], Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{room}})
-		c.expectDeliveries(t, next, ev, rest, delivery{})
+		checkJoinLeave(t, c, c.nodes[from], next, nsp)
 	}
+}
+
+// checkJoinLeave has src make every socket of nsp join a new room, then those
+// of r1 leave it; node observer checks the room (fetchSockets) and
+// broadcasts to it after each step.
+func checkJoinLeave(t *testing.T, c *cluster, src issuer, observer int, nsp string) {
+	t.Helper()
+	room := c.token("joined")
+	obs := c.nodes[observer]
+	do(t, src, Op{Op: "socketsJoin", Nsp: nsp, Join: []string{room}})
+	want := names(c.selectMembers(nsp, nil, nil, -1))
+	waitFor(t, nsp+": every socket in "+room, func() (bool, string) {
+		got := roomMembers(t, c, observer, nsp, room)
+		return slices.Equal(got, want), quote(got)
+	})
+	ev := c.token("to-joined")
+	do(t, obs, Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{room}})
+	c.expectDeliveries(t, obs, ev, c.selectMembers(nsp, nil, nil, -1), delivery{})
+
+	do(t, src, Op{Op: "socketsLeave", Nsp: nsp, Rooms: []string{"r1"}, Leave: []string{room}})
+	rest := c.selectMembers(nsp, nil, []string{"r1"}, -1)
+	waitFor(t, nsp+": r1 out of "+room, func() (bool, string) {
+		got := roomMembers(t, c, observer, nsp, room)
+		return slices.Equal(got, names(rest)), quote(got)
+	})
+	ev = c.token("to-left")
+	do(t, obs, Op{Op: "emit", Nsp: nsp, Event: ev, Rooms: []string{room}})
+	c.expectDeliveries(t, obs, ev, rest, delivery{})
 }
 
 // caseServerSideEmit: every other node gets the event once, the issuer none.
 func caseServerSideEmit(t *testing.T, c *cluster, from int) {
 	for _, nsp := range namespaces {
-		ev := c.token("sse")
-		args := []any{map[string]any{"tok": ev, "n": 2}, "two"}
-		do(t, c.nodes[from], Op{Op: "serverSideEmit", Nsp: nsp, Event: ev, Args: args})
-		// A second emit from the same node arrives after the first: once
-		// every other node has it, the first is fully counted.
-		sentinel := c.token("sse-sentinel")
-		do(t, c.nodes[from], Op{Op: "serverSideEmit", Nsp: nsp, Event: sentinel})
-		for i, n := range c.nodes {
-			if i == from {
-				continue
-			}
-			n.Reports().WaitCount(t, fmt.Sprintf("%s: %s at %s", nsp, sentinel, n.Name()), 1, func(r Report) bool {
-				return r.Event == "serverSideEmit" && r.Name == sentinel && r.Nsp == nsp
-			})
+		checkServerSideEmit(t, c, c.nodes[from], from, nsp)
+	}
+}
+
+// checkServerSideEmit has src (node index from, -1 for the emitter) emit a
+// server-side event without ack: every node but src gets it once.
+func checkServerSideEmit(t *testing.T, c *cluster, src issuer, from int, nsp string) {
+	t.Helper()
+	ev := c.token("sse")
+	args := []any{map[string]any{"tok": ev, "n": 2}, "two"}
+	do(t, src, Op{Op: "serverSideEmit", Nsp: nsp, Event: ev, Args: args})
+	// A second emit from the same source arrives after the first: once
+	// every other node has it, the first is fully counted.
+	sentinel := c.token("sse-sentinel")
+	do(t, src, Op{Op: "serverSideEmit", Nsp: nsp, Event: sentinel})
+	for i, n := range c.nodes {
+		if i == from {
+			continue
 		}
-		for i, n := range c.nodes {
-			got := n.Reports().Matching(func(r Report) bool { return r.Event == "serverSideEmit" && r.Name == ev })
-			want := 1
-			if i == from {
-				want = 0
-			}
-			if len(got) != want {
-				t.Errorf("%s: %s got %s %d times, want %d", nsp, n.Name(), ev, len(got), want)
-				continue
-			}
-			for _, r := range got {
-				if r.Nsp != nsp || r.WithAck || !sameJSON(r.Args, args) {
-					t.Errorf("%s: %s got %s in %s with args %s (ack %v), want %s without ack", nsp, n.Name(), ev, r.Nsp, quote(r.Args), r.WithAck, quote(args))
-				}
+		n.Reports().WaitCount(t, fmt.Sprintf("%s: %s at %s", nsp, sentinel, n.Name()), 1, func(r Report) bool {
+			return r.Event == "serverSideEmit" && r.Name == sentinel && r.Nsp == nsp
+		})
+	}
+	for i, n := range c.nodes {
+		got := n.Reports().Matching(func(r Report) bool { return r.Event == "serverSideEmit" && r.Name == ev })
+		want := 1
+		if i == from {
+			want = 0
+		}
+		if len(got) != want {
+			t.Errorf("%s: %s got %s %d times, want %d", nsp, n.Name(), ev, len(got), want)
+			continue
+		}
+		for _, r := range got {
+			if r.Nsp != nsp || r.WithAck || !sameJSON(r.Args, args) {
+				t.Errorf("%s: %s got %s in %s with args %s (ack %v), want %s without ack", nsp, n.Name(), ev, r.Nsp, quote(r.Args), r.WithAck, quote(args))
 			}
 		}
 	}
@@ -404,35 +427,41 @@ func caseServerSideEmitAck(t *testing.T, c *cluster, from int) {
 // caseDisconnectSockets: one extra client per node, in a room of their own,
 // is disconnected by a request from node from; no standing client is.
 func caseDisconnectSockets(closeConn bool) func(t *testing.T, c *cluster, from int) {
-	return func(t *testing.T, c *cluster, from int) {
-		room := c.token("victims")
-		var victims []string
-		for i, n := range c.nodes {
-			tr := []string{"websocket", "polling"}[i%2]
-			spec := clientSpec{Name: room + "-" + n.Name(), Node: i, Nsp: "/", Transport: tr, Rooms: []string{room}}
-			c.clients.open(t, spec, n.URL())
-			victims = append(victims, spec.Name)
-		}
-		defer func() {
-			for _, v := range victims {
-				c.clients.close(t, v)
-			}
-		}()
-		do(t, c.nodes[from], Op{Op: "disconnectSockets", Nsp: "/", Rooms: []string{room}, Close: closeConn})
+	return func(t *testing.T, c *cluster, from int) { checkDisconnect(t, c, c.nodes[from], closeConn) }
+}
+
+// checkDisconnect opens one extra client per node in a room of their own and
+// has src disconnect that room's sockets: each extra client, and no standing
+// one, is disconnected.
+func checkDisconnect(t *testing.T, c *cluster, src issuer, closeConn bool) {
+	t.Helper()
+	room := c.token("victims")
+	var victims []string
+	for i, n := range c.nodes {
+		tr := []string{"websocket", "polling"}[i%2]
+		spec := clientSpec{Name: room + "-" + n.Name(), Node: i, Nsp: "/", Transport: tr, Rooms: []string{room}}
+		c.clients.open(t, spec, n.URL())
+		victims = append(victims, spec.Name)
+	}
+	defer func() {
 		for _, v := range victims {
-			reps := c.clients.reports.WaitCount(t, v+" disconnected", 1, func(r Report) bool { return r.Event == "disconnect" && r.Client == v })
-			// Without close the server sends a DISCONNECT packet; with close
-			// it may only drop the connection.
-			if !closeConn && reps[0].Reason != "io server disconnect" {
-				t.Errorf("%s disconnected with %q, want \"io server disconnect\"", v, reps[0].Reason)
-			}
+			c.clients.close(t, v)
 		}
-		c.barrier(t, from)
-		standing := names(c.members)
-		if dropped := c.clients.reports.Matching(func(r Report) bool {
-			return r.Event == "disconnect" && slices.Contains(standing, r.Client)
-		}); len(dropped) != 0 {
-			t.Errorf("standing clients disconnected: %s", quote(dropped))
+	}()
+	do(t, src, Op{Op: "disconnectSockets", Nsp: "/", Rooms: []string{room}, Close: closeConn})
+	for _, v := range victims {
+		reps := c.clients.reports.WaitCount(t, v+" disconnected", 1, func(r Report) bool { return r.Event == "disconnect" && r.Client == v })
+		// Without close the server sends a DISCONNECT packet; with close
+		// it may only drop the connection.
+		if !closeConn && reps[0].Reason != "io server disconnect" {
+			t.Errorf("%s disconnected with %q, want \"io server disconnect\"", v, reps[0].Reason)
 		}
+	}
+	c.barrier(t, src)
+	standing := names(c.members)
+	if dropped := c.clients.reports.Matching(func(r Report) bool {
+		return r.Event == "disconnect" && slices.Contains(standing, r.Client)
+	}); len(dropped) != 0 {
+		t.Errorf("standing clients disconnected: %s", quote(dropped))
 	}
 }

@@ -58,6 +58,8 @@ type Op struct {
 	Auth       any      `json:"auth,omitempty"`
 	AckAnswer  any      `json:"ackAnswer,omitempty"`
 	NoAck      bool     `json:"noAck,omitempty"`
+	Pid        string   `json:"pid,omitempty"`    // reopen: the session to recover
+	Offset     string   `json:"offset,omitempty"` // reopen: the last offset seen
 }
 
 // Bin is a binary argument as the line protocol carries it.
@@ -135,6 +137,8 @@ func startNodeNode(t testing.TB, kind, redisAddr, name string, opts map[string]a
 
 // emitterProc is @socket.io/redis-emitter (interop/node/cluster-emitter.js).
 type emitterProc struct{ *lineProc }
+
+func (e *emitterProc) Name() string { return e.name }
 
 func startEmitter(t testing.TB, redisAddr string) *emitterProc {
 	t.Helper()

@@ -236,16 +236,18 @@ func (p *lineProc) read(stdout io.Reader) {
 // with the process's message.
 func (p *lineProc) Do(op Op) (json.RawMessage, error) {
 	ch := make(chan answer, 1)
+	// One line per write, under the lock: Do is safe from several
+	// goroutines (a test can leave a request pending while it acts).
 	p.mu.Lock()
 	p.nextID++
 	op.ID = p.nextID
 	p.pending[op.ID] = ch
-	p.mu.Unlock()
 	line, err := json.Marshal(op)
-	if err != nil {
-		return nil, fmt.Errorf("%s: encoding %s: %w", p.name, op.Op, err)
+	if err == nil {
+		_, err = p.stdin.Write(append(line, '\n'))
 	}
-	if _, err := p.stdin.Write(append(line, '\n')); err != nil {
+	p.mu.Unlock()
+	if err != nil {
 		return nil, fmt.Errorf("%s: sending %s: %w", p.name, op.Op, err)
 	}
 	select {
