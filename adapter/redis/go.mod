@@ -3,6 +3,7 @@ module github.com/tornadio/tornadio/adapter/redis
 go 1.26.8
 
 require (
+	github.com/gobwas/ws v1.5.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/tornadio/tornadio v0.0.0
 )
@@ -10,7 +11,6 @@ require (
 require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/gobwas/httphead v0.1.0 // indirect
-	github.com/gobwas/ws v1.5.0 // indirect
 	github.com/panjf2000/ants/v2 v2.11.3 // indirect
 	github.com/panjf2000/gnet/v2 v2.9.7 // indirect
 	github.com/valyala/bytebufferpool v1.0.0 // indirect

@@ -58,7 +58,7 @@ type Adapter struct {
 	nsp     string
 	timeout time.Duration
 	logf    func(format string, args ...any)
-	out     *sendQueue
+	out     *Queue
 
 	mu       sync.Mutex
 	requests map[string]*request              // fetchSockets and serverSideEmit awaiting answers
@@ -77,7 +77,7 @@ func New(local *adapter.Local, t Transport, opts Options) *Adapter {
 		nsp:      local.Namespace(),
 		timeout:  opts.RequestTimeout,
 		logf:     opts.Logf,
-		out:      newSendQueue(),
+		out:      NewQueue(),
 		requests: make(map[string]*request),
 		acks:     make(map[string]adapter.BroadcastAcks),
 	}
@@ -115,7 +115,7 @@ func (a *Adapter) message(t MessageType, data []byte, atts [][]byte) *Message {
 
 // publish queues m for every node.
 func (a *Adapter) publish(m *Message) {
-	a.out.push(func(ctx context.Context) { a.publishNow(ctx, m) })
+	a.out.Push(func(ctx context.Context) { a.publishNow(ctx, m) })
 }
 
 // publishNow publishes m from the queue's goroutine.
@@ -131,7 +131,7 @@ func (a *Adapter) publishNow(ctx context.Context, m *Message) (string, error) {
 
 // respond queues m for the node whose uid is to.
 func (a *Adapter) respond(to string, m *Message) {
-	a.out.push(func(ctx context.Context) {
+	a.out.Push(func(ctx context.Context) {
 		ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 		defer cancel()
 		if err := a.t.PublishResponse(ctx, to, m); err != nil {
@@ -181,7 +181,7 @@ func (a *Adapter) Broadcast(p *adapter.Packet, opts *adapter.Options) {
 	m := a.message(Broadcast, broadcastData(p, opts, ""), p.Attachments)
 	m.Opts = cloneOptions(opts)
 	if !opts.Flags.Volatile && a.offsetsWanted() {
-		a.out.push(func(ctx context.Context) {
+		a.out.Push(func(ctx context.Context) {
 			offset, _ := a.publishNow(ctx, m)
 			a.local.Broadcast(a.withOffset(p, m.Opts, offset), m.Opts)
 		})
@@ -217,7 +217,7 @@ func (a *Adapter) BroadcastWithAck(p *adapter.Packet, opts *adapter.Options, ack
 	})
 	m := a.message(Broadcast, broadcastData(p, opts, id), p.Attachments)
 	m.Opts, m.RequestID = cloneOptions(opts), id
-	a.out.push(func(ctx context.Context) {
+	a.out.Push(func(ctx context.Context) {
 		a.publishNow(ctx, m)
 		n, err := a.serverCount(ctx)
 		if err != nil {
@@ -277,6 +277,6 @@ func (a *Adapter) AllRooms(context.Context) ([]string, error) { return a.local.R
 // Close stops publishing (what is queued gets a second to go out) and
 // fails the pending requests' waits at their timeouts as usual.
 func (a *Adapter) Close() error {
-	a.out.close(time.Second)
+	a.out.Close(time.Second)
 	return nil
 }

@@ -6,12 +6,12 @@ import (
 	"time"
 )
 
-// sendQueue runs the adapter's Redis work on one goroutine of its own, in
-// the order it was queued, so that no caller (an event loop above all)
-// waits for Redis and the other nodes see one node's messages in the order
-// it issued them. The queue is unbounded: while Redis is unreachable each
-// job fails after its own timeout and the jobs behind it wait.
-type sendQueue struct {
+// Queue runs Redis work on one goroutine of its own, in the order it was
+// queued, so that no caller (an event loop above all) waits for Redis and
+// the other nodes see one node's messages in the order it issued them. The
+// queue is unbounded: while Redis is unreachable each job fails after its
+// own timeout and the jobs behind it wait.
+type Queue struct {
 	mu     sync.Mutex
 	jobs   []func(ctx context.Context)
 	closed bool
@@ -21,15 +21,17 @@ type sendQueue struct {
 	cancel context.CancelFunc
 }
 
-func newSendQueue() *sendQueue {
-	q := &sendQueue{wake: make(chan struct{}, 1), exited: make(chan struct{})}
+// NewQueue starts a queue's goroutine; Close ends it.
+func NewQueue() *Queue {
+	q := &Queue{wake: make(chan struct{}, 1), exited: make(chan struct{})}
 	q.ctx, q.cancel = context.WithCancel(context.Background())
 	go q.run()
 	return q
 }
 
-// push queues job; false once the queue is closed. Never blocks.
-func (q *sendQueue) push(job func(ctx context.Context)) bool {
+// Push queues job, which gets a context cancelled when Close gives up
+// waiting; false once the queue is closed. Never blocks.
+func (q *Queue) Push(job func(ctx context.Context)) bool {
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
@@ -44,7 +46,7 @@ func (q *sendQueue) push(job func(ctx context.Context)) bool {
 	return true
 }
 
-func (q *sendQueue) run() {
+func (q *Queue) run() {
 	defer close(q.exited)
 	var batch []func(ctx context.Context)
 	for {
@@ -66,9 +68,9 @@ func (q *sendQueue) run() {
 	}
 }
 
-// close stops taking jobs and lets the queued ones run for up to grace,
+// Close stops taking jobs and lets the queued ones run for up to grace,
 // then cancels the ones still running and waits for the goroutine's end.
-func (q *sendQueue) close(grace time.Duration) {
+func (q *Queue) Close(grace time.Duration) {
 	q.mu.Lock()
 	q.closed = true
 	q.mu.Unlock()

@@ -142,7 +142,7 @@ func (a *Adapter) ServerSideEmit(p *adapter.Packet, done func(err error, replies
 		a.publish(a.message(ServerSideEmit, serverSideEmitData(p, ""), p.Attachments))
 		return nil
 	}
-	queued := a.out.push(func(ctx context.Context) {
+	queued := a.out.Push(func(ctx context.Context) {
 		n, err := a.serverCount(ctx)
 		if err != nil {
 			done(err, nil)

@@ -1,0 +1,116 @@
+package sharded_test
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
+	"github.com/tornadio/tornadio/adapter/redis/sharded"
+)
+
+// goNode is a tornadio server with the sharded adapter: its sockets join
+// the rooms of their auth payload and carry {name, node} as data; its
+// server-side "ping" listener answers with the node's name and it counts
+// the "relay" events other nodes send.
+type goNode struct {
+	name   string
+	srv    *tornadio.Server
+	ns     *tornadio.Namespace
+	relays atomic.Int32
+}
+
+func startNode(t *testing.T, rs *redistest.Server, name string, opts ...sharded.Option) *goNode {
+	t.Helper()
+	client := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+	opts = append([]sharded.Option{sharded.WithRequestTimeout(5 * time.Second)}, opts...)
+	n := &goNode{name: name}
+	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAdapter(sharded.New(client, opts...)))
+	n.ns = n.srv.Of("/")
+	n.ns.OnConnection(func(s *tornadio.Socket) {
+		var auth struct {
+			Name  string   `json:"name"`
+			Rooms []string `json:"rooms"`
+		}
+		_ = s.Request().DecodeAuth(&auth)
+		s.SetData(map[string]string{"name": auth.Name, "node": name})
+		s.Join(auth.Rooms...)
+	})
+	n.ns.OnServerSideEmit("ping", func(_ map[string]any, ack tornadio.Ack) { ack(name) })
+	n.ns.OnServerSideEmit("relay", func(string) { n.relays.Add(1) })
+	if err := n.srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = n.ns.Adapter().Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = n.srv.Shutdown(ctx)
+		_ = client.Close()
+	})
+	return n
+}
+
+func (n *goNode) addr() string { return n.srv.Addr() }
+
+// until polls cond (a question to Redis or to a node) until it holds,
+// failing after a generous deadline.
+func until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// serverCount is the node's count of the cluster, 0 on error.
+func (n *goNode) serverCount() int {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := n.ns.Adapter().ServerCount(ctx)
+	if err != nil {
+		return 0
+	}
+	return c
+}
+
+// subscribers is the number of nodes subscribed to a shard channel.
+func subscribers(t *testing.T, client *redis.Client, channel string) int {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	m, err := client.PubSubShardNumSub(ctx, channel).Result()
+	if err != nil {
+		return -1
+	}
+	return int(m[channel])
+}
+
+// hasRoomHook reports whether adapter.Local tells adapters of its rooms
+// (needed by the dynamic subscription modes).
+func hasRoomHook() bool {
+	_, ok := any(adapter.NewLocal(adapter.Config{Loops: 1})).(interface {
+		WatchRooms(func(room string, exists bool))
+	})
+	return ok
+}
+
+var syncs atomic.Int32
+
+// sync broadcasts a sentinel from n to everyone and returns its name.
+func (n *goNode) sync(t *testing.T) string {
+	t.Helper()
+	s := fmt.Sprintf("sync-%d", syncs.Add(1))
+	if err := n.ns.Emit(s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,51 @@
+package sharded
+
+import "time"
+
+// SubscriptionMode says which channels a node listens on (Node's
+// subscriptionMode).
+type SubscriptionMode string
+
+// The subscription modes.
+const (
+	// Dynamic: a channel per public room with a member on this node, and
+	// single-room broadcasts to rooms not named like a socket id go to the
+	// room's channel. Node's default.
+	Dynamic SubscriptionMode = "dynamic"
+	// DynamicPrivate: a channel per room, socket ids included.
+	DynamicPrivate SubscriptionMode = "dynamic-private"
+	// Static: the base channel and the response channel only.
+	Static SubscriptionMode = "static"
+)
+
+// Option configures the adapter.
+type Option func(*options)
+
+type options struct {
+	channelPrefix  string
+	mode           SubscriptionMode
+	requestTimeout time.Duration
+	logf           func(format string, args ...any)
+}
+
+func defaultOptions() options {
+	return options{channelPrefix: "socket.io", mode: Dynamic}
+}
+
+// WithChannelPrefix sets the prefix of the channels (Node's channelPrefix,
+// "socket.io" by default).
+func WithChannelPrefix(prefix string) Option { return func(o *options) { o.channelPrefix = prefix } }
+
+// WithSubscriptionMode sets the subscription mode (Dynamic by default).
+func WithSubscriptionMode(m SubscriptionMode) Option { return func(o *options) { o.mode = m } }
+
+// WithRequestTimeout sets how long FetchSockets and ServerSideEmit with
+// answers wait for the other nodes (5 s by default, Node's fixed
+// DEFAULT_TIMEOUT; FetchSockets with its own timeout uses that one).
+func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.requestTimeout = d } }
+
+// WithLogger receives the adapter's failures (a publication Redis refused,
+// a message that does not decode); nothing is logged by default.
+func WithLogger(logf func(format string, args ...any)) Option {
+	return func(o *options) { o.logf = logf }
+}
