@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 func TestStartClientRestartKill(t *testing.T) {
@@ -58,7 +60,9 @@ func TestMonitorCountsPublishes(t *testing.T) {
 	if err := c.SPublish(ctx, "socket.io#/#r1#", "tok-1").Err(); err != nil {
 		t.Fatalf("SPUBLISH: %v", err)
 	}
-	if err := c.XAdd(ctx, redisXAdd{"tok-2"}.args()).Err(); err != nil {
+	// Shaped like the streams adapter's XADD.
+	xadd := &redis.XAddArgs{Stream: "socket.io", MaxLen: 10000, Approx: true, Values: []any{"uid", "u", "nsp", "/", "type", "3", "data", "tok-2"}}
+	if err := c.XAdd(ctx, xadd).Err(); err != nil {
 		t.Fatalf("XADD: %v", err)
 	}
 	m.Sync(t)
