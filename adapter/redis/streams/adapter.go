@@ -119,9 +119,9 @@ func (a *Adapter) RestoreSession(pid, offset string, done func(s *adapter.Sessio
 	}
 }
 
-// Close leaves the cluster: the namespace's channels are unsubscribed, its
-// stream reader stops when no namespace reads the stream any more, and the
-// messages queued get a second to go out.
+// Close leaves the cluster: the messages queued get a second to go out,
+// the namespace's channels are unsubscribed, and its stream reader stops
+// when no namespace reads the stream any more.
 func (a *Adapter) Close() error {
 	a.mu.Lock()
 	if a.closed {
@@ -131,11 +131,13 @@ func (a *Adapter) Close() error {
 	a.closed = true
 	a.mu.Unlock()
 	err := a.Adapter.Close()
+	// The subscription and the sessions being stored finish first (each
+	// within ioTimeout), so that nothing subscribes after the unsubscribe.
+	a.jobs.Wait()
+	a.cancel()
 	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 	defer cancel()
 	a.h.unregister(ctx, a.nsp, a.stream, a.public, a.private)
-	a.cancel()
-	a.jobs.Wait()
 	return err
 }
 
