@@ -157,6 +157,24 @@ func (c *pollClient) next(prefix string) string {
 	}
 }
 
+// waitN waits until n queued packets start with prefix and returns them in
+// the order they came, without removing them.
+func (c *pollClient) waitN(prefix string, n int) []string {
+	c.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		if got := c.events(prefix); len(got) >= n {
+			return got
+		}
+		select {
+		case <-c.wake:
+		case <-deadline:
+			c.t.Fatalf("fewer than %d packets %q; got %q", n, prefix, c.snapshot())
+			return nil
+		}
+	}
+}
+
 // events returns the queued packets that start with prefix, without
 // removing them.
 func (c *pollClient) events(prefix string) []string {
