@@ -10,6 +10,10 @@
 #               at 1, 2 and 4 event loops; CONFORMANCE_RUNS=20 repeats each
 #               loop count, stopping at the first failure
 #   make demo   the chat demo on http://localhost:8888
+#   make demo-cluster   the chat demo as a cluster on http://127.0.0.1:8888:
+#               two tornadio nodes and a Node socket.io node sharing a Redis
+#               pub/sub adapter, behind nginx with sticky sessions (runs its
+#               own redis-server and nginx; Ctrl-C stops everything)
 #   make fuzz   short runs of every fuzz target
 #   make bench  short side-by-side benchmark (tornadio, node socket.io,
 #               zishang520, raw gnet; under 3 minutes): bench/results/latest.md
@@ -25,7 +29,7 @@ NODE_DIR  := interop/node
 NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
 FUZZTIME  ?= 10s
 
-.PHONY: all test vet gotest benchtest redistest conformance demo fuzz node-deps clean-node
+.PHONY: all test vet gotest benchtest redistest conformance demo demo-cluster fuzz node-deps clean-node
 
 all: test
 
@@ -63,6 +67,15 @@ test: node-deps vet gotest benchtest redistest conformance
 
 demo: node-deps
 	$(GO) run ./examples/chat
+
+# adapter/redis/examples/democluster starts and stops redis-server, the nodes
+# and nginx itself; its test drives the same set-up in headless Chromium.
+# Built, then run (`go run` would end Ctrl-C with status 1).
+DEMO_CLUSTER_BIN := $(or $(TMPDIR),/tmp)/tornadio-democluster
+
+demo-cluster: node-deps
+	cd adapter/redis && $(GO) build -o $(DEMO_CLUSTER_BIN) ./examples/democluster
+	$(DEMO_CLUSTER_BIN) -root $(CURDIR)
 
 # Every Fuzz* function of every package, each for $(FUZZTIME); runs them all,
 # then fails if any failed. (Very short FUZZTIME values, around 1s, can make

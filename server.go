@@ -1,7 +1,9 @@
 package tornadio
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -191,4 +193,27 @@ func (s *Server) ListenAndServe(addr string) error {
 		return err
 	}
 	return s.wait()
+}
+
+// Shutdown closes every session (with the reason "server shutting down"),
+// stops the event loops and the workers, then closes every namespace's
+// adapter, so that a cluster adapter leaves its cluster (as Node's
+// io.close() does). It returns once done or when ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.core.Shutdown(ctx)
+	s.mu.RLock()
+	nsps := make([]*Namespace, 0, len(s.nsps)+len(s.dynamic))
+	for _, ns := range s.nsps {
+		nsps = append(nsps, ns)
+	}
+	for _, d := range s.dynamic {
+		nsps = append(nsps, d.parent)
+	}
+	s.mu.RUnlock()
+	for _, ns := range nsps {
+		if cerr := ns.adapter.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("tornadio: close the adapter of %s: %w", ns.name, cerr)
+		}
+	}
+	return err
 }

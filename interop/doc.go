@@ -21,6 +21,10 @@
 //     tornadio); nginx_eio_test.go runs the official suites' Engine.IO
 //     polling sequence through it.
 //
+// interop/node also holds the Node.js side of the adapter/redis module's
+// cluster tests (cluster-*.js) and of `make demo-cluster` (chat-node.js, the
+// Node chat node; cluster-browser.js, which drives the demo in Chromium).
+//
 // Every script prints one JSON line per observation and ends with
 // {"event":"done","ok":...}; the Go tests assert on those lines and on what
 // the server saw. Chromium is the system one at /usr/bin/chromium.

@@ -2,7 +2,6 @@ package msgpack
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"strings"
 	"testing"
@@ -194,7 +193,7 @@ func TestReaderLengthsChecked(t *testing.T) {
 
 func TestReaderJSONForms(t *testing.T) {
 	for _, c := range []struct{ hex, want string }{
-		{"c7 03 00 61 62 63", `{"_placeholder":true,"num":0}`},         // notepack < 3.0 ArrayBuffer
+		{"c7 03 00 61 62 63", `{"_placeholder":true,"num":0}`},          // notepack < 3.0 ArrayBuffer
 		{"93 01 d4 00 00 02", `[1,null,2]`},                             // undefined in an array
 		{"82 a1 61 d4 00 00 a1 62 01", `{"b":1}`},                       // undefined value dropped
 		{"d7 00 00 00 01 8b cf e5 68 7b", `"2023-11-14T22:13:20.123Z"`}, // notepack < 3.0 Date
@@ -230,5 +229,18 @@ func TestReaderJSONForms(t *testing.T) {
 	if got, _, err := r.JSON([]byte("x"), nil); !errors.Is(err, ErrInvalid) || string(got) != "x" {
 		t.Errorf("array key: %s %v", got, err)
 	}
-	_ = hex.EncodeToString
+}
+
+func TestReaderRawValue(t *testing.T) {
+	r := NewReader(unhex(t, "92 81 a1 61 91 c0 2a 07"))
+	if _, err := r.ArrayHeader(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := r.RawValue()
+	if err != nil || !bytes.Equal(v, unhex(t, "81 a1 61 91 c0")) {
+		t.Fatalf("RawValue = %x, %v", v, err)
+	}
+	if v, err := r.RawValue(); err != nil || !bytes.Equal(v, []byte{0x2a}) || r.Len() != 1 {
+		t.Fatalf("RawValue = %x, %v", v, err)
+	}
 }

@@ -17,18 +17,19 @@ import (
 // each bad sequence, as Node decodes them. On error dst and atts come back
 // with their old lengths and the Reader has not moved.
 func (r *Reader) JSON(dst []byte, atts [][]byte) ([]byte, [][]byte, error) {
-	start, dstLen, attsLen := r.off, len(dst), len(atts)
-	d := jsonDecoder{r: r, out: dst, atts: atts}
+	dstLen, attsLen := len(dst), len(atts)
+	d := jsonDecoder{r: *r, out: dst, atts: atts}
 	if err := d.value(0); err != nil {
-		r.off = start
 		return d.out[:dstLen], d.atts[:attsLen], err
 	}
+	r.off = d.r.off
 	return d.out, d.atts, nil
 }
 
-// jsonDecoder is one msgpack-to-JSON transcoding.
+// jsonDecoder is one msgpack-to-JSON transcoding. It reads a copy of the
+// caller's Reader, which moves only on success.
 type jsonDecoder struct {
-	r    *Reader
+	r    Reader
 	out  []byte
 	atts [][]byte
 }
@@ -40,7 +41,7 @@ func (d *jsonDecoder) isUndefined() bool {
 }
 
 func (d *jsonDecoder) value(depth int) error {
-	r := d.r
+	r := &d.r
 	if r.off >= len(r.b) {
 		return r.errorf("transcoding to JSON", ErrShort)
 	}
@@ -104,7 +105,7 @@ func (d *jsonDecoder) placeholder(b []byte) {
 }
 
 func (d *jsonDecoder) ext() error {
-	r := d.r
+	r := &d.r
 	code := r.b[r.off]
 	typ, data, err := r.Ext()
 	if err != nil {
@@ -193,7 +194,7 @@ func (d *jsonDecoder) object(depth int) error {
 // Node makes of it: strings as they are, numbers, booleans and nil as their
 // text.
 func (d *jsonDecoder) key() error {
-	r := d.r
+	r := &d.r
 	if r.off >= len(r.b) {
 		return r.errorf("transcoding a key to JSON", ErrShort)
 	}

@@ -9,8 +9,10 @@ import (
 // JSON transcodes the single JSON value in raw (surrounding whitespace
 // allowed) into the msgpack notepack.io writes for the JavaScript value
 // JSON.parse(raw) gives. A Socket.IO placeholder object, one whose
-// "_placeholder" is true, becomes a bin holding atts[num]. On error nothing is
-// appended.
+// "_placeholder" is true, becomes a bin holding atts[num]. Invalid UTF-8 reads
+// as U+FFFD, as when Node decodes text; a lone UTF-16 surrogate escape
+// ("\ud800") gives the bytes notepack derives from it. Nesting deeper than
+// MaxDepth is refused. On error nothing is appended.
 func (w *Writer) JSON(raw []byte, atts [][]byte) error {
 	start := len(w.buf)
 	e := jsonEncoder{in: raw, out: w.buf, atts: atts}
@@ -64,7 +66,7 @@ func (e *jsonEncoder) value(depth int) error {
 	case c == '[':
 		return e.array(depth)
 	case c == '"':
-		return e.string()
+		return e.string(false)
 	case c == '-' || (c >= '0' && c <= '9'):
 		return e.number()
 	case c == 't':

@@ -1,7 +1,7 @@
 package msgpack
 
 import (
-	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -22,7 +22,8 @@ func (e *jsonEncoder) object(depth int) error {
 		e.pos++
 		return nil
 	}
-	var small [8]member
+	// Objects of up to 16 keys keep their member list on the stack.
+	var small [16]member
 	members := small[:0]
 	for {
 		e.skipSpace()
@@ -30,7 +31,7 @@ func (e *jsonEncoder) object(depth int) error {
 			return e.syntaxError("expected a key")
 		}
 		key := len(e.out)
-		if err := e.string(); err != nil {
+		if err := e.string(true); err != nil {
 			return err
 		}
 		e.skipSpace()
@@ -130,13 +131,19 @@ func (e *jsonEncoder) needsReorder(members []member) bool {
 			return true
 		}
 	}
-	if len(members) <= 16 {
-		for i := range members {
-			ki := e.keyAt(members[i].key)
-			for j := range i {
-				if bytes.Equal(ki, e.keyAt(members[j].key)) {
-					return true
-				}
+	if len(members) <= 64 {
+		// Sorted key hashes on the stack find repeats without allocating; a
+		// collision only sends a correct object through reorder, which
+		// leaves it as it is.
+		var buf [64]uint64
+		hashes := buf[:len(members)]
+		for i, m := range members {
+			hashes[i] = hashKey(e.keyAt(m.key))
+		}
+		slices.Sort(hashes)
+		for i := 1; i < len(hashes); i++ {
+			if hashes[i] == hashes[i-1] {
+				return true
 			}
 		}
 		return false
@@ -150,6 +157,15 @@ func (e *jsonEncoder) needsReorder(members []member) bool {
 		seen[string(k)] = struct{}{}
 	}
 	return false
+}
+
+// hashKey is 64-bit FNV-1a.
+func hashKey(k []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range k {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	return h
 }
 
 // reorder rewrites the members after start in JavaScript's key order with
@@ -180,7 +196,7 @@ func (e *jsonEncoder) reorder(start int, members []member) int {
 	slices.SortStableFunc(entries, func(a, b entry) int {
 		switch {
 		case a.isIndex && b.isIndex:
-			return int(int64(a.index) - int64(b.index))
+			return cmp.Compare(a.index, b.index)
 		case a.isIndex:
 			return -1
 		case b.isIndex:

@@ -3,8 +3,9 @@ package msgpack
 import "unicode/utf8"
 
 // string transcodes the JSON string at e.pos into a msgpack str holding what
-// JSON.parse gives, in UTF-8.
-func (e *jsonEncoder) string() error {
+// JSON.parse gives, in UTF-8. isKey tells an object key, which notepack
+// writes differently when it holds a lone surrogate.
+func (e *jsonEncoder) string(isKey bool) error {
 	e.pos++
 	// Fast path: no escapes, ASCII only; the bytes are the str as they are.
 	for i := e.pos; i < len(e.in); i++ {
@@ -32,7 +33,8 @@ func (e *jsonEncoder) string() error {
 		case c == '"':
 			e.pos++
 			if lone {
-				return e.loneSurrogateString(hdrAt)
+				e.loneSurrogateString(hdrAt, isKey)
+				return nil
 			}
 			e.closeString(hdrAt)
 			return nil

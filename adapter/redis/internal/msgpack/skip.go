@@ -14,6 +14,16 @@ func (r *Reader) Skip() error {
 	return nil
 }
 
+// RawValue reads past the next value and returns its msgpack bytes, a view of
+// the input.
+func (r *Reader) RawValue() ([]byte, error) {
+	start := r.off
+	if err := r.Skip(); err != nil {
+		return nil, err
+	}
+	return r.b[start:r.off], nil
+}
+
 // skipHead reads past one value's header and payload and returns how many
 // values its payload holds after it (array elements, map keys and values).
 func (r *Reader) skipHead() (int, error) {

@@ -18,6 +18,10 @@
 //   decodeOnly  true when the value is not JSON (a Date): Go only decodes it
 //   notepackDecoded, msgpackDecoded  (no Buffers) JSON.stringify of what each
 //             library decodes its own bytes to
+//
+// Strings, Buffers, arrays and maps of 64 KiB and more are left out to keep
+// the file small; capture_test.go checks their headers (notepack's rule is the
+// 32-bit form from 65536 on).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -45,6 +49,8 @@ const texts = [
   ["empty string", `""`], ["escapes", `"a\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u0000\\u001f\\u2028"`],
   ["utf8 raw", `"héllo wörld ✓ 😀"`], ["lone surrogate", `"a\\ud800b"`],
   ["lone low surrogate long", `"${"x".repeat(40)}\\udc00"`],
+  ["lone surrogate joins é", `"\\ud800é"`], ["lone surrogate key", `{"\\ud800é":1}`],
+  ["lone low surrogate joins emoji", `"\\udc00😀"`], ["lone surrogate last", `"😀\\ud800"`],
   ["str 31", `"${"a".repeat(31)}"`], ["str 32", `"${"a".repeat(32)}"`], ["str 33", `"${"a".repeat(33)}"`],
   ["str 255", `"${"a".repeat(255)}"`], ["str 256", `"${"a".repeat(256)}"`],
   ["str 31 bytes of é", `"${"é".repeat(15)}a"`], ["str 32 bytes of é", `"${"é".repeat(16)}"`],

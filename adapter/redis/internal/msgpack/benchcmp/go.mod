@@ -1,0 +1,14 @@
+module github.com/tornadio/tornadio/adapter/redis/internal/msgpack/benchcmp
+
+go 1.26.8
+
+require (
+	github.com/tornadio/tornadio/adapter/redis v0.0.0
+	github.com/vmihailenco/msgpack/v5 v5.4.1
+)
+
+require github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
+
+replace github.com/tornadio/tornadio/adapter/redis => ../../..
+
+replace github.com/tornadio/tornadio => ../../../../..
