@@ -132,7 +132,7 @@ func (n *goNode) serverSideListener(nsp, ev string) func(args tornadio.Args, ack
 		a := n.answers[nsp]
 		n.mu.Unlock()
 		if ack != nil && !a.noAnswer {
-			ack(fromPipe(a.answer))
+			ack(binFromPipe(a.answer))
 		}
 	}
 }
@@ -179,13 +179,13 @@ func toPipe(v any) any {
 	return v
 }
 
-// fromPipe turns the line protocol's {"$bin": base64} values into []byte.
-func fromPipe(v any) any {
+// binFromPipe turns the line protocol's {"$bin": base64} values into []byte.
+func binFromPipe(v any) any {
 	switch x := v.(type) {
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = fromPipe(e)
+			out[i] = binFromPipe(e)
 		}
 		return out
 	case map[string]any:
@@ -197,7 +197,7 @@ func fromPipe(v any) any {
 		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = fromPipe(e)
+			out[k] = binFromPipe(e)
 		}
 		return out
 	}
@@ -259,7 +259,7 @@ func (n *goNode) do(op Op) (any, error) {
 	defer cancel()
 	args := make([]any, len(op.Args))
 	for i, a := range op.Args {
-		args[i] = fromPipe(roundTrip(a))
+		args[i] = binFromPipe(roundTrip(a))
 	}
 	switch op.Op {
 	case "emit":
@@ -336,7 +336,7 @@ func waitOutcome(ctx context.Context, res chan ackOutcome) (any, error) {
 }
 
 // roundTrip gives a value the form JSON decoding gives it (maps of any),
-// so that fromPipe sees {"$bin": …} whatever Go type the test used.
+// so that binFromPipe sees {"$bin": …} whatever Go type the test used.
 func roundTrip(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
