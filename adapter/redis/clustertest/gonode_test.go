@@ -70,12 +70,7 @@ func startGoNode(t testing.TB, name string, o goNodeOptions) *goNode {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = n.srv.Shutdown(ctx)
-		// The server leaves its adapters open: close them, so that no
-		// Redis reader outlives the test.
-		for _, nsp := range namespaces {
-			_ = n.srv.Of(nsp).Adapter().Close()
-		}
+		_ = n.srv.Shutdown(ctx) // closes the adapters too
 		n.reports.Close(errors.New("node stopped"))
 	})
 	return n

@@ -55,10 +55,7 @@ func startNode(t testing.TB, client redis.UniversalClient, name string, notes ch
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = srv.Shutdown(ctx)
-		// The server does not close its namespaces' adapters: the test
-		// does, so that no reader outlives it.
-		_ = ns.Adapter().Close()
+		_ = srv.Shutdown(ctx) // closes the adapters too
 	})
 	return &testNode{name: name, srv: srv, ns: ns}
 }
