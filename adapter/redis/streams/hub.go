@@ -97,14 +97,16 @@ func (h *hub) unregister(ctx context.Context, nsp, stream, public, private strin
 
 // subscribe subscribes the channels of a namespace: both in one SUBSCRIBE
 // on the shared connection, or one SSUBSCRIBE each with sharded pub/sub, as
-// Node does. go-redis resubscribes by itself after a reconnection.
+// Node does. go-redis keeps the channels even when the command fails (Redis
+// away) and subscribes them again whenever it reconnects, so a failure is
+// only reported.
 func (h *hub) subscribe(ctx context.Context, public, private string) error {
 	if h.cfg.useShardedPubSub {
+		var firstErr error
 		for _, ch := range []string{public, private} {
 			ps := h.client.SSubscribe(ctx)
-			if err := ps.SSubscribe(ctx, ch); err != nil {
-				_ = ps.Close()
-				return err
+			if err := ps.SSubscribe(ctx, ch); err != nil && firstErr == nil {
+				firstErr = err
 			}
 			h.mu.Lock()
 			_, wanted := h.byChannel[ch]
@@ -118,7 +120,7 @@ func (h *hub) subscribe(ctx context.Context, public, private string) error {
 			}
 			go h.listen(ps)
 		}
-		return nil
+		return firstErr
 	}
 	h.mu.Lock()
 	ps, fresh := h.sub, false

@@ -1,6 +1,7 @@
 package streams
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -41,5 +42,27 @@ func TestRedisRestart(t *testing.T) {
 	waitServerCount(t, p.b, 2)
 	if got := cb.events(`42["early"`); len(got) != 0 || strings.Contains(strings.Join(cb.snapshot(), " "), `"early"`) {
 		t.Fatalf("early delivered twice: %q", cb.snapshot())
+	}
+}
+
+// A node started while Redis is down joins the cluster once Redis is up:
+// its subscription (plain or sharded) and its stream reader retry by
+// themselves.
+func TestStartWhileRedisIsDown(t *testing.T) {
+	for _, sharded := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sharded=%v", sharded), func(t *testing.T) {
+			srv := redistest.Start(t)
+			client := srv.Client(t)
+			srv.Kill(t)
+			notes := make(chan string, 4)
+			a := startNode(t, client, "A", notes, WithShardedPubSub(sharded))
+			srv.Restart(t)
+			b := startNode(t, srv.Client(t), "B", notes, WithShardedPubSub(sharded))
+			waitServerCount(t, a, 2)
+			waitServerCount(t, b, 2)
+			ca, _, _ := dialPoll(t, a.srv.Addr(), "", "")
+			cb, _, _ := dialPoll(t, b.srv.Addr(), "", "")
+			warmUp(t, []*testNode{a, b}, map[*testNode][]*pollClient{a: {ca}, b: {cb}})
+		})
 	}
 }
