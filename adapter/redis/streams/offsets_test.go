@@ -21,7 +21,9 @@ func TestOffsetsOnlyWithRecovery(t *testing.T) {
 	_ = p.a.ns.Emit("end")
 	for _, c := range []*pollClient{ca, cb} {
 		c.next(`42["end"`)
-		if got := c.events(`42["v"`); len(got) != 1 || got[0] != `42["v",1]` {
+		// A polling client between two requests may miss a volatile
+		// broadcast; one that gets it gets no offset.
+		if got := c.events(`42["v"`); len(got) > 1 || len(got) == 1 && got[0] != `42["v",1]` {
 			t.Errorf("volatile broadcast %q, want no offset", got)
 		}
 	}
