@@ -52,3 +52,10 @@ func (l *Local) WatchRooms(fn func(room string, exists bool)) { l.members.watch.
 // HasRoom reports whether room has a local member (a room members joined;
 // a socket id names no such room). Safe from any goroutine.
 func (l *Local) HasRoom(room string) bool { return l.members.has(room) }
+
+// WatchMembers has fn told when a member is attached (its id's room now
+// holds it) and when it is detached: Node's create-room and delete-room for
+// the rooms named by socket ids, which the sharded adapter's
+// dynamic-private mode subscribes. fn runs on the member's loop: it must
+// return quickly. Set it once, before members connect (in the Factory).
+func (l *Local) WatchMembers(fn func(id string, attached bool)) { l.memberWatch.Store(&fn) }

@@ -34,3 +34,18 @@ func TestWatchRooms(t *testing.T) {
 		t.Errorf("watched %v, want %v", events, want)
 	}
 }
+
+// TestWatchMembers: the member watcher hears each member attach and detach
+// (the rooms named by socket ids).
+func TestWatchMembers(t *testing.T) {
+	r := newRig(t, 2)
+	var events []string
+	r.local.WatchMembers(func(id string, attached bool) { events = append(events, fmt.Sprintf("%s %v", id, attached)) })
+	a := r.connect(0, "a")
+	r.connect(1, "b")
+	r.detach(a)
+	r.run()
+	if want := []string{"a true", "b true", "a false"}; !slices.Equal(events, want) {
+		t.Errorf("watched %v, want %v", events, want)
+	}
+}

@@ -48,8 +48,9 @@ type Local struct {
 	byID    *idIndex
 	members *roomIndex
 
-	ids           atomic.Int64 // ack ids, shared by the namespace's sockets as in Node
-	legacyMembers atomic.Int64 // attached members over a 0.6 session
+	memberWatch   atomic.Pointer[func(id string, attached bool)] // WatchMembers
+	ids           atomic.Int64                                   // ack ids, shared by the namespace's sockets as in Node
+	legacyMembers atomic.Int64                                   // attached members over a 0.6 session
 }
 
 // NewLocal returns the local side of a namespace.
@@ -95,6 +96,9 @@ func (l *Local) Attach(ms *Membership) {
 		x.add(ms, sess)
 	}
 	l.byID.store(m.ID(), ms)
+	if w := l.memberWatch.Load(); w != nil {
+		(*w)(m.ID(), true)
+	}
 	ms.mu.Lock()
 	ms.listed = true
 	for r := range ms.rooms {
@@ -121,6 +125,9 @@ func (l *Local) Detach(ms *Membership) {
 	}
 	ms.mu.Unlock()
 	l.byID.delete(m.ID(), ms)
+	if w := l.memberWatch.Load(); w != nil {
+		(*w)(m.ID(), false)
+	}
 }
 
 // WatchOutgoing has the member's Outgoing run before each broadcast

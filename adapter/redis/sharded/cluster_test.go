@@ -19,6 +19,7 @@ type cluster struct {
 	rs         *redistest.Server
 	n1, n2     *goNode
 	c1, c2, c3 *wsClient
+	dynamic    bool // room channels in use
 }
 
 func startCluster(t *testing.T, opts ...sharded.Option) *cluster {
@@ -48,10 +49,8 @@ func TestTwoNodesStatic(t *testing.T) {
 }
 
 func TestTwoNodesDynamic(t *testing.T) {
-	if !hasRoomHook() {
-		t.Skip("adapter.Local does not report its rooms (WatchRooms): dynamic subscriptions need it")
-	}
 	c := startCluster(t)
+	c.dynamic = true
 	client := c.rs.Client(t)
 	until(t, "room channels subscribed", func() bool {
 		return subscribers(t, client, "socket.io#/#r1#") == 2 && subscribers(t, client, "socket.io#/#r2#") == 1
@@ -205,7 +204,7 @@ func contains(list []string, s string) bool {
 // waitRoomChannel waits, in the dynamic modes, for n nodes on room's channel.
 func waitRoomChannel(t *testing.T, c *cluster, room string, n int) {
 	t.Helper()
-	if !hasRoomHook() {
+	if !c.dynamic {
 		return
 	}
 	client := c.rs.Client(t)

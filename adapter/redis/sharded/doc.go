@@ -19,5 +19,9 @@
 // the adapter's goroutines, never on an event loop: publications leave in
 // order from one queue, and each shard connection has a reader that
 // reconnects and resubscribes after a Redis restart (go-redis keeps the
-// subscribed channels and renews them on its new connection).
+// subscribed channels and renews them on its new connection). With Redis
+// Cluster each hash slot in use has a subscription connection of its own
+// (go-redis renews a connection's channels in one SSUBSCRIBE, which may not
+// cross slots), so messages on different channels, a room's and the base
+// one, keep no order between them there.
 package sharded

@@ -7,10 +7,10 @@ import (
 	"github.com/tornadio/tornadio/adapter/redis/sharded"
 )
 
-// TestDynamicRoomChannels drives the dynamic mode's room channels through
-// RoomChanged (what adapter.Local's room hook calls): a public room with a
-// member gets a channel, a socket id does not, a room gone loses its
-// channel, and a report that no longer holds changes nothing.
+// TestDynamicRoomChannels: in the dynamic mode a public room with a member
+// gets a channel (through Local.WatchRooms), a socket id does not, a room
+// gone loses its channel, and a report that no longer holds changes
+// nothing.
 func TestDynamicRoomChannels(t *testing.T) {
 	rs := redistest.Start(t)
 	n1, n2 := startNode(t, rs, "n1"), startNode(t, rs, "n2")
@@ -19,10 +19,7 @@ func TestDynamicRoomChannels(t *testing.T) {
 	c2 := dial(t, n2.addr(), map[string]any{"name": "c2"})
 	a1 := n1.ns.Adapter().(*sharded.Adapter)
 	client := rs.Client(t)
-	if !hasRoomHook() {
-		a1.RoomChanged(c1.sid, true)
-		a1.RoomChanged("r1", true)
-	}
+	a1.RoomChanged(c1.sid, true) // a socket id gets no channel, even when reported
 	until(t, "r1's channel", func() bool { return subscribers(t, client, "socket.io#/#r1#") == 1 })
 	if n := subscribers(t, client, "socket.io#/#"+c1.sid+"#"); n != 0 {
 		t.Fatalf("%d subscribers on a socket id's channel", n)
@@ -48,13 +45,9 @@ func TestDynamicRoomChannels(t *testing.T) {
 	n2.ns.In("r1").SocketsLeave("r1")
 	s = n2.sync(t)
 	c1.expect(s)
-	if !hasRoomHook() {
-		a1.RoomChanged("r1", false)
-	}
 	until(t, "r1's channel gone", func() bool { return subscribers(t, client, "socket.io#/#r1#") == 0 })
-	a1.RoomChanged("r1", true)
-	n1.ns.Local().SocketsJoin("r-barrier")
-	a1.RoomChanged("r-barrier", true) // checked after r1, in order
+	a1.RoomChanged("r1", true)             // stale
+	n1.ns.Local().SocketsJoin("r-barrier") // reported after the stale one
 	until(t, "the barrier room's channel", func() bool { return subscribers(t, client, "socket.io#/#r-barrier#") == 1 })
 	if n := subscribers(t, client, "socket.io#/#r1#"); n != 0 {
 		t.Fatalf("stale report subscribed r1 (%d)", n)
@@ -62,17 +55,17 @@ func TestDynamicRoomChannels(t *testing.T) {
 }
 
 // TestDynamicPrivateSubscribesSocketIDs: in dynamic-private mode a socket's
-// own room has a channel too, and a broadcast to it uses that channel.
+// own room has a channel too (Local.WatchMembers reports it), a broadcast
+// to it uses that channel, and the channel goes when the socket does.
 func TestDynamicPrivateSubscribesSocketIDs(t *testing.T) {
 	rs := redistest.Start(t)
 	n1, n2 := startNode(t, rs, "n1", sharded.WithSubscriptionMode(sharded.DynamicPrivate)), startNode(t, rs, "n2", sharded.WithSubscriptionMode(sharded.DynamicPrivate))
 	until(t, "two servers", func() bool { return n1.serverCount() == 2 && n2.serverCount() == 2 })
 	c1 := dial(t, n1.addr(), map[string]any{"name": "c1"})
-	if !hasRoomHook() {
-		n1.ns.Adapter().(*sharded.Adapter).RoomChanged(c1.sid, true)
-	}
 	client := rs.Client(t)
 	until(t, "c1's channel", func() bool { return subscribers(t, client, "socket.io#/#"+c1.sid+"#") == 1 })
 	n2.ns.To(c1.sid).Emit("direct")
 	c1.expect(n2.sync(t), `["direct"]`)
+	n1.ns.In(c1.sid).DisconnectSockets(true)
+	until(t, "c1's channel gone", func() bool { return subscribers(t, client, "socket.io#/#"+c1.sid+"#") == 0 })
 }

@@ -3,6 +3,8 @@ package sharded_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -10,7 +12,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tornadio/tornadio"
-	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
 	"github.com/tornadio/tornadio/adapter/redis/sharded"
 )
@@ -28,10 +29,16 @@ type goNode struct {
 
 func startNode(t *testing.T, rs *redistest.Server, name string, opts ...sharded.Option) *goNode {
 	t.Helper()
-	client := redis.NewClient(&redis.Options{Addr: rs.Addr()})
+	return startNodeWith(t, redis.NewClient(&redis.Options{Addr: rs.Addr()}), name, opts...)
+}
+
+// startNodeWith starts a node over client, closed when the test ends.
+func startNodeWith(t *testing.T, client redis.UniversalClient, name string, opts ...sharded.Option) *goNode {
+	t.Helper()
 	opts = append([]sharded.Option{sharded.WithRequestTimeout(5 * time.Second)}, opts...)
 	n := &goNode{name: name}
-	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAdapter(sharded.New(client, opts...)))
+	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAdapter(sharded.New(client, opts...)),
+		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	n.ns = n.srv.Of("/")
 	n.ns.OnConnection(func(s *tornadio.Socket) {
 		var auth struct {
@@ -92,15 +99,6 @@ func subscribers(t *testing.T, client *redis.Client, channel string) int {
 		return -1
 	}
 	return int(m[channel])
-}
-
-// hasRoomHook reports whether adapter.Local tells adapters of its rooms
-// (needed by the dynamic subscription modes).
-func hasRoomHook() bool {
-	_, ok := any(adapter.NewLocal(adapter.Config{Loops: 1})).(interface {
-		WatchRooms(func(room string, exists bool))
-	})
-	return ok
 }
 
 var syncs atomic.Int32

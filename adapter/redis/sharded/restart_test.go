@@ -27,10 +27,6 @@ func testRedisRestart(t *testing.T, mode sharded.SubscriptionMode) {
 	c2 := dial(t, n2.addr(), map[string]any{"name": "c2", "rooms": []string{"r1"}})
 	client := rs.Client(t)
 	if mode == sharded.Dynamic {
-		if !hasRoomHook() {
-			n1.ns.Adapter().(*sharded.Adapter).RoomChanged("r1", true)
-			n2.ns.Adapter().(*sharded.Adapter).RoomChanged("r1", true)
-		}
 		until(t, "r1's channels", func() bool { return subscribers(t, client, "socket.io#/#r1#") == 2 })
 	}
 	n1.ns.Emit("before")

@@ -3,6 +3,7 @@ package sharded
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -45,24 +46,20 @@ func newAdapter(client redis.UniversalClient, o options, nsp string, local *adap
 	a.subs.subscribe(a.channel)
 	a.subs.subscribe(a.responseChannel)
 	if o.mode != Static {
-		if w, ok := any(local).(roomWatcher); ok {
-			w.WatchRooms(a.RoomChanged)
-		}
+		local.WatchRooms(a.RoomChanged)
+	}
+	if o.mode == DynamicPrivate {
+		local.WatchMembers(a.RoomChanged) // a socket id is a room of its own
 	}
 	return a
 }
 
-// roomWatcher is a Local that reports the rooms appearing on and
-// disappearing from this node.
-type roomWatcher interface {
-	WatchRooms(fn func(room string, exists bool))
-}
-
 // RoomChanged tells the adapter that room got its first member on this
-// node (exists) or lost its last one. In the dynamic modes the adapter
-// then subscribes to or unsubscribes from the room's channel, after
-// checking the room's state at that time (so that reports arriving out of
-// order do no harm). Never blocks.
+// node (exists) or lost its last one; Local.WatchRooms calls it for the
+// rooms members join. In the dynamic modes the adapter then subscribes to
+// or unsubscribes from the room's channel, after checking the room's state
+// at that time (so that a report overtaken by a later change does no
+// harm). Never blocks.
 func (a *Adapter) RoomChanged(room string, exists bool) {
 	if a.opts.mode == Static {
 		return
@@ -72,13 +69,14 @@ func (a *Adapter) RoomChanged(room string, exists bool) {
 
 // wantsRoomChannel reports whether room's channel should be subscribed
 // now: the room has a member on this node and, in Dynamic mode, is not
-// one of this node's socket ids.
+// one of this node's socket ids (Node's test: !sids.has(room)); in
+// DynamicPrivate a socket's own id counts as its room.
 func (a *Adapter) wantsRoomChannel(room string) bool {
 	local := a.Local()
-	if a.opts.mode == Dynamic && local.Member(room) != nil {
-		return false
+	if local.Member(room) != nil {
+		return a.opts.mode == DynamicPrivate
 	}
-	return len(local.FetchSockets(&adapter.Options{Rooms: []string{room}})) > 0
+	return local.HasRoom(room)
 }
 
 func (a *Adapter) dynamicChannel(room string) string { return a.channel + room + "#" }
@@ -164,11 +162,30 @@ func (t transport) PublishResponse(ctx context.Context, requesterUID string, m *
 }
 
 // ServerCount is PUBSUB SHARDNUMSUB of the base channel: every node of the
-// namespace subscribes to it.
+// namespace subscribes to it. With Redis Cluster it is summed over the
+// masters, as Node's redis clients do.
 func (t transport) ServerCount(ctx context.Context) (int, error) {
-	counts, err := t.a.client.PubSubShardNumSub(ctx, t.a.channel).Result()
-	if err != nil {
-		return 0, fmt.Errorf("PUBSUB SHARDNUMSUB %s: %w", t.a.channel, err)
+	channel := t.a.channel
+	count := func(ctx context.Context, c redis.Cmdable) (int64, error) {
+		counts, err := c.PubSubShardNumSub(ctx, channel).Result()
+		return counts[channel], err
 	}
-	return int(counts[t.a.channel]), nil
+	var total int64
+	var err error
+	if cc, ok := t.a.client.(*redis.ClusterClient); ok {
+		var mu sync.Mutex
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error {
+			n, err := count(ctx, c)
+			mu.Lock()
+			total += n
+			mu.Unlock()
+			return err
+		})
+	} else {
+		total, err = count(ctx, t.a.client)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("PUBSUB SHARDNUMSUB %s: %w", channel, err)
+	}
+	return int(total), nil
 }

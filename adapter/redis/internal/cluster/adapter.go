@@ -140,15 +140,9 @@ func (a *Adapter) respond(to string, m *Message) {
 	})
 }
 
-// recoveryWindow is what a Local with connection state recovery tells.
-type recoveryWindow interface{ RecoveryWindow() time.Duration }
-
 // offsetsWanted reports whether broadcasts carry their offset to clients:
 // connection state recovery is on.
-func (a *Adapter) offsetsWanted() bool {
-	r, ok := any(a.local).(recoveryWindow)
-	return ok && r.RecoveryWindow() > 0
-}
+func (a *Adapter) offsetsWanted() bool { return a.local.RecoveryWindow() > 0 }
 
 // withOffset returns p with offset appended as its last argument when
 // connection state recovery is on, the packet being recordable (not

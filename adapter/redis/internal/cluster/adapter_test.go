@@ -330,13 +330,26 @@ func TestReceiveIgnoresSelfAndOtherNamespaces(t *testing.T) {
 	}
 }
 
-// Without connection state recovery (no RecoveryWindow yet) no offset is
-// appended.
+// The offset (a stream entry id) becomes the last argument, as a JSON
+// string, only with connection state recovery on and for a packet that is
+// not volatile.
 func TestOffsetAppendedOnlyWithRecovery(t *testing.T) {
 	b := newBus()
-	a := newNode(t, b, uidA, nil)
+	off := newNode(t, b, uidA, nil)
+	on := New(adapter.NewLocal(adapter.Config{Namespace: "/", Loops: 1, Poster: noLoops{}, RecoveryWindow: time.Minute}), transport{b}, Options{UID: uidC})
+	defer on.Close()
 	p := event("e", `1`)
-	if got := a.withOffset(p, &adapter.Options{}, "1-0"); got != p {
+	if got := off.withOffset(p, &adapter.Options{}, "1-0"); got != p {
 		t.Fatal("offset appended without recovery")
+	}
+	got := on.withOffset(p, &adapter.Options{}, "1700000000000-3")
+	if len(got.Args) != 2 || string(got.Args[1]) != `"1700000000000-3"` || len(p.Args) != 1 {
+		t.Fatalf("args %q (packet's own %q)", got.Args, p.Args)
+	}
+	if got := on.withOffset(p, &adapter.Options{Flags: adapter.Flags{Volatile: true}}, "1-0"); got != p {
+		t.Fatal("offset appended to a volatile packet")
+	}
+	if got := on.withOffset(p, &adapter.Options{}, ""); got != p {
+		t.Fatal("empty offset appended")
 	}
 }

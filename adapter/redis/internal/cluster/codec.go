@@ -46,7 +46,7 @@ func (m *Message) AppendJSON(b []byte) []byte {
 // pub/sub side, through EncodeMsgpack) puts it on Redis: JSON, or, when
 // Binary, msgpack of the whole message with each placeholder as bin.
 func (m *Message) Encode() ([]byte, error) {
-	text := m.AppendJSON(nil)
+	text := m.AppendJSON(make([]byte, 0, m.jsonLen()))
 	if !m.Binary() {
 		return text, nil
 	}
@@ -56,8 +56,11 @@ func (m *Message) Encode() ([]byte, error) {
 // EncodeMsgpack returns m as msgpack whatever it holds (the streams
 // adapter's pub/sub messages are always msgpack).
 func (m *Message) EncodeMsgpack() ([]byte, error) {
-	return toMsgpack(m.AppendJSON(nil), m.Attachments)
+	return toMsgpack(m.AppendJSON(make([]byte, 0, m.jsonLen())), m.Attachments)
 }
+
+// jsonLen is about the length of m's JSON, uid and nsp quoted plainly.
+func (m *Message) jsonLen() int { return 40 + len(m.Data) + len(m.UID) + len(m.Nsp) }
 
 // EncodeData returns m's data alone, as the streams adapter stores it in a
 // stream entry: its JSON, or msgpack of it (binary true) when Binary.
