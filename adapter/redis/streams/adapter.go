@@ -39,7 +39,7 @@ type Adapter struct {
 
 	mu     sync.Mutex
 	closed bool
-	jobs   sync.WaitGroup // session I/O in flight
+	jobs   sync.WaitGroup // the subscription and session I/O in flight
 	ctx    context.Context
 	cancel context.CancelFunc
 }
