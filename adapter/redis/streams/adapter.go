@@ -37,11 +37,12 @@ type Adapter struct {
 	private string
 	local   *adapter.Local
 
-	mu     sync.Mutex
-	closed bool
-	jobs   sync.WaitGroup // the subscription and session I/O in flight
-	ctx    context.Context
-	cancel context.CancelFunc
+	mu      sync.Mutex
+	closed  bool
+	jobs    sync.WaitGroup           // the subscription and session I/O in flight
+	storing map[string]chan struct{} // per pid, closed once its session is stored
+	ctx     context.Context
+	cancel  context.CancelFunc
 }
 
 var (
@@ -98,8 +99,46 @@ func (a *Adapter) PersistSession(s *adapter.Session) {
 	if err != nil {
 		return
 	}
-	key := a.h.cfg.sessionKeyPrefix + s.PID
-	a.goIO(func(ctx context.Context) { _ = a.h.setSession(ctx, key, value, window.Milliseconds()) })
+	key, pid := a.h.cfg.sessionKeyPrefix+s.PID, s.PID
+	stored := make(chan struct{})
+	a.mu.Lock()
+	if a.storing == nil {
+		a.storing = make(map[string]chan struct{})
+	}
+	a.storing[pid] = stored
+	a.mu.Unlock()
+	started := a.goIO(func(ctx context.Context) {
+		_ = a.h.setSession(ctx, key, value, window.Milliseconds())
+		a.stored(pid, stored)
+	})
+	if !started {
+		a.stored(pid, stored)
+	}
+}
+
+// stored marks the session of pid stored (or given up).
+func (a *Adapter) stored(pid string, stored chan struct{}) {
+	a.mu.Lock()
+	if a.storing[pid] == stored {
+		delete(a.storing, pid)
+	}
+	a.mu.Unlock()
+	close(stored)
+}
+
+// awaitStored waits until a session of pid this node is storing is in
+// Redis: a client that comes back at once to the node it left must find
+// its session (Node sends both commands in order on one connection).
+func (a *Adapter) awaitStored(ctx context.Context, pid string) {
+	a.mu.Lock()
+	stored := a.storing[pid]
+	a.mu.Unlock()
+	if stored != nil {
+		select {
+		case <-stored:
+		case <-ctx.Done():
+		}
+	}
 }
 
 // RestoreSession takes the session pid and the broadcasts it missed since
@@ -107,6 +146,7 @@ func (a *Adapter) PersistSession(s *adapter.Session) {
 // (done(nil, nil) when the session cannot be recovered).
 func (a *Adapter) RestoreSession(pid, offset string, done func(s *adapter.Session, missed []*adapter.Packet)) {
 	started := a.goIO(func(ctx context.Context) {
+		a.awaitStored(ctx, pid)
 		s, missed, err := a.h.restore(ctx, a.nsp, a.stream, pid, offset)
 		if err != nil || s == nil {
 			done(nil, nil)
