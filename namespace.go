@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
@@ -32,11 +33,14 @@ type Namespace struct {
 	recovery *recoveryStore
 	sessions adapter.SessionStore // the adapter, when it keeps recovery state itself
 
-	serverSide map[string][]callback // OnServerSideEmit's listeners, guarded by mu
+	serverSide    map[string][]callback                    // OnServerSideEmit's listeners, guarded by mu
+	serverSideAny []func(event string, args Args, ack Ack) // OnAnyServerSideEmit's, guarded by mu
+	sideHome      atomic.Pointer[collectorHome]            // where they run, once a loop is active
+	sideWorker    int
 }
 
 func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
-	ns := &Namespace{srv: srv, name: name, parent: parent}
+	ns := &Namespace{srv: srv, name: name, parent: parent, sideWorker: int(collectorTurn.Add(1) - 1)}
 	cfg := adapter.Config{Namespace: name, Loops: srv.opts.EventLoops, Poster: (*serverLoops)(srv),
 		ServerSide: ns.onServerSide, Timers: (*serverLoops)(srv)}
 	if srv.opts.Recovery != nil {

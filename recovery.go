@@ -115,11 +115,7 @@ func (ns *Namespace) restoreFromAdapter(c *client, auth []byte) bool {
 // persistInAdapter hands a leaving socket's state to the adapter's session
 // store.
 func (ns *Namespace) persistInAdapter(s *Socket) {
-	data, err := json.Marshal(s.Data())
-	if err != nil {
-		data = []byte("null")
-	}
-	ns.sessions.PersistSession(&adapter.Session{SID: s.id, PID: s.pid(), Rooms: s.Rooms(), Data: data})
+	ns.sessions.PersistSession(&adapter.Session{SID: s.id, PID: s.pid(), Rooms: s.Rooms(), Data: dataJSON(s.Data())})
 }
 
 // restore finds the state named by a CONNECT's auth ({"pid":…,"offset":…})

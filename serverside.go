@@ -83,13 +83,25 @@ func (ns *Namespace) OnServerSideEmit(event string, fn any) error {
 	return nil
 }
 
+// OnAnyServerSideEmit registers fn for every event another node of a
+// cluster sends with ServerSideEmit, after the listeners of the event's
+// name. ack is nil when the sender wants no answer; otherwise the first
+// listener to call its Ack answers. fn runs where OnServerSideEmit's
+// listeners run. Safe from any goroutine.
+func (ns *Namespace) OnAnyServerSideEmit(fn func(event string, args Args, ack Ack)) {
+	ns.mu.Lock()
+	ns.serverSideAny = append(ns.serverSideAny, fn)
+	ns.mu.Unlock()
+}
+
 // onServerSide runs the listeners of an event from another node
-// (adapter.Config.ServerSide). Any goroutine.
+// (adapter.Config.ServerSide), in the order the adapter hands the events
+// over: all on one loop (and one worker) of the namespace's. Any goroutine.
 func (ns *Namespace) onServerSide(p *adapter.Packet, answer func(args, atts [][]byte)) {
 	ns.mu.RLock()
-	cbs := ns.serverSide[p.Event]
+	cbs, anys := ns.serverSide[p.Event], ns.serverSideAny
 	ns.mu.RUnlock()
-	if len(cbs) == 0 {
+	if len(cbs) == 0 && len(anys) == 0 {
 		return
 	}
 	var ack Ack
@@ -103,12 +115,31 @@ func (ns *Namespace) onServerSide(p *adapter.Packet, answer func(args, atts [][]
 		}
 	}
 	args := Args{raw: p.Args, attachments: p.Attachments}
-	home := newCallbackHome(&ns.srv.core)
+	home := ns.serverSideHome()
 	home.Post(func() {
 		home.Run(func() {
 			for _, cb := range cbs {
 				_ = cb.call(args, ack) // arguments that do not decode leave zero values
 			}
+			for _, fn := range anys {
+				fn(p.Event, args, ack)
+			}
 		})
 	})
+}
+
+// serverSideHome is where the namespace's server-side listeners run: the
+// first loop active when an event comes, then always that one, so events
+// keep their order; before any loop runs, the adapter's goroutine itself.
+// Always the namespace's one worker.
+func (ns *Namespace) serverSideHome() *collectorHome {
+	if h := ns.sideHome.Load(); h != nil {
+		return h
+	}
+	h := newCallbackHome(&ns.srv.core)
+	h.worker = ns.sideWorker
+	if h.loop < 0 || ns.sideHome.CompareAndSwap(nil, h) {
+		return h
+	}
+	return ns.sideHome.Load()
 }

@@ -31,15 +31,24 @@ func (s *Socket) SetData(v any) {
 }
 
 // Describe gives other nodes the socket's handshake and data
-// (adapter.Describer): Node's socket.handshake, and socket.data as JSON.
-// Data that does not marshal goes as null.
+// (adapter.Describer): Node's socket.handshake, and socket.data as JSON;
+// no data goes as {}, Node's default, and data that does not marshal as
+// null.
 func (m *member) Describe() (*adapter.Handshake, json.RawMessage) {
 	s := (*Socket)(m)
-	data, err := json.Marshal(s.Data())
-	if err != nil {
-		data = []byte("null")
+	return nodeHandshake(s.Request()), dataJSON(s.Data())
+}
+
+// dataJSON is a socket's data as other nodes get it.
+func dataJSON(v any) json.RawMessage {
+	if v == nil {
+		return json.RawMessage("{}")
 	}
-	return nodeHandshake(s.Request()), data
+	data, err := json.Marshal(v)
+	if err != nil {
+		return json.RawMessage("null")
+	}
+	return data
 }
 
 // nodeHandshake describes r as Node's socket.handshake does: header names

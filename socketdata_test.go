@@ -1,8 +1,11 @@
 package tornadio_test
 
 import (
+	"fmt"
+
 	"context"
 	"encoding/json"
+	"github.com/tornadio/tornadio/adapter"
 	"slices"
 	"strings"
 	"testing"
@@ -112,5 +115,62 @@ func TestServerSideEmitAlone(t *testing.T) {
 	}
 	if err := srv.Of("/").ServerSideEmit("hello", func(int) {}); err == nil {
 		t.Error("a callback of the wrong form was accepted")
+	}
+}
+
+// TestServerSideListenersInOrder: events from another node reach the
+// listeners in the order the adapter hands them over, even with several
+// loops; OnAnyServerSideEmit hears every event, with a nil Ack when no
+// answer is wanted.
+func TestServerSideListenersInOrder(t *testing.T) {
+	var local *adapter.Local
+	srv := tornadio.NewServer(tornadio.WithEventLoops(4), tornadio.WithAdapter(func(nsp string, l *adapter.Local) adapter.Adapter {
+		local = l
+		return adapter.NewInMemory(nsp, l)
+	}))
+	type heard struct {
+		event   string
+		n       int
+		withAck bool
+	}
+	got := make(chan heard, 200)
+	srv.Of("/").OnAnyServerSideEmit(func(event string, args tornadio.Args, ack tornadio.Ack) {
+		var n int
+		_ = args.Decode(0, &n)
+		got <- heard{event, n, ack != nil}
+		if ack != nil {
+			ack("done")
+		}
+	})
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	defer stop(srv)
+	for i := range 4 { // make every loop active
+		c := dialPolling(srv.Addr())
+		c.send("40")
+		c.drain(t, 1)
+		_ = i
+	}
+	answers := make(chan string, 1)
+	for i := range 100 {
+		var ack func(args, atts [][]byte)
+		if i == 99 {
+			ack = func(args, _ [][]byte) { answers <- string(args[0]) }
+		}
+		local.ServerSideEmitted(&adapter.Packet{Nsp: "/", Event: "tick", Args: [][]byte{[]byte(fmt.Sprint(i))}}, ack)
+	}
+	for i := range 100 {
+		select {
+		case h := <-got:
+			if h.event != "tick" || h.n != i || h.withAck != (i == 99) {
+				t.Fatalf("event %d heard as %+v", i, h)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("event %d never heard", i)
+		}
+	}
+	if a := <-answers; a != `"done"` {
+		t.Fatalf("answer %s", a)
 	}
 }

@@ -8,11 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"reflect"
-	"runtime"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -50,11 +47,7 @@ type goNodeOptions struct {
 
 func startGoNode(t testing.TB, name string, o goNodeOptions) *goNode {
 	t.Helper()
-	// One event loop: tornadio runs each server-side event's listeners on
-	// a loop taken in turn, so with several loops two events from one node
-	// may be handled out of order, which the contract's sentinels would
-	// count as a loss.
-	opts := []tornadio.Option{tornadio.WithEventLoops(1), tornadio.WithAdapter(o.factory),
+	opts := []tornadio.Option{tornadio.WithEventLoops(2), tornadio.WithAdapter(o.factory),
 		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	if o.recovery {
 		opts = append(opts, tornadio.WithConnectionStateRecovery(tornadio.RecoveryOptions{MaxDisconnection: 2 * time.Minute, SkipMiddlewares: true}))
@@ -101,46 +94,19 @@ func (n *goNode) serve(t testing.TB, nsp string) {
 			n.reports.Add(Report{Event: "disconnect", Nsp: nsp, Sid: s.ID(), Client: auth.Name, Reason: string(reason)})
 		})
 	})
-	// tornadio has no catch-all server-side listener: listen to every
-	// name the contract's tokens can take.
-	for _, prefix := range []string{"sse", "sse-ack", "sse-sentinel", "sse-dying", "relay"} {
-		for i := 1; i <= tokenRange; i++ {
-			ev := fmt.Sprintf("%s-%d.", prefix, i)
-			if err := ns.OnServerSideEmit(ev, n.serverSideListener(nsp, ev)); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
-
-// tokenRange bounds the token numbers the server-side listeners cover.
-const tokenRange = 3000
-
-func (n *goNode) serverSideListener(nsp, ev string) func(args tornadio.Args, ack tornadio.Ack) {
-	return func(args tornadio.Args, ack tornadio.Ack) {
+	ns.OnAnyServerSideEmit(func(ev string, args tornadio.Args, ack tornadio.Ack) {
 		var raw []json.RawMessage
 		for i := 0; i < args.Len(); i++ {
 			raw = append(raw, pipeJSON(args, i))
 		}
-		n.reports.Add(Report{Event: "serverSideEmit", Nsp: nsp, Name: ev, Args: raw, WithAck: answerWanted(ack)})
+		n.reports.Add(Report{Event: "serverSideEmit", Nsp: nsp, Name: ev, Args: raw, WithAck: ack != nil})
 		n.mu.Lock()
 		a := n.answers[nsp]
 		n.mu.Unlock()
 		if ack != nil && !a.noAnswer {
 			ack(binFromPipe(a.answer))
 		}
-	}
-}
-
-// answerWanted tells the Ack of a sender that wants an answer from the
-// no-op a listener gets otherwise, by the function behind it (tornadio
-// gives listeners no other way to know).
-func answerWanted(ack tornadio.Ack) bool {
-	if ack == nil {
-		return false
-	}
-	fn := runtime.FuncForPC(reflect.ValueOf(ack).Pointer())
-	return fn != nil && strings.Contains(fn.Name(), "onServerSide")
+	})
 }
 
 // pipeJSON is argument i as the line protocol carries it: binary as

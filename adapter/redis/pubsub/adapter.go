@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/tornadio/tornadio/adapter"
@@ -335,10 +334,3 @@ func (a *Adapter) Close() error {
 	}
 	return nil
 }
-
-// retryDelay is the reader's pause after a failed receive, doubling up to
-// maxRetryDelay while Redis stays away.
-const (
-	retryDelay    = 50 * time.Millisecond
-	maxRetryDelay = 2 * time.Second
-)

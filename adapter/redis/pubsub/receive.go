@@ -8,6 +8,13 @@ import (
 	"github.com/tornadio/tornadio/adapter"
 )
 
+// retryDelay is the reader's pause after a failed receive, doubling up to
+// maxRetryDelay while Redis stays away.
+const (
+	retryDelay    = 50 * time.Millisecond
+	maxRetryDelay = 2 * time.Second
+)
+
 // read subscribes and hands every message to dispatch, until Close. When
 // the connection breaks (Redis restarting), go-redis reconnects and
 // resubscribes on the next receive; the loop retries with a growing pause

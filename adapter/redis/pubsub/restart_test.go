@@ -14,7 +14,8 @@ import (
 // traffic: each node keeps delivering to its own clients while Redis is
 // down, without its event loops waiting; once Redis is back, go-redis
 // reconnects and resubscribes and cross-node delivery and requests resume.
-// Closing everything then leaves no goroutine behind.
+// Closing a node unsubscribes it (the others count one server less), and
+// closing everything leaves no goroutine behind.
 func TestRedisRestart(t *testing.T) {
 	srv := redistest.Start(t)
 	base := runtime.NumGoroutine()
@@ -70,6 +71,7 @@ func TestRedisRestart(t *testing.T) {
 	_ = a1.conn.Close()
 	_ = b1.conn.Close()
 	a.stop()
+	waitServerCount(t, 1, b) // closing unsubscribed A
 	b.stop()
 	deadline := time.Now().Add(waitTimeout)
 	for runtime.NumGoroutine() > base+2 {
