@@ -213,7 +213,7 @@ func waitRoomChannel(t *testing.T, c *cluster, room string, n int) {
 
 func TestFetchSocketsTimesOutOnADeadNode(t *testing.T) {
 	rs := redistest.Start(t)
-	n1 := startNode(t, rs, "n1", sharded.WithSubscriptionMode(sharded.Static), sharded.WithRequestTimeout(300*time.Millisecond))
+	n1 := startNode(t, rs, "n1", sharded.WithSubscriptionMode(sharded.Static), sharded.WithRequestsTimeout(300*time.Millisecond))
 	// A subscriber that never answers counts as a node.
 	client := rs.Client(t)
 	ghost := client.SSubscribe(context.Background(), "socket.io#/#")

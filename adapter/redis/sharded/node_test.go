@@ -35,7 +35,7 @@ func startNode(t *testing.T, rs *redistest.Server, name string, opts ...sharded.
 // startNodeWith starts a node over client, closed when the test ends.
 func startNodeWith(t *testing.T, client redis.UniversalClient, name string, opts ...sharded.Option) *goNode {
 	t.Helper()
-	opts = append([]sharded.Option{sharded.WithRequestTimeout(5 * time.Second)}, opts...)
+	opts = append([]sharded.Option{sharded.WithRequestsTimeout(5 * time.Second)}, opts...)
 	n := &goNode{name: name}
 	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAdapter(sharded.New(client, opts...)),
 		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))

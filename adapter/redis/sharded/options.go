@@ -1,6 +1,9 @@
 package sharded
 
-import "time"
+import (
+	"log/slog"
+	"time"
+)
 
 // SubscriptionMode says which channels a node listens on (Node's
 // subscriptionMode).
@@ -22,14 +25,14 @@ const (
 type Option func(*options)
 
 type options struct {
-	channelPrefix  string
-	mode           SubscriptionMode
-	requestTimeout time.Duration
-	logf           func(format string, args ...any)
+	channelPrefix   string
+	mode            SubscriptionMode
+	requestsTimeout time.Duration
+	logger          *slog.Logger
 }
 
 func defaultOptions() options {
-	return options{channelPrefix: "socket.io", mode: Dynamic}
+	return options{channelPrefix: "socket.io", mode: Dynamic, logger: slog.Default()}
 }
 
 // WithChannelPrefix sets the prefix of the channels (Node's channelPrefix,
@@ -39,13 +42,19 @@ func WithChannelPrefix(prefix string) Option { return func(o *options) { o.chann
 // WithSubscriptionMode sets the subscription mode (Dynamic by default).
 func WithSubscriptionMode(m SubscriptionMode) Option { return func(o *options) { o.mode = m } }
 
-// WithRequestTimeout sets how long FetchSockets and ServerSideEmit with
+// WithRequestsTimeout sets how long FetchSockets and ServerSideEmit with
 // answers wait for the other nodes (5 s by default, Node's fixed
 // DEFAULT_TIMEOUT; FetchSockets with its own timeout uses that one).
-func WithRequestTimeout(d time.Duration) Option { return func(o *options) { o.requestTimeout = d } }
+func WithRequestsTimeout(d time.Duration) Option { return func(o *options) { o.requestsTimeout = d } }
 
-// WithLogger receives the adapter's failures (a publication Redis refused,
-// a message that does not decode); nothing is logged by default.
-func WithLogger(logf func(format string, args ...any)) Option {
-	return func(o *options) { o.logf = logf }
+// WithLogger sets where the adapters report their failures (a publication
+// Redis refused, a message that does not decode, a lost subscription), with
+// the namespace and the adapter's uid as attributes (default
+// slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.logger = l
+		}
+	}
 }

@@ -3,6 +3,7 @@ package sharded
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 
 	"github.com/redis/go-redis/v9"
@@ -20,9 +21,6 @@ func New(client redis.UniversalClient, opts ...Option) adapter.Factory {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if o.logf == nil {
-		o.logf = func(string, ...any) {}
-	}
 	return func(nsp string, local *adapter.Local) adapter.Adapter {
 		return newAdapter(client, o, nsp, local)
 	}
@@ -36,13 +34,15 @@ type Adapter struct {
 	channel         string // {prefix}#{nsp}#
 	responseChannel string // {prefix}#{nsp}#{uid}#
 	subs            *subscriber
+	log             *slog.Logger // with the namespace and uid
 }
 
 func newAdapter(client redis.UniversalClient, o options, nsp string, local *adapter.Local) *Adapter {
 	a := &Adapter{client: client, opts: o, channel: o.channelPrefix + "#" + nsp + "#"}
-	a.Adapter = cluster.New(local, transport{a}, cluster.Options{RequestTimeout: o.requestTimeout, Logf: o.logf})
+	a.Adapter = cluster.New(local, transport{a}, cluster.Options{RequestTimeout: o.requestsTimeout, Logger: o.logger})
 	a.responseChannel = a.channel + a.UID() + "#"
-	a.subs = newSubscriber(client, o.logf, a.onRedisMessage)
+	a.log = o.logger.With("nsp", nsp, "uid", a.UID())
+	a.subs = newSubscriber(client, a.log, a.onRedisMessage)
 	a.subs.subscribe(a.channel)
 	a.subs.subscribe(a.responseChannel)
 	if o.mode != Static {
@@ -120,7 +120,7 @@ func looksLikeSocketID(room string) bool {
 func (a *Adapter) onRedisMessage(channel string, payload []byte) {
 	m, err := cluster.Decode(payload)
 	if err != nil {
-		a.opts.logf("sharded %s: message on %s: %v", a.UID(), channel, err)
+		a.log.Warn("sharded: message dropped", "channel", channel, "err", err)
 		return
 	}
 	a.Receive(m)

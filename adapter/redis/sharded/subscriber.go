@@ -3,6 +3,7 @@ package sharded
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 type subscriber struct {
 	client    redis.UniversalClient
 	clustered bool
-	logf      func(format string, args ...any)
+	log       *slog.Logger
 	onMessage func(channel string, payload []byte)
 	ops       *cluster.Queue
 
@@ -31,10 +32,10 @@ type subscriber struct {
 	readers sync.WaitGroup
 }
 
-func newSubscriber(client redis.UniversalClient, logf func(string, ...any), onMessage func(string, []byte)) *subscriber {
+func newSubscriber(client redis.UniversalClient, log *slog.Logger, onMessage func(string, []byte)) *subscriber {
 	_, clustered := client.(*redis.ClusterClient)
 	return &subscriber{
-		client: client, clustered: clustered, logf: logf, onMessage: onMessage,
+		client: client, clustered: clustered, log: log, onMessage: onMessage,
 		ops:    cluster.NewQueue(),
 		shards: map[int]*redis.PubSub{}, reading: map[*redis.PubSub]bool{}, subscribed: map[string]bool{},
 	}
@@ -66,14 +67,14 @@ func (s *subscriber) set(ctx context.Context, channel string, on bool) {
 		// next connection; the reader also renews every channel after a
 		// failure (resync).
 		if err := ps.SSubscribe(ctx, channel); err != nil {
-			s.logf("sharded: SSUBSCRIBE %s: %v", channel, err)
+			s.log.Error("sharded: SSUBSCRIBE failed", "channel", channel, "err", err)
 		}
 		s.startReader(ps)
 		return
 	}
 	delete(s.subscribed, channel)
 	if err := ps.SUnsubscribe(ctx, channel); err != nil {
-		s.logf("sharded: SUNSUBSCRIBE %s: %v", channel, err)
+		s.log.Error("sharded: SUNSUBSCRIBE failed", "channel", channel, "err", err)
 	}
 }
 
@@ -124,7 +125,7 @@ func (s *subscriber) read(ps *redis.PubSub) {
 				return
 			}
 			if !failed {
-				s.logf("sharded: subscription lost: %v", err)
+				s.log.Warn("sharded: subscription lost", "err", err)
 			}
 			failed = true
 			time.Sleep(pause)
@@ -165,7 +166,7 @@ func (s *subscriber) resync(ctx context.Context, ps *redis.PubSub) {
 	ctx, cancel := context.WithTimeout(ctx, opTimeout)
 	defer cancel()
 	if err := ps.SSubscribe(ctx, channels...); err != nil {
-		s.logf("sharded: renewing %d subscriptions: %v", len(channels), err)
+		s.log.Error("sharded: renewing subscriptions failed", "channels", len(channels), "err", err)
 	}
 }
 

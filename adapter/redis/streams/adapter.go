@@ -2,6 +2,7 @@ package streams
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -43,6 +44,7 @@ type Adapter struct {
 	storing map[string]chan struct{} // per pid, closed once its session is stored
 	ctx     context.Context
 	cancel  context.CancelFunc
+	log     *slog.Logger // with the namespace and uid
 }
 
 var (
@@ -59,10 +61,16 @@ func newAdapter(h *hub, nsp string, local *adapter.Local) *Adapter {
 		stream: streamName(h.cfg.streamName, h.cfg.streamCount, nsp),
 		public: publicChannel(h.cfg.channelPrefix, nsp)}
 	a.ctx, a.cancel = context.WithCancel(context.Background())
-	a.Adapter = cluster.New(local, transport{a}, cluster.Options{RequestTimeout: h.cfg.requestsTimeout})
+	a.Adapter = cluster.New(local, transport{a}, cluster.Options{RequestTimeout: h.cfg.requestsTimeout, Logger: h.cfg.logger})
+	a.log = h.cfg.logger.With("nsp", nsp, "uid", a.UID())
 	a.private = privateChannel(h.cfg.channelPrefix, nsp, a.UID())
 	h.register(nsp, a.stream, a.public, a.private, a.Adapter)
-	a.goIO(func(ctx context.Context) { _ = h.subscribe(ctx, a.public, a.private) })
+	a.goIO(func(ctx context.Context) {
+		// go-redis subscribes again on its next connection: only reported.
+		if err := h.subscribe(ctx, a.public, a.private); err != nil {
+			a.log.Warn("streams: subscribe failed", "err", err)
+		}
+	})
 	return a
 }
 
@@ -97,6 +105,7 @@ func (a *Adapter) PersistSession(s *adapter.Session) {
 	}
 	value, err := encodeSession(s)
 	if err != nil {
+		a.log.Error("streams: session not stored", "pid", s.PID, "err", err)
 		return
 	}
 	key, pid := a.h.cfg.sessionKeyPrefix+s.PID, s.PID
@@ -108,7 +117,9 @@ func (a *Adapter) PersistSession(s *adapter.Session) {
 	a.storing[pid] = stored
 	a.mu.Unlock()
 	started := a.goIO(func(ctx context.Context) {
-		_ = a.h.setSession(ctx, key, value, window.Milliseconds())
+		if err := a.h.setSession(ctx, key, value, window.Milliseconds()); err != nil {
+			a.log.Error("streams: session not stored", "pid", pid, "err", err)
+		}
 		a.stored(pid, stored)
 	})
 	if !started {

@@ -142,7 +142,9 @@ func (h *hub) listen(ps *redis.PubSub) {
 	for msg := range ps.Channel() {
 		m, err := decodeEphemeral([]byte(msg.Payload))
 		if err != nil {
-			continue // as Node: an undecodable message is dropped
+			// As Node: an undecodable message is dropped.
+			h.cfg.logger.Warn("streams: message dropped", "channel", msg.Channel, "err", err)
+			continue
 		}
 		h.mu.Lock()
 		r := h.byChannel[msg.Channel]

@@ -1,6 +1,9 @@
 package streams
 
-import "time"
+import (
+	"log/slog"
+	"time"
+)
 
 // Option sets one of the adapter's options; the defaults are the Node
 // adapter's.
@@ -17,6 +20,7 @@ type config struct {
 	sessionKeyPrefix string
 	onlyPlaintext    bool
 	requestsTimeout  time.Duration
+	logger           *slog.Logger
 }
 
 func defaultConfig() config {
@@ -29,6 +33,7 @@ func defaultConfig() config {
 		blockTime:        5 * time.Second,
 		sessionKeyPrefix: "sio:session:",
 		requestsTimeout:  5 * time.Second,
+		logger:           slog.Default(),
 	}
 }
 
@@ -76,3 +81,15 @@ func WithOnlyPlaintext(on bool) Option { return func(c *config) { c.onlyPlaintex
 // the other nodes' answers (Node's ClusterAdapter uses 5 seconds and has no
 // option; a fetch's own timeout wins).
 func WithRequestsTimeout(d time.Duration) Option { return func(c *config) { c.requestsTimeout = d } }
+
+// WithLogger sets where the adapters report their failures (a publication
+// or a session Redis refused, a stream that cannot be read, a message that
+// does not decode), with the namespace and the adapter's uid as attributes
+// where they apply (default slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) {
+		if l != nil {
+			c.logger = l
+		}
+	}
+}

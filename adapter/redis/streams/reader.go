@@ -56,7 +56,7 @@ const (
 
 func (sr *streamReader) run() {
 	defer close(sr.done)
-	backoff := minBackoff
+	backoff, failing := minBackoff, false
 	for sr.ctx.Err() == nil {
 		res, err := sr.conn.XRead(sr.ctx, &redis.XReadArgs{
 			Streams: []string{sr.stream, sr.lastID},
@@ -64,7 +64,12 @@ func (sr *streamReader) run() {
 			Block:   sr.hub.cfg.blockTime,
 		}).Result()
 		if err != nil && !errors.Is(err, redis.Nil) {
-			// Redis is away (or restarting): try again, without spinning.
+			// Redis is away (or restarting): try again, without spinning,
+			// and report the outage once.
+			if !failing && sr.ctx.Err() == nil {
+				sr.hub.cfg.logger.Warn("streams: XREAD failed, retrying", "stream", sr.stream, "err", err)
+			}
+			failing = true
 			select {
 			case <-sr.ctx.Done():
 			case <-time.After(backoff):
@@ -72,11 +77,13 @@ func (sr *streamReader) run() {
 			backoff = min(2*backoff, maxBackoff)
 			continue
 		}
-		backoff = minBackoff
+		backoff, failing = minBackoff, false
 		for _, s := range res {
 			for _, e := range s.Messages {
 				if m, err := decodeEntry(e.Values); err == nil {
 					sr.hub.deliverEntry(m, e.ID)
+				} else {
+					sr.hub.cfg.logger.Warn("streams: entry dropped", "stream", sr.stream, "id", e.ID, "err", err)
 				}
 				sr.lastID = e.ID
 			}

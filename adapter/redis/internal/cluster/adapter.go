@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -44,9 +45,10 @@ type Options struct {
 	// RequestTimeout bounds FetchSockets (unless its options carry a
 	// timeout) and ServerSideEmit with answers; DefaultTimeout when zero.
 	RequestTimeout time.Duration
-	// Logf reports failed publications and undecodable messages; nil
-	// drops them.
-	Logf func(format string, args ...any)
+	// Logger reports failed publications and undecodable messages, with
+	// the namespace and the adapter's uid as attributes; slog.Default()
+	// when nil.
+	Logger *slog.Logger
 }
 
 // Adapter is one namespace's cluster adapter: the namespace's Local plus
@@ -57,7 +59,7 @@ type Adapter struct {
 	uid     string
 	nsp     string
 	timeout time.Duration
-	logf    func(format string, args ...any)
+	log     *slog.Logger
 	out     *Queue
 
 	mu       sync.Mutex
@@ -76,7 +78,6 @@ func New(local *adapter.Local, t Transport, opts Options) *Adapter {
 		uid:      opts.UID,
 		nsp:      local.Namespace(),
 		timeout:  opts.RequestTimeout,
-		logf:     opts.Logf,
 		out:      NewQueue(),
 		requests: make(map[string]*request),
 		acks:     make(map[string]adapter.BroadcastAcks),
@@ -87,9 +88,11 @@ func New(local *adapter.Local, t Transport, opts Options) *Adapter {
 	if a.timeout <= 0 {
 		a.timeout = DefaultTimeout
 	}
-	if a.logf == nil {
-		a.logf = func(string, ...any) {}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
 	}
+	a.log = log.With("nsp", a.nsp, "uid", a.uid)
 	return a
 }
 
@@ -124,7 +127,7 @@ func (a *Adapter) publishNow(ctx context.Context, m *Message) (string, error) {
 	defer cancel()
 	offset, err := a.t.Publish(ctx, m)
 	if err != nil {
-		a.logf("cluster %s: publish type %d: %v", a.uid, m.Type, err)
+		a.log.Error("cluster: message not published", "type", int(m.Type), "err", err)
 	}
 	return offset, err
 }
@@ -135,7 +138,7 @@ func (a *Adapter) respond(to string, m *Message) {
 		ctx, cancel := context.WithTimeout(ctx, publishTimeout)
 		defer cancel()
 		if err := a.t.PublishResponse(ctx, to, m); err != nil {
-			a.logf("cluster %s: respond type %d to %s: %v", a.uid, m.Type, to, err)
+			a.log.Error("cluster: response not published", "type", int(m.Type), "to", to, "err", err)
 		}
 	})
 }
@@ -215,7 +218,7 @@ func (a *Adapter) BroadcastWithAck(p *adapter.Packet, opts *adapter.Options, ack
 		a.publishNow(ctx, m)
 		n, err := a.serverCount(ctx)
 		if err != nil {
-			a.logf("cluster %s: server count: %v", a.uid, err)
+			a.log.Warn("cluster: server count failed, counting this node only", "err", err)
 			n = 1
 		}
 		acks.Servers(n)

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -155,7 +156,7 @@ func newNode(t *testing.T, b *bus, uid string, serverSide adapter.ServerSideHand
 	t.Helper()
 	ts := &timers{}
 	local := adapter.NewLocal(adapter.Config{Namespace: "/", Loops: 1, Poster: noLoops{}, Timers: ts, ServerSide: serverSide})
-	a := New(local, transport{b}, Options{UID: uid, Logf: t.Logf})
+	a := New(local, transport{b}, Options{UID: uid, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))})
 	b.attach(uid, a.Receive)
 	t.Cleanup(func() { a.Close() })
 	return &node{Adapter: a, timers: ts}

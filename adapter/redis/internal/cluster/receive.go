@@ -21,7 +21,7 @@ func (a *Adapter) Receive(m *Message) {
 	}
 	d, err := parseData(m.Data)
 	if err != nil {
-		a.logf("cluster %s: message type %d from %s: %v", a.uid, m.Type, m.UID, err)
+		a.log.Warn("cluster: message dropped", "type", int(m.Type), "from", m.UID, "err", err)
 		return
 	}
 	switch m.Type {
@@ -46,7 +46,7 @@ func (a *Adapter) onBroadcast(m *Message, d *wireData) {
 	p, err := broadcastPacket(d.Packet, a.nsp, m.Attachments)
 	if err != nil || p == nil {
 		if err != nil {
-			a.logf("cluster %s: broadcast from %s: %v", a.uid, m.UID, err)
+			a.log.Warn("cluster: broadcast dropped", "from", m.UID, "err", err)
 		}
 		return
 	}
@@ -85,7 +85,7 @@ func (a *Adapter) onFetchSockets(m *Message, d *wireData) {
 	sockets := a.local.FetchSockets(d.Opts.options())
 	data, err := fetchResponseData(requestID, sockets)
 	if err != nil {
-		a.logf("cluster %s: fetchSockets for %s: %v", a.uid, m.UID, err)
+		a.log.Error("cluster: fetchSockets not answered", "to", m.UID, "err", err)
 		return
 	}
 	a.respond(m.UID, a.message(FetchSocketsResponse, data, nil))
@@ -94,7 +94,7 @@ func (a *Adapter) onFetchSockets(m *Message, d *wireData) {
 func (a *Adapter) onServerSideEmit(m *Message, d *wireData) {
 	p, err := eventPacket(d.Packet, a.nsp, m.Attachments)
 	if err != nil {
-		a.logf("cluster %s: serverSideEmit from %s: %v", a.uid, m.UID, err)
+		a.log.Warn("cluster: serverSideEmit dropped", "from", m.UID, "err", err)
 		return
 	}
 	requestID := d.requestID()
@@ -111,7 +111,7 @@ func (a *Adapter) onServerSideEmit(m *Message, d *wireData) {
 func (a *Adapter) onResponse(m *Message) {
 	d, err := parseData(m.Data)
 	if err != nil {
-		a.logf("cluster %s: response type %d from %s: %v", a.uid, m.Type, m.UID, err)
+		a.log.Warn("cluster: response dropped", "type", int(m.Type), "from", m.UID, "err", err)
 		return
 	}
 	requestID := d.requestID()
