@@ -16,6 +16,14 @@ const hexDigits = "0123456789abcdef"
 // itself leaves them raw.
 func Append[S string | []byte](dst []byte, s S, lineSeps bool) []byte {
 	dst = append(dst, '"')
+	dst = AppendBody(dst, s, lineSeps)
+	return append(dst, '"')
+}
+
+// AppendBody appends s escaped as Append escapes it, without the quotes:
+// for writers that put a literal together from parts, some of which they
+// escape themselves.
+func AppendBody[S string | []byte](dst []byte, s S, lineSeps bool) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -62,8 +70,7 @@ func Append[S string | []byte](dst []byte, s S, lineSeps bool) []byte {
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }
 
 func decodeRune[S string | []byte](s S) (rune, int) {

@@ -51,3 +51,12 @@ func BenchmarkAppend(b *testing.B) {
 		buf = Append(buf[:0], s, true)
 	}
 }
+
+func TestAppendBodyIsAppendWithoutQuotes(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"b\s`, "\b\x00é\u2028", "bad\xff"} {
+		quoted := Append(nil, s, true)
+		if got, want := string(AppendBody([]byte("x"), s, true)), "x"+string(quoted[1:len(quoted)-1]); got != want {
+			t.Errorf("%q: got %s, want %s", s, got, want)
+		}
+	}
+}

@@ -4,18 +4,19 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
-)
 
-const lowerHex = "0123456789abcdef"
+	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+)
 
 // string reads the JSON string at p.pos and appends it quoted as
 // JSON.stringify quotes the string JSON.parse reads from it. Escapes are
 // decoded as JavaScript decodes them, in UTF-16 units: a surrogate pair
 // written as two \u escapes is one character, and a lone surrogate stays
-// one, which JSON.stringify writes as a \udxxx escape.
+// one (kept in its three-byte form until msgpack.AppendJSONString writes it
+// as a \udxxx escape, as JSON.stringify does).
 func (p *jsRewriter) string(out []byte) ([]byte, error) {
 	p.pos++ // opening quote
-	out = append(out, '"')
+	text := p.text[:0]
 	for {
 		if p.pos >= len(p.in) {
 			return nil, errTruncated
@@ -24,11 +25,12 @@ func (p *jsRewriter) string(out []byte) ([]byte, error) {
 		switch {
 		case c == '"':
 			p.pos++
-			return append(out, '"'), nil
+			p.text = text
+			return msgpack.AppendJSONString(out, text), nil
 		case c != '\\':
 			r, size := utf8.DecodeRune(p.in[p.pos:])
 			p.pos += size
-			out = appendJSRune(out, r)
+			text = utf8.AppendRune(text, r)
 			continue
 		}
 		if p.pos+1 >= len(p.in) {
@@ -38,23 +40,23 @@ func (p *jsRewriter) string(out []byte) ([]byte, error) {
 		p.pos += 2
 		switch esc {
 		case '"', '\\', '/':
-			out = appendJSRune(out, rune(esc))
+			text = append(text, esc)
 		case 'b':
-			out = appendJSRune(out, '\b')
+			text = append(text, '\b')
 		case 'f':
-			out = appendJSRune(out, '\f')
+			text = append(text, '\f')
 		case 'n':
-			out = appendJSRune(out, '\n')
+			text = append(text, '\n')
 		case 'r':
-			out = appendJSRune(out, '\r')
+			text = append(text, '\r')
 		case 't':
-			out = appendJSRune(out, '\t')
+			text = append(text, '\t')
 		case 'u':
 			u, err := p.hex4()
 			if err != nil {
 				return nil, err
 			}
-			out = p.appendUnit(out, u)
+			text = p.appendUnit(text, u)
 		default:
 			return nil, fmt.Errorf("bad escape \\%c at %d", esc, p.pos-2)
 		}
@@ -62,20 +64,21 @@ func (p *jsRewriter) string(out []byte) ([]byte, error) {
 }
 
 // appendUnit appends the UTF-16 unit u of a \u escape, pairing a high
-// surrogate with a low one escaped right after it.
-func (p *jsRewriter) appendUnit(out []byte, u rune) []byte {
+// surrogate with a low one escaped right after it; a lone surrogate is
+// appended in the three-byte form UTF-8 would give it.
+func (p *jsRewriter) appendUnit(text []byte, u rune) []byte {
 	if u >= 0xd800 && u < 0xdc00 && p.pos+6 <= len(p.in) && p.in[p.pos] == '\\' && p.in[p.pos+1] == 'u' {
 		save := p.pos
 		p.pos += 2
 		if low, err := p.hex4(); err == nil && low >= 0xdc00 && low < 0xe000 {
-			return utf8.AppendRune(out, 0x10000+(u-0xd800)<<10+(low-0xdc00))
+			return utf8.AppendRune(text, 0x10000+(u-0xd800)<<10+(low-0xdc00))
 		}
 		p.pos = save
 	}
 	if u >= 0xd800 && u < 0xe000 {
-		return append(out, '\\', 'u', lowerHex[u>>12], lowerHex[u>>8&0xf], lowerHex[u>>4&0xf], lowerHex[u&0xf])
+		return append(text, 0xe0|byte(u>>12), 0x80|byte(u>>6)&0x3f, 0x80|byte(u)&0x3f)
 	}
-	return appendJSRune(out, u)
+	return utf8.AppendRune(text, u)
 }
 
 func (p *jsRewriter) hex4() (rune, error) {
@@ -88,28 +91,4 @@ func (p *jsRewriter) hex4() (rune, error) {
 	}
 	p.pos += 4
 	return rune(v), nil
-}
-
-// appendJSRune appends r as JSON.stringify writes it inside a string: \" \\
-// \b \f \n \r \t, other control characters as \u00xx, everything else as
-// UTF-8 (an invalid byte of the input reads as U+FFFD).
-func appendJSRune(out []byte, r rune) []byte {
-	switch r {
-	case '"', '\\':
-		return append(out, '\\', byte(r))
-	case '\b':
-		return append(out, '\\', 'b')
-	case '\f':
-		return append(out, '\\', 'f')
-	case '\n':
-		return append(out, '\\', 'n')
-	case '\r':
-		return append(out, '\\', 'r')
-	case '\t':
-		return append(out, '\\', 't')
-	}
-	if r < 0x20 {
-		return append(out, '\\', 'u', '0', '0', lowerHex[r>>4], lowerHex[r&0xf])
-	}
-	return utf8.AppendRune(out, r)
 }

@@ -36,8 +36,9 @@ func stringify(v any) ([]byte, error) {
 // jsRewriter reads the compact, valid JSON encoding/json writes and appends
 // its JavaScript form.
 type jsRewriter struct {
-	in  []byte
-	pos int
+	in   []byte
+	pos  int
+	text []byte // a string's decoded text, reused from one string to the next
 }
 
 var errTruncated = errors.New("truncated JSON")

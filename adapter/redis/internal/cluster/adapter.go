@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/internal/jsonstr"
 )
 
 // DefaultTimeout is how long a request waits for the other nodes' answers
@@ -155,7 +156,7 @@ func (a *Adapter) withOffset(p *adapter.Packet, opts *adapter.Options, offset st
 		return p
 	}
 	q := *p
-	q.Args = append(append(make([][]byte, 0, len(p.Args)+1), p.Args...), appendJSONString(nil, offset))
+	q.Args = append(append(make([][]byte, 0, len(p.Args)+1), p.Args...), jsonstr.Append(nil, offset, false))
 	return &q
 }
 

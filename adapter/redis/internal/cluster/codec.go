@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/jsonstr"
 )
 
 // placeholderKey marks a Socket.IO binary placeholder in JSON data.
@@ -35,10 +36,10 @@ func (m *Message) AppendJSON(b []byte) []byte {
 	}
 	if m.UID != "" {
 		b = append(b, `,"uid":`...)
-		b = appendJSONString(b, m.UID)
+		b = jsonstr.Append(b, m.UID, false)
 	}
 	b = append(b, `,"nsp":`...)
-	b = appendJSONString(b, m.Nsp)
+	b = jsonstr.Append(b, m.Nsp, false)
 	return append(b, '}')
 }
 
@@ -142,33 +143,4 @@ func toJSON(raw []byte) ([]byte, [][]byte, error) {
 		return nil, nil, fmt.Errorf("cluster: decode msgpack message: %w", err)
 	}
 	return text, atts, nil
-}
-
-// appendJSONString appends s quoted as JSON.stringify quotes it: only '"',
-// '\\' and control characters escaped (no HTML escaping).
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c == '\b':
-			b = append(b, '\\', 'b')
-		case c == '\f':
-			b = append(b, '\\', 'f')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/internal/jsonstr"
 )
 
 // The data objects of the messages, built as JSON in Node's key order and
@@ -26,7 +27,7 @@ func appendOpts(b []byte, opts *adapter.Options) []byte {
 			b = append(b, sep)
 		}
 		sep = ','
-		b = appendJSONString(b, name)
+		b = jsonstr.Append(b, name, false)
 		b = append(b, ':')
 	}
 	if opts.Flags.Compress {
@@ -50,7 +51,7 @@ func appendStrings(b []byte, ss []string) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, s)
+		b = jsonstr.Append(b, s, false)
 	}
 	return append(b, ']')
 }
@@ -58,7 +59,7 @@ func appendStrings(b []byte, ss []string) []byte {
 // appendEventArray appends [event, ...args].
 func appendEventArray(b []byte, p *adapter.Packet) []byte {
 	b = append(b, '[')
-	b = appendJSONString(b, p.Event)
+	b = jsonstr.Append(b, p.Event, false)
 	for _, a := range p.Args {
 		b = append(b, ',')
 		b = append(b, a...)
@@ -74,7 +75,7 @@ func broadcastData(p *adapter.Packet, opts *adapter.Options, requestID string) [
 	b = append(b, '}')
 	if requestID != "" {
 		b = append(b, `,"requestId":`...)
-		b = appendJSONString(b, requestID)
+		b = jsonstr.Append(b, requestID, false)
 	}
 	b = append(b, `,"opts":`...)
 	b = appendOpts(b, opts)
@@ -112,7 +113,7 @@ func fetchData(opts *adapter.Options, requestID string) []byte {
 	b := append([]byte(nil), `{"opts":`...)
 	b = appendOpts(b, opts)
 	b = append(b, `,"requestId":`...)
-	b = appendJSONString(b, requestID)
+	b = jsonstr.Append(b, requestID, false)
 	return append(b, '}')
 }
 
@@ -121,7 +122,7 @@ func serverSideEmitData(p *adapter.Packet, requestID string) []byte {
 	b := append(make([]byte, 0, 48+argsLen(p)), '{')
 	if requestID != "" {
 		b = append(b, `"requestId":`...)
-		b = appendJSONString(b, requestID)
+		b = jsonstr.Append(b, requestID, false)
 		b = append(b, ',')
 	}
 	b = append(b, `"packet":`...)
@@ -134,7 +135,7 @@ func serverSideEmitData(p *adapter.Packet, requestID string) []byte {
 // out, as JavaScript's undefined, when there is none).
 func packetResponseData(requestID string, args [][]byte) []byte {
 	b := append([]byte(nil), `{"requestId":`...)
-	b = appendJSONString(b, requestID)
+	b = jsonstr.Append(b, requestID, false)
 	if len(args) > 0 {
 		b = append(b, `,"packet":`...)
 		b = append(b, args[0]...)
@@ -145,7 +146,7 @@ func packetResponseData(requestID string, args [][]byte) []byte {
 // clientCountData is BROADCAST_CLIENT_COUNT's data: {requestId, clientCount}.
 func clientCountData(requestID string, n int) []byte {
 	b := append([]byte(nil), `{"requestId":`...)
-	b = appendJSONString(b, requestID)
+	b = jsonstr.Append(b, requestID, false)
 	b = append(b, `,"clientCount":`...)
 	b = strconv.AppendInt(b, int64(n), 10)
 	return append(b, '}')
@@ -155,7 +156,7 @@ func clientCountData(requestID string, n int) []byte {
 // with each socket as {id, handshake, rooms, data}.
 func fetchResponseData(requestID string, sockets []adapter.SocketInfo) ([]byte, error) {
 	b := append([]byte(nil), `{"requestId":`...)
-	b = appendJSONString(b, requestID)
+	b = jsonstr.Append(b, requestID, false)
 	b = append(b, `,"sockets":[`...)
 	for i, s := range sockets {
 		if i > 0 {
@@ -166,7 +167,7 @@ func fetchResponseData(requestID string, sockets []adapter.SocketInfo) ([]byte, 
 			hs, data = adapter.Describe(s.Local)
 		}
 		b = append(b, `{"id":`...)
-		b = appendJSONString(b, s.ID)
+		b = jsonstr.Append(b, s.ID, false)
 		b = append(b, `,"handshake":`...)
 		var err error
 		if b, err = appendHandshake(b, hs); err != nil {

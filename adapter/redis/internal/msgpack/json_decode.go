@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/tornadio/tornadio/internal/jsonstr"
 )
 
 // JSON transcodes the next value into JSON text appended to dst: the text
@@ -63,7 +65,7 @@ func (d *jsonDecoder) value(depth int) error {
 		if err != nil {
 			return err
 		}
-		d.out = appendJSONString(d.out, s)
+		d.out = AppendJSONString(d.out, s)
 	case KindBin:
 		b, err := r.Bin()
 		if err != nil {
@@ -204,7 +206,7 @@ func (d *jsonDecoder) key() error {
 		if err != nil {
 			return err
 		}
-		d.out = appendJSONString(d.out, s)
+		d.out = AppendJSONString(d.out, s)
 	case KindNil, KindBool, KindInt, KindFloat:
 		d.out = append(d.out, '"')
 		if err := d.value(MaxDepth); err != nil {
@@ -217,62 +219,38 @@ func (d *jsonDecoder) key() error {
 	return nil
 }
 
-// appendJSONString appends s as JSON.stringify writes a string, reading s as
-// UTF-8 the way Node does (each maximal invalid sequence becomes U+FFFD),
-// except for the three-byte form of a UTF-16 surrogate, which becomes the
-// surrogate, as @msgpack/msgpack reads it.
-func appendJSONString(b, s []byte) []byte {
+// AppendJSONString appends s quoted as JSON.stringify writes the string a
+// JavaScript msgpack decoder reads from the str bytes s: each maximal
+// invalid UTF-8 sequence becomes U+FFFD (the WHATWG decoder's rule, as in
+// Node), except the three-byte form of a UTF-16 surrogate, which
+// @msgpack/msgpack reads as that surrogate and JSON.stringify writes as a
+// \udxxx escape. Everything else is escaped as jsonstr.Append escapes it.
+func AppendJSONString(b, s []byte) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < 0x80 {
+		if c < utf8.RuneSelf {
 			i++
 			continue
 		}
-		b = append(b, s[start:i]...)
-		switch {
-		case c == 0xed && i+2 < len(s) && s[i+1] >= 0xa0 && s[i+1] <= 0xbf && s[i+2] >= 0x80 && s[i+2] <= 0xbf:
-			// A surrogate written as if it were a code point: @msgpack/msgpack
-			// writes a lone surrogate so and reads it back as one, which
-			// JSON.stringify escapes.
+		if c == 0xed && i+2 < len(s) && s[i+1] >= 0xa0 && s[i+1] <= 0xbf && s[i+2] >= 0x80 && s[i+2] <= 0xbf {
 			const hex = "0123456789abcdef"
+			b = jsonstr.AppendBody(b, s[start:i], false)
 			b = append(b, '\\', 'u', 'd', hex[(s[i+1]&0x3f)>>2], hex[(s[i+1]&3)<<2|(s[i+2]>>4)&3], hex[s[i+2]&0xf])
 			i += 3
 			start = i
 			continue
-		case c >= 0x80:
-			r, size := utf8.DecodeRune(s[i:])
-			if r == utf8.RuneError && size <= 1 {
-				b = append(b, "\uFFFD"...)
-				i += invalidUTF8Len(s[i:])
-			} else {
-				b = append(b, s[i:i+size]...)
-				i += size
-			}
-			start = i
-			continue
-		case c == '"':
-			b = append(b, '\\', '"')
-		case c == '\\':
-			b = append(b, '\\', '\\')
-		case c == '\b':
-			b = append(b, '\\', 'b')
-		case c == '\f':
-			b = append(b, '\\', 'f')
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		default:
-			const hex = "0123456789abcdef"
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 		}
-		i++
+		if r, size := utf8.DecodeRune(s[i:]); r != utf8.RuneError || size > 1 {
+			i += size
+			continue
+		}
+		b = jsonstr.AppendBody(b, s[start:i], false)
+		b = append(b, "\uFFFD"...)
+		i += invalidUTF8Len(s[i:])
 		start = i
 	}
-	b = append(b, s[start:]...)
+	b = jsonstr.AppendBody(b, s[start:], false)
 	return append(b, '"')
 }
