@@ -2,9 +2,6 @@ package sharded_test
 
 import (
 	"context"
-	"net"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,46 +11,12 @@ import (
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
 )
 
-// startRedisCluster runs a one-node Redis Cluster (every slot on one
-// redis-server in cluster mode) on a free loopback port, killed when the
-// test ends, and returns its address.
-func startRedisCluster(t *testing.T) string {
-	t.Helper()
-	bin := redistest.Require(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-		"--cluster-config-file", dir+"/nodes.conf", "--dir", dir, "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	ctx := context.Background()
-	until(t, "redis-server in cluster mode", func() bool { return c.Ping(ctx).Err() == nil })
-	if err := c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", 0, 16383).Err(); err != nil {
-		t.Fatal(err)
-	}
-	until(t, "the cluster's state ok", func() bool {
-		info, err := c.ClusterInfo(ctx).Result()
-		return err == nil && strings.Contains(info, "cluster_state:ok")
-	})
-	return addr
-}
-
 // TestRedisCluster: over a ClusterClient the channels of one namespace
 // live in different slots (one subscription connection each, since go-redis
 // renews a connection's channels in one SSUBSCRIBE, which must not cross
 // slots) and the server count is summed over the masters.
 func TestRedisCluster(t *testing.T) {
-	addr := startRedisCluster(t)
+	addr := redistest.StartCluster(t).Addr()
 	mk := func(name string) *goNode {
 		client := redis.NewClusterClient(&redis.ClusterOptions{Addrs: []string{addr}})
 		return startNodeWith(t, client, name)

@@ -4,10 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"os/exec"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,55 +12,10 @@ import (
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
 )
 
-// startRedisCluster runs a one-node Redis Cluster (every slot on one
-// redis-server in cluster mode) on a free loopback port, killed when the
-// test ends, and returns its address.
-func startRedisCluster(t *testing.T) string {
-	t.Helper()
-	bin := redistest.Require(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-		"--cluster-config-file", dir+"/nodes.conf", "--dir", dir, "--save", "", "--appendonly", "no")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	c := redis.NewClient(&redis.Options{Addr: addr})
-	defer c.Close()
-	ctx := context.Background()
-	deadline := time.Now().Add(30 * time.Second)
-	for c.Ping(ctx).Err() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("redis-server in cluster mode never answered")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := c.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", 0, 16383).Err(); err != nil {
-		t.Fatal(err)
-	}
-	for {
-		info, err := c.ClusterInfo(ctx).Result()
-		if err == nil && strings.Contains(info, "cluster_state:ok") {
-			return addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("cluster state: %q, %v", info, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // Over a ClusterClient (plain and sharded pub/sub): broadcasts, a
 // server-side emit with answers, and a recovery across nodes.
 func TestRedisCluster(t *testing.T) {
-	addr := startRedisCluster(t)
+	addr := redistest.StartCluster(t).Addr()
 	for _, sharded := range []bool{false, true} {
 		t.Run(fmt.Sprintf("sharded=%v", sharded), func(t *testing.T) {
 			mk := func(name string, notes chan string) *testNode {

@@ -41,6 +41,7 @@ type Server struct {
 	path string // the redis-server binary
 	dir  string // working directory and log file's home
 	port int
+	args []string // extra redis-server arguments (cluster mode)
 
 	mu   sync.Mutex
 	proc *process // nil while killed
@@ -83,7 +84,17 @@ func Require(t testing.TB) string {
 // test ends. It returns once the server accepts connections.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, nil)
+}
+
+// start runs redis-server with the extra arguments args (which may name
+// files in dir).
+func start(t testing.TB, args func(dir string) []string) *Server {
+	t.Helper()
 	s := &Server{path: Require(t), dir: t.TempDir()}
+	if args != nil {
+		s.args = args(s.dir)
+	}
 	t.Cleanup(func() { s.stop() })
 	// Another process may take the free port between the probe and
 	// redis-server's bind; try a few ports before giving up.
@@ -161,7 +172,7 @@ func (s *Server) launch() error {
 	if s.proc != nil {
 		return errors.New("already running")
 	}
-	cmd := exec.Command(s.path,
+	cmd := exec.Command(s.path, append([]string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--protected-mode", "no",
@@ -170,7 +181,7 @@ func (s *Server) launch() error {
 		"--dir", s.dir,
 		"--daemonize", "no",
 		"--logfile", "",
-	)
+	}, s.args...)...)
 	cmd.Dir = s.dir
 	setParentDeathSignal(cmd)
 	out, err := cmd.StdoutPipe()
