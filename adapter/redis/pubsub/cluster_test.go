@@ -56,8 +56,8 @@ func (c *twoNodes) barrier(t *testing.T, n *testNode) {
 		}
 	}
 	for _, cl := range c.clients() {
-		if !cl.isDisconnected() {
-			cl.waitEvent(t, ev, 1)
+		if !cl.Disconnected() {
+			cl.WaitEvent(t, ev, 1)
 		}
 	}
 }
@@ -67,13 +67,13 @@ func (c *twoNodes) barrier(t *testing.T, n *testNode) {
 func (c *twoNodes) expectOnly(t *testing.T, ev string, want ...*sioClient) {
 	t.Helper()
 	for _, cl := range c.clients() {
-		n := len(cl.received(ev))
+		n := len(cl.Received(ev))
 		if slices.Contains(want, cl) {
 			if n != 1 {
-				t.Errorf("%s: %q received %d times, want once", cl.name, ev, n)
+				t.Errorf("%s: %q received %d times, want once", cl.Name, ev, n)
 			}
 		} else if n != 0 {
-			t.Errorf("%s: %q received %d times, want never", cl.name, ev, n)
+			t.Errorf("%s: %q received %d times, want never", cl.Name, ev, n)
 		}
 	}
 }
@@ -84,8 +84,8 @@ func TestBroadcastAcrossNodes(t *testing.T) {
 	must(t, root.Emit("all", 1, "x"))
 	must(t, root.To("r1").Emit("r1"))
 	must(t, root.Except("r1").Emit("not-r1"))
-	must(t, root.To("r1", "r2").Except(c.a1.sid).Emit("r1-r2-not-a1"))
-	must(t, root.To(c.b1.sid).Emit("to-b1"))
+	must(t, root.To("r1", "r2").Except(c.a1.SID).Emit("r1-r2-not-a1"))
+	must(t, root.To(c.b1.SID).Emit("to-b1"))
 	must(t, root.Local().Emit("local"))
 	must(t, root.Volatile().Emit("volatile"))
 	must(t, root.Emit("binary", []byte{0, 1, 255}, map[string]any{"nested": []byte("abc"), "n": 2}))
@@ -104,11 +104,11 @@ func TestBroadcastAcrossNodes(t *testing.T) {
 	c.expectOnly(t, "binary", c.a1, c.b1, c.b2)
 	c.expectOnly(t, "chat-r1", c.bc)
 	c.expectOnly(t, "from-b", c.a1, c.b1)
-	if got := argText(c.b1.received("all")[0]); got != `1,"x"` {
+	if got := c.b1.Received("all")[0].ArgText(); got != `1,"x"` {
 		t.Errorf("b1 got all(%s)", got)
 	}
-	bin := c.b1.received("binary")[0]
-	if got := argText(bin); got != `{"_placeholder":true,"num":0},{"n":2,"nested":{"_placeholder":true,"num":1}}` {
+	bin := c.b1.Received("binary")[0]
+	if got := bin.ArgText(); got != `{"_placeholder":true,"num":0},{"n":2,"nested":{"_placeholder":true,"num":1}}` {
 		t.Errorf("b1 got binary(%s)", got)
 	}
 	if len(bin.Atts) != 2 || string(bin.Atts[0]) != "\x00\x01\xff" || string(bin.Atts[1]) != "abc" {
@@ -142,7 +142,7 @@ func TestBroadcastWithAckAcrossNodes(t *testing.T) {
 	if !errors.Is(r.err, tornadio.ErrAckTimeout) || !slices.Equal(r.replies, []string{"ok-b2"}) {
 		t.Errorf("with a mute client: %v %q", r.err, r.replies)
 	}
-	mute.waitEvent(t, "ask-r2", 1)
+	mute.WaitEvent(t, "ask-r2", 1)
 }
 
 func TestRoomsAndDisconnectAcrossNodes(t *testing.T) {
@@ -152,25 +152,25 @@ func TestRoomsAndDisconnectAcrossNodes(t *testing.T) {
 	must(t, root.To("joined").Emit("to-joined"))
 	c.barrier(t, c.a)
 	c.expectOnly(t, "to-joined", c.b2)
-	if rooms := c.b.ns("/").Socket(c.b2.sid).Rooms(); !slices.Contains(rooms, "joined") {
+	if rooms := c.b.ns("/").Socket(c.b2.SID).Rooms(); !slices.Contains(rooms, "joined") {
 		t.Errorf("b2's rooms on B: %q", rooms)
 	}
 
 	root.In("joined").SocketsLeave("joined")
-	root.In(c.b1.sid).SocketsJoin("joined")
+	root.In(c.b1.SID).SocketsJoin("joined")
 	c.barrier(t, c.a)
 	must(t, c.b.ns("/").To("joined").Emit("to-joined-2"))
 	c.barrier(t, c.b)
 	c.expectOnly(t, "to-joined-2", c.b1)
 
 	// Remote disconnection, then with close the whole connection.
-	root.In(c.b2.sid).DisconnectSockets(false)
-	c.b2.waitDisconnected(t)
+	root.In(c.b2.SID).DisconnectSockets(false)
+	c.b2.WaitDisconnected(t)
 	root.Except("r2").DisconnectSockets(true)
-	c.b1.waitDisconnected(t)
-	c.a1.waitDisconnected(t)
+	c.b1.WaitDisconnected(t)
+	c.a1.WaitDisconnected(t)
 	c.barrier(t, c.b)
-	if c.bc.isDisconnected() {
+	if c.bc.Disconnected() {
 		t.Error("a client of /chat was disconnected by a disconnection in /")
 	}
 }
@@ -186,10 +186,10 @@ func TestFetchSocketsAndRoomsAcrossNodes(t *testing.T) {
 	for _, s := range socks {
 		byID[s.ID] = s
 	}
-	if len(socks) != 3 || byID[c.a1.sid] == nil || byID[c.b1.sid] == nil || byID[c.b2.sid] == nil {
+	if len(socks) != 3 || byID[c.a1.SID] == nil || byID[c.b1.SID] == nil || byID[c.b2.SID] == nil {
 		t.Fatalf("fetched %d sockets: %v", len(socks), byID)
 	}
-	b1 := byID[c.b1.sid]
+	b1 := byID[c.b1.SID]
 	if b1.Local() || b1.Handshake == nil || !strings.HasPrefix(b1.Handshake.URL, "/socket.io/") || b1.Handshake.Address != "127.0.0.1" {
 		t.Errorf("b1: local %v handshake %+v", b1.Local(), b1.Handshake)
 	}
@@ -197,11 +197,11 @@ func TestFetchSocketsAndRoomsAcrossNodes(t *testing.T) {
 	if err := b1.DecodeData(&data); err != nil || data["name"] != "b1" || data["node"] != "B" {
 		t.Errorf("b1's data %v (%v)", data, err)
 	}
-	if !slices.Contains(b1.Rooms, "r1") || !slices.Contains(b1.Rooms, c.b1.sid) {
+	if !slices.Contains(b1.Rooms, "r1") || !slices.Contains(b1.Rooms, c.b1.SID) {
 		t.Errorf("b1's rooms %q", b1.Rooms)
 	}
 	socks, err = c.a.ns("/").In("r2").FetchSockets(ctx)
-	if err != nil || len(socks) != 1 || socks[0].ID != c.b2.sid {
+	if err != nil || len(socks) != 1 || socks[0].ID != c.b2.SID {
 		t.Errorf("fetch r2: %v %v", socks, err)
 	}
 
@@ -209,7 +209,7 @@ func TestFetchSocketsAndRoomsAcrossNodes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"r1", "r2", c.a1.sid, c.b1.sid, c.b2.sid} {
+	for _, want := range []string{"r1", "r2", c.a1.SID, c.b1.SID, c.b2.SID} {
 		if !slices.Contains(rooms, want) {
 			t.Errorf("all rooms %q lack %q", rooms, want)
 		}

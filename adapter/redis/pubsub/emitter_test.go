@@ -28,7 +28,7 @@ func TestObeysNodeEmitter(t *testing.T) {
 	publish("socket.io-request#/#", []byte(`{"type":2,"opts":{"rooms":["r1"],"except":[]},"rooms":["re-1"]}`))
 	publish("socket.io-request#/#", []byte(`{"type":4,"opts":{"rooms":["r2"],"except":[]},"close":true}`))
 
-	c.b2.waitDisconnected(t)
+	c.b2.WaitDisconnected(t)
 	c.a.waitServerSide(t, `/ note {"tok":"relay-1"}`)
 	c.b.waitServerSide(t, `/ note {"tok":"relay-1"}`)
 	must(t, c.a.ns("/").To("re-1").Emit("to-re-1"))

@@ -25,7 +25,7 @@ func TestRedisRestart(t *testing.T) {
 	a1 := dialClient(t, a.addr, "/", "a1", `{"name":"a1","rooms":["r1"]}`, "")
 	b1 := dialClient(t, b.addr, "/", "b1", `{"name":"b1","rooms":["r1"]}`, "")
 	must(t, a.ns("/").Emit("before"))
-	b1.waitEvent(t, "before", 1)
+	b1.WaitEvent(t, "before", 1)
 
 	srv.Kill(t)
 	for i := range 200 {
@@ -35,9 +35,9 @@ func TestRedisRestart(t *testing.T) {
 			t.Fatalf("a broadcast took %v with Redis down", d)
 		}
 	}
-	a1.waitEvent(t, "while-down", 200)
+	a1.WaitEvent(t, "while-down", 200)
 	must(t, b.ns("/").Local().Emit("local-while-down"))
-	b1.waitEvent(t, "local-while-down", 1)
+	b1.WaitEvent(t, "local-while-down", 1)
 
 	srv.Restart(t)
 	resumed := func(from *testNode, to *sioClient) {
@@ -46,11 +46,11 @@ func TestRedisRestart(t *testing.T) {
 		for i := 0; ; i++ {
 			must(t, from.ns("/").Emit(fmt.Sprintf("after-%s", from.name), i))
 			time.Sleep(50 * time.Millisecond) // a pause between probes, not a synchronisation
-			if len(to.received("after-"+from.name)) > 0 {
+			if len(to.Received("after-"+from.name)) > 0 {
 				return
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("no cross-node delivery from %s to %s within 30s of the restart", from.name, to.name)
+				t.Fatalf("no cross-node delivery from %s to %s within 30s of the restart", from.name, to.Name)
 			}
 		}
 	}
@@ -68,8 +68,8 @@ func TestRedisRestart(t *testing.T) {
 		t.Errorf("server-side emit after the restart: %q", r)
 	}
 
-	_ = a1.conn.Close()
-	_ = b1.conn.Close()
+	_ = a1.Close()
+	_ = b1.Close()
 	a.stop()
 	waitServerCount(t, 1, b) // closing unsubscribed A
 	b.stop()

@@ -73,7 +73,7 @@ func testTwoNodes(t *testing.T, c *cluster) {
 	c.expect(t, n2, list(`["room","x"]`), list(`["room","x"]`), nil)
 	n1.ns.To("r1").Except("r2").Emit("except")
 	c.expect(t, n1, list(`["except"]`), nil, nil)
-	n1.ns.To(c.c3.sid).Emit("direct")
+	n1.ns.To(c.c3.SID).Emit("direct")
 	c.expect(t, n1, nil, nil, list(`["direct"]`))
 	n1.ns.Emit("bin", []byte{1, 2, 3})
 	bin := `["bin",{"_placeholder":true,"num":0}]+010203`
@@ -102,7 +102,7 @@ func testTwoNodes(t *testing.T, c *cluster) {
 
 	// Room changes from the other node, seen by fetchSockets and by
 	// broadcasts.
-	n1.ns.In(c.c3.sid).SocketsJoin("r3")
+	n1.ns.In(c.c3.SID).SocketsJoin("r3")
 	c.expect(t, n1, nil, nil, nil)
 	rooms := func(id string) string {
 		sockets, err := n1.ns.FetchSockets(ctx)
@@ -118,7 +118,7 @@ func testTwoNodes(t *testing.T, c *cluster) {
 		}
 		return "<none>"
 	}
-	if got := rooms(c.c3.sid); got != "r3,"+c.c3.sid && got != c.c3.sid+",r3" {
+	if got := rooms(c.c3.SID); got != "r3,"+c.c3.SID && got != c.c3.SID+",r3" {
 		t.Fatalf("c3's rooms after SocketsJoin: %s", got)
 	}
 	waitRoomChannel(t, c, "r3", 1)
@@ -126,7 +126,7 @@ func testTwoNodes(t *testing.T, c *cluster) {
 	c.expect(t, n1, nil, nil, list(`["r3"]`))
 	n1.ns.In("r3").SocketsLeave("r3")
 	c.expect(t, n1, nil, nil, nil)
-	if got := rooms(c.c3.sid); got != c.c3.sid {
+	if got := rooms(c.c3.SID); got != c.c3.SID {
 		t.Fatalf("c3's rooms after SocketsLeave: %s", got)
 	}
 
@@ -177,7 +177,7 @@ func testTwoNodes(t *testing.T, c *cluster) {
 	}
 
 	// Disconnection from the other node.
-	n1.ns.In(c.c3.sid).DisconnectSockets(false)
+	n1.ns.In(c.c3.SID).DisconnectSockets(false)
 	if e := c.c3.next(); e != "disconnect" {
 		t.Fatalf("c3 got %q", e)
 	}

@@ -19,9 +19,9 @@ func TestDynamicRoomChannels(t *testing.T) {
 	c2 := dial(t, n2.addr(), map[string]any{"name": "c2"})
 	a1 := n1.ns.Adapter().(*sharded.Adapter)
 	client := rs.Client(t)
-	a1.RoomChanged(c1.sid, true) // a socket id gets no channel, even when reported
+	a1.RoomChanged(c1.SID, true) // a socket id gets no channel, even when reported
 	until(t, "r1's channel", func() bool { return subscribers(t, client, "socket.io#/#r1#") == 1 })
-	if n := subscribers(t, client, "socket.io#/#"+c1.sid+"#"); n != 0 {
+	if n := subscribers(t, client, "socket.io#/#"+c1.SID+"#"); n != 0 {
 		t.Fatalf("%d subscribers on a socket id's channel", n)
 	}
 
@@ -63,9 +63,9 @@ func TestDynamicPrivateSubscribesSocketIDs(t *testing.T) {
 	until(t, "two servers", func() bool { return n1.serverCount() == 2 && n2.serverCount() == 2 })
 	c1 := dial(t, n1.addr(), map[string]any{"name": "c1"})
 	client := rs.Client(t)
-	until(t, "c1's channel", func() bool { return subscribers(t, client, "socket.io#/#"+c1.sid+"#") == 1 })
-	n2.ns.To(c1.sid).Emit("direct")
+	until(t, "c1's channel", func() bool { return subscribers(t, client, "socket.io#/#"+c1.SID+"#") == 1 })
+	n2.ns.To(c1.SID).Emit("direct")
 	c1.expect(n2.sync(t), `["direct"]`)
-	n1.ns.In(c1.sid).DisconnectSockets(true)
-	until(t, "c1's channel gone", func() bool { return subscribers(t, client, "socket.io#/#"+c1.sid+"#") == 0 })
+	n1.ns.In(c1.SID).DisconnectSockets(true)
+	until(t, "c1's channel gone", func() bool { return subscribers(t, client, "socket.io#/#"+c1.SID+"#") == 0 })
 }
