@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"sort"
 	"sync"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/tornadio/tornadio"
 	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 )
 
 // goNode is a tornadio node of the cluster under test, the Go twin of
@@ -48,7 +47,7 @@ type goNodeOptions struct {
 func startGoNode(t testing.TB, name string, o goNodeOptions) *goNode {
 	t.Helper()
 	opts := []tornadio.Option{tornadio.WithEventLoops(2), tornadio.WithAdapter(o.factory),
-		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
+		tornadio.WithLogger(siotest.Quiet)}
 	if o.recovery {
 		opts = append(opts, tornadio.WithConnectionStateRecovery(tornadio.RecoveryOptions{MaxDisconnection: 2 * time.Minute, SkipMiddlewares: true}))
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"sort"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 
 	"github.com/tornadio/tornadio"
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 	"github.com/tornadio/tornadio/adapter/redis/pubsub"
 )
 
@@ -36,26 +35,17 @@ func startEmitterTornadioNode(t *testing.T, redisAddr, name string) *emitterTorn
 	t.Helper()
 	client := redis.NewClient(&redis.Options{Addr: redisAddr})
 	t.Cleanup(func() { _ = client.Close() })
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := tornadio.NewServer(
-		tornadio.WithAdapter(pubsub.New(client, nil, pubsub.WithLogger(quiet))),
+		tornadio.WithAdapter(pubsub.New(client, nil, pubsub.WithLogger(siotest.Quiet))),
 		tornadio.WithEventLoops(1),
 		// The modern road only: no Flash policy listener on port 843.
 		tornadio.WithTransports(tornadio.TransportPolling, tornadio.TransportWebSocket),
-		tornadio.WithLogger(quiet),
+		tornadio.WithLogger(siotest.Quiet),
 	)
 	n := &emitterTornadioNode{name: name, srv: srv, reports: newReports()}
 	for _, nspName := range namespaces {
 		ns := srv.Of(nspName)
-		ns.OnConnection(func(s *tornadio.Socket) {
-			var auth struct {
-				Name  string   `json:"name"`
-				Rooms []string `json:"rooms"`
-			}
-			_ = s.Request().DecodeAuth(&auth)
-			s.SetData(map[string]any{"name": auth.Name, "node": name})
-			s.Join(auth.Rooms...)
-		})
+		ns.OnConnection(siotest.JoinFromAuth(name))
 		for _, ev := range []string{emitterSSEEvent, emitterSSESentinel} {
 			err := ns.OnServerSideEmit(ev, func(args tornadio.Args) {
 				raw := make([]json.RawMessage, args.Len())

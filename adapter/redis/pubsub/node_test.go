@@ -2,20 +2,17 @@ package pubsub_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 	"github.com/tornadio/tornadio/adapter/redis/pubsub"
 )
 
 var namespaces = []string{"/", "/chat"}
-
-var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // testNode is one tornadio server of a test cluster, with the pub/sub
 // adapter on namespaces "/" and "/chat". A connecting socket's auth
@@ -36,20 +33,12 @@ func startNode(t *testing.T, redisAddr, name string, opts ...pubsub.Option) *tes
 	t.Helper()
 	pub := redis.NewClient(&redis.Options{Addr: redisAddr})
 	n := &testNode{name: name, changed: make(chan struct{})}
-	opts = append([]pubsub.Option{pubsub.WithLogger(discard)}, opts...)
-	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithLogger(discard),
+	opts = append([]pubsub.Option{pubsub.WithLogger(siotest.Quiet)}, opts...)
+	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithLogger(siotest.Quiet),
 		tornadio.WithAdapter(pubsub.New(pub, nil, opts...)))
 	for _, nsp := range namespaces {
 		ns := n.srv.Of(nsp)
-		ns.OnConnection(func(s *tornadio.Socket) {
-			var auth struct {
-				Name  string   `json:"name"`
-				Rooms []string `json:"rooms"`
-			}
-			_ = s.Request().DecodeAuth(&auth)
-			s.SetData(map[string]string{"name": auth.Name, "node": name})
-			s.Join(auth.Rooms...)
-		})
+		ns.OnConnection(siotest.JoinFromAuth(name))
 		record := func(event string, args tornadio.Args) {
 			text := ""
 			for i := range args.Len() {

@@ -2,7 +2,6 @@ package pubsub
 
 import (
 	"errors"
-	"io"
 	"log/slog"
 	"testing"
 
@@ -14,7 +13,7 @@ import (
 func TestQueueFullDrops(t *testing.T) {
 	client := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
 	defer client.Close()
-	p := newPublisher(client, slog.New(slog.NewTextHandler(io.Discard, nil)), 2)
+	p := newPublisher(client, slog.New(slog.DiscardHandler), 2)
 	var failed []error
 	for range 3 {
 		p.enqueue(job{channel: "c", payload: []byte("x"), fail: func(err error) { failed = append(failed, err) }})

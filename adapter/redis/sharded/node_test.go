@@ -3,8 +3,6 @@ package sharded_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/tornadio/tornadio"
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 	"github.com/tornadio/tornadio/adapter/redis/sharded"
 )
 
@@ -35,20 +34,12 @@ func startNode(t *testing.T, rs *redistest.Server, name string, opts ...sharded.
 // startNodeWith starts a node over client, closed when the test ends.
 func startNodeWith(t *testing.T, client redis.UniversalClient, name string, opts ...sharded.Option) *goNode {
 	t.Helper()
-	opts = append([]sharded.Option{sharded.WithRequestsTimeout(5 * time.Second)}, opts...)
+	opts = append([]sharded.Option{sharded.WithRequestsTimeout(5 * time.Second), sharded.WithLogger(siotest.Quiet)}, opts...)
 	n := &goNode{name: name}
 	n.srv = tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithAdapter(sharded.New(client, opts...)),
-		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+		tornadio.WithLogger(siotest.Quiet))
 	n.ns = n.srv.Of("/")
-	n.ns.OnConnection(func(s *tornadio.Socket) {
-		var auth struct {
-			Name  string   `json:"name"`
-			Rooms []string `json:"rooms"`
-		}
-		_ = s.Request().DecodeAuth(&auth)
-		s.SetData(map[string]string{"name": auth.Name, "node": name})
-		s.Join(auth.Rooms...)
-	})
+	n.ns.OnConnection(siotest.JoinFromAuth(name))
 	n.ns.OnServerSideEmit("ping", func(_ map[string]any, ack tornadio.Ack) { ack(name) })
 	n.ns.OnServerSideEmit("relay", func(string) { n.relays.Add(1) })
 	if err := n.srv.Start("127.0.0.1:0"); err != nil {

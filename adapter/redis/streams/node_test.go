@@ -2,8 +2,6 @@ package streams
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/tornadio/tornadio"
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 )
 
 // testNode is one in-process tornadio node with the streams adapter and
@@ -28,9 +27,9 @@ type testNode struct {
 // "ping" with its name and records "note" events in notes.
 func startNode(t testing.TB, client redis.UniversalClient, name string, notes chan<- string, opts ...Option) *testNode {
 	t.Helper()
-	opts = append([]Option{WithBlockTime(time.Second)}, opts...)
+	opts = append([]Option{WithBlockTime(time.Second), WithLogger(siotest.Quiet)}, opts...)
 	srv := tornadio.NewServer(tornadio.WithEventLoops(1),
-		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
+		tornadio.WithLogger(siotest.Quiet),
 		tornadio.WithAdapter(New(client, opts...)),
 		tornadio.WithConnectionStateRecovery(tornadio.RecoveryOptions{MaxDisconnection: time.Minute}))
 	ns := srv.Of("/")

@@ -2,12 +2,11 @@ package streams
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 )
 
 // Offsets are appended only where Node appends them: to broadcasts without
@@ -30,8 +29,8 @@ func TestOffsetsOnlyWithRecovery(t *testing.T) {
 
 	// A node without recovery: the same stream, no offsets.
 	srv := tornadio.NewServer(tornadio.WithEventLoops(1),
-		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))),
-		tornadio.WithAdapter(New(p.redis.Client(t), WithBlockTime(time.Second))))
+		tornadio.WithLogger(siotest.Quiet),
+		tornadio.WithAdapter(New(p.redis.Client(t), WithBlockTime(time.Second), WithLogger(siotest.Quiet))))
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatal(err)
 	}
