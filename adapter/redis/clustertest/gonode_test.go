@@ -14,6 +14,7 @@ import (
 
 	"github.com/tornadio/tornadio"
 	"github.com/tornadio/tornadio/adapter"
+	"github.com/tornadio/tornadio/adapter/redis/internal/jsvalue"
 	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 )
 
@@ -119,25 +120,8 @@ func pipeJSON(args tornadio.Args, i int) json.RawMessage {
 	return b
 }
 
-func toPipe(v any) any {
-	switch x := v.(type) {
-	case []byte:
-		return Bin(x)
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = toPipe(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = toPipe(e)
-		}
-		return out
-	}
-	return v
-}
+// toPipe turns each []byte in v into the line protocol's {"$bin": base64}.
+func toPipe(v any) any { return jsvalue.MapBytes(v, func(b []byte) any { return Bin(b) }) }
 
 // binFromPipe turns the line protocol's {"$bin": base64} values into []byte.
 func binFromPipe(v any) any {

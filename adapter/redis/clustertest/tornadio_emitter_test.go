@@ -134,18 +134,5 @@ func TestEmitterDrivesTornadio(t *testing.T) {
 		}
 	}
 	c.warmUp(t)
-	drivers := []struct {
-		name string
-		d    issuer
-	}{
-		{"node-emitter", startEmitter(t, c.redis.Addr())},
-		{"go-emitter", newGoEmitter(t, c.redis.Addr())},
-	}
-	for _, drv := range drivers {
-		t.Run(drv.name, func(t *testing.T) {
-			for _, tc := range emitterCases {
-				t.Run(tc.name, func(t *testing.T) { tc.run(t, c, drv.d) })
-			}
-		})
-	}
+	runEmitterCases(t, c)
 }

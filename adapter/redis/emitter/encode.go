@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/tornadio/tornadio/adapter/redis/internal/jsvalue"
 	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
 	"github.com/tornadio/tornadio/socketio"
 )
@@ -234,8 +235,7 @@ func bufferJSON(v any) any {
 	if !socketio.HasBinary(v) {
 		return v
 	}
-	switch x := v.(type) {
-	case []byte:
+	return jsvalue.MapBytes(v, func(x []byte) any {
 		b := make([]byte, 0, 24+4*len(x))
 		b = append(b, `{"type":"Buffer","data":[`...)
 		for i, c := range x {
@@ -245,20 +245,7 @@ func bufferJSON(v any) any {
 			b = strconv.AppendUint(b, uint64(c), 10)
 		}
 		return json.RawMessage(append(b, "]}"...))
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = bufferJSON(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = bufferJSON(e)
-		}
-		return out
-	}
-	return v
+	})
 }
 
 func nonNil(list []string) []string {

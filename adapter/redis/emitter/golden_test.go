@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/tornadio/tornadio/adapter/redis/emitter"
+	"github.com/tornadio/tornadio/adapter/redis/internal/jsvalue"
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
 )
 
@@ -171,23 +172,7 @@ func (op goldenOp) nodeJSON() map[string]any {
 // pipeValue turns []byte (at the top or in []any / map[string]any, where the
 // Go emitter treats it as binary) into {"$bin": base64} for the script.
 func pipeValue(v any) any {
-	switch x := v.(type) {
-	case []byte:
-		return map[string]any{"$bin": x}
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = pipeValue(e)
-		}
-		return out
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = pipeValue(e)
-		}
-		return out
-	}
-	return v
+	return jsvalue.MapBytes(v, func(b []byte) any { return map[string]any{"$bin": b} })
 }
 
 // run does op with the Go emitter.
