@@ -8,16 +8,9 @@
 // Prints one JSON line per entry of window.__log, then {"event":"done",...};
 // exit code 0 when the page reported ok.
 
-const { chromium } = require('playwright-core');
+const { args, out, launch, closeBrowser } = require('./browser-launch');
 
-const [, , url, rawOpts] = process.argv;
-const opts = rawOpts ? JSON.parse(rawOpts) : {};
-const timeoutMs = opts.timeoutMs || 30000;
-const executablePath = opts.executablePath || process.env.CHROMIUM || '/usr/bin/chromium';
-
-function out(event, fields) {
-  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
-}
+const { url, timeoutMs, executablePath } = args(30000);
 
 setTimeout(() => {
   out('done', { ok: false, failures: ['hard-timeout'], timeoutMs });
@@ -29,13 +22,7 @@ setTimeout(() => {
     out('done', { ok: false, failures: ['usage: node browser-page.js <url> [json options]'] });
     process.exit(1);
   }
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30000,
-  });
+  const browser = await launch(executablePath);
   let ok = false;
   const failures = [];
   try {
@@ -66,7 +53,7 @@ setTimeout(() => {
   } catch (err) {
     failures.push('exception: ' + String((err && err.message) || err));
   } finally {
-    await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    await closeBrowser(browser);
   }
   out('done', { ok: ok && failures.length === 0, failures });
   process.exit(ok && failures.length === 0 ? 0 : 1);

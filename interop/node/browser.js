@@ -9,16 +9,9 @@
 // {"event":"done","ok":...}. Exit code 0 when every check passed.
 // playwright-core never downloads a browser: it uses the system Chromium.
 
-const { chromium } = require('playwright-core');
+const { args, out, launch, closeBrowser } = require('./browser-launch');
 
-const [, , url, rawOpts] = process.argv;
-const opts = rawOpts ? JSON.parse(rawOpts) : {};
-const timeoutMs = opts.timeoutMs || 60000;
-const executablePath = opts.executablePath || process.env.CHROMIUM || '/usr/bin/chromium';
-
-function out(event, fields) {
-  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
-}
+const { url, opts, timeoutMs, executablePath } = args(60000);
 
 const failures = [];
 function check(name, ok, details) {
@@ -32,7 +25,7 @@ async function finish(extra) {
   if (finished) return;
   finished = true;
   if (browser) {
-    await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    await closeBrowser(browser);
   }
   const ok = failures.length === 0;
   out('done', Object.assign({ ok, failures }, extra || {}));
@@ -66,21 +59,7 @@ async function openPage(name) {
     return finish();
   }
   out('start', { url, executablePath });
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: 30000,
-  });
+  browser = await launch(executablePath);
   out('browser', { version: browser.version() });
 
   const page1 = await openPage('page1');

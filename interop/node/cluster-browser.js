@@ -16,16 +16,9 @@
 // the sender's node as the message names it); the last line is
 // {"event":"done","ok":...}. Exit code 0 when every check passed.
 
-const { chromium } = require('playwright-core');
+const { args, out, launch, closeBrowser } = require('./browser-launch');
 
-const [, , base, rawOpts] = process.argv;
-const opts = rawOpts ? JSON.parse(rawOpts) : {};
-const timeoutMs = opts.timeoutMs || 60000;
-const executablePath = opts.executablePath || process.env.CHROMIUM || '/usr/bin/chromium';
-
-function out(event, fields) {
-  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
-}
+const { url: base, opts, timeoutMs, executablePath } = args(60000);
 
 const failures = [];
 function check(name, ok, details) {
@@ -41,7 +34,7 @@ async function finish() {
   if (finished) return;
   finished = true;
   if (browser) {
-    await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    await closeBrowser(browser);
   }
   const ok = failures.length === 0;
   out('done', { ok, failures });
@@ -118,21 +111,7 @@ async function round(transport) {
     check('usage', false, { message: 'usage: node cluster-browser.js <base URL> <options JSON with pages>' });
     return finish();
   }
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    timeout: 30000,
-  });
+  browser = await launch(executablePath);
   out('browser', { version: browser.version() });
   for (const transport of opts.transports || ['']) await round(transport);
   await finish();

@@ -10,16 +10,9 @@
 // errors and failed requests, then {"event":"done",...}; exit code 0 when the
 // page reported ok.
 
-const { chromium } = require('playwright-core');
+const { args, out, launch, closeBrowser } = require('./browser-launch');
 
-const [, , url, rawOpts] = process.argv;
-const opts = rawOpts ? JSON.parse(rawOpts) : {};
-const timeoutMs = opts.timeoutMs || 30000;
-const executablePath = opts.executablePath || process.env.CHROMIUM || '/usr/bin/chromium';
-
-function out(event, fields) {
-  process.stdout.write(JSON.stringify(Object.assign({ event }, fields || {})) + '\n');
-}
+const { url, timeoutMs, executablePath } = args(30000);
 
 // Never outlive the test's own deadline.
 setTimeout(() => {
@@ -36,13 +29,7 @@ setTimeout(() => {
   const failures = [];
   let ok = false;
   try {
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 30000,
-    });
+    browser = await launch(executablePath);
     out('browser', { version: browser.version() });
     const page = await browser.newPage();
     page.on('console', (msg) => out('console', { type: msg.type(), text: msg.text() }));
@@ -74,7 +61,7 @@ setTimeout(() => {
   } catch (err) {
     failures.push('exception: ' + String((err && err.message) || err));
   } finally {
-    if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    if (browser) await closeBrowser(browser);
   }
   const pass = ok && failures.length === 0;
   out('done', { ok: pass, failures });
