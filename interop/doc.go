@@ -27,7 +27,8 @@
 //
 // Every script prints one JSON line per observation and ends with
 // {"event":"done","ok":...}; the Go tests assert on those lines and on what
-// the server saw. Chromium is the system one at /usr/bin/chromium.
+// the server saw. Chromium is the system one at /usr/bin/chromium, launched
+// the same way by every browser driver (browser-launch.js).
 //
 // Outside CI (the CI environment variable unset) the tests skip when node,
 // for the browser tests /usr/bin/chromium, or for the nginx tests nginx, is
