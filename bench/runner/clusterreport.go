@@ -19,14 +19,7 @@ const (
 // row per point and setup, then the targets' ratios per point.
 func ClusterReport(w io.Writer, res *ClusterResults, meta Meta) {
 	cfg := res.Config
-	fmt.Fprintf(w, "# tornadio cluster benchmark: broadcast through Redis\n\n")
-	fmt.Fprintf(w, "- date: %s (the run took %s)\n", meta.Date, res.Elapsed.Round(1e9))
-	fmt.Fprintf(w, "- machine: %s\n", strings.Join(meta.Machine, "; "))
-	var vs []string
-	for _, v := range meta.Versions {
-		vs = append(vs, v[0]+" "+v[1])
-	}
-	fmt.Fprintf(w, "- versions: %s\n", strings.Join(vs, ", "))
+	meta.writeHeader(w, "tornadio cluster benchmark: broadcast through Redis", res.Elapsed)
 	var setups []string
 	for _, s := range cfg.Setups {
 		d := fmt.Sprintf("%d node", len(s.Nodes))
@@ -42,15 +35,10 @@ func ClusterReport(w io.Writer, res *ClusterResults, meta Meta) {
 	fmt.Fprintf(w, "- method: every node and redis-server pinned to CPU %s (`taskset`), the load generator to CPU %s; "+
 		"the receivers dealt out over the nodes in turn, the sender on the first node; every point run %d× with fresh nodes and a fresh redis-server, setups interleaved; medians\n",
 		cfg.ServerCPUs, cfg.LoadCPUs, cfg.Repeats)
-	if meta.Command != "" {
-		fmt.Fprintf(w, "- reproduce: `%s`\n", meta.Command)
-	}
-	fmt.Fprintln(w)
+	meta.writeReproduce(w)
 	clusterTable(w, res)
 	clusterTargets(w, res)
-	for _, n := range meta.Notes {
-		fmt.Fprintf(w, "\n%s\n", n)
-	}
+	meta.writeNotes(w)
 }
 
 func clusterTable(w io.Writer, res *ClusterResults) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // Meta describes the run for the report's header.
@@ -14,6 +15,35 @@ type Meta struct {
 	Command  string      // how to reproduce
 	Base     string      // what the Base server is (see reportBeforeAfter)
 	Notes    []string
+}
+
+// writeHeader writes the report's title and its date, machine and
+// versions lines.
+func (meta Meta) writeHeader(w io.Writer, title string, elapsed time.Duration) {
+	fmt.Fprintf(w, "# %s\n\n", title)
+	fmt.Fprintf(w, "- date: %s (the run took %s)\n", meta.Date, elapsed.Round(time.Second))
+	fmt.Fprintf(w, "- machine: %s\n", strings.Join(meta.Machine, "; "))
+	var vs []string
+	for _, v := range meta.Versions {
+		vs = append(vs, v[0]+" "+v[1])
+	}
+	fmt.Fprintf(w, "- versions: %s\n", strings.Join(vs, ", "))
+}
+
+// writeReproduce ends the header: the command that reproduces the run,
+// when known, and a blank line.
+func (meta Meta) writeReproduce(w io.Writer) {
+	if meta.Command != "" {
+		fmt.Fprintf(w, "- reproduce: `%s`\n", meta.Command)
+	}
+	fmt.Fprintln(w)
+}
+
+// writeNotes writes the notes, each a paragraph.
+func (meta Meta) writeNotes(w io.Writer) {
+	for _, n := range meta.Notes {
+		fmt.Fprintf(w, "\n%s\n", n)
+	}
 }
 
 // Key is the ratio metric of a scenario: server CPU per ack or delivery,
@@ -43,20 +73,10 @@ const Subject = "tornadio"
 // point and server; tornadio's rows carry the ratios of the point's key
 // metric against each peer measured in the same run.
 func Report(w io.Writer, res *Results, meta Meta) {
-	fmt.Fprintf(w, "# tornadio benchmarks\n\n")
-	fmt.Fprintf(w, "- date: %s (the run took %s)\n", meta.Date, res.Elapsed.Round(1e9))
-	fmt.Fprintf(w, "- machine: %s\n", strings.Join(meta.Machine, "; "))
-	var vs []string
-	for _, v := range meta.Versions {
-		vs = append(vs, v[0]+" "+v[1])
-	}
-	fmt.Fprintf(w, "- versions: %s\n", strings.Join(vs, ", "))
+	meta.writeHeader(w, "tornadio benchmarks", res.Elapsed)
 	fmt.Fprintf(w, "- method: each server pinned to CPU %s (`taskset`), the load generator to CPU %s; every point run %d× against a fresh server, servers interleaved; medians\n",
 		res.Config.ServerCPUs, res.Config.LoadCPUs, res.Config.Repeats)
-	if meta.Command != "" {
-		fmt.Fprintf(w, "- reproduce: `%s`\n", meta.Command)
-	}
-	fmt.Fprintln(w)
+	meta.writeReproduce(w)
 
 	if len(res.Cells) > 0 {
 		mainTable(w, res)
@@ -65,9 +85,7 @@ func Report(w io.Writer, res *Results, meta Meta) {
 	if res.Scaling != nil {
 		reportScaling(w, res.Scaling)
 	}
-	for _, n := range meta.Notes {
-		fmt.Fprintf(w, "\n%s\n", n)
-	}
+	meta.writeNotes(w)
 }
 
 // mainTable writes the table of every point and server, with its column
