@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/tornadio/tornadio/adapter/redis/internal/redisserver"
 )
 
 // stickyParam is the query parameter the chat page adds to every Engine.IO
@@ -106,7 +108,7 @@ func startNginx(dir, listen string, nodes, pages []node, logw io.Writer) (*proce
 	for range 3 { // another process may take the free port first
 		addr := listen
 		if port == "0" {
-			p, err := freePort()
+			p, err := redisserver.FreePort()
 			if err != nil {
 				return nil, "", err
 			}

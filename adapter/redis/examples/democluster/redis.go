@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/tornadio/tornadio/adapter/redis/internal/redisserver"
 )
 
 // findBinary returns the path of a program: on PATH, or else at fallback
@@ -32,26 +34,18 @@ var debianPackage = map[string]string{"redis-server": "redis-server", "nginx": "
 // (no RDB snapshots, no AOF), working and logging in dir, and returns once
 // it answers PING.
 func startRedis(dir string, logw io.Writer) (*process, string, error) {
-	bin, err := findBinary("redis-server", "/usr/bin/redis-server")
-	if err != nil {
-		return nil, "", err
+	bin := redisserver.Binary()
+	if bin == "" {
+		return nil, "", fmt.Errorf("redis-server is not installed (Debian package redis-server)")
 	}
 	var lastErr error
 	for range 3 { // another process may take the free port first
-		port, err := freePort()
+		port, err := redisserver.FreePort()
 		if err != nil {
 			return nil, "", err
 		}
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-		cmd := exec.Command(bin,
-			"--port", strconv.Itoa(port),
-			"--bind", "127.0.0.1",
-			"--save", "",
-			"--appendonly", "no",
-			"--dir", dir,
-			"--daemonize", "no",
-			"--logfile", filepath.Join(dir, "redis.log"),
-		)
+		cmd := exec.Command(bin, redisserver.Args(port, dir, filepath.Join(dir, "redis.log"))...)
 		cmd.Dir = dir
 		p, err := startProcess("redis", cmd, logw, nil)
 		if err != nil {
@@ -85,14 +79,4 @@ func waitRedis(p *process, addr string, within time.Duration) error {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("probing for a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

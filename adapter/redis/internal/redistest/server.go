@@ -27,6 +27,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/tornadio/tornadio/adapter/redis/internal/redisserver"
 )
 
 // startTimeout bounds how long a redis-server may take to say it is ready.
@@ -56,15 +58,7 @@ type process struct {
 }
 
 // Binary returns the path of redis-server, or "" where it is not installed.
-func Binary() string {
-	if p, err := exec.LookPath("redis-server"); err == nil {
-		return p
-	}
-	if _, err := os.Stat("/usr/bin/redis-server"); err == nil {
-		return "/usr/bin/redis-server"
-	}
-	return ""
-}
+func Binary() string { return redisserver.Binary() }
 
 // Require returns the path of redis-server. Where it is missing the test is
 // skipped, or failed when the environment variable CI is set.
@@ -100,7 +94,7 @@ func start(t testing.TB, args func(dir string) []string) *Server {
 	// redis-server's bind; try a few ports before giving up.
 	var lastErr error
 	for attempt := 0; attempt < 5; attempt++ {
-		port, err := freePort()
+		port, err := redisserver.FreePort()
 		if err != nil {
 			t.Fatalf("redistest: %v", err)
 		}
@@ -172,16 +166,7 @@ func (s *Server) launch() error {
 	if s.proc != nil {
 		return errors.New("already running")
 	}
-	cmd := exec.Command(s.path, append([]string{
-		"--port", strconv.Itoa(s.port),
-		"--bind", "127.0.0.1",
-		"--protected-mode", "no",
-		"--save", "",
-		"--appendonly", "no",
-		"--dir", s.dir,
-		"--daemonize", "no",
-		"--logfile", "",
-	}, s.args...)...)
+	cmd := exec.Command(s.path, append(redisserver.Args(s.port, s.dir, ""), s.args...)...)
 	cmd.Dir = s.dir
 	setParentDeathSignal(cmd)
 	out, err := cmd.StdoutPipe()
@@ -258,14 +243,4 @@ func (s *Server) stop() error {
 	case <-time.After(startTimeout):
 		return errors.New("redis-server did not exit after SIGKILL")
 	}
-}
-
-// freePort asks the kernel for a free loopback port.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("probing for a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
