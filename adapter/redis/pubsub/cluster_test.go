@@ -286,23 +286,6 @@ func TestRequestsTimeOutWhenANodeDies(t *testing.T) {
 	}
 }
 
-func waitServerCountNsp(t *testing.T, nsp string, want int, nodes ...*testNode) {
-	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for _, n := range nodes {
-		for {
-			got, err := n.ns(nsp).Adapter().ServerCount(context.Background())
-			if err == nil && got == want {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s %s: server count %d (%v), want %d", n.name, nsp, got, err, want)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-}
-
 func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {

@@ -121,19 +121,15 @@ func (n *testNode) waitServerSide(t *testing.T, want string) {
 // changes only inside Redis.
 func waitServerCount(t *testing.T, want int, nodes ...*testNode) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
+	for _, nsp := range namespaces {
+		waitServerCountNsp(t, nsp, want, nodes...)
+	}
+}
+
+// waitServerCountNsp is waitServerCount for namespace nsp only.
+func waitServerCountNsp(t *testing.T, nsp string, want int, nodes ...*testNode) {
+	t.Helper()
 	for _, n := range nodes {
-		for _, nsp := range namespaces {
-			for {
-				got, err := n.ns(nsp).Adapter().ServerCount(context.Background())
-				if err == nil && got == want {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("%s %s: server count %d (%v), want %d", n.name, nsp, got, err, want)
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-		}
+		siotest.WaitServerCount(t, n.name+" "+nsp, n.ns(nsp).Adapter(), want)
 	}
 }

@@ -79,19 +79,7 @@ func startPair(t testing.TB, opts ...Option) *pair {
 
 func waitServerCount(t testing.TB, n *testNode, want int) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		got, err := n.ns.Adapter().ServerCount(ctx)
-		cancel()
-		if err == nil && got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("node %s: server count %d (%v), want %d", n.name, got, err, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	siotest.WaitServerCount(t, "node "+n.name, n.ns.Adapter(), want)
 }
 
 // warmUp broadcasts from each node until every client of the other nodes

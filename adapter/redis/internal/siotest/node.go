@@ -1,9 +1,13 @@
 package siotest
 
 import (
+	"context"
 	"log/slog"
+	"testing"
+	"time"
 
 	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/adapter"
 )
 
 // Quiet is a logger that drops everything, for the servers and adapters of
@@ -22,5 +26,25 @@ func JoinFromAuth(node string) func(s *tornadio.Socket) {
 		_ = s.Request().DecodeAuth(&auth)
 		s.SetData(map[string]string{"name": auth.Name, "node": node})
 		s.Join(auth.Rooms...)
+	}
+}
+
+// WaitServerCount waits until a counts want servers (every node's
+// subscriptions are in place), polling: the count changes only inside
+// Redis. what names the adapter in the failure.
+func WaitServerCount(t testing.TB, what string, a adapter.Adapter, want int) {
+	t.Helper()
+	deadline := time.Now().Add(WaitTimeout)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		got, err := a.ServerCount(ctx)
+		cancel()
+		if err == nil && got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: server count %d (%v), want %d", what, got, err, want)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
