@@ -20,6 +20,25 @@ func checkBroadcastAck(t reflect.Type) error {
 	return nil
 }
 
+// encodeBroadcast checks event and encodes the arguments of an emit to
+// many (a broadcast or a server-side emit): args, whose last element may be
+// the ack callback func(err error, replies []T), returned as done (the
+// zero Value when there is none).
+func encodeBroadcast(event string, args []any) (done reflect.Value, raw, atts [][]byte, err error) {
+	if err := checkEvent(event); err != nil {
+		return done, nil, nil, err
+	}
+	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
+		done = reflect.ValueOf(args[n-1])
+		if err := checkBroadcastAck(done.Type()); err != nil {
+			return done, nil, nil, err
+		}
+		args = args[:n-1]
+	}
+	raw, atts, err = encodeArgs(args)
+	return done, raw, atts, err
+}
+
 // collectorTurn spreads the collectors' home loops and workers.
 var collectorTurn atomic.Uint32
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
@@ -99,18 +98,7 @@ func (b *BroadcastOperator) options() *adapter.Options {
 // into a T. It runs on one of the server's event loops, or on a worker with
 // WithWorkers, like every callback.
 func (b *BroadcastOperator) Emit(event string, args ...any) error {
-	if err := checkEvent(event); err != nil {
-		return err
-	}
-	var done reflect.Value
-	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
-		done = reflect.ValueOf(args[n-1])
-		if err := checkBroadcastAck(done.Type()); err != nil {
-			return err
-		}
-		args = args[:n-1]
-	}
-	raw, atts, err := encodeArgs(args)
+	done, raw, atts, err := encodeBroadcast(event, args)
 	if err != nil {
 		return err
 	}

@@ -22,18 +22,7 @@ import (
 // when the adapter's request timeout passed first. It runs on an event loop
 // or a worker, like every callback.
 func (ns *Namespace) ServerSideEmit(event string, args ...any) error {
-	if err := checkEvent(event); err != nil {
-		return err
-	}
-	var done reflect.Value
-	if n := len(args); n > 0 && args[n-1] != nil && reflect.TypeOf(args[n-1]).Kind() == reflect.Func {
-		done = reflect.ValueOf(args[n-1])
-		if err := checkBroadcastAck(done.Type()); err != nil {
-			return err
-		}
-		args = args[:n-1]
-	}
-	raw, atts, err := encodeArgs(args)
+	done, raw, atts, err := encodeBroadcast(event, args)
 	if err != nil {
 		return err
 	}
