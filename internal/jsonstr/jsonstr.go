@@ -20,6 +20,19 @@ func Append[S string | []byte](dst []byte, s S, lineSeps bool) []byte {
 	return append(dst, '"')
 }
 
+// AppendList appends list as a JSON array of string literals, each
+// written as Append writes it.
+func AppendList(dst []byte, list []string, lineSeps bool) []byte {
+	dst = append(dst, '[')
+	for i, s := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = Append(dst, s, lineSeps)
+	}
+	return append(dst, ']')
+}
+
 // AppendBody appends s escaped as Append escapes it, without the quotes:
 // for writers that put a literal together from parts, some of which they
 // escape themselves.

@@ -60,3 +60,14 @@ func TestAppendBodyIsAppendWithoutQuotes(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendList(t *testing.T) {
+	for _, c := range []struct {
+		list []string
+		want string
+	}{{nil, `[]`}, {[]string{"a"}, `["a"]`}, {[]string{"a", `b"c`, "<&>"}, `["a","b\"c","<&>"]`}} {
+		if got := string(AppendList(nil, c.list, false)); got != c.want {
+			t.Errorf("%q: got %s, want %s", c.list, got, c.want)
+		}
+	}
+}

@@ -198,7 +198,7 @@ func (o *jsonObject) raw(k string, v []byte) *jsonObject {
 
 func (o *jsonObject) strs(k string, list []string) *jsonObject {
 	o.key(k)
-	o.b = appendJSONStrings(o.b, list)
+	o.b = jsonstr.AppendList(o.b, list, false)
 	return o
 }
 
@@ -207,25 +207,14 @@ func (o *jsonObject) strs(k string, list []string) *jsonObject {
 func (o *jsonObject) selection(opts *adapter.Options) *jsonObject {
 	o.key("opts")
 	o.b = append(o.b, `{"rooms":`...)
-	o.b = appendJSONStrings(o.b, opts.Rooms)
+	o.b = jsonstr.AppendList(o.b, opts.Rooms, false)
 	o.b = append(o.b, `,"except":`...)
-	o.b = appendJSONStrings(o.b, opts.Except)
+	o.b = jsonstr.AppendList(o.b, opts.Except, false)
 	o.b = append(o.b, '}')
 	return o
 }
 
 func (o *jsonObject) bytes() []byte { return append(o.b, '}') }
-
-func appendJSONStrings(b []byte, list []string) []byte {
-	b = append(b, '[')
-	for i, s := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonstr.Append(b, s, false)
-	}
-	return append(b, ']')
-}
 
 // requester starts a request: {uid, requestId (when one is given), type}.
 func requester(uid, requestID string, typ int) *jsonObject {

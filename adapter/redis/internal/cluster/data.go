@@ -17,9 +17,9 @@ import (
 // flags hold only what is set, as socket.io's BroadcastOperator sets them.
 func appendOpts(b []byte, opts *adapter.Options) []byte {
 	b = append(b, `{"rooms":`...)
-	b = appendStrings(b, opts.Rooms)
+	b = jsonstr.AppendList(b, opts.Rooms, false)
 	b = append(b, `,"except":`...)
-	b = appendStrings(b, opts.Except)
+	b = jsonstr.AppendList(b, opts.Except, false)
 	b = append(b, `,"flags":{`...)
 	sep := byte(0)
 	field := func(name string) {
@@ -43,17 +43,6 @@ func appendOpts(b []byte, opts *adapter.Options) []byte {
 		b = strconv.AppendInt(b, opts.Flags.Timeout.Milliseconds(), 10)
 	}
 	return append(b, "}}"...)
-}
-
-func appendStrings(b []byte, ss []string) []byte {
-	b = append(b, '[')
-	for i, s := range ss {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonstr.Append(b, s, false)
-	}
-	return append(b, ']')
 }
 
 // appendEventArray appends [event, ...args].
@@ -95,7 +84,7 @@ func roomsData(opts *adapter.Options, rooms []string) []byte {
 	b := append([]byte(nil), `{"opts":`...)
 	b = appendOpts(b, opts)
 	b = append(b, `,"rooms":`...)
-	b = appendStrings(b, rooms)
+	b = jsonstr.AppendList(b, rooms, false)
 	return append(b, '}')
 }
 
@@ -174,7 +163,7 @@ func fetchResponseData(requestID string, sockets []adapter.SocketInfo) ([]byte, 
 			return nil, err
 		}
 		b = append(b, `,"rooms":`...)
-		b = appendStrings(b, s.Rooms)
+		b = jsonstr.AppendList(b, s.Rooms, false)
 		b = append(b, `,"data":`...)
 		b = append(b, jsonOr(data, "{}")...) // socket.data starts as {} in Node
 		b = append(b, '}')
