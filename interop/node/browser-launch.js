@@ -2,9 +2,9 @@
 // What the headless-Chromium drivers (browser.js, browser-page.js,
 // legacy-browser.js, cluster-browser.js) share: their command line
 // (<url> [options as JSON], with executablePath, default $CHROMIUM or
-// /usr/bin/chromium, and timeoutMs), their JSON-lines output, and one way to
+// /usr/bin/chromium, and timeoutMs), their JSON-lines output, one way to
 // launch the system Chromium with playwright-core, which never downloads a
-// browser.
+// browser, and (browser.js, cluster-browser.js) their checks and ending.
 
 const { chromium } = require('playwright-core');
 
@@ -52,4 +52,33 @@ function closeBrowser(browser) {
   return Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
 }
 
-module.exports = { args, out, launch, closeBrowser };
+// checks holds a driver's checks and its end, and arms its hard timeout:
+// check records a check (printed when it failed, or always with
+// reportPassed); finish closes the browser set in .browser, prints the last
+// line, {"event":"done","ok":...} with extra's fields, and exits (0 when
+// every check passed). After timeoutMs the process ends whatever hangs,
+// without waiting for the browser, which may be what hangs.
+function checks(timeoutMs, reportPassed) {
+  const c = { failures: [], browser: null, finished: false };
+  c.check = (name, ok, details) => {
+    if (ok && !reportPassed) return;
+    out('check', Object.assign({ name, ok: !!ok }, details || {}));
+    if (!ok) c.failures.push(name);
+  };
+  c.finish = async (extra) => {
+    if (c.finished) return;
+    c.finished = true;
+    if (c.browser) await closeBrowser(c.browser);
+    const ok = c.failures.length === 0;
+    out('done', Object.assign({ ok, failures: c.failures }, extra || {}));
+    process.exit(ok ? 0 : 1);
+  };
+  setTimeout(() => {
+    c.check('hard-timeout', false, { timeoutMs });
+    out('done', { ok: false, failures: c.failures });
+    process.exit(1);
+  }, timeoutMs);
+  return c;
+}
+
+module.exports = { args, out, launch, closeBrowser, checks };

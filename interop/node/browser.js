@@ -9,35 +9,12 @@
 // {"event":"done","ok":...}. Exit code 0 when every check passed.
 // playwright-core never downloads a browser: it uses the system Chromium.
 
-const { args, out, launch, closeBrowser } = require('./browser-launch');
+const { args, out, launch, checks } = require('./browser-launch');
 
 const { url, opts, timeoutMs, executablePath } = args(60000);
-
-const failures = [];
-function check(name, ok, details) {
-  out('check', Object.assign({ name, ok: !!ok }, details || {}));
-  if (!ok) failures.push(name);
-}
-
+const run = checks(timeoutMs, true);
+const { check, finish, failures } = run;
 let browser = null;
-let finished = false;
-async function finish(extra) {
-  if (finished) return;
-  finished = true;
-  if (browser) {
-    await closeBrowser(browser);
-  }
-  const ok = failures.length === 0;
-  out('done', Object.assign({ ok, failures }, extra || {}));
-  process.exit(ok ? 0 : 1);
-}
-
-setTimeout(() => {
-  check('hard-timeout', false, { timeoutMs });
-  // Do not wait for the browser here: it may be what hangs.
-  out('done', { ok: false, failures });
-  process.exit(1);
-}, timeoutMs);
 
 async function openPage(name) {
   const page = await browser.newPage();
@@ -59,7 +36,7 @@ async function openPage(name) {
     return finish();
   }
   out('start', { url, executablePath });
-  browser = await launch(executablePath);
+  browser = run.browser = await launch(executablePath);
   out('browser', { version: browser.version() });
 
   const page1 = await openPage('page1');

@@ -16,36 +16,12 @@
 // the sender's node as the message names it); the last line is
 // {"event":"done","ok":...}. Exit code 0 when every check passed.
 
-const { args, out, launch, closeBrowser } = require('./browser-launch');
+const { args, out, launch, checks } = require('./browser-launch');
 
 const { url: base, opts, timeoutMs, executablePath } = args(60000);
-
-const failures = [];
-function check(name, ok, details) {
-  if (!ok) {
-    out('check', Object.assign({ name, ok: false }, details || {}));
-    failures.push(name);
-  }
-}
-
+const run = checks(timeoutMs, false);
+const { check, finish, failures } = run;
 let browser = null;
-let finished = false;
-async function finish() {
-  if (finished) return;
-  finished = true;
-  if (browser) {
-    await closeBrowser(browser);
-  }
-  const ok = failures.length === 0;
-  out('done', { ok, failures });
-  process.exit(ok ? 0 : 1);
-}
-
-setTimeout(() => {
-  check('hard-timeout', false, { timeoutMs });
-  out('done', { ok: false, failures });
-  process.exit(1);
-}, timeoutMs);
 
 // openWindow loads the page with the window's sticky key and transport and
 // waits until it is connected and knows its node.
@@ -111,7 +87,7 @@ async function round(transport) {
     check('usage', false, { message: 'usage: node cluster-browser.js <base URL> <options JSON with pages>' });
     return finish();
   }
-  browser = await launch(executablePath);
+  browser = run.browser = await launch(executablePath);
   out('browser', { version: browser.version() });
   for (const transport of opts.transports || ['']) await round(transport);
   await finish();
