@@ -1,42 +1,23 @@
 package sharded_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tornadio/tornadio/adapter/redis/internal/redistest"
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 	"github.com/tornadio/tornadio/adapter/redis/sharded"
 )
-
-// lockedBuffer is a log destination several goroutines may write to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // WithLogger receives what the adapter drops, with the namespace and the
 // adapter's uid: here a message on the namespace's channel that does not
 // decode.
 func TestWithLoggerReportsDroppedMessages(t *testing.T) {
 	rs := redistest.Start(t)
-	var logged lockedBuffer
+	var logged siotest.LogBuffer
 	n := startNode(t, rs, "n1", sharded.WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
 	client := rs.Client(t)
 	deadline := time.Now().Add(20 * time.Second)

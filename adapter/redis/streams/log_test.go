@@ -1,37 +1,19 @@
 package streams
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/tornadio/tornadio/adapter/redis/internal/siotest"
 )
-
-// lockedBuffer is a log destination several goroutines may write to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // WithLogger receives what the adapter drops: here a message on the
 // namespace's channel that does not decode.
 func TestWithLoggerReportsDroppedMessages(t *testing.T) {
-	var logged lockedBuffer
+	var logged siotest.LogBuffer
 	p := startPair(t, WithLogger(slog.New(slog.NewTextHandler(&logged, nil))))
 	client := p.redis.Client(t)
 	deadline := time.Now().Add(20 * time.Second)
