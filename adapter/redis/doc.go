@@ -10,4 +10,8 @@
 //     connection state recovery across nodes);
 //   - emitter: @socket.io/redis-emitter (emit to a cluster from any Go
 //     process, without a server).
+//
+// The module shares some of the core module's internal packages (JSON
+// string quoting as JavaScript writes it), so the two are released
+// together, with the same version: require both at one version.
 package redis
