@@ -14,7 +14,7 @@
 #               two tornadio nodes and a Node socket.io node sharing a Redis
 #               pub/sub adapter, behind nginx with sticky sessions (runs its
 #               own redis-server and nginx; Ctrl-C stops everything)
-#   make fuzz   short runs of every fuzz target
+#   make fuzz   short runs of every fuzz target (the core module and adapter/redis)
 #   make bench  short side-by-side benchmark (tornadio, node socket.io,
 #               zishang520, raw gnet; under 3 minutes): bench/results/latest.md
 #               and latest.png
@@ -86,10 +86,12 @@ demo-cluster: node-deps
 # then fails if any failed. (Very short FUZZTIME values, around 1s, can make
 # the go fuzzer itself report "context deadline exceeded".)
 fuzz:
-	@failed=""; for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$f"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg.$$f"; \
+	@failed=""; for mod in . adapter/redis; do \
+	  for pkg in $$(cd $$mod && $(GO) list ./...); do \
+	    for f in $$(cd $$mod && $(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	      echo "== $$pkg $$f"; \
+	      (cd $$mod && $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s $$pkg) || failed="$$failed $$pkg.$$f"; \
+	    done; \
 	  done; \
 	done; \
 	if [ -n "$$failed" ]; then echo "fuzz failures:$$failed"; exit 1; fi
