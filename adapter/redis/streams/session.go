@@ -30,7 +30,7 @@ var offsetRE = regexp.MustCompile(`^[0-9]+-[0-9]+$`)
 // @msgpack/msgpack's encoding of {sid, pid, rooms, data}. Unset data is
 // Node's default socket.data, {}.
 func encodeSession(s *adapter.Session) (string, error) {
-	var w msgpack.Writer
+	w := msgpack.NewSafeIntWriter(nil) // @msgpack/msgpack, as Node's streams adapter
 	w.MapHeader(4)
 	w.String("sid")
 	w.String(s.SID)

@@ -39,7 +39,7 @@ func entryValues(m *cluster.Message, onlyPlaintext bool) ([]any, error) {
 		return v, nil
 	}
 	if !onlyPlaintext && m.Binary() {
-		var w msgpack.Writer
+		w := msgpack.NewSafeIntWriter(nil) // @msgpack/msgpack, as Node's streams adapter
 		if err := w.JSON(m.Data, m.Attachments); err != nil {
 			return nil, fmt.Errorf("streams: encoding the data of a type %d message: %w", m.Type, err)
 		}

@@ -51,20 +51,23 @@ func (m *Message) Encode() ([]byte, error) {
 	if !m.Binary() {
 		return text, nil
 	}
-	return toMsgpack(text, m.Attachments)
+	return toMsgpack(msgpack.NewWriter(make([]byte, 0, len(text))), text, m.Attachments)
 }
 
-// EncodeMsgpack returns m as msgpack whatever it holds (the streams
-// adapter's pub/sub messages are always msgpack).
+// EncodeMsgpack returns m as msgpack whatever it holds, as the streams
+// adapter's library (@msgpack/msgpack) writes it: its pub/sub messages are
+// always msgpack.
 func (m *Message) EncodeMsgpack() ([]byte, error) {
-	return toMsgpack(m.AppendJSON(make([]byte, 0, m.jsonLen())), m.Attachments)
+	text := m.AppendJSON(make([]byte, 0, m.jsonLen()))
+	return toMsgpack(msgpack.NewSafeIntWriter(make([]byte, 0, len(text))), text, m.Attachments)
 }
 
 // jsonLen is about the length of m's JSON, uid and nsp quoted plainly.
 func (m *Message) jsonLen() int { return 40 + len(m.Data) + len(m.UID) + len(m.Nsp) }
 
 // EncodeData returns m's data alone, as the streams adapter stores it in a
-// stream entry: its JSON, or msgpack of it (binary true) when Binary.
+// stream entry: its JSON, or msgpack of it (binary true, as @msgpack/msgpack
+// writes it) when Binary.
 func (m *Message) EncodeData() (data []byte, binary bool, err error) {
 	if m.Data == nil {
 		return nil, false, nil
@@ -72,12 +75,12 @@ func (m *Message) EncodeData() (data []byte, binary bool, err error) {
 	if !m.Binary() {
 		return m.Data, false, nil
 	}
-	data, err = toMsgpack(m.Data, m.Attachments)
+	data, err = toMsgpack(msgpack.NewSafeIntWriter(make([]byte, 0, len(m.Data))), m.Data, m.Attachments)
 	return data, true, err
 }
 
-func toMsgpack(text []byte, atts [][]byte) ([]byte, error) {
-	w := msgpack.NewWriter(make([]byte, 0, len(text)))
+// toMsgpack transcodes a message's JSON text (with its attachments) with w.
+func toMsgpack(w msgpack.Writer, text []byte, atts [][]byte) ([]byte, error) {
 	if err := w.JSON(text, atts); err != nil {
 		return nil, fmt.Errorf("cluster: message to msgpack: %w", err)
 	}

@@ -216,3 +216,27 @@ func TestOptionsRoundTrip(t *testing.T) {
 		t.Fatalf("data %+v", d)
 	}
 }
+
+// TestEncodeBigIntegersPerLibrary: an integer beyond JavaScript's safe
+// range is written as each Node adapter's library writes it: a uint64 by
+// notepack.io (the sharded adapter, Encode), a float64 by @msgpack/msgpack
+// (the streams adapter, EncodeMsgpack and EncodeData).
+func TestEncodeBigIntegersPerLibrary(t *testing.T) {
+	m := &Message{Type: Broadcast, UID: "u", Nsp: "/", Data: []byte(`{"n":9007199254740992,"b":{"_placeholder":true,"num":0}}`),
+		Attachments: [][]byte{{1}}}
+	notepack := []byte{0xcf, 0, 0x20, 0, 0, 0, 0, 0, 0}
+	msgpackJS := []byte{0xcb, 0x43, 0x40, 0, 0, 0, 0, 0, 0}
+	enc, err := m.Encode()
+	if err != nil || !bytes.Contains(enc, notepack) || bytes.Contains(enc, msgpackJS) {
+		t.Errorf("Encode = % x, %v: want 2^53 as notepack's uint64", enc, err)
+	}
+	for name, f := range map[string]func() ([]byte, error){
+		"EncodeMsgpack": m.EncodeMsgpack,
+		"EncodeData":    func() ([]byte, error) { b, _, err := m.EncodeData(); return b, err },
+	} {
+		b, err := f()
+		if err != nil || !bytes.Contains(b, msgpackJS) || bytes.Contains(b, notepack) {
+			t.Errorf("%s = % x, %v: want 2^53 as @msgpack/msgpack's float64", name, b, err)
+		}
+	}
+}

@@ -15,7 +15,7 @@ import (
 // MaxDepth is refused. On error nothing is appended.
 func (w *Writer) JSON(raw []byte, atts [][]byte) error {
 	start := len(w.buf)
-	e := jsonEncoder{in: raw, out: w.buf, atts: atts}
+	e := jsonEncoder{in: raw, out: w.buf, atts: atts, safeInts: w.safeInts}
 	e.skipSpace()
 	err := e.value(0)
 	if err == nil {
@@ -35,10 +35,11 @@ func (w *Writer) JSON(raw []byte, atts [][]byte) error {
 // jsonEncoder is one JSON-to-msgpack transcoding: a recursive-descent parser
 // that writes msgpack as it reads.
 type jsonEncoder struct {
-	in   []byte
-	pos  int
-	out  []byte
-	atts [][]byte
+	in       []byte
+	pos      int
+	out      []byte
+	atts     [][]byte
+	safeInts bool // numbers as @msgpack/msgpack writes them
 }
 
 func (e *jsonEncoder) syntaxError(what string) error {
@@ -191,7 +192,7 @@ func (e *jsonEncoder) number() error {
 		return e.syntaxError("invalid number")
 	}
 	// Out of range parses to ±Inf, as in JavaScript.
-	e.out = appendNumber(e.out, f)
+	e.out = appendJSNumberValue(e.out, f, e.safeInts)
 	return nil
 }
 

@@ -10,10 +10,18 @@ import (
 // ready to use; it allocates only when its buffer grows.
 type Writer struct {
 	buf []byte
+	// safeInts: numbers as @msgpack/msgpack writes them (NewSafeIntWriter).
+	safeInts bool
 }
 
 // NewWriter returns a Writer that appends to buf.
 func NewWriter(buf []byte) Writer { return Writer{buf: buf} }
+
+// NewSafeIntWriter returns a Writer that appends to buf and writes numbers
+// as @msgpack/msgpack (the Redis streams adapter's library) does: an
+// integer outside JavaScript's safe range (beyond ±(2^53−1)) is a float64,
+// where notepack.io writes a 64-bit integer. Everything else is the same.
+func NewSafeIntWriter(buf []byte) Writer { return Writer{buf: buf, safeInts: true} }
 
 // Bytes returns everything written so far.
 func (w *Writer) Bytes() []byte { return w.buf }
@@ -58,7 +66,7 @@ func (w *Writer) Float64(f float64) { w.buf = appendFloat64(w.buf, f) }
 // Number writes f as notepack.io writes a JavaScript number: an integral
 // value as an int (wrapped modulo 2^64 beyond the 64-bit range, as notepack
 // does), anything else, infinities included, as a float64.
-func (w *Writer) Number(f float64) { w.buf = appendNumber(w.buf, f) }
+func (w *Writer) Number(f float64) { w.buf = appendJSNumberValue(w.buf, f, w.safeInts) }
 
 // Bool writes true or false.
 func (w *Writer) Bool(b bool) {
@@ -163,6 +171,19 @@ func appendFloat64(b []byte, f float64) []byte {
 }
 
 const two64 = 1 << 64
+
+// maxSafeInt is JavaScript's Number.MAX_SAFE_INTEGER, 2^53−1.
+const maxSafeInt = 1<<53 - 1
+
+// appendJSNumberValue writes a JavaScript number: as notepack.io does, or,
+// with safeInts, as @msgpack/msgpack does (integers beyond the safe range
+// as float64).
+func appendJSNumberValue(b []byte, f float64, safeInts bool) []byte {
+	if safeInts && f == math.Floor(f) && math.Abs(f) > maxSafeInt {
+		return appendFloat64(b, f)
+	}
+	return appendNumber(b, f)
+}
 
 func appendNumber(b []byte, f float64) []byte {
 	if math.IsInf(f, 0) || math.IsNaN(f) || f != math.Floor(f) {
