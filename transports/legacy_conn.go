@@ -226,7 +226,7 @@ func appendLegacyStatus(dst []byte, status int) []byte {
 
 // copyHandshake copies what the current request carried.
 func (c *Conn) copyHandshake() Handshake {
-	return newHandshake("", c.req(), c.io.RemoteAddr(), c.srv.loops.Now().UnixMilli())
+	return newHandshake("", c.req(), c.remoteAddr(), c.srv.loops.Now().UnixMilli())
 }
 
 // newLegacySession makes, registers and opens a session of rt's transport

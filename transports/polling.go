@@ -7,7 +7,7 @@ import (
 // onPoll handles a polling GET on the session's home loop: it is answered at
 // once when packets are waiting, and parked otherwise (see
 // engineio.Session.Poll).
-func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
+func (s *Session) onPoll(c *Conn, gen exchange, cors string, coding contentCoding) {
 	s.runDue()
 	srv := s.srv
 	deadline := s.eio.Deadline()
@@ -23,26 +23,27 @@ func (s *Session) onPoll(c *Conn, gen exchange, cors string) {
 		s.end(ReasonTransportError)
 	case engineio.PollLast:
 		// The last packets of a session closed by the server.
-		s.park(c, gen, cors)
+		s.park(c, gen, cors, coding)
 		s.flushPoll()
 		if s.eio.Drained() {
 			s.stopDraining()
 		}
 	case engineio.PollParked:
-		s.park(c, gen, cors)
+		s.park(c, gen, cors, coding)
 		if s.eio.Deadline() != deadline {
 			s.rearm() // during an upgrade, the noop's
 		}
 	case engineio.PollAnswer:
-		s.park(c, gen, cors)
+		s.park(c, gen, cors, coding)
 		s.flushPoll()
 	}
 }
 
-// park keeps GET c (exchange gen) to answer later.
-func (s *Session) park(c *Conn, gen exchange, cors string) {
+// park keeps GET c (exchange gen) to answer later, with the CORS lines and
+// in the coding it allows.
+func (s *Session) park(c *Conn, gen exchange, cors string, coding contentCoding) {
 	ps := s.ps()
-	ps.poll, ps.pollGen, ps.pollCORS = c, gen, cors
+	ps.poll, ps.pollGen, ps.pollCORS, ps.pollCoding = c, gen, cors, coding
 }
 
 // flushPoll answers the parked GET with every queued packet.
@@ -55,7 +56,7 @@ func (s *Session) flushPoll() {
 	if ps.poll == nil || !s.eio.Answerable() {
 		return
 	}
-	resp := s.pollResponse(ps.pollCORS)
+	resp := s.pollResponse(ps.pollCORS, ps.pollCoding)
 	c := ps.poll
 	ps.poll = nil
 	s.srv.respond(s.Loop(), c, ps.pollGen, resp)
@@ -63,9 +64,10 @@ func (s *Session) flushPoll() {
 }
 
 // pollResponse encodes the queued packets as the answer to a polling GET
-// and empties the queue. The response lives in the home loop's scratch
-// buffers: write or copy it, then call keepPollResponse.
-func (s *Session) pollResponse(cors string) []byte {
+// that allows coding (see answerCoding) and empties the queue. The
+// response lives in the home loop's scratch buffers: write or copy it,
+// then call keepPollResponse.
+func (s *Session) pollResponse(cors string, coding contentCoding) []byte {
 	srv := s.srv
 	body, binary := s.eio.AppendAnswer(srv.bodyBuf(s.Loop()))
 	srv.bodyScratch[s.Loop()] = body
@@ -78,7 +80,7 @@ func (s *Session) pollResponse(cors string) []byte {
 		srv.wrapScratch[s.Loop()] = body
 		ctype = contentTypeJS
 	}
-	resp := appendResponse(srv.frameBuf(s.Loop()), 200, ctype, cors, body)
+	resp := srv.appendPollAnswer(srv.frameBuf(s.Loop()), s.Loop(), ctype, cors, coding, body)
 	srv.frameScratch[s.Loop()] = resp
 	return resp
 }
@@ -92,6 +94,7 @@ func (s *Session) keepPollResponse() {
 			*b = nil
 		}
 	}
+	srv.keepCompressed(s.Loop())
 }
 
 // onPost handles a polling POST on the session's home loop. body is owned by

@@ -17,15 +17,23 @@ const (
 // lines already formatted (see corsHeaders), or "". The Connection field
 // is the writer's business (see writeAnswer).
 func appendResponse(dst []byte, status int, ctype, cors string, body []byte) []byte {
+	dst = appendResponseHead(dst, status, ctype, cors, "", len(body))
+	return append(dst, body...)
+}
+
+// appendResponseHead appends the head of a response whose body has n
+// bytes: appendResponse's, with the header lines extra (formatted like
+// cors) after cors.
+func appendResponseHead(dst []byte, status int, ctype, cors, extra string, n int) []byte {
 	dst = httpparse.AppendStatusLine(dst, status)
 	if ctype != "" {
 		dst = httpparse.AppendHeader(dst, "Content-Type", ctype)
 	}
-	dst = httpparse.AppendHeaderInt(dst, "Content-Length", int64(len(body)))
+	dst = httpparse.AppendHeaderInt(dst, "Content-Length", int64(n))
 	dst = append(dst, "Cache-Control: no-store\r\n"...)
 	dst = append(dst, cors...)
-	dst = append(dst, "\r\n"...)
-	return append(dst, body...)
+	dst = append(dst, extra...)
+	return append(dst, "\r\n"...)
 }
 
 // errorResponse is the 400 answer with the protocol's JSON error body. Its

@@ -126,11 +126,12 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	now := s.Loop() == c.loop() && s.inTurn(t)
 	if method == "GET" {
 		c.sess = s // parked
+		coding := c.srv.answerCoding(r)
 		if now {
-			s.onPoll(c, gen, cors)
+			s.onPoll(c, gen, cors, coding)
 			s.ran()
 		} else {
-			s.deliver(c.loop(), t, func() { s.onPoll(c, gen, cors) })
+			s.deliver(c.loop(), t, func() { s.onPoll(c, gen, cors, coding) })
 		}
 		return
 	}
@@ -147,7 +148,7 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 // polling handshake, or nil.
 func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 	r := c.req()
-	remote := c.io.RemoteAddr()
+	remote := c.remoteAddr()
 	s := newSession(c.srv, c.loop(), version, transport, r, remote)
 	for !c.srv.register(s) {
 		// Another live session's id has the same registry key.
@@ -170,6 +171,7 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 }
 
 func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
+	coding := c.srv.answerCoding(c.req())
 	s := c.handshake(version, Polling, jsonp)
 	if s == nil {
 		c.replyError(engineio.Forbidden, cors)
@@ -177,7 +179,7 @@ func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
 	}
 	open := engineio.Packet{Type: engineio.Open, Data: s.openPacket(nil)[1:]}
 	s.eio.QueueFirst(open)
-	c.reply(s.pollResponse(cors))
+	c.reply(s.pollResponse(cors, coding))
 	s.keepPollResponse()
 }
 
@@ -236,7 +238,7 @@ func (c *Conn) fallback() {
 	c.busy = true
 	gen := c.gen
 	loop := c.loop()
-	fb(c.req(), c.io.RemoteAddr(), func(resp []byte, close bool) {
+	fb(c.req(), c.remoteAddr(), func(resp []byte, close bool) {
 		c.srv.loops.Post(loop, func() {
 			if close {
 				c.persist = closeAfter

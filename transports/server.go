@@ -2,6 +2,7 @@ package transports
 
 import (
 	"hash/maphash"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -58,7 +59,9 @@ type App interface {
 	Close(s *Session, reason string)
 }
 
-// Fallback serves an HTTP request outside the Engine.IO path. It runs on the
+// Fallback serves an HTTP request outside the Engine.IO path, from the
+// client at remote ("ip:port": the TCP peer's, or the client a trusted
+// proxy forwards, see Config.TrustedProxies). It runs on the
 // connection's loop and must copy what it keeps from req; respond may be
 // called later from any goroutine, exactly once, with a complete response
 // without a Connection field: the machine adds the one the connection's fate
@@ -117,6 +120,15 @@ type Config struct {
 	// LegacyApp receives the legacy sessions' events; required when
 	// LegacyTransports is set.
 	LegacyApp LegacyApp
+
+	// HTTPCompression sets the compression of polling answers
+	// (httpcompress.go); the zero value compresses, above 1024 bytes.
+	HTTPCompression HTTPCompression
+	// TrustedProxies are the proxies whose forwarding headers name the
+	// client (proxy.go): a request whose TCP peer is in one of them gets
+	// the client's address as its remote address. Empty: none, every
+	// request's remote address is its TCP peer's.
+	TrustedProxies []netip.Prefix
 }
 
 func (c *Config) setDefaults() {
@@ -150,6 +162,7 @@ func (c *Config) setDefaults() {
 	if !c.Polling && !c.WebSocket {
 		c.Polling, c.WebSocket = true, true
 	}
+	c.HTTPCompression.setDefaults()
 }
 
 // Server is the shared state of all connections: configuration, the session
@@ -250,6 +263,8 @@ type loopState struct {
 	legacy map[*Conn]*legacyConn
 
 	answer []byte // answers given a Connection field (writeAnswer)
+
+	compressor *answerCompressor // polling answers' gzip and zlib writers, once needed (httpcompress.go)
 
 	_ [64]byte // keeps one loop's writes off the next one's cache line
 }

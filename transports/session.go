@@ -65,6 +65,8 @@ type pollState struct {
 	probe    *Conn  // the websocket being probed during an upgrade
 	jsonpIdx string // JSONP polling: the callback index
 	pollGen  exchange
+	// pollCoding is the coding the parked GET allows for its answer.
+	pollCoding contentCoding
 
 	flushPosted bool
 }

@@ -164,9 +164,15 @@ func New(cfg transports.Config, n int) *Harness {
 	return &Harness{Loops: l, App: app, Server: srv}
 }
 
-// Dial makes a connection accepted on loop.
+// Dial makes a connection accepted on loop, from 192.0.2.1.
 func (h *Harness) Dial(loop int) *Conn {
-	c := &Conn{L: h.Loops, Loop: loop, remote: "192.0.2.1:" + strconv.Itoa(40000+len(h.conns))}
+	return h.DialFrom(loop, "192.0.2.1:"+strconv.Itoa(40000+len(h.conns)))
+}
+
+// DialFrom makes a connection accepted on loop whose peer is remote
+// ("ip:port").
+func (h *Harness) DialFrom(loop int, remote string) *Conn {
+	c := &Conn{L: h.Loops, Loop: loop, remote: remote}
 	h.Loops.On(loop, func() { c.M = h.Server.NewConn(c, loop) })
 	h.conns = append(h.conns, c)
 	return c
