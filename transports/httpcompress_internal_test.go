@@ -34,7 +34,7 @@ func TestAcceptedCoding(t *testing.T) {
 		{[]string{"gzip;level=1;q=0.3, deflate;q=0.2"}, codingGzip},
 		{[]string{"*"}, codingGzip},
 		{[]string{"*;q=0"}, codingIdentity},
-		{[]string{"*, gzip;q=0"}, codingDeflate},       // the exact entry wins over "*"
+		{[]string{"*, gzip;q=0"}, codingDeflate},         // the exact entry wins over "*"
 		{[]string{"gzip;q=0.5, *;q=0.9"}, codingDeflate}, // deflate by "*", at 0.9
 		{[]string{"*;q=0.5, gzip;q=0.5"}, codingGzip},    // equal q: exact over "*"
 		{[]string{"deflate;q=0.5, deflate;q=0.9, gzip;q=0.8"}, codingDeflate},
