@@ -74,6 +74,7 @@ func (c *core) config() transports.Config {
 		AllowedOrigins: o.AllowedOrigins,
 		MaxBuffered:    o.MaxBufferedBytes,
 	}
+	cfg.HTTPCompression, cfg.TrustedProxies = o.httpCompConfig()
 	if o.HTTPHandler != nil {
 		// Requests outside the Engine.IO path go to the HTTPHandler.
 		cfg.Fallback = (&httpfallback.Server{Handler: o.HTTPHandler, Logger: o.Logger}).Serve

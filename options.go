@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"time"
 
@@ -126,6 +127,18 @@ type Options struct {
 	// false: they are served, as tornadio always has (Node's allowEIO3
 	// defaults to false, refusing them). Set it with WithAllowEIO3(false).
 	RefuseEIO3 bool
+
+	// --- HTTP compression and trusted proxies (issue 12) ---
+
+	// HTTPCompression sets the compression of long-polling answers: on by
+	// default, gzip or deflate for bodies of 1024 bytes and more (see
+	// HTTPCompression).
+	HTTPCompression HTTPCompression
+	// TrustedProxies are the reverse proxies, by IP address or CIDR prefix,
+	// whose X-Forwarded-For or Forwarded header sets a request's
+	// RemoteAddr (see WithTrustedProxies). Default: none.
+	TrustedProxies []string
+	trustedProxies []netip.Prefix // TrustedProxies parsed by validate
 }
 
 // Option sets one setting.
@@ -264,6 +277,9 @@ func (o *Options) validate() error {
 	}
 	if o.Path != "" && o.Path[0] != '/' {
 		return fmt.Errorf("tornadio: path %q must start with /", o.Path)
+	}
+	if err := o.validateHTTPComp(); err != nil {
+		return err
 	}
 	return nil
 }
