@@ -28,6 +28,10 @@ type upstreamMode struct {
 	// (Socket.IO's documented nginx setup) every request says "Connection:
 	// upgrade" and nginx closes the upstream connection after it.
 	keepalive bool
+	// bind, when set, is the loopback address nginx connects to tornadio
+	// from (proxy_bind), so that tornadio can tell it from the clients,
+	// which connect from 127.0.0.1.
+	bind string
 }
 
 var upstreamModes = []upstreamMode{
@@ -74,18 +78,22 @@ http {
         listen 127.0.0.1:{{.Port}};
         location /socket.io/ {
             proxy_pass http://tornadio;
-{{template "upstream11" .}}
+{{template "upstream" .}}
         }
         # The same without buffering (a common setting for long-polling):
         # nginx reads tornadio's answer only as fast as the client reads it.
         location /unbuffered/ {
             proxy_pass http://tornadio/;
             proxy_buffering off;
-{{template "upstream11" .}}
+{{template "upstream" .}}
         }
     }
 }
-{{define "upstream11"}}{{if .HTTP11}}
+{{define "upstream"}}
+            # The client's address, appended to what it sent (nginx's
+            # usual setup; read by tornadio when it trusts nginx).
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;{{if .Bind}}
+            proxy_bind {{.Bind}};{{end}}{{if .HTTP11}}
             proxy_http_version 1.1;
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection {{if .KeepAlive}}$connection_upgrade{{else}}upgrade{{end}};
@@ -134,7 +142,7 @@ func startNginx(t *testing.T, upstream string, mode upstreamMode) *nginxProc {
 		var conf bytes.Buffer
 		err = nginxConf.Execute(&conf, map[string]any{
 			"Root": root, "Dir": dir, "Upstream": upstream, "Port": port,
-			"HTTP11": mode.http11, "KeepAlive": mode.keepalive,
+			"HTTP11": mode.http11, "KeepAlive": mode.keepalive, "Bind": mode.bind,
 		})
 		if err != nil {
 			t.Fatalf("nginx.conf: %v", err)
