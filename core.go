@@ -2,6 +2,7 @@ package tornadio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ type core struct {
 	opts    Options
 	err     error // from validating opts, reported by Start
 	started atomic.Bool
+	shut    atomic.Bool // Shutdown was called: serving ends with ErrServerClosed
 
 	engine  *loop.Engine
 	running atomic.Pointer[loop.Engine] // engine, once it serves
@@ -46,6 +48,9 @@ func (c *core) init(defaultPath string, opts []Option) {
 func (c *core) begin() error {
 	if c.err != nil {
 		return c.err
+	}
+	if c.shut.Load() {
+		return ErrServerClosed
 	}
 	if !c.started.CompareAndSwap(false, true) {
 		return ErrServerStarted
@@ -132,14 +137,25 @@ func (c *core) Addr() string {
 	return c.engine.Addr().String()
 }
 
-// wait blocks until the event loops have stopped.
-func (c *core) wait() error { return c.engine.Wait() }
+// wait blocks until the event loops have stopped, and returns
+// ErrServerClosed when Shutdown stopped them, else why they stopped.
+func (c *core) wait() error {
+	err := c.engine.Wait()
+	switch {
+	case c.shut.Load():
+		return ErrServerClosed
+	case err != nil:
+		return fmt.Errorf("tornadio: serve: %w", err)
+	}
+	return errors.New("tornadio: serve: the event loops stopped")
+}
 
 // Shutdown closes every Engine.IO session with the reason "server shutting
 // down" (a Socket.IO server's sockets disconnect with
 // ReasonServerShuttingDown), then stops the event loops and closes every
 // connection.
 func (c *core) Shutdown(ctx context.Context) error {
+	c.shut.Store(true)
 	if c.engine == nil {
 		return nil
 	}

@@ -187,7 +187,9 @@ func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 	s.bindApp(cfg, sioclient.NewApp[*Socket](socketHooks{s}), loops, active)
 }
 
-// ListenAndServe listens on addr and serves until Shutdown.
+// ListenAndServe listens on addr and serves until Shutdown,
+// then returns ErrServerClosed; any other error means it could not start
+// or stopped on its own.
 func (s *Server) ListenAndServe(addr string) error {
 	if err := s.Start(addr); err != nil {
 		return err
@@ -198,7 +200,8 @@ func (s *Server) ListenAndServe(addr string) error {
 // Shutdown closes every session (with the reason "server shutting down"),
 // stops the event loops and the workers, then closes every namespace's
 // adapter, so that a cluster adapter leaves its cluster (as Node's
-// io.close() does). It returns once done or when ctx ends.
+// io.close() does). It returns once done or when ctx ends; ListenAndServe
+// then returns ErrServerClosed.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.core.Shutdown(ctx)
 	s.mu.RLock()
