@@ -124,7 +124,9 @@ func (s *Server) namespace(name string) *Namespace {
 func (s *Server) Handle(h Handler) { s.Of("/").Handle(h) }
 
 // Start listens on addr ("host:port"; port 0 picks a free one) and returns
-// once the event loops are serving. Addr then tells the address.
+// once the event loops are serving. Addr then tells the address. The Flash
+// policy listener starts too when asked for (Options.FlashPolicyPort);
+// PolicyAddr tells its address.
 func (s *Server) Start(addr string) error {
 	if err := s.begin(); err != nil {
 		return err
@@ -136,7 +138,7 @@ func (s *Server) Start(addr string) error {
 	}
 	s.policy = policy
 	policyAddr := ""
-	if contains(o.Transports, TransportFlashSocket) {
+	if o.wantsPolicyListener() {
 		policyAddr = o.policyAddr(addr)
 		if !o.policyPortSet && !canListen(policyAddr) {
 			// The default port needs privileges or is taken (another
