@@ -23,6 +23,7 @@ type core struct {
 	err     error // from validating opts, reported by Start
 	started atomic.Bool
 	shut    atomic.Bool // Shutdown was called: serving ends with ErrServerClosed
+	stopped sync.Once   // the workers' stop, once whoever stops the engine
 
 	engine  *loop.Engine
 	running atomic.Pointer[loop.Engine] // engine, once it serves
@@ -106,6 +107,12 @@ func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(
 		return err
 	}
 	c.running.Store(c.engine)
+	if c.shut.Load() {
+		// Shutdown ran while the loops started, too early to see them.
+		_ = c.engine.Stop(context.Background())
+		c.stopWorkers()
+		return ErrServerClosed
+	}
 	return nil
 }
 
@@ -131,10 +138,11 @@ func (c *core) allowRequest(sess *transports.Session) (*Request, error) {
 
 // Addr is the address the server listens on, after Start.
 func (c *core) Addr() string {
-	if c.engine == nil || c.engine.Addr() == nil {
+	e := c.startedEngine()
+	if e == nil || e.Addr() == nil {
 		return ""
 	}
-	return c.engine.Addr().String()
+	return e.Addr().String()
 }
 
 // wait blocks until the event loops have stopped, and returns
@@ -156,7 +164,11 @@ func (c *core) wait() error {
 // connection.
 func (c *core) Shutdown(ctx context.Context) error {
 	c.shut.Store(true)
-	if c.engine == nil {
+	// The engine once it serves (an atomic, not c.engine: Shutdown may run
+	// on another goroutine than ListenAndServe's); if Start is still under
+	// way, it sees shut and stops the engine itself.
+	eng := c.startedEngine()
+	if eng == nil {
 		return nil
 	}
 	var wg sync.WaitGroup
@@ -175,14 +187,22 @@ func (c *core) Shutdown(ctx context.Context) error {
 		time.Sleep(20 * time.Millisecond)
 	case <-ctx.Done():
 	}
-	err := c.engine.Stop(ctx)
-	if c.workers != nil {
-		c.workers.Stop()
-	}
+	err := eng.Stop(ctx)
+	c.stopWorkers()
 	if err != nil {
 		return fmt.Errorf("tornadio: shutdown: %w", err)
 	}
 	return nil
+}
+
+// stopWorkers stops the worker pool, if any, once: Shutdown may be called
+// again, and may race a Start that stops the server itself.
+func (c *core) stopWorkers() {
+	c.stopped.Do(func() {
+		if c.workers != nil {
+			c.workers.Stop()
+		}
+	})
 }
 
 // SessionCount is the number of live Engine.IO sessions.

@@ -20,6 +20,7 @@ type Server struct {
 	mu      sync.RWMutex
 	nsps    map[string]*Namespace
 	dynamic []*dynamicNamespace
+	mainNsp *Namespace // "/", made by NewServer: the Server's own Emit, To, …
 
 	policy    []byte
 	scratches []loopScratch // one per event loop
@@ -35,7 +36,7 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{nsps: make(map[string]*Namespace)}
 	s.init("/socket.io/", opts)
 	s.scratches = make([]loopScratch, max(1, s.opts.EventLoops))
-	s.Of("/")
+	s.mainNsp = s.Of("/")
 	return s
 }
 
@@ -149,7 +150,7 @@ func (s *Server) Start(addr string) error {
 		}
 	}
 	err = s.listen(addr, policyAddr, s.bind)
-	if err != nil && policyAddr != "" && !o.policyPortSet {
+	if err != nil && policyAddr != "" && !o.policyPortSet && !errors.Is(err, ErrServerClosed) {
 		// The default policy port needs privileges or is taken: go on
 		// without it, as socket.io 0.6 did; the main port still answers
 		// policy requests inline.
@@ -168,10 +169,11 @@ func (s *Server) Start(addr string) error {
 // PolicyAddr is the Flash policy listener's address after Start, or "" when
 // none runs.
 func (s *Server) PolicyAddr() string {
-	if s.engine == nil || s.engine.PolicyAddr() == nil {
+	e := s.startedEngine()
+	if e == nil || e.PolicyAddr() == nil {
 		return ""
 	}
-	return s.engine.PolicyAddr().String()
+	return e.PolicyAddr().String()
 }
 
 // bind creates the protocol machine on loops; active tells which loops can

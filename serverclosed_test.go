@@ -72,3 +72,39 @@ func TestListenAndServeAfterShutdown(t *testing.T) {
 		})
 	}
 }
+
+// TestShutdownRacesListenAndServe: the usual program shape, ListenAndServe
+// on a goroutine and Shutdown from another, with Shutdown coming at any
+// moment of the start (before it, while the loops start, after): every
+// time ListenAndServe returns ErrServerClosed and the loops stop. Under
+// -race this also checks that the two goroutines share no unguarded state.
+func TestShutdownRacesListenAndServe(t *testing.T) {
+	for i := range 12 {
+		srv := tornadio.NewServer(tornadio.WithLogger(lgDiscardLogger()), tornadio.WithEventLoops(1), tornadio.WithWorkers(1))
+		served := make(chan error, 1)
+		calling := make(chan struct{})
+		go func() {
+			close(calling)
+			served <- srv.ListenAndServe("127.0.0.1:0")
+		}()
+		switch i % 3 {
+		case 1: // while it starts, most likely
+			<-calling
+		case 2: // once it serves
+			tcWaitFor(10*time.Second, func() bool { return tornadio.ServingForTest(srv) })
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("round %d: Shutdown: %v", i, err)
+		}
+		cancel()
+		select {
+		case err := <-served:
+			if !errors.Is(err, tornadio.ErrServerClosed) {
+				t.Fatalf("round %d: ListenAndServe: %v, want ErrServerClosed", i, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: ListenAndServe still serves after Shutdown", i)
+		}
+	}
+}
