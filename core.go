@@ -205,7 +205,10 @@ func (c *core) stopWorkers() {
 	})
 }
 
-// SessionCount is the number of live Engine.IO sessions.
+// SessionCount is the number of live Engine.IO sessions (the current
+// protocol's, Node's engine.clientsCount), over every transport. A
+// Server's legacy 0.6 sessions are not among them: LegacySessionCount
+// counts those. Safe from any goroutine.
 func (c *core) SessionCount() int {
 	if c.tp == nil {
 		return 0
