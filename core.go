@@ -83,6 +83,7 @@ func (c *core) config() transports.Config {
 	if o.HTTPHandler != nil {
 		// Requests outside the Engine.IO path go to the HTTPHandler.
 		cfg.Fallback = (&httpfallback.Server{Handler: o.HTTPHandler, Logger: o.Logger}).Serve
+		cfg.FallbackMaxBody = o.httpHandlerMaxBody()
 	}
 	return cfg
 }
@@ -100,7 +101,8 @@ func (c *core) bindApp(cfg transports.Config, app transports.App, loops transpor
 // addr.
 func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(int) bool)) error {
 	o := &c.opts
-	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections})
+	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections,
+		MaxInbound: o.maxInbound()})
 	bind(c.engine, c.engine.Active)
 	c.engine.Bind(c.tp)
 	if err := c.engine.Start(addr); err != nil {

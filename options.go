@@ -60,7 +60,8 @@ type Options struct {
 	Path   string
 	Logger *slog.Logger // default slog.Default()
 	// HTTPHandler serves requests outside Path (a page, the client script).
-	// Each such request runs on its own goroutine; default: 404.
+	// Each such request runs on its own goroutine, with its whole body
+	// read (at most HTTPHandlerMaxBody bytes); default: 404.
 	HTTPHandler http.Handler
 	// AllowRequest, when set, decides on every Engine.IO handshake (a new
 	// session, by polling or websocket) before anything else: an error
@@ -134,6 +135,21 @@ type Options struct {
 	// false: they are served, as tornadio always has (Node's allowEIO3
 	// defaults to false, refusing them). Set it with WithAllowEIO3(false).
 	RefuseEIO3 bool
+
+	// --- API-A: server-level gaps (issue 12) ---
+
+	// HTTPHandlerMaxBody bounds the body of a request served by
+	// HTTPHandler, apart from MaxPayload (which bounds the protocol's
+	// messages): a bigger one is answered 413 Content Too Large and its
+	// connection closed, without reaching the handler, as soon as its
+	// Content-Length (or chunked body) shows it. The handler gets the
+	// whole body at once, held in memory, so the cap is what one request
+	// may make the server hold (the event loops hold as much of each
+	// connection's unfinished input: lower it when many untrusted clients
+	// connect and the pages take no uploads). Default 10 MiB
+	// (DefaultHTTPHandlerMaxBody, net/http's own cap on a form body); it
+	// applies only with an HTTPHandler. Set it with WithHTTPHandlerMaxBody.
+	HTTPHandlerMaxBody int64
 }
 
 // Option sets one setting.
@@ -271,7 +287,8 @@ func (o *Options) validate() error {
 	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 || o.HTTPIdleTimeout < 0 || o.ConnectTimeout < 0 {
 		return fmt.Errorf("tornadio: negative timeout")
 	}
-	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 || o.MaxBufferedBytes < 0 || o.MaxConnections < 0 {
+	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 || o.MaxBufferedBytes < 0 || o.MaxConnections < 0 ||
+		o.HTTPHandlerMaxBody < 0 {
 		return fmt.Errorf("tornadio: negative limit")
 	}
 	if o.Path != "" && o.Path[0] != '/' {
