@@ -102,7 +102,7 @@ func (c *core) bindApp(cfg transports.Config, app transports.App, loops transpor
 func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(int) bool)) error {
 	o := &c.opts
 	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections,
-		MaxInbound: o.maxInbound()})
+		MaxInbound: c.config().InboundLimit()})
 	bind(c.engine, c.engine.Active)
 	c.engine.Bind(c.tp)
 	if err := c.engine.Start(addr); err != nil {

@@ -34,3 +34,24 @@ func (srv *Server) bodyLimitFunc() func(*httpparse.Request) int64 {
 	}
 	return srv.bodyLimit
 }
+
+// minInbound is the least InboundLimit asks for: what the gnet edge held
+// before the limit followed the body caps.
+const minInbound = 2 << 20
+
+// InboundLimit is what an edge should hold of one connection's input
+// that does not make a complete request or frame yet: the largest body
+// or message a route accepts (MaxPayload, and FallbackMaxBody with a
+// Fallback) with its head and, for a chunked body, its framing (each
+// chunk's size line and CRLFs, at most 20 bytes for each of the parser's
+// chunks), or 2 MiB when that is more. Below it, a POST or a websocket
+// message within the caps would be cut off before the machine sees it
+// whole.
+func (c Config) InboundLimit() int {
+	c.setDefaults()
+	body := c.MaxPayload
+	if c.Fallback != nil {
+		body = max(body, c.FallbackMaxBody)
+	}
+	return max(minInbound, int(body)+2*c.MaxHeaderBytes+20*httpparse.DefaultMaxChunks)
+}

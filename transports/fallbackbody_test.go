@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tornadio/tornadio/httpparse"
+	"github.com/tornadio/tornadio/transports"
 	tt "github.com/tornadio/tornadio/transports/transportstest"
 )
 
@@ -54,4 +55,24 @@ func TestFallbackMaxBody(t *testing.T) {
 	c = h.Dial(1)
 	c.Send(tt.Request("POST", "/socket.io/xhr-polling//1", body(101)))
 	wantClosingAnswer(t, h, c, 413)
+}
+
+// TestInboundLimit: an edge holds as much of an unfinished request as the
+// largest body a route takes, and never less than 2 MiB.
+func TestInboundLimit(t *testing.T) {
+	fb := func(*httpparse.Request, string, func([]byte, bool)) {}
+	for _, tc := range []struct {
+		name     string
+		cfg      transports.Config
+		min, max int
+	}{
+		{"defaults", transports.Config{}, 2 << 20, 2 << 20},
+		{"MaxPayload 4 MiB", transports.Config{MaxPayload: 4 << 20}, 4<<20 + 2*8192, 5 << 20},
+		{"no Fallback", transports.Config{FallbackMaxBody: 8 << 20}, 2 << 20, 2 << 20},
+		{"Fallback 8 MiB", transports.Config{Fallback: fb, FallbackMaxBody: 8 << 20}, 8<<20 + 2*8192, 9 << 20},
+	} {
+		if got := tc.cfg.InboundLimit(); got < tc.min || got > tc.max {
+			t.Errorf("%s: InboundLimit %d, want within [%d, %d]", tc.name, got, tc.min, tc.max)
+		}
+	}
 }
