@@ -163,7 +163,8 @@ func (c *core) wait() error {
 // Shutdown closes every Engine.IO session with the reason "server shutting
 // down" (a Socket.IO server's sockets disconnect with
 // ReasonServerShuttingDown), then stops the event loops and closes every
-// connection.
+// connection. ListenAndServe then returns ErrServerClosed, and so does a
+// later Start. Safe from any goroutine, even while Start is under way.
 func (c *core) Shutdown(ctx context.Context) error {
 	c.shut.Store(true)
 	// The engine once it serves (an atomic, not c.engine: Shutdown may run

@@ -48,7 +48,8 @@ func (o *Options) policyAddr(mainAddr string) string {
 // PolicyServer is a standalone Flash socket policy server, for the manual
 // start of the seed (FlashPolicyServer and SocketIOServer started apart).
 // Server starts its own policy listener when asked for (see
-// Options.FlashPolicyPort), so most programs do not need this. It runs on one event loop.
+// Options.FlashPolicyPort), so most programs do not need this. It runs on
+// one event loop.
 type PolicyServer struct {
 	opts   Options
 	engine *loop.Engine

@@ -127,7 +127,7 @@ func (s *Server) Handle(h Handler) { s.Of("/").Handle(h) }
 // Start listens on addr ("host:port"; port 0 picks a free one) and returns
 // once the event loops are serving. Addr then tells the address. The Flash
 // policy listener starts too when asked for (Options.FlashPolicyPort);
-// PolicyAddr tells its address.
+// PolicyAddr tells its address. After Shutdown it returns ErrServerClosed.
 func (s *Server) Start(addr string) error {
 	if err := s.begin(); err != nil {
 		return err
