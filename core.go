@@ -2,6 +2,7 @@ package tornadio
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,8 @@ type core struct {
 	opts    Options
 	err     error // from validating opts, reported by Start
 	started atomic.Bool
+	shut    atomic.Bool // Shutdown was called: serving ends with ErrServerClosed
+	stopped sync.Once   // the workers' stop, once whoever stops the engine
 
 	engine  *loop.Engine
 	running atomic.Pointer[loop.Engine] // engine, once it serves
@@ -46,6 +49,9 @@ func (c *core) init(defaultPath string, opts []Option) {
 func (c *core) begin() error {
 	if c.err != nil {
 		return c.err
+	}
+	if c.shut.Load() {
+		return ErrServerClosed
 	}
 	if !c.started.CompareAndSwap(false, true) {
 		return ErrServerStarted
@@ -78,6 +84,7 @@ func (c *core) config() transports.Config {
 	if o.HTTPHandler != nil {
 		// Requests outside the Engine.IO path go to the HTTPHandler.
 		cfg.Fallback = (&httpfallback.Server{Handler: o.HTTPHandler, Logger: o.Logger}).Serve
+		cfg.FallbackMaxBody = o.httpHandlerMaxBody()
 	}
 	return cfg
 }
@@ -95,13 +102,20 @@ func (c *core) bindApp(cfg transports.Config, app transports.App, loops transpor
 // addr.
 func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(int) bool)) error {
 	o := &c.opts
-	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections})
+	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections,
+		MaxInbound: c.config().InboundLimit()})
 	bind(c.engine, c.engine.Active)
 	c.engine.Bind(c.tp)
 	if err := c.engine.Start(addr); err != nil {
 		return err
 	}
 	c.running.Store(c.engine)
+	if c.shut.Load() {
+		// Shutdown ran while the loops started, too early to see them.
+		_ = c.engine.Stop(context.Background())
+		c.stopWorkers()
+		return ErrServerClosed
+	}
 	return nil
 }
 
@@ -127,21 +141,38 @@ func (c *core) allowRequest(sess *transports.Session) (*Request, error) {
 
 // Addr is the address the server listens on, after Start.
 func (c *core) Addr() string {
-	if c.engine == nil || c.engine.Addr() == nil {
+	e := c.startedEngine()
+	if e == nil || e.Addr() == nil {
 		return ""
 	}
-	return c.engine.Addr().String()
+	return e.Addr().String()
 }
 
-// wait blocks until the event loops have stopped.
-func (c *core) wait() error { return c.engine.Wait() }
+// wait blocks until the event loops have stopped, and returns
+// ErrServerClosed when Shutdown stopped them, else why they stopped.
+func (c *core) wait() error {
+	err := c.engine.Wait()
+	switch {
+	case c.shut.Load():
+		return ErrServerClosed
+	case err != nil:
+		return fmt.Errorf("tornadio: serve: %w", err)
+	}
+	return errors.New("tornadio: serve: the event loops stopped")
+}
 
 // Shutdown closes every Engine.IO session with the reason "server shutting
 // down" (a Socket.IO server's sockets disconnect with
 // ReasonServerShuttingDown), then stops the event loops and closes every
-// connection.
+// connection. ListenAndServe then returns ErrServerClosed, and so does a
+// later Start. Safe from any goroutine, even while Start is under way.
 func (c *core) Shutdown(ctx context.Context) error {
-	if c.engine == nil {
+	c.shut.Store(true)
+	// The engine once it serves (an atomic, not c.engine: Shutdown may run
+	// on another goroutine than ListenAndServe's); if Start is still under
+	// way, it sees shut and stops the engine itself.
+	eng := c.startedEngine()
+	if eng == nil {
 		return nil
 	}
 	var wg sync.WaitGroup
@@ -160,17 +191,28 @@ func (c *core) Shutdown(ctx context.Context) error {
 		time.Sleep(20 * time.Millisecond)
 	case <-ctx.Done():
 	}
-	err := c.engine.Stop(ctx)
-	if c.workers != nil {
-		c.workers.Stop()
-	}
+	err := eng.Stop(ctx)
+	c.stopWorkers()
 	if err != nil {
 		return fmt.Errorf("tornadio: shutdown: %w", err)
 	}
 	return nil
 }
 
-// SessionCount is the number of live Engine.IO sessions.
+// stopWorkers stops the worker pool, if any, once: Shutdown may be called
+// again, and may race a Start that stops the server itself.
+func (c *core) stopWorkers() {
+	c.stopped.Do(func() {
+		if c.workers != nil {
+			c.workers.Stop()
+		}
+	})
+}
+
+// SessionCount is the number of live Engine.IO sessions (the current
+// protocol's, Node's engine.clientsCount), over every transport. A
+// Server's legacy 0.6 sessions are not among them: LegacySessionCount
+// counts those. Safe from any goroutine.
 func (c *core) SessionCount() int {
 	if c.tp == nil {
 		return 0

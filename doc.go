@@ -22,7 +22,9 @@
 //			ack("ok")
 //		})
 //	})
-//	log.Fatal(srv.ListenAndServe(":8888"))
+//	if err := srv.ListenAndServe(":8888"); !errors.Is(err, tornadio.ErrServerClosed) {
+//		log.Fatal(err) // a Shutdown ends it with ErrServerClosed
+//	}
 //
 // Or the seed's single handler (SocketTornad.IO's on_open, on_message,
 // on_close), a value implementing Handler, registered with Server.Handle.
@@ -42,7 +44,9 @@
 //	srv.OnConnection(func(s *tornadio.EngineSession) {
 //		s.OnMessage(func(data []byte, binary bool) { s.Send(data, binary) })
 //	})
-//	log.Fatal(srv.ListenAndServe(":3000"))
+//	if err := srv.ListenAndServe(":3000"); !errors.Is(err, tornadio.ErrServerClosed) {
+//		log.Fatal(err)
+//	}
 //
 // Both servers serve Engine.IO v3 clients (socket.io-client 2.x) unless
 // WithAllowEIO3(false) is given; Node refuses them by default.

@@ -51,7 +51,9 @@ func (s *EngineServer) Start(addr string) error {
 	return nil
 }
 
-// ListenAndServe listens on addr and serves until Shutdown.
+// ListenAndServe listens on addr and serves until Shutdown,
+// then returns ErrServerClosed; any other error means it could not start
+// or stopped on its own.
 func (s *EngineServer) ListenAndServe(addr string) error {
 	if err := s.Start(addr); err != nil {
 		return err

@@ -184,7 +184,8 @@ func ExampleNewServer() {
 }
 
 // A standalone Flash socket policy server, for the seed's manual start
-// (Server also starts one itself when flashsocket is enabled).
+// (Server also starts one itself when asked for: WithFlashPolicy, or
+// flashsocket named in WithTransports).
 func ExampleNewPolicyServer() {
 	ps := tornadio.NewPolicyServer(tornadio.WithFlashPolicy(0, "")) // "" = built-in permissive policy
 	if err := ps.Start("127.0.0.1:0"); err != nil {

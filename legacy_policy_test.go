@@ -209,9 +209,10 @@ func TestLegacyPolicyOptions(t *testing.T) {
 		lgCheckPolicy(t, "free port", pa, []string{lgPolicyRequest}, lgBuiltinPolicy(t))
 	})
 
-	// No WithFlashPolicy: the default port is tried and, when it cannot be
-	// bound, the server goes on with the inline answer only.
-	t.Run("default", func(t *testing.T) {
+	// No WithFlashPolicy, flashsocket named: the default port is tried
+	// and, when it cannot be bound, the server goes on with the inline
+	// answer only.
+	t.Run("default port", func(t *testing.T) {
 		srv := tornadio.NewServer(lgAllTransports, tornadio.WithLogger(lgDiscardLogger()))
 		if err := srv.Start("127.0.0.1:0"); err != nil {
 			t.Fatalf("Start: %v", err)

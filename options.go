@@ -18,7 +18,7 @@ import (
 const (
 	TransportPolling      = "polling"       // modern long-polling (XHR and JSONP)
 	TransportWebSocket    = "websocket"     // both roads
-	TransportFlashSocket  = "flashsocket"   // legacy: web-socket-js over Flash (also starts the policy listener)
+	TransportFlashSocket  = "flashsocket"   // legacy: web-socket-js over Flash (named in WithTransports, also starts the policy listener)
 	TransportXHRMultipart = "xhr-multipart" // legacy
 	TransportXHRPolling   = "xhr-polling"   // legacy
 	TransportJSONPPolling = "jsonp-polling" // legacy
@@ -61,7 +61,8 @@ type Options struct {
 	Path   string
 	Logger *slog.Logger // default slog.Default()
 	// HTTPHandler serves requests outside Path (a page, the client script).
-	// Each such request runs on its own goroutine; default: 404.
+	// Each such request runs on its own goroutine, with its whole body
+	// read (at most HTTPHandlerMaxBody bytes); default: 404.
 	HTTPHandler http.Handler
 	// AllowRequest, when set, decides on every Engine.IO handshake (a new
 	// session, by polling or websocket) before anything else: an error
@@ -83,12 +84,17 @@ type Options struct {
 	// the server's memory without limit (what it holds at the close is
 	// still delivered, for at most 30s). Default 4 MiB.
 	MaxBufferedBytes int
-	// FlashPolicyPort is the Flash socket policy listener's port, started
-	// with the server when flashsocket is enabled; default 843 (on the main
-	// address's host). WithFlashPolicy(0, …) picks a free port. The policy is also answered inline on the main port.
-	// If the default port cannot be bound (it needs privileges), the server
-	// logs a warning and goes on without it; a port set with WithFlashPolicy
-	// must bind.
+	// FlashPolicyPort is the port of the Flash socket policy listener
+	// (on the main address's host); default 843, where Flash asks first.
+	// WithFlashPolicy(0, …) picks a free port. The listener starts with
+	// the server only when asked for, and flashsocket is enabled: when
+	// WithFlashPolicy is given, or when WithTransports names flashsocket.
+	// The default transport list does not ask: a default server never
+	// binds port 843, and answers policy requests inline on its main port
+	// only (Flash falls back to asking there). If the default port cannot
+	// be bound (it needs privileges, or another server holds it), the
+	// server logs a warning and goes on without it; a port set with
+	// WithFlashPolicy must bind.
 	FlashPolicyPort int
 	// FlashPolicyFile is the policy document to serve; "" serves a
 	// permissive built-in policy (any domain, any port).
@@ -101,6 +107,9 @@ type Options struct {
 	// those defaults.
 	Legacy        legacy.Options
 	policyPortSet bool // WithFlashPolicy was given: the port must bind
+	// defaultTransports: Transports was empty and took the default list,
+	// which does not ask for the policy listener.
+	defaultTransports bool
 
 	// MaxConnections caps the TCP connections open at once (both roads,
 	// every transport, the Flash policy listener too). A connection past it
@@ -139,6 +148,21 @@ type Options struct {
 	// RemoteAddr (see WithTrustedProxies). Default: none.
 	TrustedProxies []string
 	trustedProxies []netip.Prefix // TrustedProxies parsed by validate
+
+	// --- API-A: server-level gaps (issue 12) ---
+
+	// HTTPHandlerMaxBody bounds the body of a request served by
+	// HTTPHandler, apart from MaxPayload (which bounds the protocol's
+	// messages): a bigger one is answered 413 Content Too Large and its
+	// connection closed, without reaching the handler, as soon as its
+	// Content-Length (or chunked body) shows it. The handler gets the
+	// whole body at once, held in memory, so the cap is what one request
+	// may make the server hold (the event loops hold as much of each
+	// connection's unfinished input: lower it when many untrusted clients
+	// connect and the pages take no uploads). Default 10 MiB
+	// (DefaultHTTPHandlerMaxBody, net/http's own cap on a form body); it
+	// applies only with an HTTPHandler. Set it with WithHTTPHandlerMaxBody.
+	HTTPHandlerMaxBody int64
 }
 
 // Option sets one setting.
@@ -152,7 +176,8 @@ func WithEventLoops(n int) Option { return func(o *Options) { o.EventLoops = n }
 // websocket name serves the legacy road too), TransportFlashSocket,
 // TransportXHRMultipart, TransportXHRPolling, TransportJSONPPolling and
 // TransportHTMLFile on the legacy one. Default: all seven. An unknown name
-// makes Start fail.
+// makes Start fail. Naming TransportFlashSocket here also starts the Flash
+// policy listener (see Options.FlashPolicyPort); the default list does not.
 func WithTransports(names ...string) Option {
 	return func(o *Options) { o.Transports = append([]string(nil), names...) }
 }
@@ -214,7 +239,9 @@ func WithMaxBufferedBytes(n int) Option { return func(o *Options) { o.MaxBuffere
 
 // WithFlashPolicy sets the Flash policy listener's port and the policy
 // file ("" for the built-in permissive policy), like SocketTornad.IO's
-// flash_policy_port and flash_policy_file.
+// flash_policy_port and flash_policy_file, and asks for the listener: the
+// server starts it when flashsocket is enabled (by default or by
+// WithTransports), and fails to start if the port cannot be bound.
 func WithFlashPolicy(port int, file string) Option {
 	return func(o *Options) {
 		o.FlashPolicyPort, o.FlashPolicyFile = port, file
@@ -257,6 +284,7 @@ func (o *Options) validate() error {
 	}
 	if len(o.Transports) == 0 {
 		o.Transports = allTransports
+		o.defaultTransports = true
 	}
 	for _, t := range o.Transports {
 		if !contains(allTransports, t) {
@@ -272,7 +300,8 @@ func (o *Options) validate() error {
 	if o.PingInterval < 0 || o.PingTimeout < 0 || o.UpgradeTimeout < 0 || o.HTTPIdleTimeout < 0 || o.ConnectTimeout < 0 {
 		return fmt.Errorf("tornadio: negative timeout")
 	}
-	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 || o.MaxBufferedBytes < 0 || o.MaxConnections < 0 {
+	if o.MaxPayload < 0 || o.MaxHeaderBytes < 0 || o.Workers < 0 || o.MaxBufferedBytes < 0 || o.MaxConnections < 0 ||
+		o.HTTPHandlerMaxBody < 0 {
 		return fmt.Errorf("tornadio: negative limit")
 	}
 	if o.Path != "" && o.Path[0] != '/' {

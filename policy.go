@@ -25,6 +25,16 @@ func (o *Options) flashPolicy() ([]byte, error) {
 	return b, nil
 }
 
+// wantsPolicyListener reports whether the server starts a Flash policy
+// listener: flashsocket is enabled and the user asked for the listener,
+// with WithFlashPolicy or by naming flashsocket in WithTransports. The
+// default transport list enables flashsocket without asking: a default
+// server answers policy requests inline only, and never tries port 843.
+// After validate.
+func (o *Options) wantsPolicyListener() bool {
+	return o.has(TransportFlashSocket) && (o.policyPortSet || !o.defaultTransports)
+}
+
 // policyAddr is the policy listener's address: the main address's host
 // with the policy port.
 func (o *Options) policyAddr(mainAddr string) string {
@@ -37,8 +47,9 @@ func (o *Options) policyAddr(mainAddr string) string {
 
 // PolicyServer is a standalone Flash socket policy server, for the manual
 // start of the seed (FlashPolicyServer and SocketIOServer started apart).
-// Server starts its own policy listener when flashsocket is enabled, so
-// most programs do not need this. It runs on one event loop.
+// Server starts its own policy listener when asked for (see
+// Options.FlashPolicyPort), so most programs do not need this. It runs on
+// one event loop.
 type PolicyServer struct {
 	opts   Options
 	engine *loop.Engine

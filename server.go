@@ -20,6 +20,7 @@ type Server struct {
 	mu      sync.RWMutex
 	nsps    map[string]*Namespace
 	dynamic []*dynamicNamespace
+	mainNsp *Namespace // "/", made by NewServer: the Server's own Emit, To, …
 
 	policy    []byte
 	scratches []loopScratch // one per event loop
@@ -35,7 +36,7 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{nsps: make(map[string]*Namespace)}
 	s.init("/socket.io/", opts)
 	s.scratches = make([]loopScratch, max(1, s.opts.EventLoops))
-	s.Of("/")
+	s.mainNsp = s.Of("/")
 	return s
 }
 
@@ -124,7 +125,9 @@ func (s *Server) namespace(name string) *Namespace {
 func (s *Server) Handle(h Handler) { s.Of("/").Handle(h) }
 
 // Start listens on addr ("host:port"; port 0 picks a free one) and returns
-// once the event loops are serving. Addr then tells the address.
+// once the event loops are serving. Addr then tells the address. The Flash
+// policy listener starts too when asked for (Options.FlashPolicyPort);
+// PolicyAddr tells its address. After Shutdown it returns ErrServerClosed.
 func (s *Server) Start(addr string) error {
 	if err := s.begin(); err != nil {
 		return err
@@ -136,7 +139,7 @@ func (s *Server) Start(addr string) error {
 	}
 	s.policy = policy
 	policyAddr := ""
-	if contains(o.Transports, TransportFlashSocket) {
+	if o.wantsPolicyListener() {
 		policyAddr = o.policyAddr(addr)
 		if !o.policyPortSet && !canListen(policyAddr) {
 			// The default port needs privileges or is taken (another
@@ -147,7 +150,7 @@ func (s *Server) Start(addr string) error {
 		}
 	}
 	err = s.listen(addr, policyAddr, s.bind)
-	if err != nil && policyAddr != "" && !o.policyPortSet {
+	if err != nil && policyAddr != "" && !o.policyPortSet && !errors.Is(err, ErrServerClosed) {
 		// The default policy port needs privileges or is taken: go on
 		// without it, as socket.io 0.6 did; the main port still answers
 		// policy requests inline.
@@ -166,10 +169,11 @@ func (s *Server) Start(addr string) error {
 // PolicyAddr is the Flash policy listener's address after Start, or "" when
 // none runs.
 func (s *Server) PolicyAddr() string {
-	if s.engine == nil || s.engine.PolicyAddr() == nil {
+	e := s.startedEngine()
+	if e == nil || e.PolicyAddr() == nil {
 		return ""
 	}
-	return s.engine.PolicyAddr().String()
+	return e.PolicyAddr().String()
 }
 
 // bind creates the protocol machine on loops; active tells which loops can
@@ -187,7 +191,9 @@ func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 	s.bindApp(cfg, sioclient.NewApp[*Socket](socketHooks{s}), loops, active)
 }
 
-// ListenAndServe listens on addr and serves until Shutdown.
+// ListenAndServe listens on addr and serves until Shutdown,
+// then returns ErrServerClosed; any other error means it could not start
+// or stopped on its own.
 func (s *Server) ListenAndServe(addr string) error {
 	if err := s.Start(addr); err != nil {
 		return err
@@ -198,7 +204,8 @@ func (s *Server) ListenAndServe(addr string) error {
 // Shutdown closes every session (with the reason "server shutting down"),
 // stops the event loops and the workers, then closes every namespace's
 // adapter, so that a cluster adapter leaves its cluster (as Node's
-// io.close() does). It returns once done or when ctx ends.
+// io.close() does). It returns once done or when ctx ends; ListenAndServe
+// then returns ErrServerClosed.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.core.Shutdown(ctx)
 	s.mu.RLock()

@@ -39,7 +39,8 @@
 // Limits are enforced as soon as they are provably exceeded, so a peer cannot
 // make the caller buffer without bound while Parse keeps answering
 // ErrNeedMore: the request head is limited by MaxHeaderBytes and MaxHeaders,
-// the body by MaxBodyBytes and MaxChunks, and chunk extensions and the
+// the body by MaxBodyBytes (or the cap Parser.BodyLimit gives the request)
+// and MaxChunks, and chunk extensions and the
 // trailer fields count toward MaxHeaderBytes (and trailer fields toward
 // MaxHeaders) together with the head.
 //

@@ -7,6 +7,14 @@ import "bytes"
 // it owns the memory that chunked bodies are decoded into.
 type Parser struct {
 	Limits Limits
+	// BodyLimit, when set, gives each request's body cap from its head,
+	// in place of Limits.MaxBodyBytes: r holds the request line and the
+	// header fields when it is called (views valid during the call). A
+	// server can so let some routes take larger bodies than others, and
+	// still refuse a Content-Length above the route's cap before any of
+	// the body arrives. A result <= 0 means Limits.MaxBodyBytes. It is
+	// called on every Parse call that gets past the head.
+	BodyLimit func(r *Request) int64
 
 	body []byte // scratch for decoded chunked bodies, reused
 }
@@ -44,7 +52,8 @@ func (p *Parser) Parse(buf []byte, r *Request) (n int, err error) {
 		}
 		return 0, err
 	}
-	if err := f.finish(r, p.Limits.bodyBytes()); err != nil {
+	maxBody := p.bodyLimit(r)
+	if err := f.finish(r, maxBody); err != nil {
 		return 0, err
 	}
 	switch {
@@ -53,7 +62,7 @@ func (p *Parser) Parse(buf []byte, r *Request) (n int, err error) {
 			buf:        buf,
 			metaLeft:   maxHead - pos,
 			fieldsLeft: p.Limits.headers() - len(r.Headers),
-			maxBody:    p.Limits.bodyBytes(),
+			maxBody:    maxBody,
 			maxChunks:  p.Limits.chunks(),
 		}
 		return w.decode(pos, p, r)
@@ -66,6 +75,16 @@ func (p *Parser) Parse(buf []byte, r *Request) (n int, err error) {
 		return end, nil
 	}
 	return pos, nil
+}
+
+// bodyLimit is the body cap of the request whose head is in r.
+func (p *Parser) bodyLimit(r *Request) int64 {
+	if p.BodyLimit != nil {
+		if n := p.BodyLimit(r); n > 0 {
+			return n
+		}
+	}
+	return p.Limits.bodyBytes()
 }
 
 // parseHead parses the request line and header fields in win, up to and

@@ -129,6 +129,11 @@ type Config struct {
 	// the client's address as its remote address. Empty: none, every
 	// request's remote address is its TCP peer's.
 	TrustedProxies []netip.Prefix
+
+	// FallbackMaxBody bounds the body of a request handed to Fallback;
+	// a bigger one is answered 413 and the connection closed (see
+	// fallbackbody.go). Default MaxPayload.
+	FallbackMaxBody int64
 }
 
 func (c *Config) setDefaults() {
@@ -152,6 +157,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxPayload <= 0 {
 		c.MaxPayload = 1_000_000
+	}
+	if c.FallbackMaxBody <= 0 {
+		c.FallbackMaxBody = c.MaxPayload
 	}
 	if c.MaxBuffered <= 0 {
 		c.MaxBuffered = 4 << 20
@@ -226,8 +234,10 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		}
 	}
 	limits := httpparse.Limits{MaxHeaderBytes: srv.cfg.MaxHeaderBytes, MaxBodyBytes: srv.cfg.MaxPayload}
+	bodyLimit := srv.bodyLimitFunc()
 	for i := range srv.loopState {
 		srv.loopState[i].parser.Limits = limits
+		srv.loopState[i].parser.BodyLimit = bodyLimit
 	}
 	srv.initFlush(n)
 	srv.initLegacy(n)

@@ -6,7 +6,10 @@
 // connection's loop to write.
 //
 // It does not route: the transports machine decides which requests come
-// here, and writes the Connection field of the response itself.
+// here, and writes the Connection field of the response itself. Nor does
+// it cap bodies: the machine's parser has read the whole body already,
+// within the cap it gives these routes (transports.Config.FallbackMaxBody,
+// the root's HTTPHandlerMaxBody), and refused a bigger one with 413.
 package httpfallback
 
 import (
