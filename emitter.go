@@ -112,7 +112,7 @@ func (s *Socket) sendAwaitingAck(out *adapter.Message, id int64, cb callback, ti
 	if !cb.valid() {
 		return
 	}
-	pa := &pendingAck{cb: cb}
+	pa := &pendingAck{cb: cb, event: out.Event}
 	if timeout > 0 {
 		pa.timer = s.ns.srv.tp.AfterFunc(s.loop(), timeout, func() {
 			if s.waitingAck(id) != pa {

@@ -126,6 +126,13 @@ type Options struct {
 	// false: they are served, as tornadio always has (Node's allowEIO3
 	// defaults to false, refusing them). Set it with WithAllowEIO3(false).
 	RefuseEIO3 bool
+
+	// --- API-B: handler-level API (issue 12) ---
+
+	// ErrorHandler receives the errors of a socket's event handling that
+	// no call returns, such as arguments that do not fit a handler's
+	// parameters (see WithErrorHandler). Default: logged at Warn level.
+	ErrorHandler func(s *Socket, event string, err error)
 }
 
 // Option sets one setting.

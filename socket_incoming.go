@@ -16,6 +16,7 @@ import (
 // pendingAck waits for the client's answer to one emit.
 type pendingAck struct {
 	cb    callback
+	event string // the emitted event, for errors
 	timer *transports.Timer
 	bcast func(args, atts [][]byte)
 }
@@ -128,7 +129,7 @@ func (s *Socket) fireNow(name string, args Args, ack Ack, cb callback, anys []fu
 	}
 	if cb.valid() {
 		if err := cb.call(args, ack); err != nil {
-			srv.opts.Logger.Warn("tornadio: event handler", "event", name, "err", err)
+			s.handlerError(name, false, err, ack)
 		}
 	}
 	if isMessage {
@@ -254,7 +255,8 @@ func (s *Socket) onAck(p socketio.Packet, atts, elems [][]byte, split bool) {
 	}
 	s.ns.srv.run(s, func() {
 		if err := pa.cb.call(args, nil); err != nil {
-			s.ns.srv.opts.Logger.Warn("tornadio: ack callback", "err", err)
+			err = s.handlerError(pa.event, true, err, nil)
+			pa.cb.callErr(err) // a callback with an error parameter learns it
 		}
 	}, nil)
 }

@@ -86,8 +86,8 @@ func (c *Cache) build(t reflect.Type) (*Plan, error) {
 // Call decodes the JSON arguments raw (with their binary attachments atts)
 // into fn's parameters and calls fn; a leading error parameter gets nil and
 // an ack parameter gets ack (a value of the cache's ack type). Missing
-// arguments leave zero values; extra ones are ignored. It returns an
-// argument's decoding error without calling fn.
+// arguments leave zero values; extra ones are ignored. When an argument
+// does not decode, it returns an *ArgError without calling fn.
 func (p *Plan) Call(fn any, raw, atts [][]byte, ack any) error {
 	in := make([]reflect.Value, 0, len(p.params)+2)
 	if p.wantErr {
@@ -97,7 +97,7 @@ func (p *Plan) Call(fn any, raw, atts [][]byte, ack any) error {
 		pv := reflect.New(pt)
 		if i < len(raw) {
 			if err := Decode(raw, atts, i, pv.Interface()); err != nil {
-				return fmt.Errorf("tornadio: argument %d: %w", i, err)
+				return &ArgError{Index: i, Err: err}
 			}
 		}
 		in = append(in, pv.Elem())
@@ -108,6 +108,16 @@ func (p *Plan) Call(fn any, raw, atts [][]byte, ack any) error {
 	reflect.ValueOf(fn).Call(in)
 	return nil
 }
+
+// ArgError is an argument that does not decode into its parameter.
+type ArgError struct {
+	Index int   // the argument's position, from 0
+	Err   error // the decoding error
+}
+
+func (e *ArgError) Error() string { return fmt.Sprintf("argument %d: %v", e.Index, e.Err) }
+
+func (e *ArgError) Unwrap() error { return e.Err }
 
 // CallErr calls fn with err and zero arguments (an ack that timed out or
 // whose socket went away) when its first parameter is an error; else it
