@@ -169,6 +169,9 @@ func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
 		fns = s.ext.onAnyOutgoing
 	}
 	s.mu.Unlock()
+	if len(fns) == 0 {
+		return // removed by OffAnyOutgoing
+	}
 	args := Args{raw: raw, attachments: atts}
 	s.ns.srv.run(s, func() {
 		for _, fn := range fns {
