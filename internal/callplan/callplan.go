@@ -139,8 +139,8 @@ func (p *Plan) CallErr(fn any, err error, ack any) {
 // Decode decodes argument i of raw into v, like json.Unmarshal. With binary
 // attachments atts, a placeholder argument decodes into *[]byte or *any as
 // a copy of its attachment, and placeholders nested in an argument are
-// replaced by their attachments first ([]byte in an any, base64 on the way
-// into a []byte field).
+// replaced by their attachments first ([]byte in an any, a map[string]any
+// or an []any; base64 on the way into a []byte field of a struct).
 func Decode(raw, atts [][]byte, i int, v any) error {
 	arg := raw[i]
 	if len(atts) > 0 {
@@ -168,6 +168,13 @@ func Decode(raw, atts [][]byte, i int, v any) error {
 		}
 		if p, ok := v.(*any); ok {
 			*p = tree
+			return nil
+		}
+		// A tree that fits v as it is (a map[string]any, an []any) keeps
+		// its []byte values.
+		if rv, tv := reflect.ValueOf(v), reflect.ValueOf(tree); rv.Kind() == reflect.Pointer && !rv.IsNil() &&
+			tv.IsValid() && tv.Type().AssignableTo(rv.Elem().Type()) {
+			rv.Elem().Set(tv)
 			return nil
 		}
 		// Re-encode: []byte becomes base64, which decodes back into []byte fields.
