@@ -48,6 +48,20 @@ func (a Args) Decode(i int, v any) error {
 	return a.decodeInto(i, v)
 }
 
+// Clone returns a copy of the Args that stays valid after the callback
+// that received them returns: to keep them, or to emit them later from
+// another goroutine.
+func (a Args) Clone() Args {
+	out := Args{raw: make([][]byte, len(a.raw)), attachments: make([][]byte, len(a.attachments))}
+	for i, r := range a.raw {
+		out.raw[i] = append([]byte(nil), r...)
+	}
+	for i, r := range a.attachments {
+		out.attachments[i] = append([]byte(nil), r...)
+	}
+	return out
+}
+
 // Values decodes every argument into Go values (any).
 func (a Args) Values() ([]any, error) {
 	out := make([]any, len(a.raw))

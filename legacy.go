@@ -42,7 +42,7 @@ func (s *Socket) onLegacyMessage(m legacy.Message) {
 	x.legacyArgs = c
 	args := Args{raw: c}
 	if s.ns.srv.workers != nil {
-		args = args.clone()
+		args = args.Clone()
 	}
 	s.fire("message", args, nil)
 }

@@ -152,6 +152,7 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	if ns.srv.workers != nil {
 		s.worker = int32(ns.srv.workers.Pick())
 	}
+	ns.srv.noteLoopGoroutine(c.Sess.Loop())
 	return s
 }
 
@@ -394,6 +395,7 @@ func (s *Socket) close(reason DisconnectReason) {
 		return
 	}
 	s.gone.Store(true)
+	s.failDirectAcks()
 	s.ns.detach(s)
 	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid() != "" {
 		if s.ns.sessions != nil {

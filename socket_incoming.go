@@ -13,12 +13,25 @@ import (
 // client's answers to those that asked for one are written back, and an ACK
 // packet runs what waits for the answer to an emit.
 
-// pendingAck waits for the client's answer to one emit.
+// pendingAck waits for the client's answer to one emit: for an ack
+// callback (cb), an EmitWithAck (direct) or a broadcast's collector
+// (bcast).
 type pendingAck struct {
-	cb    callback
-	event string // the emitted event, for errors
-	timer *transports.Timer
-	bcast func(args, atts [][]byte)
+	cb     callback
+	direct func(args Args, err error) // called on the loop, args its own
+	event  string                     // the emitted event, for errors
+	timer  *transports.Timer
+	bcast  func(args, atts [][]byte)
+}
+
+// fail ends the wait without an answer: the callback gets err (on the
+// loop, or the socket's worker), an EmitWithAck returns it. On the loop.
+func (pa *pendingAck) fail(s *Socket, err error) {
+	if pa.direct != nil {
+		pa.direct(Args{}, err)
+		return
+	}
+	s.ns.srv.run(s, func() { pa.cb.callErr(err) }, nil)
 }
 
 // addAck makes pa wait for the client's answer to ack id. On the loop.
@@ -86,7 +99,7 @@ func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 	args := Args{raw: elems[1:], attachments: atts}
 	srv := s.ns.srv
 	if srv.workers != nil {
-		args = args.clone()
+		args = args.Clone()
 		var ack Ack
 		if p.ID >= 0 {
 			st := &ackState{s: s, id: p.ID}
@@ -250,8 +263,12 @@ func (s *Socket) onAck(p socketio.Packet, atts, elems [][]byte, split bool) {
 		return
 	}
 	args := Args{raw: elems, attachments: atts}
+	if pa.direct != nil {
+		pa.direct(args.Clone(), nil)
+		return
+	}
 	if s.ns.srv.workers != nil {
-		args = args.clone()
+		args = args.Clone()
 	}
 	s.ns.srv.run(s, func() {
 		if err := pa.cb.call(args, nil); err != nil {
@@ -259,16 +276,4 @@ func (s *Socket) onAck(p socketio.Packet, atts, elems [][]byte, split bool) {
 			pa.cb.callErr(err) // a callback with an error parameter learns it
 		}
 	}, nil)
-}
-
-// clone copies the argument bytes, for use after the loop's call returns.
-func (a Args) clone() Args {
-	out := Args{raw: make([][]byte, len(a.raw)), attachments: make([][]byte, len(a.attachments))}
-	for i, r := range a.raw {
-		out.raw[i] = append([]byte(nil), r...)
-	}
-	for i, r := range a.attachments {
-		out.attachments[i] = append([]byte(nil), r...)
-	}
-	return out
 }
