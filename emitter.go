@@ -154,8 +154,10 @@ func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true} }
 func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, compress: on} }
 
 // Emit sends an event to the client. []byte arguments travel as binary
-// attachments. When the last argument is a function, it is an ack callback:
-// the client's answer is decoded into its parameters, as for On.
+// attachments, and an Args argument stands for the arguments it holds
+// (see Args). When the last argument is a function, it is an ack callback:
+// the client's answer is decoded into its parameters, as for On
+// (func(Args) and, with a Timeout, func(error, Args) receive it raw).
 func (s *Socket) Emit(event string, args ...any) error { return (&Emitter{s: s}).Emit(event, args...) }
 
 // Send emits a "message" event with v, the seed's send.

@@ -237,3 +237,46 @@ func TestBroadcastEmitWithAck(t *testing.T) {
 		t.Fatalf("cancel: %v", r.err)
 	}
 }
+
+// TestRawAckCallbacks: an ack callback func(error, Args) gets the client's
+// whole answer (and the error of a timeout), a broadcast's func(error,
+// []Args) every client's.
+func TestRawAckCallbacks(t *testing.T) {
+	srv, ws, ss := ewaConnect(t, 1, nil)
+	w, s := ws[0], ss[0]
+	got := make(chan ewaResult, 2)
+	if err := s.Timeout(time.Minute).Emit("one", func(err error, a tornadio.Args) {
+		got <- ewaResult{a.Clone(), err}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	id := ewaReadAsk(t, w, "one")
+	w.writeText(`43` + id + `[1,"two"]`)
+	if r := ewaWait(t, got); r.err != nil || r.args.Len() != 2 || string(r.args.Raw(1)) != `"two"` {
+		t.Fatalf("socket: %d args, err %v", r.args.Len(), r.err)
+	}
+	if err := s.Timeout(20*time.Millisecond).Emit("late", func(err error, a tornadio.Args) {
+		got <- ewaResult{a, err}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ewaReadAsk(t, w, "late")
+	if r := ewaWait(t, got); !errors.Is(r.err, tornadio.ErrAckTimeout) || r.args.Len() != 0 {
+		t.Fatalf("timeout: %d args, err %v", r.args.Len(), r.err)
+	}
+
+	all := make(chan []tornadio.Args, 1)
+	if err := srv.Of("/").Emit("many", func(err error, replies []tornadio.Args) { all <- replies }); err != nil {
+		t.Fatal(err)
+	}
+	id = ewaReadAsk(t, w, "many")
+	w.writeText(`43` + id + `[3,4]`)
+	select {
+	case rs := <-all:
+		if len(rs) != 1 || rs[0].Len() != 2 || string(rs[0].Raw(1)) != "4" {
+			t.Fatalf("broadcast: %v", rs)
+		}
+	case <-time.After(2 * tcIOTimeout):
+		t.Fatal("broadcast callback not called")
+	}
+}
