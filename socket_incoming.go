@@ -85,6 +85,23 @@ func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 		c.Sess.Close(transports.ReasonParseError)
 		return
 	}
+	args := Args{raw: elems[1:], attachments: atts}
+	srv := s.ns.srv
+	if srv.workers != nil {
+		// The handlers are looked up on the socket's worker, after the
+		// OnConnection callbacks queued there before: an event sent as
+		// soon as the CONNECT answer came finds what they register.
+		ev := string(nameB)
+		args = args.Clone()
+		var ack Ack
+		if p.ID >= 0 {
+			st := &ackState{s: s, id: p.ID}
+			st.phase.Store(ackReturned) // answers are posted to the loop
+			ack = st.ack
+		}
+		srv.run(s, func() { s.lookUpAndFire(ev, args, ack) }, nil)
+		return
+	}
 	// The handler is found by the name's bytes; a string is made only for
 	// what needs one and has none registered (OnAny, "message").
 	ev, cb, anys := findHandler(s, nameB)
@@ -95,19 +112,6 @@ func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 	}
 	if ev == "" {
 		ev = string(nameB)
-	}
-	args := Args{raw: elems[1:], attachments: atts}
-	srv := s.ns.srv
-	if srv.workers != nil {
-		args = args.Clone()
-		var ack Ack
-		if p.ID >= 0 {
-			st := &ackState{s: s, id: p.ID}
-			st.phase.Store(ackReturned) // answers are posted to the loop
-			ack = st.ack
-		}
-		srv.run(s, func() { s.fireNow(ev, args, ack, cb, anys, isMessage, h) }, nil)
-		return
 	}
 	if p.ID < 0 {
 		s.fireNow(ev, args, nil, cb, anys, isMessage, h)
@@ -123,15 +127,26 @@ func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 }
 
 // fire runs the handlers of an incoming event: OnAny listeners, the On
-// handler, and for "message" the Handler's OnMessage. On the loop.
+// handler, and for "message" the Handler's OnMessage. On the loop; with
+// workers, the handlers are looked up and run on the socket's worker.
 func (s *Socket) fire(name string, args Args, ack Ack) {
+	if s.ns.srv.workers != nil {
+		s.ns.srv.run(s, func() { s.lookUpAndFire(name, args, ack) }, nil)
+		return
+	}
+	s.lookUpAndFire(name, args, ack)
+}
+
+// lookUpAndFire finds the listeners of an event and calls them, where the
+// caller runs them.
+func (s *Socket) lookUpAndFire(name string, args Args, ack Ack) {
 	_, cb, anys := findHandler(s, name)
 	_, h, _ := s.ns.hooks()
 	isMessage := name == "message" && h != nil
 	if !cb.valid() && !isMessage && len(anys) == 0 {
 		return
 	}
-	s.ns.srv.run(s, func() { s.fireNow(name, args, ack, cb, anys, isMessage, h) }, nil)
+	s.fireNow(name, args, ack, cb, anys, isMessage, h)
 }
 
 // fireNow calls the listeners of one event, where the caller runs them.
