@@ -62,10 +62,11 @@ func (e *ArgumentError) Unwrap() error { return e.Err }
 //	  if (res && res.error) { ... } // {error: 'tornadio: event "add": argument 0: …'}
 //	});
 //
-// Socket.IO defines no error answer; an object with an "error" field is
-// the convention of Socket.IO's own examples (callback({error: …})), and a
-// single object keeps the answer's first argument a value a client can test
-// without knowing the handler's arity.
+// Socket.IO defines no error answer. An object with an "error" string is
+// the shape Socket.IO's own guide to a basic CRUD application gives its
+// failed acknowledgements (callback({error: …})), and one object as the
+// only argument is a value a client can test without knowing what the
+// handler would have answered.
 type AckError struct {
 	Error string `json:"error"`
 }
