@@ -71,9 +71,15 @@ func newCallbackHome(srv *core) *collectorHome {
 	return h
 }
 
-// decodeFirst decodes the first of an answer's arguments into v.
+// decodeFirst decodes the first of an answer's arguments into v; an *Args
+// gets a copy of every argument.
 func decodeFirst(args, atts [][]byte, v any) error {
-	return (Args{raw: args, attachments: atts}).decodeInto(0, v)
+	a := Args{raw: args, attachments: atts}
+	if p, ok := v.(*Args); ok {
+		*p = a.Clone()
+		return nil
+	}
+	return a.decodeInto(0, v)
 }
 
 // collectorHome is a collector's home loop and worker.

@@ -95,7 +95,7 @@ func (b *BroadcastOperator) options() *adapter.Options {
 // every answer when all clients answered, or with ErrAckTimeout and the
 // answers so far when Timeout passed first. Its form is
 // func(err error, replies []T): each client's first ack argument is decoded
-// into a T. It runs on one of the server's event loops, or on a worker with
+// into a T, or with T = Args each client's whole answer is kept. It runs on one of the server's event loops, or on a worker with
 // WithWorkers, like every callback.
 func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	done, raw, atts, err := encodeBroadcast(event, args)

@@ -18,7 +18,8 @@ import (
 // A callback is the user's func plus a plan (internal/callplan) shared by
 // every func of the same type, so that registering a handler on each
 // connecting socket costs no allocation beyond the handler slice:
-// func(Args, Ack), func(Args) and func() need no plan at all.
+// func(Args, Ack), func(Args), func() and, for ack callbacks with a
+// timeout, func(error, Args) need no plan at all.
 type callback struct {
 	fn   any
 	plan *callplan.Plan // nil for the raw shapes
@@ -29,7 +30,7 @@ var plans = callplan.NewCache(reflect.TypeOf(Ack(nil)))
 
 func newCallback(fn any) (callback, error) {
 	switch fn.(type) {
-	case func(Args, Ack), func(Args), func():
+	case func(Args, Ack), func(Args), func(), func(error, Args):
 		return callback{fn: fn}, nil
 	}
 	t := reflect.TypeOf(fn)
@@ -47,7 +48,12 @@ func newCallback(fn any) (callback, error) {
 func (cb callback) valid() bool { return cb.fn != nil }
 
 // wantsErr reports whether the function's first parameter is an error.
-func (cb callback) wantsErr() bool { return cb.plan != nil && cb.plan.WantsErr() }
+func (cb callback) wantsErr() bool {
+	if _, ok := cb.fn.(func(error, Args)); ok {
+		return true
+	}
+	return cb.plan != nil && cb.plan.WantsErr()
+}
 
 // call decodes args into the parameters and calls the function. ack may be
 // nil when the sender asked for no acknowledgement: an Ack parameter then
@@ -66,6 +72,9 @@ func (cb callback) call(args Args, ack Ack) error {
 	case func():
 		f()
 		return nil
+	case func(error, Args):
+		f(nil, args)
+		return nil
 	}
 	return cb.plan.Call(cb.fn, args.raw, args.attachments, ack)
 }
@@ -73,6 +82,10 @@ func (cb callback) call(args Args, ack Ack) error {
 // callErr calls the function with err and zero arguments: an ack that
 // timed out or whose socket went away.
 func (cb callback) callErr(err error) {
+	if f, ok := cb.fn.(func(error, Args)); ok {
+		f(err, Args{})
+		return
+	}
 	if cb.plan != nil {
 		cb.plan.CallErr(cb.fn, err, Ack(noAck))
 	}

@@ -69,6 +69,12 @@
 // callback runs on one of the loops (or a worker), its timeout a timer of
 // that loop: every deadline of the server is on the loops' clock.
 //
+// EmitWithAck (of a Socket, a namespace or a broadcast) is the one method
+// that waits: for the clients' answers. Call it from a goroutine of your
+// own, or from a handler under WithWorkers; the answer is handed over by
+// the loop that reads it, so a waiting worker holds nothing up. Called on
+// an event loop it returns ErrOnEventLoop rather than stall it.
+//
 // # Inside
 //
 // This package is the API; the work happens in the packages below it, each

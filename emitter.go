@@ -31,31 +31,48 @@ func (e *Emitter) Compress(on bool) *Emitter { c := *e; c.compress = on; return 
 // callback's first parameter is an error: nil with the answer, or
 // ErrAckTimeout (or ErrDisconnected) without one.
 func (e *Emitter) Emit(event string, args ...any) error {
+	_, err := e.emit(event, args, nil)
+	return err
+}
+
+// emit sends the event. pa, when not nil, waits for the client's answer
+// (EmitWithAck); else a final func among args is the ack callback. It
+// returns the ack id (-1 without one).
+func (e *Emitter) emit(event string, args []any, pa *pendingAck) (int64, error) {
 	s := e.s
 	if err := checkEvent(event); err != nil {
-		return err
+		return -1, err
 	}
 	if s.gone.Load() {
-		return ErrDisconnected
+		return -1, ErrDisconnected
 	}
 	if s.client == nil {
-		return s.emitLegacy(event, args)
+		if pa != nil {
+			return -1, ErrLegacyAck
+		}
+		return -1, s.emitLegacy(event, args)
 	}
-	cb, args, err := e.ackCallback(args)
-	if err != nil {
-		return err
+	if pa == nil {
+		cb, rest, err := e.ackCallback(args)
+		if err != nil {
+			return -1, err
+		}
+		if cb.valid() {
+			pa = &pendingAck{cb: cb}
+		}
+		args = rest
 	}
 	raw, atts, err := encodeArgs(args)
 	if err != nil {
-		return err
+		return -1, err
 	}
 	ns := s.ns
-	if !cb.valid() && !e.volatile && ns.recovery != nil {
+	if pa == nil && !e.volatile && ns.recovery != nil {
 		s.emitRecorded(event, raw, atts)
-		return nil
+		return -1, nil
 	}
 	id := int64(-1)
-	if cb.valid() {
+	if pa != nil {
 		id = ns.local.NextAckID()
 	}
 	out := &adapter.Message{
@@ -66,8 +83,8 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		Volatile:    e.volatile,
 	}
 	timeout := e.timeout
-	s.post(func() { s.sendAwaitingAck(out, id, cb, timeout) })
-	return nil
+	s.post(func() { s.sendAwaitingAck(out, id, pa, timeout) })
+	return id, nil
 }
 
 // ackCallback takes a final func argument off args: the callback of the
@@ -99,27 +116,27 @@ func (s *Socket) emitRecorded(event string, raw, atts [][]byte) {
 	s.post(func() { s.deliver(out) })
 }
 
-// sendAwaitingAck writes out and, when cb is valid, waits for the client's
-// answer to ack id, for timeout when it is positive; a socket that is gone
-// calls cb with ErrDisconnected. On the socket's loop.
-func (s *Socket) sendAwaitingAck(out *adapter.Message, id int64, cb callback, timeout time.Duration) {
+// sendAwaitingAck writes out and, when pa is not nil, makes it wait for the
+// client's answer to ack id, for timeout when it is positive; a socket that
+// is gone fails pa with ErrDisconnected. On the socket's loop.
+func (s *Socket) sendAwaitingAck(out *adapter.Message, id int64, pa *pendingAck, timeout time.Duration) {
 	if !s.deliver(out) {
-		if cb.valid() {
-			s.ns.srv.run(s, func() { cb.callErr(ErrDisconnected) }, nil)
+		if pa != nil {
+			pa.fail(s, ErrDisconnected)
 		}
 		return
 	}
-	if !cb.valid() {
+	if pa == nil {
 		return
 	}
-	pa := &pendingAck{cb: cb}
+	pa.event = out.Event
 	if timeout > 0 {
 		pa.timer = s.ns.srv.tp.AfterFunc(s.loop(), timeout, func() {
 			if s.waitingAck(id) != pa {
 				return
 			}
 			s.dropAck(id)
-			s.ns.srv.run(s, func() { cb.callErr(ErrAckTimeout) }, nil)
+			pa.fail(s, ErrAckTimeout)
 		})
 	}
 	s.addAck(id, pa)
@@ -137,8 +154,10 @@ func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true} }
 func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, compress: on} }
 
 // Emit sends an event to the client. []byte arguments travel as binary
-// attachments. When the last argument is a function, it is an ack callback:
-// the client's answer is decoded into its parameters, as for On.
+// attachments, and an Args argument stands for the arguments it holds
+// (see Args). When the last argument is a function, it is an ack callback:
+// the client's answer is decoded into its parameters, as for On
+// (func(Args) and, with a Timeout, func(error, Args) receive it raw).
 func (s *Socket) Emit(event string, args ...any) error { return (&Emitter{s: s}).Emit(event, args...) }
 
 // Send emits a "message" event with v, the seed's send.
@@ -169,6 +188,9 @@ func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
 		fns = s.ext.onAnyOutgoing
 	}
 	s.mu.Unlock()
+	if len(fns) == 0 {
+		return // removed by OffAnyOutgoing
+	}
 	args := Args{raw: raw, attachments: atts}
 	s.ns.srv.run(s, func() {
 		for _, fn := range fns {

@@ -1,6 +1,7 @@
 package tornadio
 
 import (
+	"encoding/json"
 	"errors"
 
 	"github.com/tornadio/tornadio/internal/jsonstr"
@@ -41,7 +42,7 @@ func (s *Socket) onLegacyMessage(m legacy.Message) {
 	x.legacyArgs = c
 	args := Args{raw: c}
 	if s.ns.srv.workers != nil {
-		args = args.clone()
+		args = args.Clone()
 	}
 	s.fire("message", args, nil)
 }
@@ -56,6 +57,9 @@ func (s *Socket) emitLegacy(event string, args []any) error {
 	if len(args) > 0 {
 		v = args[0]
 	}
+	if a, ok := v.(Args); ok {
+		v = a.firstForLegacy()
+	}
 	frame, err := legacy.Encode(v)
 	if err != nil {
 		return err
@@ -66,4 +70,18 @@ func (s *Socket) emitLegacy(event string, args []any) error {
 		}
 	})
 	return nil
+}
+
+// firstForLegacy is the first of a's arguments as emitLegacy sends it: a
+// JSON string as text, any other value as its JSON, copied; nil when there
+// is none.
+func (a Args) firstForLegacy() any {
+	if len(a.raw) == 0 {
+		return nil
+	}
+	var str string
+	if json.Unmarshal(a.raw[0], &str) == nil {
+		return str
+	}
+	return json.RawMessage(append([]byte(nil), a.raw[0]...))
 }

@@ -163,6 +163,13 @@ type Options struct {
 	// (DefaultHTTPHandlerMaxBody, net/http's own cap on a form body); it
 	// applies only with an HTTPHandler. Set it with WithHTTPHandlerMaxBody.
 	HTTPHandlerMaxBody int64
+
+	// --- API-B: handler-level API (issue 12) ---
+
+	// ErrorHandler receives the errors of a socket's event handling that
+	// no call returns, such as arguments that do not fit a handler's
+	// parameters (see WithErrorHandler). Default: logged at Warn level.
+	ErrorHandler func(s *Socket, event string, err error)
 }
 
 // Option sets one setting.

@@ -53,10 +53,11 @@ type Socket struct {
 // its rooms, receiving broadcasts. On the loop.
 func (s *Socket) attached() bool { return s.rooms.Attached() }
 
-// handlerEntry is one On registration.
+// handlerEntry is one On (or Once) registration.
 type handlerEntry struct {
 	event string
 	cb    callback
+	once  bool // removed when an event finds it
 }
 
 // socketOrigin is what some sockets carry from their creation: set before
@@ -151,6 +152,7 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	if ns.srv.workers != nil {
 		s.worker = int32(ns.srv.workers.Pick())
 	}
+	ns.srv.noteLoopGoroutine(c.Sess.Loop())
 	return s
 }
 
@@ -221,7 +223,16 @@ func (s *Socket) Recovered() bool { return s.origin != nil && s.origin.recovered
 // attachments); a final Ack parameter answers the client's acknowledgement.
 // func(Args, Ack) receives the raw arguments. On panics if fn is not a
 // function, as http.HandleFunc does with a nil handler.
-func (s *Socket) On(event string, fn any) {
+//
+// An event has one handler: On replaces the one registered before for the
+// same event, by On or Once.
+func (s *Socket) On(event string, fn any) { s.addHandler(event, fn, false) }
+
+// Once registers fn for the next occurrence of the event only, as On does;
+// the handler is removed when that event arrives, before fn runs.
+func (s *Socket) Once(event string, fn any) { s.addHandler(event, fn, true) }
+
+func (s *Socket) addHandler(event string, fn any, once bool) {
 	cb, err := newCallback(fn)
 	if err != nil {
 		panic(err)
@@ -230,7 +241,7 @@ func (s *Socket) On(event string, fn any) {
 	defer s.mu.Unlock()
 	for i := range s.handlers {
 		if s.handlers[i].event == event {
-			s.handlers[i].cb = cb
+			s.handlers[i].cb, s.handlers[i].once = cb, once
 			return
 		}
 	}
@@ -238,7 +249,47 @@ func (s *Socket) On(event string, fn any) {
 		// Most sockets register a couple of handlers: one allocation.
 		s.handlers = make([]handlerEntry, 0, 2)
 	}
-	s.handlers = append(s.handlers, handlerEntry{event: event, cb: cb})
+	s.handlers = append(s.handlers, handlerEntry{event: event, cb: cb, once: once})
+}
+
+// Off removes the handler of the event registered with On or Once (an
+// event has at most one). Events that arrive after Off returns do not run
+// it; OnAny listeners are not affected.
+func (s *Socket) Off(event string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.handlers {
+		if s.handlers[i].event == event {
+			s.removeHandlerLocked(i)
+			return
+		}
+	}
+}
+
+// removeHandlerLocked removes handler i, keeping the others' order. s.mu
+// is held.
+func (s *Socket) removeHandlerLocked(i int) {
+	s.handlers = append(s.handlers[:i], s.handlers[i+1:]...)
+}
+
+// OffAny removes every listener registered with OnAny. (Go funcs cannot be
+// compared, so there is no removing one of them, as Node's offAny(fn)
+// does.)
+func (s *Socket) OffAny() {
+	s.mu.Lock()
+	if s.ext != nil {
+		s.ext.onAny = nil
+	}
+	s.mu.Unlock()
+}
+
+// OffAnyOutgoing removes every listener registered with OnAnyOutgoing.
+func (s *Socket) OffAnyOutgoing() {
+	s.mu.Lock()
+	if s.ext != nil {
+		s.ext.onAnyOutgoing = nil
+	}
+	s.mu.Unlock()
 }
 
 // OnAny registers fn to run for every incoming event, before its handler.
@@ -277,15 +328,18 @@ func (s *Socket) OnDisconnect(fn func(reason DisconnectReason)) {
 }
 
 // findHandler returns the On handler registered for name (ev is its
-// registered name, "" and an invalid cb when there is none) and the OnAny
-// listeners. name may be the event's bytes straight from the packet: the
-// comparison converts nothing.
+// registered name, "" and an invalid cb when there is none), removing it
+// if it was registered by Once, and the OnAny listeners. name may be the
+// event's bytes straight from the packet: the comparison converts nothing.
 func findHandler[S string | []byte](s *Socket, name S) (ev string, cb callback, anys []func(string, Args)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.handlers {
 		if s.handlers[i].event == string(name) {
 			ev, cb = s.handlers[i].event, s.handlers[i].cb
+			if s.handlers[i].once {
+				s.removeHandlerLocked(i)
+			}
 			break
 		}
 	}
@@ -341,6 +395,7 @@ func (s *Socket) close(reason DisconnectReason) {
 		return
 	}
 	s.gone.Store(true)
+	s.failDirectAcks()
 	s.ns.detach(s)
 	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid() != "" {
 		if s.ns.sessions != nil {

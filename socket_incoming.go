@@ -13,11 +13,25 @@ import (
 // client's answers to those that asked for one are written back, and an ACK
 // packet runs what waits for the answer to an emit.
 
-// pendingAck waits for the client's answer to one emit.
+// pendingAck waits for the client's answer to one emit: for an ack
+// callback (cb), an EmitWithAck (direct) or a broadcast's collector
+// (bcast).
 type pendingAck struct {
-	cb    callback
-	timer *transports.Timer
-	bcast func(args, atts [][]byte)
+	cb     callback
+	direct func(args Args, err error) // called on the loop, args its own
+	event  string                     // the emitted event, for errors
+	timer  *transports.Timer
+	bcast  func(args, atts [][]byte)
+}
+
+// fail ends the wait without an answer: the callback gets err (on the
+// loop, or the socket's worker), an EmitWithAck returns it. On the loop.
+func (pa *pendingAck) fail(s *Socket, err error) {
+	if pa.direct != nil {
+		pa.direct(Args{}, err)
+		return
+	}
+	s.ns.srv.run(s, func() { pa.cb.callErr(err) }, nil)
 }
 
 // addAck makes pa wait for the client's answer to ack id. On the loop.
@@ -71,6 +85,23 @@ func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 		c.Sess.Close(transports.ReasonParseError)
 		return
 	}
+	args := Args{raw: elems[1:], attachments: atts}
+	srv := s.ns.srv
+	if srv.workers != nil {
+		// The handlers are looked up on the socket's worker, after the
+		// OnConnection callbacks queued there before: an event sent as
+		// soon as the CONNECT answer came finds what they register.
+		ev := string(nameB)
+		args = args.Clone()
+		var ack Ack
+		if p.ID >= 0 {
+			st := &ackState{s: s, id: p.ID}
+			st.phase.Store(ackReturned) // answers are posted to the loop
+			ack = st.ack
+		}
+		srv.run(s, func() { s.lookUpAndFire(ev, args, ack) }, nil)
+		return
+	}
 	// The handler is found by the name's bytes; a string is made only for
 	// what needs one and has none registered (OnAny, "message").
 	ev, cb, anys := findHandler(s, nameB)
@@ -81,19 +112,6 @@ func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 	}
 	if ev == "" {
 		ev = string(nameB)
-	}
-	args := Args{raw: elems[1:], attachments: atts}
-	srv := s.ns.srv
-	if srv.workers != nil {
-		args = args.clone()
-		var ack Ack
-		if p.ID >= 0 {
-			st := &ackState{s: s, id: p.ID}
-			st.phase.Store(ackReturned) // answers are posted to the loop
-			ack = st.ack
-		}
-		srv.run(s, func() { s.fireNow(ev, args, ack, cb, anys, isMessage, h) }, nil)
-		return
 	}
 	if p.ID < 0 {
 		s.fireNow(ev, args, nil, cb, anys, isMessage, h)
@@ -109,15 +127,26 @@ func (s *Socket) onEvent(p socketio.Packet, atts, elems [][]byte, split bool) {
 }
 
 // fire runs the handlers of an incoming event: OnAny listeners, the On
-// handler, and for "message" the Handler's OnMessage. On the loop.
+// handler, and for "message" the Handler's OnMessage. On the loop; with
+// workers, the handlers are looked up and run on the socket's worker.
 func (s *Socket) fire(name string, args Args, ack Ack) {
+	if s.ns.srv.workers != nil {
+		s.ns.srv.run(s, func() { s.lookUpAndFire(name, args, ack) }, nil)
+		return
+	}
+	s.lookUpAndFire(name, args, ack)
+}
+
+// lookUpAndFire finds the listeners of an event and calls them, where the
+// caller runs them.
+func (s *Socket) lookUpAndFire(name string, args Args, ack Ack) {
 	_, cb, anys := findHandler(s, name)
 	_, h, _ := s.ns.hooks()
 	isMessage := name == "message" && h != nil
 	if !cb.valid() && !isMessage && len(anys) == 0 {
 		return
 	}
-	s.ns.srv.run(s, func() { s.fireNow(name, args, ack, cb, anys, isMessage, h) }, nil)
+	s.fireNow(name, args, ack, cb, anys, isMessage, h)
 }
 
 // fireNow calls the listeners of one event, where the caller runs them.
@@ -128,7 +157,7 @@ func (s *Socket) fireNow(name string, args Args, ack Ack, cb callback, anys []fu
 	}
 	if cb.valid() {
 		if err := cb.call(args, ack); err != nil {
-			srv.opts.Logger.Warn("tornadio: event handler", "event", name, "err", err)
+			s.handlerError(name, false, err, ack)
 		}
 	}
 	if isMessage {
@@ -249,24 +278,17 @@ func (s *Socket) onAck(p socketio.Packet, atts, elems [][]byte, split bool) {
 		return
 	}
 	args := Args{raw: elems, attachments: atts}
+	if pa.direct != nil {
+		pa.direct(args.Clone(), nil)
+		return
+	}
 	if s.ns.srv.workers != nil {
-		args = args.clone()
+		args = args.Clone()
 	}
 	s.ns.srv.run(s, func() {
 		if err := pa.cb.call(args, nil); err != nil {
-			s.ns.srv.opts.Logger.Warn("tornadio: ack callback", "err", err)
+			err = s.handlerError(pa.event, true, err, nil)
+			pa.cb.callErr(err) // a callback with an error parameter learns it
 		}
 	}, nil)
-}
-
-// clone copies the argument bytes, for use after the loop's call returns.
-func (a Args) clone() Args {
-	out := Args{raw: make([][]byte, len(a.raw)), attachments: make([][]byte, len(a.attachments))}
-	for i, r := range a.raw {
-		out.raw[i] = append([]byte(nil), r...)
-	}
-	for i, r := range a.attachments {
-		out.attachments[i] = append([]byte(nil), r...)
-	}
-	return out
 }

@@ -124,6 +124,13 @@ func (a *Collector) Start() {
 	})
 }
 
+// Cancel finishes the collector with err now, unless it has finished:
+// the callback gets err and the answers so far; later answers are dropped.
+// Any goroutine.
+func (a *Collector) Cancel(err error) {
+	a.opts.Home.Post(func() { a.finish(err) })
+}
+
 // maybeFinish finishes once every node has reported and every client
 // asked has answered. Home loop.
 func (a *Collector) maybeFinish() {

@@ -119,6 +119,30 @@ func TestTimeoutKeepsAnswersSoFar(t *testing.T) {
 	}
 }
 
+// TestCancel: Cancel finishes at once with its error and the answers so
+// far, stops the timer, and drops later answers; after the end it does
+// nothing.
+func TestCancel(t *testing.T) {
+	c, h, r := newTestCollector(time.Second)
+	c.Servers(1)
+	c.Clients(3)
+	c.Start()
+	c.Answer(arg("5"), nil)
+	h.drain()
+	cancelled := errors.New("cancelled")
+	c.Cancel(cancelled)
+	h.drain()
+	if r.calls != 1 || r.err != cancelled || !slices.Equal(r.replies, []int{5}) || !h.timers[0].stopped {
+		t.Fatalf("got %+v, timer stopped %v", r, h.timers[0].stopped)
+	}
+	c.Answer(arg("6"), nil)
+	c.Cancel(cancelled)
+	h.drain()
+	if r.calls != 1 {
+		t.Fatalf("called again after Cancel: %+v", r)
+	}
+}
+
 // TestNoTimerOnceDone: a collector finished before Start posts its timer
 // arms none.
 func TestNoTimerOnceDone(t *testing.T) {

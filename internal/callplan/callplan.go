@@ -86,8 +86,8 @@ func (c *Cache) build(t reflect.Type) (*Plan, error) {
 // Call decodes the JSON arguments raw (with their binary attachments atts)
 // into fn's parameters and calls fn; a leading error parameter gets nil and
 // an ack parameter gets ack (a value of the cache's ack type). Missing
-// arguments leave zero values; extra ones are ignored. It returns an
-// argument's decoding error without calling fn.
+// arguments leave zero values; extra ones are ignored. When an argument
+// does not decode, it returns an *ArgError without calling fn.
 func (p *Plan) Call(fn any, raw, atts [][]byte, ack any) error {
 	in := make([]reflect.Value, 0, len(p.params)+2)
 	if p.wantErr {
@@ -97,7 +97,7 @@ func (p *Plan) Call(fn any, raw, atts [][]byte, ack any) error {
 		pv := reflect.New(pt)
 		if i < len(raw) {
 			if err := Decode(raw, atts, i, pv.Interface()); err != nil {
-				return fmt.Errorf("tornadio: argument %d: %w", i, err)
+				return &ArgError{Index: i, Err: err}
 			}
 		}
 		in = append(in, pv.Elem())
@@ -108,6 +108,16 @@ func (p *Plan) Call(fn any, raw, atts [][]byte, ack any) error {
 	reflect.ValueOf(fn).Call(in)
 	return nil
 }
+
+// ArgError is an argument that does not decode into its parameter.
+type ArgError struct {
+	Index int   // the argument's position, from 0
+	Err   error // the decoding error
+}
+
+func (e *ArgError) Error() string { return fmt.Sprintf("argument %d: %v", e.Index, e.Err) }
+
+func (e *ArgError) Unwrap() error { return e.Err }
 
 // CallErr calls fn with err and zero arguments (an ack that timed out or
 // whose socket went away) when its first parameter is an error; else it
@@ -129,8 +139,8 @@ func (p *Plan) CallErr(fn any, err error, ack any) {
 // Decode decodes argument i of raw into v, like json.Unmarshal. With binary
 // attachments atts, a placeholder argument decodes into *[]byte or *any as
 // a copy of its attachment, and placeholders nested in an argument are
-// replaced by their attachments first ([]byte in an any, base64 on the way
-// into a []byte field).
+// replaced by their attachments first ([]byte in an any, a map[string]any
+// or an []any; base64 on the way into a []byte field of a struct).
 func Decode(raw, atts [][]byte, i int, v any) error {
 	arg := raw[i]
 	if len(atts) > 0 {
@@ -158,6 +168,13 @@ func Decode(raw, atts [][]byte, i int, v any) error {
 		}
 		if p, ok := v.(*any); ok {
 			*p = tree
+			return nil
+		}
+		// A tree that fits v as it is (a map[string]any, an []any) keeps
+		// its []byte values.
+		if rv, tv := reflect.ValueOf(v), reflect.ValueOf(tree); rv.Kind() == reflect.Pointer && !rv.IsNil() &&
+			tv.IsValid() && tv.Type().AssignableTo(rv.Elem().Type()) {
+			rv.Elem().Set(tv)
 			return nil
 		}
 		// Re-encode: []byte becomes base64, which decodes back into []byte fields.

@@ -95,11 +95,16 @@ func TestCallDecodes(t *testing.T) {
 
 func TestCallRefusesUndecodable(t *testing.T) {
 	called := false
-	fn := func(int) { called = true }
+	fn := func(string, int) { called = true }
 	p, _ := cache.For(reflect.TypeOf(fn))
-	err := p.Call(fn, raws(`"not a number"`), nil, nil)
-	if err == nil || !strings.Contains(err.Error(), "argument 0") || called {
+	err := p.Call(fn, raws(`"fine"`, `"not a number"`), nil, nil)
+	var ae *ArgError
+	if !errors.As(err, &ae) || ae.Index != 1 || !strings.HasPrefix(err.Error(), "argument 1: ") || called {
 		t.Fatalf("err %v, called %v", err, called)
+	}
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		t.Fatalf("err %v does not wrap the decoding error", err)
 	}
 }
 
