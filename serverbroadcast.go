@@ -25,6 +25,13 @@ func (s *Server) Use(fn func(*Socket) error) { s.main().Use(fn) }
 // included.
 func (s *Server) Emit(event string, args ...any) error { return s.main().Emit(event, args...) }
 
+// EmitWithAck sends an event to every socket of the main namespace and
+// waits for their answers (Node's io.emitWithAck); see
+// Namespace.EmitWithAck, and where it may be called.
+func (s *Server) EmitWithAck(ctx context.Context, event string, args ...any) ([]Args, error) {
+	return s.main().EmitWithAck(ctx, event, args...)
+}
+
 // To selects the sockets of the main namespace in any of rooms for a
 // broadcast (Node's io.to).
 func (s *Server) To(rooms ...string) *BroadcastOperator { return s.main().To(rooms...) }
