@@ -205,7 +205,8 @@ func TestBroadcastEmitWithAck(t *testing.T) {
 		return out
 	}
 
-	ch := run(func() ([]tornadio.Args, error) { return ns.EmitWithAck(ctx, "poll", "q") })
+	// The Server's is the main namespace's (Node's io.emitWithAck).
+	ch := run(func() ([]tornadio.Args, error) { return srv.EmitWithAck(ctx, "poll", "q") })
 	for i, w := range ws {
 		id := ewaReadAsk(t, w, "poll")
 		w.writeText(`43` + id + `[` + string(rune('1'+i)) + `]`)
