@@ -58,8 +58,14 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	if cb.valid() {
 		id = ns.local.NextAckID()
 	}
+	parser := ns.srv.opts.parser()
+	enc, err := parser.AppendEvent(nil, ns.name, id, event, raw, atts)
+	if err != nil {
+		return fmt.Errorf("tornadio: encode %q: %w", event, err)
+	}
 	out := &adapter.Message{
-		Text:        socketio.AppendEvent(nil, ns.name, id, len(atts), event, raw...),
+		Encoded:     enc,
+		Binary:      parser.Binary(),
 		Attachments: atts,
 		Event:       event,
 		Args:        raw,
@@ -177,9 +183,14 @@ func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
 	}, nil)
 }
 
-// writePacket sends an encoded packet and its attachments. On the loop.
+// writePacket sends a packet the server's parser encoded and, when the
+// parser writes them apart, its attachments. On the loop.
 func (s *Socket) writePacket(pkt []byte, atts [][]byte) {
 	sess := s.client.Sess
+	if s.ns.srv.opts.parser().Binary() {
+		sess.Send(pkt, true) // the attachments are inside
+		return
+	}
 	sess.Send(pkt, false)
 	for _, a := range atts {
 		sess.Send(a, true)

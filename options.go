@@ -9,6 +9,7 @@ import (
 
 	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/legacy"
+	"github.com/tornadio/tornadio/socketio"
 )
 
 // Transport names accepted by WithTransports. "websocket" serves both
@@ -126,6 +127,15 @@ type Options struct {
 	// false: they are served, as tornadio always has (Node's allowEIO3
 	// defaults to false, refusing them). Set it with WithAllowEIO3(false).
 	RefuseEIO3 bool
+
+	// --- parser interface and msgpack parser (issue 12) ---
+
+	// Parser encodes and decodes the Socket.IO packets of every session
+	// (Node's `parser` option): clients must use the same encoding. Default
+	// (nil): socketio.TextParser, socket.io-parser's encoding; see
+	// msgpackparser.Parser for socket.io-msgpack-parser's. The legacy road
+	// (Socket.IO 0.6) has its own framing and ignores it.
+	Parser socketio.Parser
 }
 
 // Option sets one setting.
