@@ -1,0 +1,149 @@
+package interop_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/socketio/msgpackparser"
+)
+
+// The msgpack parser: socket.io-client 4.8.4 with socket.io-msgpack-parser
+// 3.0.2 (node/msgpack-client.js) against tornadio with
+// WithParser(msgpackparser.Parser{}), and, in the differential test,
+// against Node's socket.io 4.8.4 with the same parser
+// (node/msgpack-server.js): the same contract on both, the same transcript.
+
+var msgpackScenarios = []string{"events", "server-ack", "namespaces", "broadcast", "refusals", "kick"}
+
+// startMsgpackServer starts tornadio with the msgpack parser, serving the
+// contract of node/msgpack-server.js.
+func startMsgpackServer(t *testing.T) string {
+	t.Helper()
+	_, url := startServer(t, func(srv *tornadio.Server) {
+		main := srv.Of("/")
+		main.OnConnection(func(s *tornadio.Socket) {
+			_ = s.Emit("welcome", "hi", []byte{1, 2, 3})
+			s.On("echo", func(a tornadio.Args, ack tornadio.Ack) {
+				vals, err := a.Values()
+				if err != nil {
+					t.Errorf("echo: %v", err)
+					return
+				}
+				ack(vals...)
+			})
+			s.On("ask-me", func() {
+				_ = s.Emit("ask", "q?", []byte{9}, func(a tornadio.Args) {
+					vals, err := a.Values()
+					if err != nil {
+						t.Errorf("ask: %v", err)
+						return
+					}
+					_ = s.Emit("answered", vals...)
+				})
+			})
+			s.On("shout", func(a tornadio.Args) {
+				var payload any
+				if err := a.Decode(0, &payload); err != nil {
+					t.Errorf("shout: %v", err)
+					return
+				}
+				_ = main.Emit("news", payload, []byte{0xca, 0xfe})
+			})
+			s.On("kick", func() { _ = s.Disconnect() })
+		})
+		srv.Of("/admin").OnConnection(func(s *tornadio.Socket) {
+			s.On("who", func(ack tornadio.Ack) { ack("admin", s.Namespace().Name()) })
+		})
+		srv.Of("/private").Use(func(*tornadio.Socket) error {
+			return &tornadio.ConnectError{Message: "not allowed", Data: map[string]any{"code": 42}}
+		})
+	}, tornadio.WithParser(msgpackparser.Parser{}))
+	return url
+}
+
+// startNodeMsgpackServer starts node/msgpack-server.js and returns its URL;
+// it is killed when the test ends.
+func startNodeMsgpackServer(t *testing.T) string {
+	t.Helper()
+	node := requireNode(t)
+	cmd := exec.Command(node, "msgpack-server.js")
+	cmd.Dir = nodeDir
+	cmd.WaitDelay = 2 * time.Second
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start msgpack-server.js: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = stdin.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if s := stderr.String(); s != "" {
+			t.Logf("msgpack-server.js stderr: %s", s)
+		}
+	})
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if l := parseLine(sc.Bytes()); l.str("event") == "listening" {
+				urls <- l.str("url")
+			}
+		}
+	}()
+	select {
+	case u := <-urls:
+		return u
+	case <-time.After(20 * time.Second):
+		t.Fatalf("msgpack-server.js did not start within 20s; stderr: %s", stderr.String())
+	}
+	return ""
+}
+
+// TestMsgpack runs every scenario of node/msgpack-client.js against
+// tornadio, over websocket, over polling, and over polling upgraded to
+// websocket: events and acks both ways,
+// binary inside packets, namespaces, broadcasts, refused connections, a
+// server-side disconnect; every packet one binary message.
+func TestMsgpack(t *testing.T) {
+	for _, tr := range []string{"websocket", "polling", "any"} {
+		t.Run(tr, func(t *testing.T) {
+			url := startMsgpackServer(t)
+			raw, _ := json.Marshal(map[string]any{"transport": tr, "timeoutMs": 60000})
+			r := runScript(t, 70*time.Second, "msgpack-client.js", strings.Join(msgpackScenarios, ","), url, string(raw))
+			r.requireOK(t)
+		})
+	}
+}
+
+// TestMsgpackDifferential runs node/msgpack-client.js against Node's
+// socket.io 4.8.4 with socket.io-msgpack-parser and against tornadio: the
+// normalised transcripts must be equal, line for line.
+func TestMsgpackDifferential(t *testing.T) {
+	for _, tr := range []string{"websocket", "polling", "any"} {
+		t.Run(tr, func(t *testing.T) {
+			ref := startNodeMsgpackServer(t)
+			ours := startMsgpackServer(t)
+			list := strings.Join(msgpackScenarios, ",")
+			node, nr := transcript(t, "msgpack-client.js", list, ref, "", tr, 60*time.Second)
+			if nr.err != nil {
+				t.Errorf("against Node's server the script failed its own checks (exit %v): %v", nr.err, nr.failedChecks())
+			}
+			got, _ := transcript(t, "msgpack-client.js", list, ours, "", tr, 60*time.Second)
+			compareTranscripts(t, "msgpack", tr, msgpackScenarios, node, got)
+		})
+	}
+}
