@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/tornadio/tornadio"
@@ -199,5 +200,29 @@ func TestMsgpackAllocs(t *testing.T) {
 		l.drain()
 	}); n != 0 {
 		t.Errorf("event without ack: %v allocs, want 0", n)
+	}
+}
+
+// BenchmarkCoreEchoMsgpack is BenchmarkCoreEcho with the msgpack parser:
+// one emit-with-ack and its answer through the sans-IO core, each packet
+// transcoded between msgpack and the handlers' JSON.
+func BenchmarkCoreEchoMsgpack(b *testing.B) {
+	l := &benchLoop{now: tt.Epoch}
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithParser(msgpackparser.Parser{}))
+	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+		s.On("echo", func(a tornadio.Args, ack tornadio.Ack) { ack(json.RawMessage(a.Raw(0))) })
+	})
+	tp := tornadio.BindForTest(srv, l)
+	c := benchConn{io: &benchIO{}}
+	c.m = tp.NewConn(c.io, 0)
+	c.m.Feed(tt.WSUpgrade(4, ""))
+	l.drain()
+	c.m.Feed(tt.Binary(must(mp.AppendPacket(nil, socketio.Packet{Type: socketio.Connect, ID: -1}, nil))))
+	l.drain()
+	arg := []byte(`"` + strings.Repeat("0", 64) + `"`)
+	want := must(mp.AppendAck(nil, "/", 1, [][]byte{arg}, nil))
+	feedN(b, l, c, tt.Binary(must(mp.AppendEvent(nil, "/", 1, "echo", [][]byte{arg}, nil))))
+	if !bytes.HasSuffix(c.io.last, want) {
+		b.Fatalf("last write %x, want the ack %x", c.io.last, want)
 	}
 }

@@ -1,6 +1,8 @@
 // Package sioclient is the Socket.IO side of one Engine.IO session: its
-// messages in, parsed (binary attachments assembled) into packets and routed
-// by namespace to the session's sockets; the answers to CONNECT out.
+// messages in, decoded by the server's parser (socketio.Parser; the text
+// parser assembles binary attachments) into packets and routed by namespace
+// to the session's sockets; the answers to CONNECT out, encoded by the same
+// parser.
 //
 // It is where a packet enters the Socket.IO layer: transports calls App's
 // Open, Message and Close on the session's loop, and App calls the Hooks
