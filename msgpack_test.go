@@ -226,3 +226,28 @@ func BenchmarkCoreEchoMsgpack(b *testing.B) {
 		b.Fatalf("last write %x, want the ack %x", c.io.last, want)
 	}
 }
+
+// TestMsgpackInvalidRawJSON: the msgpack parser transcodes arguments, so a
+// json.RawMessage that is not JSON fails: Socket.Emit returns the error,
+// and a broadcast reaches no one (nothing half-encoded is written).
+func TestMsgpackInvalidRawJSON(t *testing.T) {
+	l := &benchLoop{now: tt.Epoch}
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithParser(msgpackparser.Parser{}))
+	var emitErr error
+	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+		s.On("go", func() {
+			emitErr = s.Emit("x", json.RawMessage(`{"a":`))
+			_ = srv.Of("/").Emit("y", json.RawMessage(`[1,`))
+			_ = s.Emit("z", json.RawMessage(`{"a":1}`))
+		})
+	})
+	tp := tornadio.BindForTest(srv, l)
+	c := mpConnect(t, tp, l, "/")
+	c.send(must(mp.AppendEvent(nil, "/", -1, "go", nil, nil)))
+	if emitErr == nil {
+		t.Error("Emit of invalid raw JSON: no error")
+	}
+	if got := c.packets(t); len(got) != 1 || string(got[0].Packet.Data) != `["z",{"a":1}]` {
+		t.Fatalf("packets after the invalid emits: %+v", got)
+	}
+}
