@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tornadio/tornadio"
 	"github.com/tornadio/tornadio/socketio"
@@ -249,5 +251,60 @@ func TestMsgpackInvalidRawJSON(t *testing.T) {
 	}
 	if got := c.packets(t); len(got) != 1 || string(got[0].Packet.Data) != `["z",{"a":1}]` {
 		t.Fatalf("packets after the invalid emits: %+v", got)
+	}
+}
+
+// TestMsgpackRecovery: connection state recovery with the msgpack parser:
+// the CONNECT answer carries the pid, broadcasts their offset, and a client
+// back within the window gets what it missed replayed, binary values
+// inside, each packet one binary message.
+func TestMsgpackRecovery(t *testing.T) {
+	l := &benchLoop{now: tt.Epoch}
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithParser(msgpackparser.Parser{}),
+		tornadio.WithConnectionStateRecovery(tornadio.RecoveryOptions{MaxDisconnection: time.Minute}))
+	srv.Of("/").OnConnection(func(s *tornadio.Socket) { s.Join("news") })
+	tp := tornadio.BindForTest(srv, l)
+	connect := func(auth string) (*mpClient, []socketio.Decoded) {
+		c := &mpClient{io: &mpIO{}, l: l}
+		c.m = tp.NewConn(c.io, 0)
+		c.m.Feed(tt.WSUpgrade(4, ""))
+		l.drain()
+		c.io.frames(t)
+		p := socketio.Packet{Type: socketio.Connect, ID: -1}
+		if auth != "" {
+			p.Data = []byte(auth)
+		}
+		c.send(must(mp.AppendPacket(nil, p, nil)))
+		got := c.packets(t)
+		if len(got) == 0 || got[0].Packet.Type != socketio.Connect {
+			t.Fatalf("CONNECT answer: %+v", got)
+		}
+		return c, got
+	}
+	c, first := connect("")
+	hello := first[0]
+	var ids struct{ SID, PID string }
+	if json.Unmarshal(hello.Packet.Data, &ids) != nil || ids.PID == "" {
+		t.Fatalf("CONNECT answer %q has no pid", hello.Packet.Data)
+	}
+	srv.Of("/").To("news").Emit("n", 1)
+	l.drain()
+	got := c.packets(t)
+	var args []json.RawMessage
+	if len(got) != 1 || json.Unmarshal(got[0].Packet.Data, &args) != nil || len(args) != 3 {
+		t.Fatalf("broadcast with its offset: %+v", got)
+	}
+	c.m.OnClose() // the transport closes: a recoverable reason
+	l.drain()
+	srv.Of("/").To("news").Emit("missed", []byte{5})
+	l.drain()
+
+	_, back := connect(fmt.Sprintf(`{"pid":%q,"offset":%s}`, ids.PID, args[2]))
+	if !bytes.Contains(back[0].Packet.Data, []byte(ids.SID)) {
+		t.Fatalf("not recovered: %q", back[0].Packet.Data)
+	}
+	if len(back) != 2 || !bytes.HasPrefix(back[1].Packet.Data, []byte(`["missed",{"_placeholder":true,"num":0},"`)) ||
+		len(back[1].Attachments) != 1 || back[1].Attachments[0][0] != 5 {
+		t.Fatalf("replay of the missed broadcast: %+v", back[1:])
 	}
 }
