@@ -51,8 +51,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	}
 	ns := s.ns
 	if !cb.valid() && !e.volatile && ns.recovery != nil {
-		s.emitRecorded(event, raw, atts)
-		return nil
+		return s.emitRecorded(event, raw, atts)
 	}
 	id := int64(-1)
 	if cb.valid() {
@@ -97,12 +96,18 @@ func (e *Emitter) ackCallback(args []any) (callback, []any, error) {
 // emitRecorded sends a plain emit with connection state recovery on: it is
 // recorded like a broadcast to the socket's own room, so that it carries an
 // offset and can be replayed (as in Node), and written by the socket's loop
-// only.
-func (s *Socket) emitRecorded(event string, raw, atts [][]byte) {
+// only. An error is the parser's, refusing the arguments.
+func (s *Socket) emitRecorded(event string, raw, atts [][]byte) error {
 	ns := s.ns
 	p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
 	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}})
+	if out.Failed() {
+		// The parser refused the arguments: its error, for the caller.
+		_, err := ns.srv.opts.parser().AppendEvent(nil, ns.name, -1, event, raw, atts)
+		return fmt.Errorf("tornadio: encode %q: %w", event, err)
+	}
 	s.post(func() { s.deliver(out) })
+	return nil
 }
 
 // sendAwaitingAck writes out and, when cb is valid, waits for the client's

@@ -230,27 +230,34 @@ func BenchmarkCoreEchoMsgpack(b *testing.B) {
 }
 
 // TestMsgpackInvalidRawJSON: the msgpack parser transcodes arguments, so a
-// json.RawMessage that is not JSON fails: Socket.Emit returns the error,
-// and a broadcast reaches no one (nothing half-encoded is written).
+// json.RawMessage that is not JSON fails: Socket.Emit returns the error
+// (connection state recovery on or off), and a broadcast reaches no one
+// (nothing half-encoded is written).
 func TestMsgpackInvalidRawJSON(t *testing.T) {
-	l := &benchLoop{now: tt.Epoch}
-	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithParser(msgpackparser.Parser{}))
-	var emitErr error
-	srv.Of("/").OnConnection(func(s *tornadio.Socket) {
-		s.On("go", func() {
-			emitErr = s.Emit("x", json.RawMessage(`{"a":`))
-			_ = srv.Of("/").Emit("y", json.RawMessage(`[1,`))
-			_ = s.Emit("z", json.RawMessage(`{"a":1}`))
+	for _, recovery := range []bool{false, true} {
+		l := &benchLoop{now: tt.Epoch}
+		opts := []tornadio.Option{tornadio.WithEventLoops(1), tornadio.WithParser(msgpackparser.Parser{})}
+		if recovery {
+			opts = append(opts, tornadio.WithConnectionStateRecovery(tornadio.RecoveryOptions{MaxDisconnection: time.Minute}))
+		}
+		srv := tornadio.NewServer(opts...)
+		var emitErr error
+		srv.Of("/").OnConnection(func(s *tornadio.Socket) {
+			s.On("go", func() {
+				emitErr = s.Emit("x", json.RawMessage(`{"a":`))
+				_ = srv.Of("/").Emit("y", json.RawMessage(`[1,`))
+				_ = s.Emit("z", json.RawMessage(`{"a":1}`))
+			})
 		})
-	})
-	tp := tornadio.BindForTest(srv, l)
-	c := mpConnect(t, tp, l, "/")
-	c.send(must(mp.AppendEvent(nil, "/", -1, "go", nil, nil)))
-	if emitErr == nil {
-		t.Error("Emit of invalid raw JSON: no error")
-	}
-	if got := c.packets(t); len(got) != 1 || string(got[0].Packet.Data) != `["z",{"a":1}]` {
-		t.Fatalf("packets after the invalid emits: %+v", got)
+		tp := tornadio.BindForTest(srv, l)
+		c := mpConnect(t, tp, l, "/")
+		c.send(must(mp.AppendEvent(nil, "/", -1, "go", nil, nil)))
+		if emitErr == nil {
+			t.Errorf("recovery %v: Emit of invalid raw JSON: no error", recovery)
+		}
+		if got := c.packets(t); len(got) != 1 || !bytes.HasPrefix(got[0].Packet.Data, []byte(`["z",{"a":1}`)) {
+			t.Fatalf("recovery %v: packets after the invalid emits: %+v", recovery, got)
+		}
 	}
 }
 

@@ -66,6 +66,11 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 	return m
 }
 
+// Failed reports whether the parser refused the message's arguments (a
+// json.RawMessage that is not JSON, for a parser that transcodes it): it is
+// written to no one.
+func (m *Message) Failed() bool { return m.failed }
+
 // parser is the encoding of the namespace's packets (Config.Parser).
 func (l *Local) parser() socketio.Parser {
 	if l.cfg.Parser == nil {
