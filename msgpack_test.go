@@ -185,24 +185,48 @@ func TestMsgpackParser(t *testing.T) {
 }
 
 // TestMsgpackAllocs: with the msgpack parser too, an event without an ack
-// allocates nothing in the core: the packet is transcoded into the loop's
-// buffers.
+// allocates nothing in the core (the packet is transcoded into the loop's
+// buffers), and a broadcast is encoded once: its allocations do not grow
+// with its receivers.
 func TestMsgpackAllocs(t *testing.T) {
 	l := &benchLoop{now: tt.Epoch}
 	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithParser(msgpackparser.Parser{}))
-	srv.Of("/").OnConnection(func(s *tornadio.Socket) { s.On("note", func(a tornadio.Args) {}) })
+	ns := srv.Of("/")
+	ns.OnConnection(func(s *tornadio.Socket) {
+		s.On("note", func(a tornadio.Args) {})
+		s.On("shout", func(a tornadio.Args) { ns.Emit("shout", []byte{1}) })
+	})
 	tp := tornadio.BindForTest(srv, l)
-	c := mpConnect(t, tp, l, "/")
-	pkt, _ := mp.AppendEvent(nil, "/", -1, "note", [][]byte{[]byte(`{"a":[1,"x"]}`)}, nil)
-	frame := tt.Binary(pkt)
-	in := make([]byte, len(frame))
-	if n := testing.AllocsPerRun(200, func() {
-		copy(in, frame)
-		c.m.Feed(in)
-		l.drain()
-	}); n != 0 {
+	conns := []*mpClient{mpConnect(t, tp, l, "/")}
+	run := func(pkt []byte) float64 {
+		for _, c := range conns {
+			c.io.out = make([]byte, 0, 64<<10) // the test's connection does not grow while measured
+		}
+		frame := tt.Binary(pkt)
+		in := make([]byte, len(frame))
+		n := testing.AllocsPerRun(200, func() {
+			copy(in, frame)
+			conns[0].m.Feed(in)
+			l.drain()
+		})
+		return n
+	}
+	if n := run(must(mp.AppendEvent(nil, "/", -1, "note", [][]byte{[]byte(`{"a":[1,"x"]}`)}, nil))); n != 0 {
 		t.Errorf("event without ack: %v allocs, want 0", n)
 	}
+	shout := must(mp.AppendEvent(nil, "/", -1, "shout", nil, nil))
+	for len(conns) < 10 {
+		conns = append(conns, mpConnect(t, tp, l, "/"))
+	}
+	few := run(shout)
+	for len(conns) < 100 {
+		conns = append(conns, mpConnect(t, tp, l, "/"))
+	}
+	many := run(shout)
+	if many != few {
+		t.Errorf("broadcast: %v allocs to 10 sockets, %v to 100: deliveries allocate", few, many)
+	}
+	t.Logf("allocs per broadcast: %v to 10 sockets, %v to 100", few, many)
 }
 
 // BenchmarkCoreEchoMsgpack is BenchmarkCoreEcho with the msgpack parser:
