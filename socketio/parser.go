@@ -59,7 +59,8 @@ type DecoderState struct {
 // Decoded is one packet as Decode hands it over, in the text form: its
 // views are valid until the next Decode into the same Decoded, and while
 // the message decoded stays unchanged. The server reuses one per event
-// loop, so that the buffers below are kept from one packet to the next.
+// loop, so that the buffers below are kept from one packet to the next; a
+// Decoded serves one parser (a parser may reuse the slices it left there).
 type Decoded struct {
 	// Packet is the packet: Data is its payload as JSON text, each binary
 	// value a placeholder naming an entry of Attachments.
