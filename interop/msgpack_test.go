@@ -62,7 +62,10 @@ func startMsgpackServer(t *testing.T) string {
 		srv.Of("/private").Use(func(*tornadio.Socket) error {
 			return &tornadio.ConnectError{Message: "not allowed", Data: map[string]any{"code": 42}}
 		})
-	}, tornadio.WithParser(msgpackparser.Parser{}))
+	}, tornadio.WithParser(msgpackparser.Parser{}),
+		// Node's heartbeat, as msgpack-server.js has: a loaded machine does
+		// not end sessions in the middle of a scenario.
+		tornadio.WithPingInterval(25*time.Second), tornadio.WithPingTimeout(20*time.Second))
 	return url
 }
 

@@ -14,7 +14,9 @@
 // differential test compares between servers; {"event":"check",…} lines
 // for this script's own assertions; a last {"event":"done","ok":…} line.
 // Every scenario also checks that each Socket.IO packet the client received
-// came as one binary Engine.IO message, and notes how many came.
+// came as one binary Engine.IO message, notes how many came, and notes each
+// packet's bytes (as hex), so that the differential test compares the
+// servers byte for byte.
 
 const { io } = require('socket.io-client');
 const parser = require('socket.io-msgpack-parser');
@@ -29,6 +31,21 @@ const { ids, norm, note } = transcript(h, { errorData: true });
 
 const open = [];
 const wire = { binary: 0, text: 0 }; // Engine.IO messages received, by kind
+let bytes = {}; // label -> hex of each packet received, CONNECT and CONNECT_ERROR named only
+
+// packetBytes is what the transcript keeps of a received message: its
+// bytes, which the differential test compares with Node's, except for the
+// CONNECT answer (it holds the socket's id) and CONNECT_ERROR (Node writes
+// its keys in an order that depends on where the refusal comes from).
+function packetBytes(buf) {
+  let type;
+  const d = new parser.Decoder();
+  d.on('decoded', (p) => (type = p.type));
+  d.add(buf);
+  if (type === 0) return 'CONNECT';
+  if (type === 4) return 'CONNECT_ERROR';
+  return buf.toString('hex');
+}
 
 // client connects a new socket (its own Manager) to nsp, recording what it
 // receives; it resolves with the socket, or with the connect error.
@@ -39,8 +56,12 @@ function client(label, nsp, extra) {
   socket.io.on('open', () => {
     socket.io.engine.on('packet', (p) => {
       if (p.type !== 'message') return;
-      if (typeof p.data === 'string') wire.text++;
-      else wire.binary++;
+      if (typeof p.data === 'string') {
+        wire.text++;
+        return;
+      }
+      wire.binary++;
+      (bytes[label] = bytes[label] || []).push(packetBytes(Buffer.from(p.data)));
     });
   });
   // A broadcast reaches the clients in no defined order: the broadcast
@@ -55,7 +76,16 @@ function client(label, nsp, extra) {
   });
 }
 
-const once = (socket, ev) => new Promise((resolve) => socket.once(ev, (...args) => resolve(args)));
+// once resolves with the arguments of socket's next ev, or ['<timeout>']
+// after 10s, so that a lost packet fails the scenario instead of hanging it.
+const once = (socket, ev) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(['<timeout>']), 10000);
+    socket.once(ev, (...args) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+  });
 // ack emits with an ack and resolves with every argument of the answer (or
 // the timeout's error).
 const ack = (socket, ...args) => new Promise((resolve) => socket.timeout(5000).emit(...args, (err, ...answer) => resolve(err || answer)));
@@ -131,6 +161,8 @@ const scenarios = {
     await sleep(50);
     check('every packet one binary message', wire.text === 0 && wire.binary > 0, { binary: wire.binary, text: wire.text });
     note('messages', { binary: wire.binary, text: wire.text });
+    for (const label of Object.keys(bytes).sort()) note('bytes', { by: label, packets: bytes[label] });
+    bytes = {};
     for (const s of open.splice(0)) s.disconnect();
     await sleep(50);
   }

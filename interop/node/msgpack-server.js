@@ -19,7 +19,7 @@ const { Server } = require('socket.io');
 const parser = require('socket.io-msgpack-parser');
 
 const httpServer = http.createServer();
-const io = new Server(httpServer, { parser, pingInterval: 500, pingTimeout: 1500 });
+const io = new Server(httpServer, { parser });
 
 io.on('connection', (socket) => {
   socket.emit('welcome', 'hi', Buffer.from([1, 2, 3]));
