@@ -9,13 +9,19 @@ import (
 	"github.com/tornadio/tornadio/socketio"
 )
 
-// Errors of Decode, each wrapping socketio.ErrBadPacket.
+// Errors of Decode, each wrapping socketio.ErrBadPacket (as does every
+// other error of Decode: a message that is not one msgpack map).
 var (
+	// ErrTextMessage reports a text message: this encoding has none.
 	ErrTextMessage = fmt.Errorf("%w: msgpack packets are binary messages", socketio.ErrBadPacket)
-	ErrType        = fmt.Errorf("%w: invalid packet type", socketio.ErrBadPacket)
-	ErrNamespace   = fmt.Errorf("%w: invalid namespace", socketio.ErrBadPacket)
-	ErrPayload     = fmt.Errorf("%w: invalid payload", socketio.ErrBadPacket)
-	ErrID          = fmt.Errorf("%w: invalid packet id", socketio.ErrBadPacket)
+	// ErrType reports a type that is not an integer from 0 to 4.
+	ErrType = fmt.Errorf("%w: invalid packet type", socketio.ErrBadPacket)
+	// ErrNamespace reports a namespace that is absent or not a string.
+	ErrNamespace = fmt.Errorf("%w: invalid namespace", socketio.ErrBadPacket)
+	// ErrPayload reports data the packet's type does not allow.
+	ErrPayload = fmt.Errorf("%w: invalid payload", socketio.ErrBadPacket)
+	// ErrID reports an id that is not a non-negative integer.
+	ErrID = fmt.Errorf("%w: invalid packet id", socketio.ErrBadPacket)
 )
 
 // undefined is notepack.io's encoding of JavaScript's undefined (fixext 1
