@@ -17,6 +17,8 @@
 //     against a server using the same parser (msgpack_test.go): tornadio with
 //     WithParser(msgpackparser.Parser{}), or msgpack-server.js, Node's
 //     socket.io 4.8 serving the same contract, for the differential test;
+//     testdata/msgpack.html runs the client's browser build with the parser
+//     (socket.io.msgpack.min.js) in Chromium against the same contract;
 //   - browser.js: drives the chat demo (examples/chat) in headless Chromium;
 //   - browser-page.js: runs testdata/clients.html, the browser builds of both
 //     clients (XHR and JSONP long-polling, WebSocket, upgrade), in Chromium;

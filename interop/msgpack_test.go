@@ -3,7 +3,10 @@ package interop_test
 import (
 	"bufio"
 	"encoding/json"
+	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,8 +24,8 @@ import (
 var msgpackScenarios = []string{"events", "server-ack", "namespaces", "broadcast", "refusals", "kick"}
 
 // startMsgpackServer starts tornadio with the msgpack parser, serving the
-// contract of node/msgpack-server.js.
-func startMsgpackServer(t *testing.T) string {
+// contract of node/msgpack-server.js; extra options come last.
+func startMsgpackServer(t *testing.T, extra ...tornadio.Option) string {
 	t.Helper()
 	_, url := startServer(t, func(srv *tornadio.Server) {
 		main := srv.Of("/")
@@ -62,10 +65,10 @@ func startMsgpackServer(t *testing.T) string {
 		srv.Of("/private").Use(func(*tornadio.Socket) error {
 			return &tornadio.ConnectError{Message: "not allowed", Data: map[string]any{"code": 42}}
 		})
-	}, tornadio.WithParser(msgpackparser.Parser{}),
+	}, append([]tornadio.Option{tornadio.WithParser(msgpackparser.Parser{}),
 		// Node's heartbeat, as msgpack-server.js has: a loaded machine does
 		// not end sessions in the middle of a scenario.
-		tornadio.WithPingInterval(25*time.Second), tornadio.WithPingTimeout(20*time.Second))
+		tornadio.WithPingInterval(25 * time.Second), tornadio.WithPingTimeout(20 * time.Second)}, extra...)...)
 	return url
 }
 
@@ -147,6 +150,45 @@ func TestMsgpackDifferential(t *testing.T) {
 			}
 			got, _ := transcript(t, "msgpack-client.js", list, ours, "", tr, 60*time.Second)
 			compareTranscripts(t, "msgpack", tr, msgpackScenarios, node, got)
+		})
+	}
+}
+
+// TestMsgpackBrowser runs socket.io-client's msgpack build
+// (socket.io.msgpack.min.js, the browser client with socket.io-msgpack-parser
+// inside) in headless Chromium against tornadio (testdata/msgpack.html):
+// binary values as ArrayBuffers both ways, acks both ways, a broadcast, a
+// second namespace, every packet one binary message; over websocket,
+// polling, and polling upgraded to websocket.
+func TestMsgpackBrowser(t *testing.T) {
+	requireChromium(t)
+	requireNode(t)
+	page, err := os.ReadFile(filepath.Join("testdata", "msgpack.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(page)
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.HandleFunc("GET /msgpack.js", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, filepath.Join(nodeDir, "node_modules", "socket.io-client", "dist", "socket.io.msgpack.min.js"))
+	})
+	base := startMsgpackServer(t, tornadio.WithHTTPHandler(mux))
+	for _, c := range []struct{ name, query, want string }{
+		{"websocket", "transports=websocket", "websocket"},
+		{"polling", "transports=polling", "polling"},
+		{"upgrade", "", "websocket"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
+			r := runScript(t, 60*time.Second, "browser-page.js", base+"/page?"+c.query, string(opts))
+			r.requireOK(t)
+			if got := r.first("transport").str("name"); got != c.want {
+				t.Errorf("transport %q, want %q", got, c.want)
+			}
 		})
 	}
 }
