@@ -12,7 +12,7 @@ import (
 // neither gnet nor the network, and read no clock; only package loop knows
 // gnet.
 func TestSansIOBoundaries(t *testing.T) {
-	sansIO := []string{"httpparse", "frames", "flash", "engineio", "socketio", "transports", "legacy", "internal/jsonstr", "internal/jslen",
+	sansIO := []string{"httpparse", "frames", "flash", "engineio", "socketio", "socketio/msgpackparser", "transports", "legacy", "internal/jsonstr", "internal/jslen", "internal/msgpack",
 		"internal/recovery", "internal/ackcollect", "internal/connectwatch", "internal/callplan", "internal/sioclient"}
 	for _, pkg := range sansIO {
 		out, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, "./"+pkg).CombinedOutput()

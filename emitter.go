@@ -68,15 +68,20 @@ func (e *Emitter) emit(event string, args []any, pa *pendingAck) (int64, error) 
 	}
 	ns := s.ns
 	if pa == nil && !e.volatile && ns.recovery != nil {
-		s.emitRecorded(event, raw, atts)
-		return -1, nil
+		return -1, s.emitRecorded(event, raw, atts)
 	}
 	id := int64(-1)
 	if pa != nil {
 		id = ns.local.NextAckID()
 	}
+	parser := ns.srv.opts.parser()
+	enc, err := parser.AppendEvent(nil, ns.name, id, event, raw, atts)
+	if err != nil {
+		return -1, fmt.Errorf("tornadio: encode %q: %w", event, err)
+	}
 	out := &adapter.Message{
-		Text:        socketio.AppendEvent(nil, ns.name, id, len(atts), event, raw...),
+		Encoded:     enc,
+		Binary:      parser.Binary(),
 		Attachments: atts,
 		Event:       event,
 		Args:        raw,
@@ -108,12 +113,18 @@ func (e *Emitter) ackCallback(args []any) (callback, []any, error) {
 // emitRecorded sends a plain emit with connection state recovery on: it is
 // recorded like a broadcast to the socket's own room, so that it carries an
 // offset and can be replayed (as in Node), and written by the socket's loop
-// only.
-func (s *Socket) emitRecorded(event string, raw, atts [][]byte) {
+// only. An error is the parser's, refusing the arguments.
+func (s *Socket) emitRecorded(event string, raw, atts [][]byte) error {
 	ns := s.ns
 	p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
 	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}})
+	if out.Failed() {
+		// The parser refused the arguments: its error, for the caller.
+		_, err := ns.srv.opts.parser().AppendEvent(nil, ns.name, -1, event, raw, atts)
+		return fmt.Errorf("tornadio: encode %q: %w", event, err)
+	}
 	s.post(func() { s.deliver(out) })
+	return nil
 }
 
 // sendAwaitingAck writes out and, when pa is not nil, makes it wait for the
@@ -199,9 +210,14 @@ func (s *Socket) notifyOutgoing(event string, raw, atts [][]byte) {
 	}, nil)
 }
 
-// writePacket sends an encoded packet and its attachments. On the loop.
+// writePacket sends a packet the server's parser encoded and, when the
+// parser writes them apart, its attachments. On the loop.
 func (s *Socket) writePacket(pkt []byte, atts [][]byte) {
 	sess := s.client.Sess
+	if s.ns.srv.opts.parser().Binary() {
+		sess.Send(pkt, true) // the attachments are inside
+		return
+	}
 	sess.Send(pkt, false)
 	for _, a := range atts {
 		sess.Send(a, true)

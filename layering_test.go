@@ -26,6 +26,7 @@ var layers = map[string][]string{
 	"frames":                    {"github.com/gobwas/ws"},
 	"engineio":                  {"internal/jsonstr", "internal/jslen"},
 	"socketio":                  {"internal/jsonstr"},
+	"socketio/msgpackparser":    {"socketio", "internal/msgpack"},
 	"legacy":                    {"internal/jsonstr", "internal/jslen"},
 	"httpparse":                 {},
 	"flash":                     {},
@@ -33,6 +34,7 @@ var layers = map[string][]string{
 	"internal/callplan":         {"socketio"},
 	"internal/httpfallback":     {"httpparse"},
 	"internal/recovery":         {"internal/jsonstr"},
+	"internal/msgpack":          {"internal/jsonstr"},
 	"internal/sioclient":        {"socketio", "transports"},
 }
 

@@ -42,7 +42,7 @@ type Namespace struct {
 func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
 	ns := &Namespace{srv: srv, name: name, parent: parent, sideWorker: int(collectorTurn.Add(1) - 1)}
 	cfg := adapter.Config{Namespace: name, Loops: srv.opts.EventLoops, Poster: (*serverLoops)(srv),
-		ServerSide: ns.onServerSide, Timers: (*serverLoops)(srv)}
+		ServerSide: ns.onServerSide, Timers: (*serverLoops)(srv), Parser: srv.opts.parser()}
 	if srv.opts.Recovery != nil {
 		ns.recovery = newRecoveryStore(srv.opts.Recovery.MaxDisconnection, srv.now)
 		cfg.RecoveryWindow = ns.recovery.window
@@ -129,7 +129,7 @@ func (ns *Namespace) connect(c *client, auth []byte) {
 				return
 			}
 		} else {
-			restored = ns.recovery.restore(ns.name, auth)
+			restored = ns.recovery.restore(ns.srv.opts.parser(), ns.name, auth)
 		}
 	}
 	ns.connectWith(c, auth, restored)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/legacy"
+	"github.com/tornadio/tornadio/socketio"
 )
 
 // Transport names accepted by WithTransports. "websocket" serves both
@@ -170,6 +171,15 @@ type Options struct {
 	// no call returns, such as arguments that do not fit a handler's
 	// parameters (see WithErrorHandler). Default: logged at Warn level.
 	ErrorHandler func(s *Socket, event string, err error)
+
+	// --- parser interface and msgpack parser (issue 12) ---
+
+	// Parser encodes and decodes the Socket.IO packets of every session
+	// (Node's `parser` option): clients must use the same encoding. Default
+	// (nil): socketio.TextParser, socket.io-parser's encoding; see
+	// msgpackparser.Parser for socket.io-msgpack-parser's. The legacy road
+	// (Socket.IO 0.6) has its own framing and ignores it.
+	Parser socketio.Parser
 }
 
 // Option sets one setting.

@@ -85,7 +85,7 @@ func (p *PolicyServer) Start(addr string) error {
 		LegacyTransports: []string{TransportFlashSocket},
 		FlashPolicy:      policy,
 		LegacyApp:        legacyApp{},
-	}, sioclient.NewApp[*Socket](socketHooks{}), p.engine, 1)
+	}, sioclient.NewApp[*Socket](socketHooks{}, nil), p.engine, 1)
 	p.engine.Bind(tp)
 	return p.engine.Start(addr)
 }

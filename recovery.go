@@ -50,6 +50,8 @@ type persistedSession struct {
 	missed   []replay
 }
 
+// replay is a missed packet as the server's parser encoded it, with its
+// attachments (written after it unless the parser carries them within).
 type replay struct {
 	text []byte
 	atts [][]byte
@@ -97,10 +99,7 @@ func (ns *Namespace) restoreFromAdapter(c *client, auth []byte) bool {
 				_ = json.Unmarshal(s.Data, &restored.data) // null or bad JSON: no data
 			}
 			for _, p := range missed {
-				restored.missed = append(restored.missed, replay{
-					text: socketio.AppendEvent(nil, ns.name, -1, len(p.Attachments), p.Event, p.Args...),
-					atts: p.Attachments,
-				})
+				restored.missed = appendReplay(restored.missed, ns.srv.opts.parser(), ns.name, p.Event, p.Args, p.Attachments)
 			}
 		}
 		c.Sess.Post(func() {
@@ -119,9 +118,9 @@ func (ns *Namespace) persistInAdapter(s *Socket) {
 }
 
 // restore finds the state named by a CONNECT's auth ({"pid":…,"offset":…})
-// and the packets missed since offset, encoded for namespace nsp; nil when
-// it cannot be recovered.
-func (rs *recoveryStore) restore(nsp string, auth []byte) *persistedSession {
+// and the packets missed since offset, encoded by parser for namespace nsp;
+// nil when it cannot be recovered.
+func (rs *recoveryStore) restore(parser socketio.Parser, nsp string, auth []byte) *persistedSession {
 	var a recoveryAuth
 	if json.Unmarshal(auth, &a) != nil || a.PID == "" {
 		return nil
@@ -132,10 +131,18 @@ func (rs *recoveryStore) restore(nsp string, auth []byte) *persistedSession {
 	}
 	out := &persistedSession{sid: ps.SID, pid: ps.PID, rooms: ps.Rooms, data: ps.Data}
 	for _, b := range ps.Missed {
-		out.missed = append(out.missed, replay{
-			text: socketio.AppendEvent(nil, nsp, -1, len(b.Attachments), b.Event, b.Args...),
-			atts: b.Attachments,
-		})
+		out.missed = appendReplay(out.missed, parser, nsp, b.Event, b.Args, b.Attachments)
 	}
 	return out
+}
+
+// appendReplay appends a missed packet, encoded by parser for namespace
+// nsp, to missed. Its arguments were encoded when it was first sent, so the
+// parser takes them; one it refuses is not replayed.
+func appendReplay(missed []replay, parser socketio.Parser, nsp, event string, args, atts [][]byte) []replay {
+	text, err := parser.AppendEvent(nil, nsp, -1, event, args, atts)
+	if err != nil {
+		return missed
+	}
+	return append(missed, replay{text: text, atts: atts})
 }

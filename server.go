@@ -188,7 +188,7 @@ func (s *Server) bind(loops transports.Loops, active func(int) bool) {
 		cfg.FlashPolicy = s.policy
 		cfg.LegacyApp = legacyApp{s}
 	}
-	s.bindApp(cfg, sioclient.NewApp[*Socket](socketHooks{s}), loops, active)
+	s.bindApp(cfg, sioclient.NewApp[*Socket](socketHooks{s}, s.opts.parser()), loops, active)
 }
 
 // ListenAndServe listens on addr and serves until Shutdown,

@@ -385,7 +385,9 @@ func (s *Socket) disconnectOnLoop(close bool) {
 	if !s.attached() {
 		return
 	}
-	s.writePacket(socketio.AppendPacket(nil, socketio.Packet{Type: socketio.Disconnect, Namespace: []byte(s.ns.name), ID: -1}), nil)
+	if pkt, err := s.ns.srv.opts.parser().AppendPacket(nil, socketio.Packet{Type: socketio.Disconnect, Namespace: []byte(s.ns.name), ID: -1}, nil); err == nil {
+		s.writePacket(pkt, nil)
+	}
 	s.close(ReasonServerNamespaceDisconnect)
 }
 

@@ -214,11 +214,14 @@ func (st *ackState) ack(args ...any) {
 // binary attachments; a value that cannot be encoded is logged (ok false).
 func (s *Socket) encodeAck(id int64, args []any) (pkt []byte, atts [][]byte, ok bool) {
 	raw, atts, err := encodeArgs(args)
+	if err == nil {
+		pkt, err = s.ns.srv.opts.parser().AppendAck(nil, s.ns.name, id, raw, atts)
+	}
 	if err != nil {
 		s.ns.srv.opts.Logger.Warn("tornadio: ack", "err", err)
 		return nil, nil, false
 	}
-	return socketio.AppendAck(nil, s.ns.name, id, len(atts), raw...), atts, true
+	return pkt, atts, true
 }
 
 // writeAck writes the answer to ack id now. On the loop. Plain arguments
@@ -228,29 +231,47 @@ func (s *Socket) writeAck(id int64, args []any) {
 	if !s.attached() {
 		return
 	}
-	sc := s.ns.srv.scratch(s.loop())
-	b := socketio.AppendAckOpen(sc.sio.Buf[:0], s.ns.name, id)
-	for i, v := range args {
-		if i > 0 {
-			b = append(b, ',')
-		}
+	sc := &s.ns.srv.scratch(s.loop()).sio
+	// Room for every string argument quoted, each byte escaped at worst
+	// as \u00XX, so that the views taken below stay put.
+	need := 0
+	for _, v := range args {
 		switch x := v.(type) {
 		case json.RawMessage:
-			b = append(b, x...)
-			continue
 		case string:
-			b = socketio.AppendJSONString(b, x)
-			continue
+			need += 6*len(x) + 2
+		default:
+			if pkt, atts, ok := s.encodeAck(id, args); ok {
+				s.writePacket(pkt, atts)
+			}
+			return
 		}
-		sc.sio.Buf = b
-		if pkt, atts, ok := s.encodeAck(id, args); ok {
-			s.writePacket(pkt, atts)
+	}
+	vals := sc.Vals[:0]
+	if cap(vals) < need {
+		vals = make([]byte, 0, need)
+	}
+	raws := sc.Raws[:0]
+	for _, v := range args {
+		switch x := v.(type) {
+		case json.RawMessage:
+			raws = append(raws, x)
+		case string:
+			start := len(vals)
+			vals = socketio.AppendJSONString(vals, x)
+			raws = append(raws, vals[start:len(vals):len(vals)])
 		}
+	}
+	sc.Vals = vals
+	b, err := s.ns.srv.opts.parser().AppendAck(sc.Buf[:0], s.ns.name, id, raws, nil)
+	clear(raws)
+	sc.Raws = raws[:0]
+	if err != nil {
+		s.ns.srv.opts.Logger.Warn("tornadio: ack", "err", err)
 		return
 	}
-	b = append(b, ']')
 	s.writePacket(b, nil)
-	sc.sio.Buf = b
+	sc.Buf = b
 }
 
 // onAck runs what waits for an ACK packet. On the loop.

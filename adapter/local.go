@@ -3,6 +3,8 @@ package adapter
 import (
 	"sync/atomic"
 	"time"
+
+	"github.com/tornadio/tornadio/socketio"
 )
 
 // Poster runs work on the event loops.
@@ -31,6 +33,9 @@ type Config struct {
 	// Timers arms the cluster adapters' request timeouts on the event
 	// loops' clock; nil: they never fire.
 	Timers Timers
+	// Parser encodes the broadcasts, the server's parser; nil:
+	// socketio.TextParser.
+	Parser socketio.Parser
 }
 
 // Local is the in-process side of a namespace: its members, their rooms

@@ -101,8 +101,12 @@ func (x *loopIndex) leave(ms *Membership, room string) {
 // returns how many it wrote to. ack, when not nil, waits for each
 // recipient's answer to ack id. A delivery may end a member (a slow
 // consumer's session closes at once), which takes its slot out: the walks
-// below stay correct when the last slot moves into the current one.
+// below stay correct when the last slot moves into the current one. A
+// message the parser refused reaches no one.
 func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack AckFunc) int {
+	if m.failed {
+		return 0
+	}
 	n := 0
 	if len(opts.Rooms) == 0 && len(opts.Except) == 0 {
 		plain := !m.Volatile && ack == nil && m.shared != nil

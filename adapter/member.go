@@ -50,6 +50,9 @@ type FrameSender interface{ Send(frames []byte) }
 // only what has a 0.6 form (see Message), and a volatile message is dropped
 // for an Engine.IO session that cannot write it at once. On t's loop.
 func (t *Target) Ready(m *Message) bool {
+	if m.failed {
+		return false
+	}
 	if t.Session == nil {
 		return m.legacy != nil && t.Legacy != nil
 	}
@@ -67,7 +70,10 @@ func (t *Target) Write(m *Message) {
 		s.SendShared(m.shared)
 		return
 	}
-	s.Send(m.Text, false)
+	s.Send(m.Encoded, m.Binary)
+	if m.Binary {
+		return // the attachments are inside
+	}
 	for _, a := range m.Attachments {
 		s.Send(a, true)
 	}

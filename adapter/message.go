@@ -8,18 +8,24 @@ import (
 
 // Message is one encoded packet ready to be written to sessions, shared
 // read-only by every loop it reaches. Local.Encode and the broadcasts make
-// it in every form its receivers need, once: the Socket.IO text, the
-// websocket frame every Engine.IO session writes as it is, and the 0.6 frame
-// when 0.6 sessions may receive it. A Message made by hand (one socket's
-// emit) carries Text and Attachments only.
+// it in every form its receivers need, once: the Socket.IO packet in the
+// server's encoding (Config.Parser), the websocket frame every Engine.IO
+// session writes as it is, and the 0.6 frame when 0.6 sessions may receive
+// it. A Message made by hand (one socket's emit) carries Encoded, Binary
+// and Attachments only.
 type Message struct {
-	Text        []byte   // the Socket.IO packet
-	Attachments [][]byte // binary attachments, each written after Text
+	// Encoded is the Socket.IO packet as the parser wrote it: a text
+	// message, or a binary one when Binary (a binary parser's packet,
+	// carrying its attachments within).
+	Encoded     []byte
+	Attachments [][]byte // binary attachments: written after a text packet
 	Event       string   // the event, for outgoing listeners
 	Args        [][]byte // its arguments as raw JSON, for outgoing listeners
 	Volatile    bool     // drop it for a session that cannot write it now
+	Binary      bool     // Encoded is a binary message (see Encoded)
 
-	shared *transports.Shared // Text as every Engine.IO session sends it; nil with attachments
+	failed bool               // the parser refused the arguments: nothing is written
+	shared *transports.Shared // Encoded as every Engine.IO session sends it; nil when attachments follow
 	legacy []byte             // the 0.6 frame; nil when 0.6 clients do not get it
 }
 
@@ -31,22 +37,46 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 	if l.cfg.Record != nil && id < 0 && !opts.Flags.Volatile {
 		args = l.cfg.Record(p, opts)
 	}
+	parser := l.parser()
+	enc, err := parser.AppendEvent(nil, l.cfg.Namespace, id, p.Event, args, p.Attachments)
 	m := &Message{
-		Text:        socketio.AppendEvent(nil, l.cfg.Namespace, id, len(p.Attachments), p.Event, args...),
+		Encoded:     enc,
+		Binary:      parser.Binary(),
 		Attachments: p.Attachments,
 		Event:       p.Event,
 		Args:        p.Args,
 		Volatile:    opts.Flags.Volatile,
+		failed:      err != nil,
 	}
 	if l.legacyMembers.Load() > 0 && id < 0 {
 		m.legacy = legacyFrame(p.Event, p.Args)
 	}
-	if len(m.Attachments) == 0 {
+	switch {
+	case m.failed:
+	case m.Binary:
+		// The attachments are inside: one binary message for every
+		// websocket and polling session it reaches.
+		m.shared = transports.NewSharedBinary(m.Encoded)
+		m.Encoded = m.shared.Data()
+	case len(m.Attachments) == 0:
 		// Encoded once for every websocket and polling session it reaches.
-		m.shared = transports.NewShared(m.Text)
-		m.Text = m.shared.Data()
+		m.shared = transports.NewShared(m.Encoded)
+		m.Encoded = m.shared.Data()
 	}
 	return m
+}
+
+// Failed reports whether the parser refused the message's arguments (a
+// json.RawMessage that is not JSON, for a parser that transcodes it): it is
+// written to no one.
+func (m *Message) Failed() bool { return m.failed }
+
+// parser is the encoding of the namespace's packets (Config.Parser).
+func (l *Local) parser() socketio.Parser {
+	if l.cfg.Parser == nil {
+		return socketio.TextParser{}
+	}
+	return l.cfg.Parser
 }
 
 // legacyFrame frames a one-argument "message" broadcast for 0.6 clients (a

@@ -13,6 +13,12 @@
 //     middleware, rooms, acks, disconnect reasons, recovery) against the
 //     contract of refserver.js, a socket.io 4.8 server; contract_test.go is
 //     tornadio's side, differential_test.go compares the two transcripts;
+//   - msgpack-client.js: socket.io-client 4.x with socket.io-msgpack-parser
+//     against a server using the same parser (msgpack_test.go): tornadio with
+//     WithParser(msgpackparser.Parser{}), or msgpack-server.js, Node's
+//     socket.io 4.8 serving the same contract, for the differential test;
+//     testdata/msgpack.html runs the client's browser build with the parser
+//     (socket.io.msgpack.min.js) in Chromium against the same contract;
 //   - browser.js: drives the chat demo (examples/chat) in headless Chromium;
 //   - browser-page.js: runs testdata/clients.html, the browser builds of both
 //     clients (XHR and JSONP long-polling, WebSocket, upgrade), in Chromium;

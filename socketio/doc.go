@@ -11,6 +11,12 @@
 // follows as a separate binary Engine.IO message; see Assembler, Deconstruct
 // and Reconstruct.
 //
+// That text encoding is the default Parser (TextParser). The Parser
+// interface lets a server use another encoding of the same packets, such as
+// socket.io-msgpack-parser's (package socketio/msgpackparser); inside the
+// server a packet keeps the text form (JSON payload, placeholders,
+// attachments) whatever the encoding on the wire.
+//
 // The package performs no I/O, starts no goroutines and reads no clocks.
 // Decoding is hand written: Parse validates packets with its own JSON
 // scanner and does not allocate; the returned Packet holds views into the

@@ -68,16 +68,18 @@ func ParseArgs(b []byte, version int, dst [][]byte) (Packet, [][]byte, error) {
 	}
 	if p.Type == Event || p.Type == BinaryEvent {
 		args := dst[n0:]
-		if len(args) == 0 || (version >= 5 && !validEventName(args[0])) {
+		if len(args) == 0 || (version >= 5 && !ValidEventName(args[0])) {
 			return Packet{}, dst[:n0], ErrBadPacket
 		}
 	}
 	return p, dst, nil
 }
 
-// validEventName reports whether raw, an event's first element, is a JSON
-// string that is not a reserved event name (the v5 rule).
-func validEventName(raw []byte) bool {
+// ValidEventName reports whether raw, the first element of an EVENT's
+// payload, is a JSON string that is not a reserved event name: what Parse
+// demands of events in protocol v5 (see IsReservedEvent). It does not
+// allocate.
+func ValidEventName(raw []byte) bool {
 	return len(raw) >= 2 && raw[0] == '"' && !reservedRaw(raw[1:len(raw)-1])
 }
 

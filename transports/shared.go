@@ -5,14 +5,16 @@ import (
 	"github.com/tornadio/tornadio/frames"
 )
 
-// Shared is one text message sent to many sessions (a broadcast). It is
-// encoded once per wire variant when it is made: the websocket frame, the
-// same for Engine.IO v3 and v4, is written as it is by every websocket
-// session, and polling sessions queue the message's bytes without copying
-// them. Its bytes must not change once it is made.
+// Shared is one message sent to many sessions (a broadcast). It is encoded
+// once when it is made: the websocket frame is written as it is by every
+// websocket session, and polling sessions queue the message's bytes without
+// copying them. A text message's frame is the same for Engine.IO v3 and
+// v4; a binary message's is v4's (v3 puts the packet type in front: a v3
+// session frames it itself, as Send does). Its bytes must not change once
+// it is made.
 type Shared struct {
 	data  []byte
-	frame []byte // "4" + data in one unmasked text frame
+	frame []byte // "4" + data in one unmasked text frame, or data in one binary frame
 }
 
 // NewShared prepares data (a Socket.IO packet, text) for SendShared; it
@@ -27,16 +29,33 @@ func NewShared(data []byte) *Shared {
 	return &Shared{data: f[len(f)-len(data):], frame: f}
 }
 
+// NewSharedBinary prepares data, a binary message (a packet of a binary
+// Socket.IO parser), for SendShared; it copies data.
+func NewSharedBinary(data []byte) *Shared {
+	f := make([]byte, 0, frames.FrameHeaderLen(len(data))+len(data))
+	f = frames.AppendFrameHeader(f, frames.OpBinary, true, len(data))
+	f = append(f, data...)
+	return &Shared{data: f[len(f)-len(data):], frame: f}
+}
+
 // Data is the message.
 func (m *Shared) Data() []byte { return m.data }
 
-// SendShared sends m like Send(m.Data(), false), without encoding or
+// Binary reports whether the message is binary: its frame's opcode says.
+func (m *Shared) Binary() bool { return frames.OpCode(m.frame[0]&0x0f) == frames.OpBinary }
+
+// SendShared sends m like Send(m.Data(), m.Binary()), without encoding or
 // copying it for this session. On the home loop only.
 func (s *Session) SendShared(m *Shared) {
 	if s.eio.Closed() {
 		return
 	}
+	binary := m.Binary()
 	if c := s.ws; c != nil {
+		if binary && s.Version() < 4 {
+			s.writeWS(c, engineio.Message, true, nil, m.data)
+			return
+		}
 		ok := true
 		if c.loop() == s.Loop() {
 			ok = c.write(m.frame)
@@ -48,5 +67,5 @@ func (s *Session) SendShared(m *Shared) {
 		}
 		return
 	}
-	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data})
+	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data, Binary: binary})
 }

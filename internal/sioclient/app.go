@@ -38,20 +38,34 @@ type Hooks[S comparable] interface {
 // packets and encoding answers, so that a session keeps none of its own.
 // What they hold is valid until the loop's next packet.
 type Scratch struct {
-	Args [][]byte // an event's or ack's arguments, split
-	Buf  []byte   // an answer being encoded
-	Name []byte   // an event name with escapes, unescaped
+	Decoded socketio.Decoded // the packet being routed
+	Args    [][]byte         // an event's or ack's arguments, split by the server
+	Buf     []byte           // an answer being encoded
+	Payload []byte           // its payload, for parsers that transcode it
+	Vals    []byte           // an answer's arguments encoded as JSON
+	Raws    [][]byte         // views of them
+	Name    []byte           // an event name with escapes, unescaped
 }
 
 // App receives the Engine.IO events of a server's sessions
 // (transports.App) and turns their messages into Socket.IO packets for the
 // sockets.
 type App[S comparable] struct {
-	hooks Hooks[S]
+	hooks  Hooks[S]
+	parser socketio.Parser
 }
 
-// NewApp returns the App that calls hooks.
-func NewApp[S comparable](hooks Hooks[S]) *App[S] { return &App[S]{hooks: hooks} }
+// NewApp returns the App that calls hooks and speaks Socket.IO with parser
+// (nil: socketio.TextParser).
+func NewApp[S comparable](hooks Hooks[S], parser socketio.Parser) *App[S] {
+	if parser == nil {
+		parser = socketio.TextParser{}
+	}
+	return &App[S]{hooks: hooks, parser: parser}
+}
+
+// Parser is the parser the App decodes and encodes packets with.
+func (a *App[S]) Parser() socketio.Parser { return a.parser }
 
 // Open makes the session's client, then lets the hooks admit it.
 func (a *App[S]) Open(sess *transports.Session) error {
@@ -67,55 +81,26 @@ func (a *App[S]) Open(sess *transports.Session) error {
 	return nil
 }
 
-// Message parses one Engine.IO message into a Socket.IO packet, or adds it
-// to the binary packet being assembled, and routes what is complete.
+// Message decodes one Engine.IO message with the server's parser and
+// routes the packet it completes, if any.
 func (a *App[S]) Message(sess *transports.Session, data []byte, binary bool) {
 	c, ok := sess.Data.(*Client[S])
 	if !ok {
 		return
 	}
-	if binary {
-		if c.asm == nil || !c.asm.Pending() {
-			sess.Close(transports.ReasonParseError)
-			return
-		}
-		done, err := c.asm.Add(data)
-		if err != nil {
-			sess.Close(transports.ReasonParseError)
-			return
-		}
-		if done {
-			c.route(c.asm.Packet(), c.asm.Attachments(), nil, false)
-			c.asm.Reset()
-		}
-		return
-	}
-	if c.asm != nil && c.asm.Pending() {
-		sess.Close(transports.ReasonParseError)
-		return
-	}
-	// An event's or ack's arguments are split in the pass that validates
-	// the packet, into the loop's scratch.
+	// The packet is decoded into the loop's scratch; an event's or ack's
+	// arguments are split in the pass that validates it when the parser
+	// can.
 	sc := a.hooks.Scratch(sess.Loop())
-	p, args, err := socketio.ParseArgs(data, int(c.sio), sc.Args[:0])
+	d := &sc.Decoded
+	done, err := a.parser.Decode(&c.dec, data, binary, int(c.sio), d)
 	if err != nil {
 		sess.Close(transports.ReasonParseError)
 		return
 	}
-	if p.Type == socketio.BinaryEvent || p.Type == socketio.BinaryAck {
-		if c.asm == nil {
-			c.asm = &socketio.Assembler{}
-		}
-		c.asm.Start(p)
-		if !c.asm.Pending() {
-			// No attachment to wait for: complete already, as in Node.
-			c.route(c.asm.Packet(), c.asm.Attachments(), nil, false)
-			c.asm.Reset()
-		}
-		return
+	if done {
+		c.route(d.Packet, d.Attachments, d.Args, d.Split)
 	}
-	sc.Args = args
-	c.route(p, nil, args, true)
 }
 
 // Close ends the session's sockets.

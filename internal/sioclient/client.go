@@ -1,6 +1,8 @@
 // Package sioclient is the Socket.IO side of one Engine.IO session: its
-// messages in, parsed (binary attachments assembled) into packets and routed
-// by namespace to the session's sockets; the answers to CONNECT out.
+// messages in, decoded by the server's parser (socketio.Parser; the text
+// parser assembles binary attachments) into packets and routed by namespace
+// to the session's sockets; the answers to CONNECT out, encoded by the same
+// parser.
 //
 // It is where a packet enters the Socket.IO layer: transports calls App's
 // Open, Message and Close on the session's loop, and App calls the Hooks
@@ -21,14 +23,14 @@ import (
 const InvalidNamespace = "Invalid namespace"
 
 // Client is the Socket.IO state of one Engine.IO session: its sockets, one
-// per namespace, and the binary packet being assembled. On the session's
+// per namespace, and the parser's state between its messages. On the session's
 // loop.
 type Client[S comparable] struct {
 	Sess    *transports.Session
 	app     *App[S]
-	sockets []S // connected, one per namespace; usually one
-	asm     *socketio.Assembler
-	sio     int8 // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
+	sockets []S                   // connected, one per namespace; usually one
+	dec     socketio.DecoderState // what the parser keeps between messages
+	sio     int8                  // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
 	joined  bool
 }
 
@@ -82,19 +84,18 @@ func (c *Client[S]) Sockets() []S { return append([]S(nil), c.sockets...) }
 func (c *Client[S]) SendConnect(nsp, sid, pid string) {
 	c.joined = true
 	sc := c.app.hooks.Scratch(c.Sess.Loop())
-	b := sc.Buf[:0]
-	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.Connect, Namespace: []byte(nsp), ID: -1})
+	var data []byte
 	if c.sio >= 5 {
-		b = append(b, `{"sid":`...)
-		b = socketio.AppendJSONString(b, sid)
+		data = append(sc.Payload[:0], `{"sid":`...)
+		data = socketio.AppendJSONString(data, sid)
 		if pid != "" {
-			b = append(b, `,"pid":`...)
-			b = socketio.AppendJSONString(b, pid)
+			data = append(data, `,"pid":`...)
+			data = socketio.AppendJSONString(data, pid)
 		}
-		b = append(b, '}')
+		data = append(data, '}')
+		sc.Payload = data
 	}
-	c.Sess.Send(b, false)
-	sc.Buf = b
+	c.send(sc, socketio.Packet{Type: socketio.Connect, Namespace: []byte(nsp), ID: -1, Data: data})
 }
 
 // ConnectError refuses a CONNECT: v5 sends CONNECT_ERROR with a message
@@ -103,8 +104,7 @@ func (c *Client[S]) SendConnect(nsp, sid, pid string) {
 // namespace is refused with a message object on both.
 func (c *Client[S]) ConnectError(nsp, msg string, data any) {
 	sc := c.app.hooks.Scratch(c.Sess.Loop())
-	b := sc.Buf[:0]
-	b = socketio.AppendPacket(b, socketio.Packet{Type: socketio.ConnectError, Namespace: []byte(nsp), ID: -1})
+	b := sc.Payload[:0]
 	switch {
 	case c.sio >= 5 || msg == InvalidNamespace:
 		b = append(b, `{"message":`...)
@@ -125,6 +125,20 @@ func (c *Client[S]) ConnectError(nsp, msg string, data any) {
 	default:
 		b = socketio.AppendJSONString(b, msg)
 	}
-	c.Sess.Send(b, false)
+	sc.Payload = b
+	c.send(sc, socketio.Packet{Type: socketio.ConnectError, Namespace: []byte(nsp), ID: -1, Data: b})
+}
+
+// send encodes p, which has no attachments, with the server's parser into
+// the loop's scratch and sends it. Its payload is JSON this package made,
+// which every parser encodes: an error (a parser refusing it) sends
+// nothing.
+func (c *Client[S]) send(sc *Scratch, p socketio.Packet) {
+	parser := c.app.parser
+	b, err := parser.AppendPacket(sc.Buf[:0], p, nil)
+	if err != nil {
+		return
+	}
+	c.Sess.Send(b, parser.Binary())
 	sc.Buf = b
 }

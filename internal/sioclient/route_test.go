@@ -55,7 +55,7 @@ func feed(t *testing.T, c *Client[*fakeSocket], packets ...string) {
 
 func TestRouteByNamespace(t *testing.T) {
 	r := &recorder{}
-	c := &Client[*fakeSocket]{app: NewApp[*fakeSocket](r), sio: 5}
+	c := &Client[*fakeSocket]{app: NewApp[*fakeSocket](r, nil), sio: 5}
 	feed(t, c,
 		`0{"token":"a"}`,
 		`0/chat,`,
@@ -86,7 +86,7 @@ func TestRouteByNamespace(t *testing.T) {
 // the path and the query becomes the auth object, as Node gives it.
 func TestV4ConnectQueryIsAuth(t *testing.T) {
 	r := &recorder{}
-	c := &Client[*fakeSocket]{app: NewApp[*fakeSocket](r), sio: 4}
+	c := &Client[*fakeSocket]{app: NewApp[*fakeSocket](r, nil), sio: 4}
 	feed(t, c, `0/admin?token=x&token=y`, `0/?a=1`)
 	if want := []string{`/admin {"token":"y"}`, `/ {"a":"1"}`}; !slices.Equal(r.connects, want) {
 		t.Fatalf("connects %q, want %q", r.connects, want)
@@ -95,7 +95,7 @@ func TestV4ConnectQueryIsAuth(t *testing.T) {
 
 func TestDetach(t *testing.T) {
 	r := &recorder{}
-	c := &Client[*fakeSocket]{app: NewApp[*fakeSocket](r), sio: 5}
+	c := &Client[*fakeSocket]{app: NewApp[*fakeSocket](r, nil), sio: 5}
 	a, b := &fakeSocket{nsp: "/a"}, &fakeSocket{nsp: "/b"}
 	c.Attach(a)
 	c.Attach(b)

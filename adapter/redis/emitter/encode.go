@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tornadio/tornadio/adapter/redis/internal/jsvalue"
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/msgpack"
 	"github.com/tornadio/tornadio/socketio"
 )
 

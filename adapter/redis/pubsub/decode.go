@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/msgpack"
 )
 
 var errMalformed = errors.New("pubsub: malformed message")

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/msgpack"
 )
 
 func goldenCase(t *testing.T, name string) []byte {

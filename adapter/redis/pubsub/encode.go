@@ -7,8 +7,8 @@ import (
 	"strconv"
 
 	"github.com/tornadio/tornadio/adapter"
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
 	"github.com/tornadio/tornadio/internal/jsonstr"
+	"github.com/tornadio/tornadio/internal/msgpack"
 )
 
 // The request types of @socket.io/redis-adapter, as every message carries

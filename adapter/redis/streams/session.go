@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/tornadio/tornadio/adapter"
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/msgpack"
 )
 
 // Connection state recovery across nodes, as the Node adapter keeps it: a

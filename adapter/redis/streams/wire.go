@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/tornadio/tornadio/adapter/redis/internal/cluster"
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/msgpack"
 )
 
 // The two wire forms of a cluster message in this adapter: a stream entry

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
 	"github.com/tornadio/tornadio/internal/jsonstr"
+	"github.com/tornadio/tornadio/internal/msgpack"
 )
 
 // placeholderKey marks a Socket.IO binary placeholder in JSON data.

@@ -3,7 +3,7 @@ package msgpack_test
 import (
 	"fmt"
 
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/msgpack"
 )
 
 func ExampleWriter_JSON() {

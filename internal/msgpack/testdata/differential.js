@@ -4,7 +4,7 @@
 //
 //   cd /tmp/mpgen && npm install notepack.io@3.0.1 @msgpack/msgpack@2.8.0 &&
 //   NODE_PATH=/tmp/mpgen/node_modules node <this file> 4000 11 > /tmp/mpgen/random.json &&
-//   MSGPACK_DIFFERENTIAL=/tmp/mpgen/random.json go test -run Differential ./adapter/redis/internal/msgpack/
+//   MSGPACK_DIFFERENTIAL=/tmp/mpgen/random.json go test -run Differential ./internal/msgpack/
 //
 // Arguments: the number of cases and the random seed. Texts mix every number
 // form (wrapping integers, exponents, -0, overflow to Infinity), escapes, lone

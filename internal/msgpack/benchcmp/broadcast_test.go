@@ -9,7 +9,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/tornadio/tornadio/adapter/redis/internal/msgpack"
+	"github.com/tornadio/tornadio/internal/msgpack"
 	vm "github.com/vmihailenco/msgpack/v5"
 )
 

@@ -6,7 +6,7 @@
 // repository:
 //   mkdir -p /tmp/mpgen && cd /tmp/mpgen &&
 //   npm install notepack.io@3.0.1 @msgpack/msgpack@2.8.0 &&
-//   NODE_PATH=/tmp/mpgen/node_modules node <repo>/adapter/redis/internal/msgpack/testdata/gen.js
+//   NODE_PATH=/tmp/mpgen/node_modules node <repo>/internal/msgpack/testdata/gen.js
 //
 // Each entry has:
 //   name      what the case shows

@@ -1,9 +1,10 @@
-// Package msgpack is the MessagePack codec of tornadio's Redis adapters. Node's
-// Socket.IO adapters put their messages on Redis as MessagePack: notepack.io
-// 3.x in @socket.io/redis-adapter (classic and sharded) and
-// @socket.io/redis-emitter, @msgpack/msgpack in
-// @socket.io/redis-streams-adapter. A tornadio node joins such a cluster only
-// if it writes the bytes those encoders write and reads everything they write.
+// Package msgpack is tornadio's MessagePack codec, for what Node's Socket.IO
+// puts in MessagePack: the Redis adapters' messages (notepack.io 3.x in
+// @socket.io/redis-adapter, classic and sharded, and @socket.io/redis-emitter;
+// @msgpack/msgpack in @socket.io/redis-streams-adapter), and the packets of
+// socket.io-msgpack-parser (notepack.io 2.2, see socketio/msgpackparser). A
+// tornadio node joins such a cluster, or serves such clients, only if it
+// writes the bytes those encoders write and reads everything they write.
 //
 // Inside tornadio an event argument is JSON text in which each binary value is
 // a Socket.IO placeholder {"_placeholder":true,"num":N} naming attachment N,
