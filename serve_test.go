@@ -136,7 +136,6 @@ func TestServeHTTPPollingHTTP2(t *testing.T) {
 	e.session(t)
 }
 
-
 // shutdownWithin shuts srv down within 5 seconds, failing t otherwise.
 func shutdownWithin(t *testing.T, srv interface{ Shutdown(context.Context) error }) {
 	t.Helper()
