@@ -11,7 +11,9 @@
 // a longer body is not read on but declared by its length, which the
 // machine refuses with 413 and, for a polling POST, ends its session, as
 // Node does), feeds them to a transports.Conn made for that exchange on a
-// loop, and writes the machine's answer through the ResponseWriter: status,
+// loop, and writes the machine's answer through the ResponseWriter (with
+// no write deadline: a long-poll GET is held up to the ping interval, and
+// the machine bounds that wait itself): status,
 // fields (less those about the connection, which net/http owns), and the
 // body, taken out of its chunks, flushed piece by piece (the legacy
 // streaming transports answer a piece at a time). A request whose context
