@@ -209,6 +209,9 @@ func (e *Engine) feedPending(c gnet.Conn, x *conn, held []byte) gnet.Action {
 // does not come through gnet (ServeConn, and the net/http edge's
 // exchanges), in turn; every loop can run posted work once Pick returns.
 func (e *Engine) Pick() (int, error) {
+	if e.limit == nil {
+		return 0, errors.New("tornadio/loop: Pick before Start or StartLoops")
+	}
 	if err := e.activate(); err != nil {
 		return 0, err
 	}
