@@ -31,7 +31,9 @@ func maskedPing() []byte {
 // to a nop application, with opts.
 func newWSEngine(t *testing.T, opts Options) *Engine {
 	t.Helper()
-	opts.Loops = 2
+	if opts.Loops == 0 {
+		opts.Loops = 2
+	}
 	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	e := New(opts)
 	srv := transports.NewServer(transports.Config{Polling: true, WebSocket: true}, drainNopApp{}, e, e.Loops())
@@ -131,27 +133,41 @@ func TestHandoffFirstInput(t *testing.T) {
 }
 
 // Every loop can run posted work once Pick returns, though no client has
-// connected yet.
+// connected yet: with StartLoops and with Start.
 func TestPickActivatesEveryLoop(t *testing.T) {
-	e := newWSEngine(t, Options{})
-	if err := e.StartLoops(); err != nil {
-		t.Fatal(err)
-	}
-	stopAtEnd(t, e)
-	if _, err := e.Pick(); err != nil {
-		t.Fatal(err)
-	}
-	for i := range e.Loops() {
-		ran := make(chan struct{})
-		e.Post(i, func() { close(ran) })
-		select {
-		case <-ran:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("loop %d runs nothing", i)
-		}
-	}
-	if n := e.limit.open.Load(); n != 0 {
-		t.Errorf("%d connections counted open: the loops' first connections count", n)
+	for _, mode := range []string{"loops", "listener"} {
+		t.Run(mode, func(t *testing.T) {
+			e := newWSEngine(t, Options{Loops: 4})
+			var err error
+			if mode == "listener" {
+				err = e.Start("127.0.0.1:0")
+			} else {
+				err = e.StartLoops()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			stopAtEnd(t, e)
+			if _, err := e.Pick(); err != nil {
+				t.Fatal(err)
+			}
+			for i := range e.Loops() {
+				ran := make(chan struct{})
+				e.Post(i, func() { close(ran) })
+				select {
+				case <-ran:
+				case <-time.After(5 * time.Second):
+					t.Fatalf("loop %d runs nothing", i)
+				}
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for e.limit.open.Load() != 0 { // the listener's are closed again
+				if time.Now().After(deadline) {
+					t.Fatalf("%d connections counted open after activation", e.limit.open.Load())
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
 	}
 }
 
