@@ -235,6 +235,9 @@ func (e *Engine) Pick() (int, error) {
 //     gnet's registration of its loops, which Start does not wait for
 //     (gnet calls OnBoot first).
 func (e *Engine) activate() error {
+	if e.allActive() {
+		return nil // the common case: a few atomic loads, no lock
+	}
 	e.activeMu.Lock()
 	defer e.activeMu.Unlock()
 	if e.allActive() {
