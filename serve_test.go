@@ -481,3 +481,38 @@ func TestServeHTTPWriteTimeout(t *testing.T) {
 		t.Fatal("the GET was not answered")
 	}
 }
+
+// TestServeLeavesNoGoroutines: after Shutdown, nothing of the loops, of
+// Serve or of the goroutine pairs runs on.
+func TestServeLeavesNoGoroutines(t *testing.T) {
+	ts := httptest.NewUnstartedServer(nil) // for its certificate
+	ts.StartTLS()
+	ts.Close()
+	base := tcGoroutines()
+	srv := edgeEngineOnly(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 2)
+	go func() { served <- srv.Serve(l) }()
+	go func() { served <- srv.Serve(tls.NewListener(tl, ts.TLS)) }()
+	tr := &http.Transport{}
+	edgePollEcho(t, &http.Client{Transport: tr}, "http://"+l.Addr().String())
+	tr.CloseIdleConnections()
+	plain := edgeWSEcho(t, edgeDialTCP(t, l.Addr().String()))
+	secure := edgeWSEcho(t, edgeDialTLS(t, tl.Addr().String(), ts))
+	shutdownWithin(t, srv)
+	for range 2 {
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve: %v", err)
+		}
+	}
+	plain.close()
+	secure.close()
+	tcCheckGoroutines(t, base)
+}
