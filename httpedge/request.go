@@ -19,9 +19,12 @@ func appendHead(dst []byte, r *http.Request, bodyLen int64, upgrade bool) []byte
 	dst = append(dst, r.Method...)
 	dst = append(dst, ' ')
 	dst = append(dst, r.URL.RequestURI()...)
-	dst = append(dst, " HTTP/1.1\r\nHost: "...)
-	dst = append(dst, r.Host...)
-	dst = append(dst, "\r\n"...)
+	dst = append(dst, " HTTP/1.1\r\n"...)
+	if r.Host != "" {
+		dst = append(dst, "Host: "...)
+		dst = append(dst, r.Host...)
+		dst = append(dst, "\r\n"...)
+	}
 	names := make([]string, 0, len(r.Header))
 	for name := range r.Header {
 		if !dropField(name, upgrade) {
@@ -48,11 +51,12 @@ func appendHead(dst []byte, r *http.Request, bodyLen int64, upgrade bool) []byte
 // dropField reports whether the field name is left out of the head: Host
 // (written from r.Host), the hop-by-hop fields of the client's connection
 // to net/http (RFC 9110 §7.6.1), which says nothing about the request the
-// machine gets, and the body's framing, which the bridge sets itself.
+// machine gets, Expect (net/http has answered it when the body was read),
+// and the body's framing, which the bridge sets itself.
 func dropField(name string, upgrade bool) bool {
 	switch strings.ToLower(name) {
 	case "host", "content-length", "transfer-encoding", "te", "trailer",
-		"keep-alive", "proxy-connection":
+		"keep-alive", "proxy-connection", "expect":
 		return true
 	case "connection", "upgrade":
 		return !upgrade

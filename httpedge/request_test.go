@@ -15,6 +15,7 @@ func TestAppendHead(t *testing.T) {
 	r.Header.Set("Content-Length", "99")
 	r.Header["Cookie"] = []string{"a=1", "b=2"}
 	r.Header.Set("Origin", "https://app")
+	r.Header.Set("Expect", "100-continue")
 	got := string(appendHead(nil, r, 3, false))
 	want := "POST /socket.io/?EIO=4&transport=polling&sid=a%2Fb HTTP/1.1\r\nHost: example.com\r\n" +
 		"Cookie: a=1\r\nCookie: b=2\r\nOrigin: https://app\r\nContent-Length: 3\r\n\r\n"
