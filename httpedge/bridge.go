@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -95,7 +97,7 @@ func (b *Bridge) exchange(w http.ResponseWriter, r *http.Request) {
 	}
 	req := appendHead(make([]byte, 0, 512+len(body)), r, size, false)
 	req = append(req, body...)
-	i, err := b.Loops.Pick()
+	i, err := b.loopFor(r)
 	if err != nil {
 		http.Error(w, "tornadio: "+err.Error(), http.StatusServiceUnavailable)
 		return
@@ -137,6 +139,34 @@ func (b *Bridge) exchange(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// loopFor is the loop to serve r on: its session's home loop when it names
+// a live Engine.IO session, so that the request is not handed from loop to
+// loop; else the next in turn.
+func (b *Bridge) loopFor(r *http.Request) (int, error) {
+	if sid := querySID(r.URL.RawQuery); sid != "" {
+		if s := b.Server.Lookup(sid); s != nil {
+			return s.Loop(), nil
+		}
+	}
+	return b.Loops.Pick()
+}
+
+// querySID is the first sid parameter of a raw query, unescaped, or "".
+func querySID(q string) string {
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if v, ok := strings.CutPrefix(kv, "sid="); ok {
+			sid, err := url.QueryUnescape(v)
+			if err != nil {
+				return ""
+			}
+			return sid
+		}
+	}
+	return ""
 }
 
 // exchange is the IO of a machine made for one net/http exchange. Its

@@ -81,3 +81,17 @@ func TestIsUpgrade(t *testing.T) {
 		t.Error("an HTTP/2 request is taken for an upgrade")
 	}
 }
+
+func TestQuerySID(t *testing.T) {
+	for q, want := range map[string]string{
+		"EIO=4&transport=polling&sid=abc-_1": "abc-_1",
+		"sid=a%2Bb&sid=other":                "a+b",
+		"EIO=4&transport=polling":            "",
+		"xsid=1":                             "",
+		"sid=%zz":                            "",
+	} {
+		if got := querySID(q); got != want {
+			t.Errorf("querySID(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
