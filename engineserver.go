@@ -18,7 +18,8 @@ import (
 // does not serve. Its default Path is "/engine.io/", as in Node.
 //
 // Create it with NewEngineServer, set OnConnection, then call
-// ListenAndServe (or Start).
+// ListenAndServe (or Start), or serve it through net/http (ServeHTTP,
+// Serve), as Server.
 type EngineServer struct {
 	core
 	onConn func(*EngineSession)

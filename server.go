@@ -13,7 +13,9 @@ import (
 )
 
 // Server is a Socket.IO server. Create it with NewServer, register
-// namespaces and handlers, then call ListenAndServe (or Start).
+// namespaces and handlers, then call ListenAndServe (or Start), or serve it
+// through net/http: it is an http.Handler (ServeHTTP), and Serve takes a
+// listener.
 type Server struct {
 	core
 
