@@ -2,6 +2,7 @@ package tornadio
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -79,7 +80,10 @@ func (c *core) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *core) Serve(l net.Listener) error {
 	defer l.Close()
 	if _, err := c.serving(); err != nil {
-		return err
+		if errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return fmt.Errorf("tornadio: serve: %w", err)
 	}
 	if !c.trackListener(l, true) {
 		return http.ErrServerClosed
@@ -99,7 +103,7 @@ func (c *core) Serve(l net.Listener) error {
 				time.Sleep(wait)
 				continue
 			}
-			return err
+			return fmt.Errorf("tornadio: serve: %w", err)
 		}
 		wait = 0
 		if err := e.Handoff(nc, nil); err != nil {
