@@ -516,3 +516,22 @@ func TestServeLeavesNoGoroutines(t *testing.T) {
 	secure.close()
 	tcCheckGoroutines(t, base)
 }
+
+// TestServeUnixListener: Serve on a unix socket, whose connections the
+// loops serve as TCP ones.
+func TestServeUnixListener(t *testing.T) {
+	srv := edgeEngineOnly(t)
+	path := t.TempDir() + "/tornadio.sock"
+	l, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	dial := func(context.Context, string, string) (net.Conn, error) { return net.Dial("unix", path) }
+	edgePollEcho(t, &http.Client{Transport: &http.Transport{DialContext: dial}}, "http://unix")
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edgeWSEcho(t, c)
+}
