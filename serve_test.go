@@ -535,3 +535,19 @@ func TestServeUnixListener(t *testing.T) {
 	}
 	edgeWSEcho(t, c)
 }
+
+// TestServeHTTPFallback: requests outside the Engine.IO path reach
+// Options.HTTPHandler through ServeHTTP too, over HTTP/2 as well.
+func TestServeHTTPFallback(t *testing.T) {
+	srv := edgeEngineOnly(t, tornadio.WithHTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Seen", r.Method+" "+r.URL.Path)
+		io.WriteString(w, "fallback")
+	})))
+	ts := httptest.NewUnstartedServer(srv)
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	t.Cleanup(ts.Close)
+	if code, body, proto := edgeDo(t, ts.Client(), "GET", ts.URL+"/app/page", ""); code != 200 || body != "fallback" || proto != "HTTP/2.0" {
+		t.Errorf("fallback: %d %q %s", code, body, proto)
+	}
+}
