@@ -31,6 +31,8 @@ type core struct {
 	active  func(loop int) bool
 	tp      *transports.Server
 	workers *workerpool.Pool
+
+	edge serveState // ServeHTTP and Serve (serve.go)
 }
 
 // init applies opts; defaultPath, when Path is not set, is the server's
@@ -168,6 +170,7 @@ func (c *core) wait() error {
 // later Start. Safe from any goroutine, even while Start is under way.
 func (c *core) Shutdown(ctx context.Context) error {
 	c.shut.Store(true)
+	c.closeEdge()
 	// The engine once it serves (an atomic, not c.engine: Shutdown may run
 	// on another goroutine than ListenAndServe's); if Start is still under
 	// way, it sees shut and stops the engine itself.

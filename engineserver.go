@@ -18,7 +18,8 @@ import (
 // does not serve. Its default Path is "/engine.io/", as in Node.
 //
 // Create it with NewEngineServer, set OnConnection, then call
-// ListenAndServe (or Start).
+// ListenAndServe (or Start), or serve it through net/http (ServeHTTP,
+// Serve), as Server.
 type EngineServer struct {
 	core
 	onConn func(*EngineSession)
@@ -29,6 +30,7 @@ type EngineServer struct {
 func NewEngineServer(opts ...Option) *EngineServer {
 	s := &EngineServer{}
 	s.init("/engine.io/", opts)
+	s.edge.start = s.startServing
 	return s
 }
 

@@ -13,7 +13,9 @@ import (
 )
 
 // Server is a Socket.IO server. Create it with NewServer, register
-// namespaces and handlers, then call ListenAndServe (or Start).
+// namespaces and handlers, then call ListenAndServe (or Start), or serve it
+// through net/http: it is an http.Handler (ServeHTTP), and Serve takes a
+// listener.
 type Server struct {
 	core
 
@@ -35,6 +37,7 @@ var ErrServerStarted = errors.New("tornadio: server already started")
 func NewServer(opts ...Option) *Server {
 	s := &Server{nsps: make(map[string]*Namespace)}
 	s.init("/socket.io/", opts)
+	s.edge.start = s.startServing
 	s.scratches = make([]loopScratch, max(1, s.opts.EventLoops))
 	s.mainNsp = s.Of("/")
 	return s
