@@ -57,3 +57,33 @@ func TestServeHTTPLegacy(t *testing.T) {
 	}
 	lgWaitNoSockets(t, srv)
 }
+
+// TestServeHTTPLegacyUnknownSession: a legacy poll for a session the server
+// does not know, which tornadio's own listener answers by closing the
+// connection, gets a plain 404 through net/http, over HTTP/1.1 and HTTP/2
+// alike, where aborting the handler would reset an HTTP/2 stream (a
+// protocol error to browsers).
+func TestServeHTTPLegacyUnknownSession(t *testing.T) {
+	srv := tornadio.NewServer(lgAllTransports, tornadio.WithEventLoops(1),
+		tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	srv.Handle(newLGHandler(true))
+	t.Cleanup(func() { shutdownWithin(t, srv) })
+	for _, tlsOn := range []bool{false, true} {
+		ts := httptest.NewUnstartedServer(srv)
+		ts.Config.ErrorLog = nil
+		if tlsOn {
+			ts.EnableHTTP2 = true
+			ts.StartTLS()
+		} else {
+			ts.Start()
+		}
+		t.Cleanup(ts.Close)
+		code, _, proto := edgeDo(t, ts.Client(), "GET", ts.URL+"/socket.io/xhr-polling/1796576212293", "")
+		if code != 404 {
+			t.Errorf("%s: status %d, want 404", proto, code)
+		}
+		if tlsOn && proto != "HTTP/2.0" {
+			t.Errorf("over TLS the request went over %s, want HTTP/2.0", proto)
+		}
+	}
+}

@@ -131,10 +131,17 @@ func (b *Bridge) exchange(w http.ResponseWriter, r *http.Request) {
 		x.buffered.Add(-int64(len(p)))
 		if err != nil || a.done || closed {
 			b.Loops.Post(i, x.end)
-			if !a.started || errors.Is(err, errBadAnswer) {
-				// The machine closed without an answer, as the gnet edge
-				// would close the connection: so does net/http.
-				panic(http.ErrAbortHandler)
+			switch {
+			case errors.Is(err, errBadAnswer):
+				panic(http.ErrAbortHandler) // cut the answer short, as the gnet edge closes
+			case !a.started && err == nil:
+				// The machine closed without an answer (a legacy request
+				// for a session it does not know): the gnet edge closes
+				// the connection, but a request of net/http's has none of
+				// its own (HTTP/2 would reset the stream, which browsers
+				// report as a protocol error), so it gets a plain refusal.
+				w.Header().Set("Connection", "close")
+				http.Error(w, "tornadio: no answer", http.StatusNotFound)
 			}
 			return
 		}
