@@ -32,19 +32,22 @@ import (
 // connections; a compress/flate context per connection would cost as much
 // per connection (some 10 GiB for 10 000).
 //
-// Measured with bench/cmd/deflatemem (one run, the server in a process of
-// its own with 2 event loops, 10 000 websocket sessions from another
-// process, each offering the extension as browsers do; active: 5 rounds of
-// one 4 KiB JSON-like message from every client, compressed, answered by
-// an emit of 4 KiB, plus one 4 KiB broadcast), the server's resident set:
+// Measured with bench/cmd/deflatemem (the server in a process of its own
+// with 2 event loops and the default settings, 10 000 websocket sessions
+// from another process, each offering the extension as browsers do;
+// active: 5 rounds of one 4 KiB JSON-like message from every client,
+// compressed, each answered by an emit of 4 KiB, and one 4 KiB broadcast
+// per round), the server's resident set, both modes in one run:
 //
 //	                 idle       active (after)   active (peak)
-//	without deflate  23.1 MiB   48.5 MiB         51.5 MiB
-//	with deflate     22.4 MiB   38.8 MiB         56.6 MiB
+//	without deflate  22.5 MiB   43.3 MiB         59.3 MiB
+//	with deflate     22.5 MiB   39.5 MiB         39.5 MiB
 //
-// that is about 1.5 KiB per idle session either way, and no more with
-// deflate once active: the compressed messages (about 800 bytes for 4 KiB)
-// take less room in the outbound buffers than the compressor takes once.
+// that is 1.5 KiB per idle session either way (within 1 MiB in all across
+// three runs), and less with deflate once active (38.8 to 40.5 MiB after,
+// against 43.3 to 54.7 MiB without): the compressed messages (about 800
+// bytes for 4 KiB) take less room in the outbound buffers than the loops'
+// compressors take once.
 type PerMessageDeflate struct {
 	// Threshold: messages smaller than this many bytes (the Engine.IO
 	// packet) are sent uncompressed. 0 means 1024, as Node's engine.io; a
