@@ -39,8 +39,9 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:3000", "Engine.IO echo server refusing EIO=3 (eio4 suite)")
 	eio3Addr := flag.String("eio3-addr", "127.0.0.1:3001", "Engine.IO echo server accepting EIO=3 (eio3 suite)")
 	sioAddr := flag.String("sio-addr", "127.0.0.1:3002", "Socket.IO server (sio5 suite)")
+	deflate := flag.Bool("deflate", false, "permessage-deflate on, compressing every message (the suites' ws clients offer it)")
 	flag.Parse()
-	if err := run(*loops, *addr, *eio3Addr, *sioAddr); err != nil {
+	if err := run(*loops, *addr, *eio3Addr, *sioAddr, *deflate); err != nil {
 		fmt.Fprintln(os.Stderr, "tornadio-conformance:", err)
 		os.Exit(1)
 	}
@@ -53,13 +54,16 @@ type server interface {
 	Shutdown(ctx context.Context) error
 }
 
-func run(loops int, addr, eio3Addr, sioAddr string) error {
+func run(loops int, addr, eio3Addr, sioAddr string, deflate bool) error {
 	common := []tornadio.Option{
 		tornadio.WithEventLoops(loops),
 		tornadio.WithPingInterval(300 * time.Millisecond),
 		tornadio.WithPingTimeout(200 * time.Millisecond),
 		tornadio.WithMaxPayload(1_000_000),
 		tornadio.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+	}
+	if deflate {
+		common = append(common, tornadio.WithPerMessageDeflate(tornadio.PerMessageDeflate{Threshold: -1}))
 	}
 	with := func(opts ...tornadio.Option) []tornadio.Option {
 		return append(append([]tornadio.Option(nil), common...), opts...)
