@@ -181,8 +181,7 @@ func oneByte(b byte) []byte { return byteValues[b : int(b)+1] }
 // when c takes it (made on the first need, on loop, and kept with m for
 // every other session), else the plain one.
 func (srv *Server) sharedFrame(loop int, c *Conn, m *Shared, compress bool) []byte {
-	n := len(m.frame) - frames.FrameHeaderLen(1+len(m.data))
-	if !compress || !c.compresses(n) {
+	if !compress || !c.compresses(1+len(m.data)) {
 		return m.frame
 	}
 	if z := m.deflated.Load(); z != nil {
@@ -191,7 +190,7 @@ func (srv *Server) sharedFrame(loop int, c *Conn, m *Shared, compress bool) []by
 		}
 		return *z
 	}
-	b, ok := srv.compress(loop, nil, frames.OpText, m.frame[len(m.frame)-n:][:1], nil, m.data)
+	b, ok := srv.compress(loop, nil, frames.OpText, oneByte('0'+byte(engineio.Message)), nil, m.data)
 	if !ok {
 		b = []byte{}
 	}
