@@ -35,11 +35,11 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 		args = l.cfg.Record(p, opts)
 	}
 	m := &Message{
-		Text:        socketio.AppendEvent(nil, l.cfg.Namespace, id, len(p.Attachments), p.Event, args...),
-		Attachments: p.Attachments,
-		Event:       p.Event,
-		Args:        p.Args,
-		Volatile:    opts.Flags.Volatile,
+		Text:         socketio.AppendEvent(nil, l.cfg.Namespace, id, len(p.Attachments), p.Event, args...),
+		Attachments:  p.Attachments,
+		Event:        p.Event,
+		Args:         p.Args,
+		Volatile:     opts.Flags.Volatile,
 		Uncompressed: opts.Flags.NoCompress,
 	}
 	if l.legacyMembers.Load() > 0 && id < 0 {
