@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // rsv1 sets RSV1 on the first byte of frame f.
@@ -235,6 +236,55 @@ func FuzzInflate(f *testing.F) {
 		}
 		if m.Compressed {
 			t.Fatal("still marked compressed")
+		}
+	})
+}
+
+// FuzzDecodeInflate runs frames through a Decoder with Deflate on and the
+// messages through an Inflater, as a server's loop does: whatever arrives,
+// it fails with a close code or delivers messages within the limit, text
+// as valid UTF-8.
+func FuzzDecodeInflate(f *testing.F) {
+	hello := []byte{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}
+	f.Add(rsv1(AppendMaskedFrame(nil, OpText, true, testMask, hello)), uint16(100))
+	f.Add(cat(
+		rsv1(AppendMaskedFrame(nil, OpBinary, false, testMask, hello[:3])),
+		masked(OpPing, true, "x"),
+		AppendMaskedFrame(nil, OpContinuation, true, testMask, hello[3:]),
+		masked(OpText, true, "plain"),
+	), uint16(0))
+	f.Add(rsv1(AppendMaskedFrame(nil, OpBinary, true, testMask, bomb(f, 1<<16))), uint16(1000))
+	f.Fuzz(func(t *testing.T, data []byte, limit uint16) {
+		d := &Decoder{Deflate: true, MaxMessageSize: int(limit)}
+		var inf Inflater
+		p := bytes.Clone(data)
+		for len(p) > 0 {
+			m, n, err := d.Next(p)
+			if err == nil {
+				m, err = inf.Inflate(m, int(limit))
+			}
+			if errors.Is(err, ErrNeedMore) {
+				return
+			}
+			if err != nil {
+				var ce *CloseError
+				if !errors.As(err, &ce) {
+					t.Fatalf("err = %v", err)
+				}
+				return
+			}
+			if m.Compressed {
+				t.Fatal("a message left compressed")
+			}
+			if m.Op == OpText || m.Op == OpBinary {
+				if m.Op == OpText && !utf8.Valid(m.Payload) {
+					t.Fatalf("invalid UTF-8 delivered: %q", m.Payload)
+				}
+				if limit > 0 && len(m.Payload) > int(limit) {
+					t.Fatalf("%d bytes over the limit %d", len(m.Payload), limit)
+				}
+			}
+			p = p[n:]
 		}
 	})
 }
