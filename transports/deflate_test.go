@@ -274,3 +274,33 @@ func TestDeflateUpgrade(t *testing.T) {
 		t.Fatalf("%v", f)
 	}
 }
+
+// What was queued for polling before an upgrade goes out on the websocket
+// compressed or not as it was sent.
+func TestDeflateQueuedBeforeUpgrade(t *testing.T) {
+	h := newHarness(t, deflateConfig(transports.DeflateConfig{}), 1)
+	p := h.Dial(0)
+	p.Send(tt.PollGET(4, ""))
+	sid := parseOpen(t, string(response(t, h, p).Body)).SID
+	s := session(t, h, sid)
+	big := strings.Repeat("q", 3000)
+	h.On(0, func() {
+		s.SendUncompressed([]byte(big), false)
+		s.Send([]byte(big), false)
+	})
+	w := h.Dial(0)
+	w.Send(tt.WSUpgrade(4, sid, deflateOffer))
+	response(t, h, w)
+	w.Send(tt.Text("2probe"))
+	h.Loops.RunAll()
+	if _, payload := inflated(t, w); payload != "3probe" {
+		t.Fatalf("%q", payload)
+	}
+	w.Send(tt.Text("5"))
+	h.Loops.RunAll()
+	for i, want := range []bool{false, true} {
+		if f, payload := inflated(t, w); f.Compressed != want || payload != "4"+big {
+			t.Fatalf("queued message %d: compressed %v, want %v", i, f.Compressed, want)
+		}
+	}
+}

@@ -172,7 +172,7 @@ func (s *Session) SendUncompressed(data []byte, binary bool) {
 		s.writeWSFrame(s.ws, engineio.Message, binary, false, nil, data)
 		return
 	}
-	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
+	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary, NoCompress: true})
 }
 
 // SendText is Send for a text message made of two parts (often a type prefix
