@@ -26,12 +26,17 @@ type dfConn struct {
 
 func dfDial(t *testing.T, addr string, offer string) *dfConn {
 	t.Helper()
+	return dfDialPath(t, addr, "/socket.io/", offer)
+}
+
+func dfDialPath(t *testing.T, addr, path, offer string) *dfConn {
+	t.Helper()
 	c, err := net.DialTimeout("tcp", addr, tcIOTimeout)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	req := "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+	req := "GET " + path + "?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
 		"Upgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
 	if offer != "" {
@@ -196,6 +201,32 @@ func TestPerMessageDeflateOptionChecked(t *testing.T) {
 		if err := srv.Start("127.0.0.1:0"); err == nil {
 			srv.Shutdown(t.Context())
 			t.Fatalf("%+v accepted", p)
+		}
+	}
+}
+
+// An EngineServer negotiates too; SendUncompressed opts a message out.
+func TestPerMessageDeflateEngineServer(t *testing.T) {
+	big := strings.Repeat("engine ", 400)
+	srv := tornadio.NewEngineServer(tornadio.WithEventLoops(1), tornadio.WithPerMessageDeflate(tornadio.PerMessageDeflate{}))
+	srv.OnConnection(func(s *tornadio.EngineSession) {
+		s.OnMessage(func(data []byte, binary bool) {
+			_ = s.Send(data, binary)
+			_ = s.SendUncompressed(data, binary)
+		})
+	})
+	tcServe(t, srv)
+	d := dfDialPath(t, srv.Addr(), "/engine.io/", "permessage-deflate")
+	if d.ext == "" {
+		t.Fatal("extension not agreed")
+	}
+	if open, _ := d.next(); !strings.HasPrefix(open, "0{") {
+		t.Fatalf("open %q", open)
+	}
+	d.write("4"+big, true)
+	for _, want := range []bool{true, false} {
+		if got, z := d.next(); got != "4"+big || z != want {
+			t.Fatalf("compressed %v, want %v (%.20q)", z, want, got)
 		}
 	}
 }
