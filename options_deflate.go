@@ -10,7 +10,9 @@ import (
 // compression of websocket messages, negotiated with each client that
 // offers it (browsers always do; socket.io-client in Node does by default):
 // Node's perMessageDeflate option. It covers the websocket transport of
-// socket.io 1.x to 4.x clients on every edge; the legacy road's (0.6)
+// Engine.IO v3 and v4 clients (socket.io-client 2.x to 4.x), Server and
+// EngineServer alike, whichever edge accepted the connection (the
+// negotiation is the protocol machine's); the legacy road's (0.6)
 // websockets stay uncompressed.
 //
 // Every message may be compressed unless sent with Compress(false)

@@ -160,16 +160,11 @@ func (c *Conn) Feed(p []byte) int {
 				return len(p)
 			}
 			n += m
-			if !compressed {
+			if compressed {
+				c.handleInflated(msg)
+			} else {
 				c.handleFrame(msg)
-				break
 			}
-			// msg is the loop inflater's buffer while it is handled.
-			ds := &ls.deflate
-			outerInflating := ds.inflating
-			ds.inflating = true
-			c.handleFrame(msg)
-			ds.inflating = outerInflating
 		case modeLegacy:
 			m := c.legacyFeed(p[n:])
 			if m == 0 {

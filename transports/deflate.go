@@ -113,6 +113,17 @@ func (c *Conn) inflate(m frames.Message, max int) (frames.Message, error) {
 	return ds.inflater.Inflate(m, max)
 }
 
+// handleInflated handles msg, whose payload is the loop inflater's buffer:
+// a message inflated meanwhile (by a Feed run within this one) gets an
+// inflater of its own.
+func (c *Conn) handleInflated(msg frames.Message) {
+	ds := &c.srv.loopState[c.loop()].deflate
+	outer := ds.inflating
+	ds.inflating = true
+	defer func() { ds.inflating = outer }()
+	c.handleFrame(msg)
+}
+
 // compress compresses the message made of head, prefix and data on loop,
 // and returns its frame appended to dst; ok is false, and dst unchanged,
 // when the compressed message would not be smaller.
