@@ -81,6 +81,7 @@ func (c *core) config() transports.Config {
 		RefuseEIO3:     o.RefuseEIO3,
 		AllowedOrigins: o.AllowedOrigins,
 		MaxBuffered:    o.MaxBufferedBytes,
+		Deflate:        o.PerMessageDeflate.config(),
 	}
 	cfg.HTTPCompression, cfg.TrustedProxies = o.httpCompConfig()
 	if o.HTTPHandler != nil {

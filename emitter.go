@@ -15,7 +15,8 @@ type Emitter struct {
 	s        *Socket
 	timeout  time.Duration
 	volatile bool
-	compress bool
+	// noCompress: Compress(false), the packet goes uncompressed.
+	noCompress bool
 }
 
 // Timeout sets how long an ack callback waits (see Socket.Timeout).
@@ -24,8 +25,11 @@ func (e *Emitter) Timeout(d time.Duration) *Emitter { c := *e; c.timeout = d; re
 // Volatile drops the packet when the transport cannot take it right now.
 func (e *Emitter) Volatile() *Emitter { c := *e; c.volatile = true; return &c }
 
-// Compress sets the compress flag.
-func (e *Emitter) Compress(on bool) *Emitter { c := *e; c.compress = on; return &c }
+// Compress sets whether the packet may be compressed (permessage-deflate,
+// when the client's websocket agreed to it and the packet reaches
+// PerMessageDeflate.Threshold). It may by default, as in Node:
+// Compress(false) sends it uncompressed.
+func (e *Emitter) Compress(on bool) *Emitter { c := *e; c.noCompress = !on; return &c }
 
 // Emit sends the event, as Socket.Emit does. With a Timeout, the ack
 // callback's first parameter is an error: nil with the answer, or
@@ -68,7 +72,7 @@ func (e *Emitter) emit(event string, args []any, pa *pendingAck) (int64, error) 
 	}
 	ns := s.ns
 	if pa == nil && !e.volatile && ns.recovery != nil {
-		return -1, s.emitRecorded(event, raw, atts)
+		return -1, s.emitRecorded(event, raw, atts, e.noCompress)
 	}
 	id := int64(-1)
 	if pa != nil {
@@ -80,12 +84,13 @@ func (e *Emitter) emit(event string, args []any, pa *pendingAck) (int64, error) 
 		return -1, fmt.Errorf("tornadio: encode %q: %w", event, err)
 	}
 	out := &adapter.Message{
-		Encoded:     enc,
-		Binary:      parser.Binary(),
-		Attachments: atts,
-		Event:       event,
-		Args:        raw,
-		Volatile:    e.volatile,
+		Encoded:      enc,
+		Binary:       parser.Binary(),
+		Attachments:  atts,
+		Event:        event,
+		Args:         raw,
+		Volatile:     e.volatile,
+		Uncompressed: e.noCompress,
 	}
 	timeout := e.timeout
 	s.post(func() { s.sendAwaitingAck(out, id, pa, timeout) })
@@ -114,10 +119,10 @@ func (e *Emitter) ackCallback(args []any) (callback, []any, error) {
 // recorded like a broadcast to the socket's own room, so that it carries an
 // offset and can be replayed (as in Node), and written by the socket's loop
 // only. An error is the parser's, refusing the arguments.
-func (s *Socket) emitRecorded(event string, raw, atts [][]byte) error {
+func (s *Socket) emitRecorded(event string, raw, atts [][]byte, noCompress bool) error {
 	ns := s.ns
 	p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
-	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}})
+	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}, Flags: adapter.Flags{NoCompress: noCompress}})
 	if out.Failed() {
 		// The parser refused the arguments: its error, for the caller.
 		_, err := ns.srv.opts.parser().AppendEvent(nil, ns.name, -1, event, raw, atts)
@@ -161,8 +166,9 @@ func (s *Socket) Timeout(d time.Duration) *Emitter { return &Emitter{s: s, timeo
 // cannot take it right now.
 func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true} }
 
-// Compress returns an emitter with the compress flag set.
-func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, compress: on} }
+// Compress returns an emitter with the compress flag set (see
+// Emitter.Compress).
+func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, noCompress: !on} }
 
 // Emit sends an event to the client. []byte arguments travel as binary
 // attachments, and an Args argument stands for the arguments it holds

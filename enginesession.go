@@ -66,6 +66,18 @@ func (s *EngineSession) Send(data []byte, binary bool) error {
 // SendText sends one text message, as Send(data, false) does.
 func (s *EngineSession) SendText(text string) error { return s.send([]byte(text), false) }
 
+// SendUncompressed is Send for a message never compressed with
+// permessage-deflate (see WithPerMessageDeflate), Node's
+// send(data, {compress: false}); Send's may be compressed.
+func (s *EngineSession) SendUncompressed(data []byte, binary bool) error {
+	if s.gone.Load() {
+		return ErrSessionClosed
+	}
+	data = append([]byte(nil), data...)
+	s.sess.Post(func() { s.sess.SendUncompressed(data, binary) })
+	return nil
+}
+
 // send hands the session's loop a message it owns.
 func (s *EngineSession) send(data []byte, binary bool) error {
 	if s.gone.Load() {

@@ -180,6 +180,13 @@ type Options struct {
 	// msgpackparser.Parser for socket.io-msgpack-parser's. The legacy road
 	// (Socket.IO 0.6) has its own framing and ignores it.
 	Parser socketio.Parser
+
+	// --- permessage-deflate (issue 12) ---
+
+	// PerMessageDeflate turns permessage-deflate (RFC 7692) on for
+	// websockets; nil, the default, leaves it off, as socket.io 4 does.
+	// See PerMessageDeflate and WithPerMessageDeflate.
+	PerMessageDeflate *PerMessageDeflate
 }
 
 // Option sets one setting.
@@ -325,6 +332,9 @@ func (o *Options) validate() error {
 		return fmt.Errorf("tornadio: path %q must start with /", o.Path)
 	}
 	if err := o.validateHTTPComp(); err != nil {
+		return err
+	}
+	if err := o.PerMessageDeflate.validate(); err != nil {
 		return err
 	}
 	return nil

@@ -38,8 +38,11 @@ type Packet struct {
 type Flags struct {
 	Local    bool          // only this node
 	Volatile bool          // drop for sockets that cannot take it now
-	Compress bool          // permessage-deflate allowed (when negotiated)
 	Timeout  time.Duration // for broadcasts with an acknowledgement
+	// NoCompress keeps permessage-deflate off for the broadcast
+	// (Compress(false)); by default it may be compressed, as in Node, where
+	// an absent compress flag means true.
+	NoCompress bool
 }
 
 // Options select the sockets of a broadcast: members of any of Rooms (every

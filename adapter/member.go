@@ -67,15 +67,19 @@ func (t *Target) Write(m *Message) {
 		return
 	}
 	if m.shared != nil {
-		s.SendShared(m.shared)
+		m.sendShared(s)
 		return
 	}
-	s.Send(m.Encoded, m.Binary)
+	send := s.Send
+	if m.Uncompressed {
+		send = s.SendUncompressed
+	}
+	send(m.Encoded, m.Binary)
 	if m.Binary {
 		return // the attachments are inside
 	}
 	for _, a := range m.Attachments {
-		s.Send(a, true)
+		send(a, true)
 	}
 }
 

@@ -23,6 +23,9 @@ type Message struct {
 	Args        [][]byte // its arguments as raw JSON, for outgoing listeners
 	Volatile    bool     // drop it for a session that cannot write it now
 	Binary      bool     // Encoded is a binary message (see Encoded)
+	// Uncompressed keeps permessage-deflate off for it (Compress(false));
+	// by default a message may be compressed.
+	Uncompressed bool
 
 	failed bool               // the parser refused the arguments: nothing is written
 	shared *transports.Shared // Encoded as every Engine.IO session sends it; nil when attachments follow
@@ -40,13 +43,14 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 	parser := l.parser()
 	enc, err := parser.AppendEvent(nil, l.cfg.Namespace, id, p.Event, args, p.Attachments)
 	m := &Message{
-		Encoded:     enc,
-		Binary:      parser.Binary(),
-		Attachments: p.Attachments,
-		Event:       p.Event,
-		Args:        p.Args,
-		Volatile:    opts.Flags.Volatile,
-		failed:      err != nil,
+		Encoded:      enc,
+		Binary:       parser.Binary(),
+		Attachments:  p.Attachments,
+		Event:        p.Event,
+		Args:         p.Args,
+		Volatile:     opts.Flags.Volatile,
+		Uncompressed: opts.Flags.NoCompress,
+		failed:       err != nil,
 	}
 	if l.legacyMembers.Load() > 0 && id < 0 {
 		m.legacy = legacyFrame(p.Event, p.Args)
@@ -77,6 +81,15 @@ func (l *Local) parser() socketio.Parser {
 		return socketio.TextParser{}
 	}
 	return l.cfg.Parser
+}
+
+// sendShared writes the shared form of m to s, compressed as m allows.
+func (m *Message) sendShared(s *transports.Session) {
+	if m.Uncompressed {
+		s.SendSharedUncompressed(m.shared)
+	} else {
+		s.SendShared(m.shared)
+	}
 }
 
 // legacyFrame frames a one-argument "message" broadcast for 0.6 clients (a

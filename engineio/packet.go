@@ -42,6 +42,10 @@ type Packet struct {
 	// Binary marks a binary message (Type == Message). Binary messages are
 	// sent as WebSocket binary frames, and base64 encoded in text payloads.
 	Binary bool
+	// NoCompress keeps permessage-deflate off for the packet when it is
+	// written on a websocket, queued for polling before an upgrade
+	// included (an emit with Compress(false)).
+	NoCompress bool
 }
 
 // String formats the packet for debugging.

@@ -20,6 +20,9 @@ RUNS=${CONFORMANCE_RUNS:-1}
 LOOPS=${CONFORMANCE_LOOPS:-1 2 4}
 GO=${GO:-go}
 EDGE=${CONFORMANCE_EDGE:-gnet}
+# Extra server flags, e.g. CONFORMANCE_SERVER_FLAGS=-deflate (permessage-deflate
+# on, every message compressed).
+SERVER_FLAGS=${CONFORMANCE_SERVER_FLAGS:-}
 
 if [ ! -x "$DIR/run.sh" ]; then
   echo "conformance: skipped ($DIR/run.sh not found)"
@@ -47,7 +50,8 @@ $GO build -o "$TMP/server" ./cmd/tornadio-conformance || exit 1
 # SIO to its addresses once it prints them.
 start_server() {
   : >"$TMP/addrs"
-  "$TMP/server" -loops "$1" -edge "$EDGE" -addr 127.0.0.1:0 -eio3-addr 127.0.0.1:0 -sio-addr 127.0.0.1:0 \
+  # shellcheck disable=SC2086 # SERVER_FLAGS is a list of flags
+  "$TMP/server" -loops "$1" -edge "$EDGE" -addr 127.0.0.1:0 -eio3-addr 127.0.0.1:0 -sio-addr 127.0.0.1:0 $SERVER_FLAGS \
     >"$TMP/addrs" 2>"$TMP/server.log" &
   PID=$!
   for _ in $(seq 100); do

@@ -260,9 +260,9 @@ func (w *appendWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// compress returns body compressed with coding (gzip or deflate), in the
+// compressBody returns body compressed with coding (gzip or deflate), in the
 // loop's compression buffer, valid until the loop compresses again.
-func (srv *Server) compress(loop int, coding contentCoding, body []byte) []byte {
+func (srv *Server) compressBody(loop int, coding contentCoding, body []byte) []byte {
 	ls := &srv.loopState[loop]
 	z := ls.compressor
 	if z == nil {
@@ -312,7 +312,7 @@ func (srv *Server) appendPollAnswer(dst []byte, loop int, ctype, cors string, co
 		return appendResponse(dst, 200, ctype, cors, body)
 	}
 	if coding != codingIdentity {
-		body = srv.compress(loop, coding, body)
+		body = srv.compressBody(loop, coding, body)
 	}
 	dst = appendResponseHead(dst, 200, ctype, cors, coding.headers(), len(body))
 	return append(dst, body...)

@@ -134,6 +134,9 @@ type Config struct {
 	// a bigger one is answered 413 and the connection closed (see
 	// fallbackbody.go). Default MaxPayload.
 	FallbackMaxBody int64
+
+	// Deflate turns permessage-deflate on (see DeflateConfig); nil: off.
+	Deflate *DeflateConfig
 }
 
 func (c *Config) setDefaults() {
@@ -171,6 +174,12 @@ func (c *Config) setDefaults() {
 		c.Polling, c.WebSocket = true, true
 	}
 	c.HTTPCompression.setDefaults()
+
+	if c.Deflate != nil {
+		d := *c.Deflate
+		d.setDefaults()
+		c.Deflate = &d
+	}
 }
 
 // Server is the shared state of all connections: configuration, the session
@@ -260,6 +269,8 @@ type loopState struct {
 
 	dec  frames.Decoder
 	frag map[*Conn]*frames.Decoder
+
+	deflate deflateState // permessage-deflate's compressor and decompressor
 
 	feeding *Conn  // the connection whose Feed is running, if any
 	corked  []byte // what feeding's Feed has written so far (cork.go)

@@ -1,6 +1,8 @@
 package transports
 
 import (
+	"sync/atomic"
+
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
 )
@@ -15,6 +17,11 @@ import (
 type Shared struct {
 	data  []byte
 	frame []byte // "4" + data in one unmasked text frame, or data in one binary frame
+
+	// deflated is the frame compressed with permessage-deflate, made by
+	// the first loop that needs it (deflate.go); empty when compression
+	// does not pay.
+	deflated atomic.Pointer[[]byte]
 }
 
 // NewShared prepares data (a Socket.IO packet, text) for SendShared; it
@@ -45,27 +52,35 @@ func (m *Shared) Data() []byte { return m.data }
 func (m *Shared) Binary() bool { return frames.OpCode(m.frame[0]&0x0f) == frames.OpBinary }
 
 // SendShared sends m like Send(m.Data(), m.Binary()), without encoding or
-// copying it for this session. On the home loop only.
-func (s *Session) SendShared(m *Shared) {
+// copying it for this session: compressed with permessage-deflate once for
+// every session that takes it. On the home loop only.
+func (s *Session) SendShared(m *Shared) { s.sendShared(m, true) }
+
+// SendSharedUncompressed is SendShared for a message never compressed (see
+// SendUncompressed).
+func (s *Session) SendSharedUncompressed(m *Shared) { s.sendShared(m, false) }
+
+func (s *Session) sendShared(m *Shared, compress bool) {
 	if s.eio.Closed() {
 		return
 	}
 	binary := m.Binary()
 	if c := s.ws; c != nil {
 		if binary && s.Version() < 4 {
-			s.writeWS(c, engineio.Message, true, nil, m.data)
+			s.writeWSFrame(c, engineio.Message, true, compress, nil, m.data)
 			return
 		}
+		f := s.srv.sharedFrame(s.Loop(), c, m, compress)
 		ok := true
 		if c.loop() == s.Loop() {
-			ok = c.write(m.frame)
+			ok = c.write(f)
 		} else {
-			c.srv.loops.Post(c.loop(), func() { c.write(m.frame) })
+			c.srv.loops.Post(c.loop(), func() { c.write(f) })
 		}
 		if !ok && c == s.ws {
 			s.end(ReasonSlowConsumer)
 		}
 		return
 	}
-	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data, Binary: binary})
+	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data, Binary: binary, NoCompress: !compress})
 }

@@ -52,7 +52,7 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 		// it over the websocket, followed by a close frame.
 		ps.probe = nil
 		for _, q := range s.eio.Queued() {
-			if !s.writeWS(c, q.Type, q.Binary, nil, q.Data) {
+			if !s.writeWSFrame(c, q.Type, q.Binary, !q.NoCompress, nil, q.Data) {
 				break
 			}
 		}
@@ -70,7 +70,7 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 // flushQueueWS writes what was queued over the WebSocket.
 func (s *Session) flushQueueWS() {
 	for _, p := range s.eio.Queued() {
-		if !s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data) || s.ws == nil {
+		if !s.writeWSFrame(s.ws, p.Type, p.Binary, !p.NoCompress, nil, p.Data) || s.ws == nil {
 			return // the session ended
 		}
 	}

@@ -46,8 +46,9 @@ func main() {
 	eio3Addr := flag.String("eio3-addr", "127.0.0.1:3001", "Engine.IO echo server accepting EIO=3 (eio3 suite)")
 	sioAddr := flag.String("sio-addr", "127.0.0.1:3002", "Socket.IO server (sio5 suite)")
 	edge := flag.String("edge", "gnet", `how the servers are reached: "gnet", "nethttp" or "serve"`)
+	deflate := flag.Bool("deflate", false, "permessage-deflate on, compressing every message (the suites' ws clients offer it)")
 	flag.Parse()
-	if err := run(*loops, *addr, *eio3Addr, *sioAddr, *edge); err != nil {
+	if err := run(*loops, *addr, *eio3Addr, *sioAddr, *edge, *deflate); err != nil {
 		fmt.Fprintln(os.Stderr, "tornadio-conformance:", err)
 		os.Exit(1)
 	}
@@ -86,13 +87,16 @@ func start(srv server, addr, edge string) (string, error) {
 	return l.Addr().String(), nil
 }
 
-func run(loops int, addr, eio3Addr, sioAddr, edge string) error {
+func run(loops int, addr, eio3Addr, sioAddr, edge string, deflate bool) error {
 	common := []tornadio.Option{
 		tornadio.WithEventLoops(loops),
 		tornadio.WithPingInterval(300 * time.Millisecond),
 		tornadio.WithPingTimeout(200 * time.Millisecond),
 		tornadio.WithMaxPayload(1_000_000),
 		tornadio.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+	}
+	if deflate {
+		common = append(common, tornadio.WithPerMessageDeflate(tornadio.PerMessageDeflate{Threshold: -1}))
 	}
 	with := func(opts ...tornadio.Option) []tornadio.Option {
 		return append(append([]tornadio.Option(nil), common...), opts...)
