@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -110,7 +112,10 @@ func (l *protoLog) under(prefix string) []seenRequest {
 type tlsSite struct {
 	base string // https://127.0.0.1:port
 	pool *x509.CertPool
-	log  *protoLog
+	// caFile is the certificate in PEM, for NODE_EXTRA_CA_CERTS: Node then
+	// verifies the server as it would a real one.
+	caFile string
+	log    *protoLog
 }
 
 // startTLSSite serves h over TLS with a certificate made for the test,
@@ -124,7 +129,11 @@ func startTLSSite(t testing.TB, h http.Handler) *tlsSite {
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	site := &tlsSite{base: "https://" + ln.Addr().String(), pool: pool, log: &protoLog{}}
+	site := &tlsSite{base: "https://" + ln.Addr().String(), pool: pool, log: &protoLog{},
+		caFile: filepath.Join(t.TempDir(), "ca.pem")}
+	if err := os.WriteFile(site.caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Leaf.Raw}), 0o600); err != nil {
+		t.Fatalf("writing the certificate: %v", err)
+	}
 	hs := &http.Server{
 		Handler:           site.log.wrap(h),
 		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
