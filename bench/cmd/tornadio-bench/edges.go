@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,9 +101,16 @@ func edgesSetups(dir, bin string) ([]runner.ServerSpec, []runner.Versus) {
 
 // runEdgesProfile builds the tornadio server and the load generator, runs
 // an edges profile and writes its report to stdout and out.
-func runEdgesProfile(ctx context.Context, dir, bin, profile string, repeats int, serverCPUs, loadCPUs, out string) {
+func runEdgesProfile(ctx context.Context, dir, bin, profile, only string, repeats int, serverCPUs, loadCPUs, out string) {
 	points, err := edgesPoints(profile)
 	must(err)
+	if only != "" {
+		keep := map[string]bool{}
+		for _, s := range strings.Split(only, ",") {
+			keep[strings.TrimSpace(s)] = true
+		}
+		points = slices.DeleteFunc(points, func(p runner.Point) bool { return !keep[p.Name()] })
+	}
 	specs, vs := edgesSetups(dir, bin)
 	fmt.Fprintf(os.Stderr, "tornadio-bench: building the tornadio server and the load generator into %s …\n", bin)
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin+"/", "./servers/tornadio", "./cmd/loadgen")
@@ -130,7 +138,7 @@ func runEdgesProfile(ctx context.Context, dir, bin, profile string, repeats int,
 			"The *2k-words* echo sends 2 KiB of pseudo-random words (loadgen -words), so that with deflate on both directions are compressed and compress as prose does; below the threshold (the 64-byte points) nothing is compressed and the deflate setups measure what negotiating costs.",
 		},
 	}
-	if profile == "edges" && repeats == 3 {
+	if profile == "edges" && only == "" && repeats == 3 {
 		meta.Command = "make bench-edges"
 	} else {
 		meta.Command = "cd bench && go run ./cmd/tornadio-bench " + strings.Join(os.Args[1:], " ")

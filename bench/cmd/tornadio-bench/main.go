@@ -51,7 +51,7 @@ func main() {
 	profile := flag.String("profile", "short", "short (make bench, under 3 minutes), full (make bench-full: the issue's targets), cluster (make bench-cluster), cluster-short, edges (make bench-edges: the net/http edge and permessage-deflate) or edges-full")
 	setups := flag.String("setups", defaultSetups, "cluster profiles: setups, comma-separated (tornadio-cluster, node-cluster, tornadio-single, node-single)")
 	servers := flag.String("servers", "tornadio,node,zishang,raw", "servers under test, comma-separated")
-	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, echo-pipelined, broadcast, conns, conns-polling, polling-echo, scaling; default all of the profile)")
+	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, echo-pipelined, broadcast, conns, conns-polling, polling-echo, scaling; edges profiles: echo, echo-2k-words, conns, polling-echo, conns-polling; default all of the profile)")
 	repeats := flag.Int("repeats", 3, "runs of each point (median)")
 	benchDir := flag.String("bench", ".", "the bench module's directory")
 	out := flag.String("out", "", "write the markdown report here")
@@ -79,7 +79,7 @@ func main() {
 		return
 	}
 	if isEdges(*profile) {
-		runEdgesProfile(ctx, dir, bin, *profile, *repeats, *serverCPUs, *loadCPUs, *out)
+		runEdgesProfile(ctx, dir, bin, *profile, *scenarios, *repeats, *serverCPUs, *loadCPUs, *out)
 		return
 	}
 
