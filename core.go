@@ -28,6 +28,8 @@ type core struct {
 	active  func(loop int) bool
 	tp      *transports.Server
 	workers *workerpool.Pool
+
+	edge serveState // ServeHTTP and Serve (serve.go)
 }
 
 // init applies opts; defaultPath, when Path is not set, is the server's
@@ -140,6 +142,7 @@ func (c *core) wait() error { return c.engine.Wait() }
 // ReasonServerShuttingDown), then stops the event loops and closes every
 // connection.
 func (c *core) Shutdown(ctx context.Context) error {
+	c.closeEdge()
 	if c.engine == nil {
 		return nil
 	}

@@ -29,6 +29,7 @@ type EngineServer struct {
 func NewEngineServer(opts ...Option) *EngineServer {
 	s := &EngineServer{}
 	s.init("/engine.io/", opts)
+	s.edge.start = s.startServing
 	return s
 }
 

@@ -19,8 +19,9 @@ import (
 //	  → internal/… (the engine's leaves: the Socket.IO dispatch, callbacks,
 //	    acks, recovery, workers)
 var layers = map[string][]string{
-	"":                          {"adapter", "loop", "transports", "engineio", "socketio", "legacy", "flash", "internal/*"},
+	"":                          {"adapter", "loop", "httpedge", "transports", "engineio", "socketio", "legacy", "flash", "internal/*"},
 	"loop":                      {"transports", "github.com/panjf2000/gnet/v2", "github.com/panjf2000/gnet/v2/pkg/logging"},
+	"httpedge":                  {"transports"},
 	"adapter":                   {"transports", "socketio", "legacy"},
 	"transports":                {"engineio", "frames", "httpparse", "legacy", "flash", "internal/jsonstr"},
 	"frames":                    {"github.com/gobwas/ws"},

@@ -34,6 +34,7 @@ var ErrServerStarted = errors.New("tornadio: server already started")
 func NewServer(opts ...Option) *Server {
 	s := &Server{nsps: make(map[string]*Namespace)}
 	s.init("/socket.io/", opts)
+	s.edge.start = s.startServing
 	s.scratches = make([]loopScratch, max(1, s.opts.EventLoops))
 	s.Of("/")
 	return s

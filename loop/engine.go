@@ -86,6 +86,8 @@ type Engine struct {
 	done    chan struct{}
 	runErr  error
 	stopped bool
+
+	enrollState // enroll.go, pair.go
 }
 
 // New returns an Engine; call Bind before Start.
@@ -191,6 +193,9 @@ func (e *Engine) Start(addr string) error {
 		gnet.WithNumEventLoop(e.opts.Loops),
 		gnet.WithReuseAddr(true),
 		gnet.WithReusePort(true), // accept on the loops: see listen.go
+		// Enroll's Register runs on other goroutines, where the default
+		// round robin races (enroll.go).
+		gnet.WithLoadBalancing(gnet.LeastConnections),
 		gnet.WithLogLevel(logging.ErrorLevel),
 		gnet.WithLogger(gnetLogger{e.opts.Logger}),
 	}
@@ -238,7 +243,14 @@ func (e *Engine) Stop(ctx context.Context) error {
 	}
 	e.stopped = true
 	e.mu.Unlock()
-	if err := e.eng.Stop(ctx); err != nil {
+	e.closePairs()
+	if e.client != nil {
+		go func() {
+			e.runErr = e.client.Stop()
+			e.stopTimers()
+			close(e.done)
+		}()
+	} else if err := e.eng.Stop(ctx); err != nil {
 		return fmt.Errorf("tornadio/loop: stop: %w", err)
 	}
 	select {
@@ -252,7 +264,9 @@ func (e *Engine) Stop(ctx context.Context) error {
 // OnBoot records the engine and its address.
 func (e *Engine) OnBoot(eng gnet.Engine) gnet.Action {
 	e.eng = eng
-	if e.opts.PolicyAddr == "" {
+	if e.client != nil {
+		// StartLoops: no listener.
+	} else if e.opts.PolicyAddr == "" {
 		e.addr = boundAddr(eng.Dup())
 	} else {
 		e.addr = boundAddr(eng.DupListener("tcp", e.hosts[0]))
@@ -334,7 +348,7 @@ func (x *conn) Close()             { x.e.closeConn(x) } // drain.go
 func (x *conn) Buffered() int      { return x.c.OutboundBuffered() }
 func (x *conn) RemoteAddr() string { return x.c.RemoteAddr().String() }
 func (x *conn) Wake() {
-	if x.c.InboundBuffered() > 0 {
+	if x.c.InboundBuffered() > 0 || x.e.hasPending(x) {
 		_ = x.c.Wake(nil)
 	}
 }
@@ -342,10 +356,25 @@ func (x *conn) Wake() {
 // OnOpen attaches a machine to a new connection, or closes it at once when
 // MaxConns are open (it gets no context, so OnClose leaves the count alone).
 func (e *Engine) OnOpen(c gnet.Conn) ([]byte, gnet.Action) {
+	var first *enrolling
+	switch v := c.Context().(type) {
+	case anchorConn:
+		e.loopIndex(c) // its whole purpose (enroll.go: activate)
+		return nil, gnet.None
+	case *enrolling:
+		first = v
+		c.SetContext(nil) // refused at the limit: no context (see above)
+	}
 	if !e.limit.admit(time.Now()) {
 		return nil, gnet.Close
 	}
 	x := &conn{c: c, e: e}
+	if first != nil {
+		e.srv.InitConn(&x.m, x, e.loopIndex(c))
+		c.SetContext(x)
+		e.openEnrolled(c, x, first.first)
+		return nil, gnet.None
+	}
 	if e.opts.PolicyOnly {
 		e.srv.InitPolicyConn(&x.m, x, e.loopIndex(c))
 		c.SetContext(x)
@@ -373,6 +402,9 @@ func (e *Engine) OnTraffic(c gnet.Conn) gnet.Action {
 			return drainTraffic(c, d)
 		}
 		return gnet.Close
+	}
+	if held := e.takePending(x); held != nil {
+		return e.feedPending(c, x, held)
 	}
 	buf, _ := c.Peek(-1)
 	if len(buf) == 0 {
@@ -404,6 +436,7 @@ func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 	switch x := c.Context().(type) {
 	case *conn:
 		e.limit.release()
+		e.takePending(x)
 		x.m.OnClose()
 	case *draining:
 		e.drainClosed(x)
