@@ -64,7 +64,8 @@ function engineName(socket) {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);
   });
-  out('connect', { id: socket.id, transport: engineName(socket) });
+  const id = socket.id; // cleared by the disconnect
+  out('connect', { id, transport: engineName(socket) });
   if (transport === 'any') {
     const to = await Promise.race([upgraded, sleep(5000).then(() => null)]);
     out('upgrade', { to });
@@ -105,5 +106,5 @@ function engineName(socket) {
   socket.disconnect();
   await sleep(100);
   clearTimeout(hardTimer);
-  finish({ id: socket.id });
+  finish({ id });
 })().catch((err) => fail('exception', { message: String((err && err.message) || err) }));
