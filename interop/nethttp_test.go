@@ -363,3 +363,27 @@ func TestNetHTTPLegacyBrowser(t *testing.T) {
 		})
 	}
 }
+
+// TestNetHTTPClientVanishes ends a Node.js client's process while its
+// long-poll GET is parked in the http.Server (TLS, HTTP/1.1): the request's
+// context ends, the edge tells the session, which closes with "transport
+// close" at once, long before the heartbeat (20 s here) could notice.
+func TestNetHTTPClientVanishes(t *testing.T) {
+	rec := newRecorder()
+	_, site := startNetHTTP(t, pageMux(), func(s *tornadio.Server) { installTestNamespace(s, rec) },
+		tornadio.WithPingInterval(20*time.Second), tornadio.WithPingTimeout(20*time.Second))
+	opts, _ := json.Marshal(map[string]any{"vanish": true, "timeoutMs": 30000})
+	r := runScript(t, 45*time.Second, "nethttp-client.js", "polling", site.base, string(opts))
+	gone := r.first("vanishing")
+	if r.err != nil || gone == nil {
+		t.Fatalf("the client did not connect and vanish (exit: %v):\n%s", r.err, r.dump())
+	}
+	id := gone.str("id")
+	if _, ok := rec.conn(id); !ok {
+		t.Fatalf("the server never saw socket %q connect", id)
+	}
+	ev := rec.waitDisconnect(t, id, 10*time.Second)
+	if ev.reason != tornadio.ReasonTransportClose {
+		t.Errorf("disconnect reason %q, want %q", ev.reason, tornadio.ReasonTransportClose)
+	}
+}

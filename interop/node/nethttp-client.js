@@ -8,7 +8,9 @@
 // Usage: node nethttp-client.js <transport> <url> [options as JSON]
 //   transport: polling, websocket, or any (polling, then the upgrade).
 //   options: page (a path of the same server to GET first, whose body must
-//   contain pageText), timeoutMs.
+//   contain pageText), vanish (once connected, print "vanishing" with the
+//   socket id and exit at once, leaving whatever request is open to the
+//   server to notice), timeoutMs.
 // One JSON line per observation, {"event":"done","ok":...} last (harness.js).
 
 const https = require('https');
@@ -66,6 +68,12 @@ function engineName(socket) {
   });
   const id = socket.id; // cleared by the disconnect
   out('connect', { id, transport: engineName(socket) });
+  if (opts.vanish) {
+    // Let the client park its next long-poll, then go without a word.
+    await sleep(300);
+    out('vanishing', { id, transport: engineName(socket) });
+    process.exit(0);
+  }
   if (transport === 'any') {
     const to = await Promise.race([upgraded, sleep(5000).then(() => null)]);
     out('upgrade', { to });
