@@ -39,6 +39,11 @@ type serveState struct {
 // they accepted; a TLS one by a goroutine pair (see package httpedge for
 // what each costs per session).
 //
+// The legacy road's URLs have empty segments ("/socket.io/xhr-polling//…"),
+// which an http.ServeMux redirects to cleaned paths: to serve that road,
+// make the server the http.Server's Handler (other routes can go to
+// Options.HTTPHandler) or route to it without cleaning.
+//
 // The first request starts the event loops, with no listener, unless
 // Start did; start the server with Start before the http.Server serves
 // when it is to listen on an address of its own too. After Shutdown,

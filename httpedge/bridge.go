@@ -106,7 +106,7 @@ func (b *Bridge) exchange(w http.ResponseWriter, r *http.Request) {
 		x.in = req
 		x.feed()
 	})
-	a := newAnswer(w)
+	a := newAnswer(w, r)
 	ctx := r.Context()
 	for {
 		select {

@@ -15,8 +15,9 @@ import (
 // out of its chunks when the machine chunked it, each piece flushed at
 // once (the legacy streams send a piece at a time and never end).
 type answer struct {
-	w  http.ResponseWriter
-	rc *http.ResponseController
+	w     http.ResponseWriter
+	rc    *http.ResponseController
+	http1 bool // the request came over HTTP/1.x
 
 	head    []byte // the head so far, until it is complete
 	started bool   // the head has been written
@@ -53,8 +54,8 @@ const maxHeadBytes = 64 << 10
 
 var errBadAnswer = errors.New("httpedge: malformed answer from the machine")
 
-func newAnswer(w http.ResponseWriter) *answer {
-	return &answer{w: w, rc: http.NewResponseController(w)}
+func newAnswer(w http.ResponseWriter, r *http.Request) *answer {
+	return &answer{w: w, rc: http.NewResponseController(w), http1: r.ProtoMajor == 1}
 }
 
 // write takes the next bytes of the answer. It reports an error when they
@@ -127,8 +128,14 @@ func (a *answer) writeHead(head []byte) error {
 		}
 		h.Add(key, v)
 	}
-	if a.framing == bodyChunked {
+	switch {
+	case a.framing == bodyChunked:
 		h.Del("Content-Length")
+	case a.framing == bodyToClose && a.http1:
+		// A body that runs until the connection ends (the xhr-multipart
+		// stream) goes out as it is, not chunked: net/http's way to say
+		// so, after which it closes the connection.
+		h.Set("Transfer-Encoding", "identity")
 	}
 	if _, ok := h["Content-Type"]; !ok {
 		h["Content-Type"] = nil // as the machine said: no type, and no sniffing

@@ -12,30 +12,32 @@ import (
 // The goroutine-pair edge serves any net.Conn the loops cannot poll
 // themselves: a *tls.Conn above all, whose bytes only crypto/tls can turn
 // into plaintext. Its machine still lives on a loop, as every machine does;
-// two goroutines carry the bytes:
+// goroutines carry the bytes:
 //
-//   - the reader reads into a buffer of its own and posts each read to the
-//     loop, where it is appended to the connection's input and fed to the
-//     machine; it reads again only once the loop has taken the bytes, so a
-//     client can get no further ahead than one read. Input the machine
-//     leaves unconsumed (a request or frame still incomplete) is bounded
-//     by Options.MaxInbound, as on the gnet edge: past it the connection is
-//     closed;
+//   - the reader reads and posts each read to the loop, where it is
+//     appended to the connection's input and fed to the machine; it reads
+//     again only once the loop has taken the bytes, so a client can get no
+//     further ahead than one read. Input the machine leaves unconsumed (a
+//     request or frame still incomplete) is bounded by Options.MaxInbound,
+//     as on the gnet edge: past it the connection is closed. An idle
+//     reader waits with a small buffer (pairReadSize), taking a big one
+//     from a pool only while reads fill the small one;
 //   - the writer writes what the machine wrote (IO.Write appends to an
 //     outbound queue, IO.Buffered is its length plus the write in flight,
 //     which the machine bounds with its MaxBuffered: a client that stops
-//     reading is cut as a slow consumer).
+//     reading is cut as a slow consumer). It runs only while the queue
+//     holds something: an idle connection has the reader alone.
 //
 // A close asked by the machine is graceful, as on the gnet edge
 // (drain.go): the machine is told at once (on a later turn), the writer
 // sends what is queued within Options.DrainTimeout, then shuts the write
-// side (TLS close_notify and FIN), and the reader reads and throws away
+// side (TLS close_notify, or FIN), and the reader reads and throws away
 // until the peer closes, for at most Options.LingerTimeout; then the
 // connection is closed. Engine.Stop closes every pair connection at once.
 //
 // Each pair connection counts against MaxConns, as it holds a descriptor.
 
-// pairConn is the context of one connection served by a goroutine pair.
+// pairConn is the context of one connection served by goroutines.
 type pairConn struct {
 	m    transports.Conn
 	nc   net.Conn
@@ -50,9 +52,9 @@ type pairConn struct {
 	// Between the loop and the writer.
 	mu       sync.Mutex
 	out      []byte // queued by IO.Write, not taken by the writer yet
+	writing  bool   // a writer runs
 	shut     bool   // the writer is to drain, shut the write side and end
-	kick     chan struct{}
-	buffered atomic.Int64 // bytes queued or being written
+	buffered atomic.Int64
 
 	fed     chan struct{} // the loop took the reader's bytes
 	readEnd chan struct{} // the reader has ended
@@ -66,9 +68,15 @@ type pairSet struct {
 	stopped bool
 }
 
-// pairReadSize is the reader's buffer: one buffer per connection, held
-// while the reader waits for input, which is what idle connections do.
-const pairReadSize = 4 << 10
+// pairReadSize is the reader's own buffer, which it holds while it waits
+// for input (what idle connections do); a read that fills it is followed
+// by reads into a pooled buffer of pairBigRead.
+const (
+	pairReadSize = 512
+	pairBigRead  = 16 << 10 // a TLS record's plaintext
+)
+
+var pairBufs = sync.Pool{New: func() any { b := make([]byte, pairBigRead); return &b }}
 
 // ServeConn serves nc with a goroutine pair (see above), with first as its
 // first input. nc belongs to the engine from then on; it is closed at once
@@ -85,7 +93,6 @@ func (e *Engine) ServeConn(nc net.Conn, first []byte) error {
 	}
 	x := &pairConn{
 		nc: nc, e: e, loop: i,
-		kick:    make(chan struct{}, 1),
 		fed:     make(chan struct{}, 1),
 		readEnd: make(chan struct{}),
 	}
@@ -100,7 +107,6 @@ func (e *Engine) ServeConn(nc net.Conn, first []byte) error {
 		x.feed()
 	})
 	go x.read()
-	go x.write()
 	return nil
 }
 
@@ -148,22 +154,19 @@ func (x *pairConn) release() {
 	})
 }
 
-// Write is IO.Write: queued for the writer.
+// Write is IO.Write: queued for the writer, started if none runs.
 func (x *pairConn) Write(b []byte) {
 	if x.closing {
 		return
 	}
+	x.buffered.Add(int64(len(b)))
 	x.mu.Lock()
 	x.out = append(x.out, b...)
+	start := !x.writing
+	x.writing = true
 	x.mu.Unlock()
-	x.buffered.Add(int64(len(b)))
-	x.signal()
-}
-
-func (x *pairConn) signal() {
-	select {
-	case x.kick <- struct{}{}:
-	default:
+	if start {
+		go x.write()
 	}
 }
 
@@ -172,14 +175,24 @@ func (x *pairConn) Close() {
 	if x.closing {
 		return
 	}
+	_ = x.nc.SetWriteDeadline(time.Now().Add(x.e.opts.DrainTimeout))
+	x.shutdown()
+	x.e.Post(x.loop, x.tell)
+}
+
+// shutdown has the writer end the connection once the queue is written;
+// on the loop.
+func (x *pairConn) shutdown() {
 	x.closing = true
 	x.in = nil
-	_ = x.nc.SetWriteDeadline(time.Now().Add(x.e.opts.DrainTimeout))
 	x.mu.Lock()
 	x.shut = true
+	start := !x.writing
+	x.writing = true
 	x.mu.Unlock()
-	x.signal()
-	x.e.Post(x.loop, x.tell)
+	if start {
+		go x.write()
+	}
 }
 
 // Wake is IO.Wake: the input held is fed again, on a later turn.
@@ -212,7 +225,7 @@ func (x *pairConn) feed() {
 	}
 	rest := copy(x.in, x.in[n:])
 	x.in = x.in[:rest]
-	if rest == 0 && cap(x.in) > pairReadSize {
+	if rest == 0 && cap(x.in) > pairBigRead {
 		x.in = nil // an idle connection keeps no big buffer
 	}
 	if rest > x.e.opts.MaxInbound {
@@ -224,12 +237,7 @@ func (x *pairConn) feed() {
 // gone is the peer's end, seen by the reader or the writer; on the loop.
 func (x *pairConn) gone() {
 	if !x.closing {
-		x.closing = true
-		x.in = nil
-		x.mu.Lock()
-		x.shut = true
-		x.mu.Unlock()
-		x.signal()
+		x.shutdown()
 	}
 	x.tell()
 }
@@ -237,7 +245,14 @@ func (x *pairConn) gone() {
 // read is the reader goroutine.
 func (x *pairConn) read() {
 	defer close(x.readEnd)
-	buf := make([]byte, pairReadSize)
+	var small [pairReadSize]byte
+	buf := small[:]
+	var big *[]byte
+	defer func() {
+		if big != nil {
+			pairBufs.Put(big)
+		}
+	}()
 	for {
 		n, err := x.nc.Read(buf)
 		if n > 0 {
@@ -259,44 +274,40 @@ func (x *pairConn) read() {
 			x.e.Post(x.loop, x.gone)
 			return
 		}
+		switch {
+		case big == nil && n == len(buf):
+			big = pairBufs.Get().(*[]byte)
+			buf = *big
+		case big != nil && n < pairReadSize:
+			pairBufs.Put(big)
+			big, buf = nil, small[:]
+		}
 	}
 }
 
-// write is the writer goroutine; it owns the end of the connection.
+// write is the writer goroutine: it writes the queue until it is empty,
+// then ends, or, once the connection is shut, lingers and closes it.
 func (x *pairConn) write() {
-	defer x.release()
-	var spare []byte
 	for {
-		select {
-		case <-x.kick:
-		case <-x.e.done:
-			return
-		}
 		x.mu.Lock()
 		b, shut := x.out, x.shut
-		x.out = spare[:0]
+		x.out = nil
+		if len(b) == 0 && !shut {
+			x.writing = false
+			x.mu.Unlock()
+			return
+		}
 		x.mu.Unlock()
-		if len(b) > 0 {
-			_, err := x.nc.Write(b)
-			x.buffered.Add(-int64(len(b)))
-			if err != nil {
-				x.e.Post(x.loop, x.gone)
-				return // the peer is gone or the drain deadline passed
-			}
-		}
-		spare = nil
-		if cap(b) <= pairReadSize {
-			spare = b[:0]
-		}
-		x.mu.Lock()
-		more := len(x.out) > 0
-		x.mu.Unlock()
-		if more {
-			x.signal()
-			continue
-		}
-		if shut {
+		if len(b) == 0 {
 			x.linger()
+			x.release()
+			return
+		}
+		_, err := x.nc.Write(b)
+		x.buffered.Add(-int64(len(b)))
+		if err != nil {
+			x.e.Post(x.loop, x.gone)
+			x.release() // the peer is gone, or the drain deadline passed
 			return
 		}
 	}
