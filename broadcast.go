@@ -69,7 +69,9 @@ func (b *BroadcastOperator) Volatile() *BroadcastOperator {
 }
 
 // Compress sets whether the packet may be compressed (permessage-deflate,
-// when negotiated).
+// for the clients whose websocket agreed to it, when the packet reaches
+// PerMessageDeflate.Threshold). It may by default, as in Node:
+// Compress(false) sends it uncompressed.
 func (b *BroadcastOperator) Compress(on bool) *BroadcastOperator {
 	c := b.clone()
 	c.flags.Compress = on

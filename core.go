@@ -75,6 +75,7 @@ func (c *core) config() transports.Config {
 		RefuseEIO3:     o.RefuseEIO3,
 		AllowedOrigins: o.AllowedOrigins,
 		MaxBuffered:    o.MaxBufferedBytes,
+		Deflate:        o.PerMessageDeflate.config(),
 	}
 	if o.HTTPHandler != nil {
 		// Requests outside the Engine.IO path go to the HTTPHandler.

@@ -24,7 +24,10 @@ func (e *Emitter) Timeout(d time.Duration) *Emitter { c := *e; c.timeout = d; re
 // Volatile drops the packet when the transport cannot take it right now.
 func (e *Emitter) Volatile() *Emitter { c := *e; c.volatile = true; return &c }
 
-// Compress sets the compress flag.
+// Compress sets whether the packet may be compressed (permessage-deflate,
+// when the client's websocket agreed to it and the packet reaches
+// PerMessageDeflate.Threshold). It may by default, as in Node:
+// Compress(false) sends it uncompressed.
 func (e *Emitter) Compress(on bool) *Emitter { c := *e; c.compress = on; return &c }
 
 // Emit sends the event, as Socket.Emit does. With a Timeout, the ack
@@ -51,7 +54,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	}
 	ns := s.ns
 	if !cb.valid() && !e.volatile && ns.recovery != nil {
-		s.emitRecorded(event, raw, atts)
+		s.emitRecorded(event, raw, atts, e.compress)
 		return nil
 	}
 	id := int64(-1)
@@ -59,11 +62,12 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		id = ns.local.NextAckID()
 	}
 	out := &adapter.Message{
-		Text:        socketio.AppendEvent(nil, ns.name, id, len(atts), event, raw...),
-		Attachments: atts,
-		Event:       event,
-		Args:        raw,
-		Volatile:    e.volatile,
+		Text:         socketio.AppendEvent(nil, ns.name, id, len(atts), event, raw...),
+		Attachments:  atts,
+		Event:        event,
+		Args:         raw,
+		Volatile:     e.volatile,
+		Uncompressed: !e.compress,
 	}
 	timeout := e.timeout
 	s.post(func() { s.sendAwaitingAck(out, id, cb, timeout) })
@@ -92,10 +96,10 @@ func (e *Emitter) ackCallback(args []any) (callback, []any, error) {
 // recorded like a broadcast to the socket's own room, so that it carries an
 // offset and can be replayed (as in Node), and written by the socket's loop
 // only.
-func (s *Socket) emitRecorded(event string, raw, atts [][]byte) {
+func (s *Socket) emitRecorded(event string, raw, atts [][]byte, compress bool) {
 	ns := s.ns
 	p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
-	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}})
+	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}, Flags: adapter.Flags{Compress: compress}})
 	s.post(func() { s.deliver(out) })
 }
 
@@ -127,19 +131,24 @@ func (s *Socket) sendAwaitingAck(out *adapter.Message, id int64, cb callback, ti
 
 // Timeout returns an emitter whose ack callbacks get ErrAckTimeout if the
 // client has not answered within d; their first parameter must be error.
-func (s *Socket) Timeout(d time.Duration) *Emitter { return &Emitter{s: s, timeout: d} }
+func (s *Socket) Timeout(d time.Duration) *Emitter {
+	return &Emitter{s: s, timeout: d, compress: true}
+}
 
 // Volatile returns an emitter that drops the packet when the transport
 // cannot take it right now.
-func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true} }
+func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true, compress: true} }
 
-// Compress returns an emitter with the compress flag set.
+// Compress returns an emitter with the compress flag set (see
+// Emitter.Compress).
 func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, compress: on} }
 
 // Emit sends an event to the client. []byte arguments travel as binary
 // attachments. When the last argument is a function, it is an ack callback:
 // the client's answer is decoded into its parameters, as for On.
-func (s *Socket) Emit(event string, args ...any) error { return (&Emitter{s: s}).Emit(event, args...) }
+func (s *Socket) Emit(event string, args ...any) error {
+	return (&Emitter{s: s, compress: true}).Emit(event, args...)
+}
 
 // Send emits a "message" event with v, the seed's send.
 func (s *Socket) Send(v any) error { return s.Emit("message", v) }

@@ -126,6 +126,13 @@ type Options struct {
 	// false: they are served, as tornadio always has (Node's allowEIO3
 	// defaults to false, refusing them). Set it with WithAllowEIO3(false).
 	RefuseEIO3 bool
+
+	// --- permessage-deflate (issue 12) ---
+
+	// PerMessageDeflate turns permessage-deflate (RFC 7692) on for
+	// websockets; nil, the default, leaves it off, as socket.io 4 does.
+	// See PerMessageDeflate and WithPerMessageDeflate.
+	PerMessageDeflate *PerMessageDeflate
 }
 
 // Option sets one setting.
@@ -264,6 +271,9 @@ func (o *Options) validate() error {
 	}
 	if o.Path != "" && o.Path[0] != '/' {
 		return fmt.Errorf("tornadio: path %q must start with /", o.Path)
+	}
+	if err := o.PerMessageDeflate.validate(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -108,7 +108,7 @@ func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack Ac
 		plain := !m.Volatile && ack == nil && m.shared != nil
 		for x.pos = len(x.slots) - 1; x.pos >= 0; x.pos-- {
 			if s := &x.slots[x.pos]; plain && s.sess != nil {
-				s.sess.SendShared(m.shared) // the common case
+				m.sendShared(s.sess) // the common case
 				n++
 			} else if x.deliver(x.pos, m, id, ack) {
 				n++
@@ -134,7 +134,7 @@ func (x *loopIndex) deliver(i int, m *Message, id int64, ack AckFunc) bool {
 		return false
 	}
 	if m.shared != nil {
-		sess.SendShared(m.shared)
+		m.sendShared(sess)
 	} else {
 		(&Target{Session: sess}).Write(m)
 	}

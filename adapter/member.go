@@ -64,12 +64,16 @@ func (t *Target) Write(m *Message) {
 		return
 	}
 	if m.shared != nil {
-		s.SendShared(m.shared)
+		m.sendShared(s)
 		return
 	}
-	s.Send(m.Text, false)
+	send := s.Send
+	if m.Uncompressed {
+		send = s.SendUncompressed
+	}
+	send(m.Text, false)
 	for _, a := range m.Attachments {
-		s.Send(a, true)
+		send(a, true)
 	}
 }
 

@@ -18,6 +18,9 @@ type Message struct {
 	Event       string   // the event, for outgoing listeners
 	Args        [][]byte // its arguments as raw JSON, for outgoing listeners
 	Volatile    bool     // drop it for a session that cannot write it now
+	// Uncompressed keeps permessage-deflate off for it (Compress(false));
+	// by default a message may be compressed.
+	Uncompressed bool
 
 	shared *transports.Shared // Text as every Engine.IO session sends it; nil with attachments
 	legacy []byte             // the 0.6 frame; nil when 0.6 clients do not get it
@@ -37,6 +40,8 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 		Event:       p.Event,
 		Args:        p.Args,
 		Volatile:    opts.Flags.Volatile,
+		// Flags.Compress false: Compress(false) was asked.
+		Uncompressed: !opts.Flags.Compress,
 	}
 	if l.legacyMembers.Load() > 0 && id < 0 {
 		m.legacy = legacyFrame(p.Event, p.Args)
@@ -47,6 +52,15 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 		m.Text = m.shared.Data()
 	}
 	return m
+}
+
+// sendShared writes the shared form of m to s, compressed as m allows.
+func (m *Message) sendShared(s *transports.Session) {
+	if m.Uncompressed {
+		s.SendSharedUncompressed(m.shared)
+	} else {
+		s.SendShared(m.shared)
+	}
 }
 
 // legacyFrame frames a one-argument "message" broadcast for 0.6 clients (a

@@ -24,6 +24,11 @@ type Message struct {
 	// CloseReason is, for OpClose, the reason the peer sent: a view into
 	// Payload.
 	CloseReason []byte
+
+	// Compressed reports a data message sent with permessage-deflate (RSV1
+	// set on its first frame): Payload is compressed, and a text message's
+	// UTF-8 is checked once it is inflated (see Inflater.Inflate).
+	Compressed bool
 }
 
 // Decoder decodes the frames a client sends to a server and reassembles
@@ -41,9 +46,15 @@ type Decoder struct {
 	// a protocol error (1002).
 	AllowUnmasked bool
 
-	op    OpCode // opcode of the fragmented message in progress, 0 if none
-	buf   []byte // fragments received so far
-	valid int    // length of the prefix of buf checked to be UTF-8 text
+	// Deflate accepts RSV1 on the first frame of a data message: the
+	// connection agreed on permessage-deflate (RFC 7692), and such a
+	// message is compressed. Without it, RSV1 is a protocol error.
+	Deflate bool
+
+	op         OpCode // opcode of the fragmented message in progress, 0 if none
+	compressed bool   // the message in progress is compressed
+	buf        []byte // fragments received so far
+	valid      int    // length of the prefix of buf checked to be UTF-8 text
 }
 
 // Next decodes the frame at the start of p and returns the number of bytes
@@ -58,13 +69,16 @@ type Decoder struct {
 // connection must be closed with the error's code; n is then 0 and the
 // decoder must not be used again before Reset. The rules are:
 //
-//   - RSV bits set (no extension is supported), reserved opcodes, unmasked
+//   - RSV bits set, reserved opcodes, unmasked
 //     frames (unless AllowUnmasked), fragmented control frames and control
-//     payloads over 125 bytes are protocol errors (1002);
+//     payloads over 125 bytes are protocol errors (1002); with Deflate,
+//     RSV1 is allowed on the first frame of a data message, and marks it
+//     compressed;
 //   - so are a continuation frame with no message in progress and a new data
 //     frame while one is in progress;
 //   - a text message that is not valid UTF-8 fails with 1007; fragmented
-//     text is checked as it arrives, so it fails at the first bad fragment;
+//     text is checked as it arrives, so it fails at the first bad fragment
+//     (compressed text is checked by the Inflater instead);
 //   - a close payload of one byte, a close code that may not be sent (RFC
 //     6455 section 7.4) or a reason that is not UTF-8 is a protocol error.
 //
@@ -93,14 +107,15 @@ func (d *Decoder) Next(p []byte) (m Message, n int, err error) {
 	case h.op == OpContinuation:
 		m, err = d.continueMessage(payload, h.fin)
 	case h.fin:
-		m = Message{Op: h.op, Payload: payload}
-		if h.op == OpText {
+		m = Message{Op: h.op, Payload: payload, Compressed: h.rsv1}
+		if h.op == OpText && !h.rsv1 {
 			if _, ok := validUTF8Prefix(payload, true); !ok {
 				err = invalidText()
 			}
 		}
 	default:
 		d.op = h.op
+		d.compressed = h.rsv1
 		d.buf = d.buf[:0]
 		d.valid = 0
 		m, err = d.continueMessage(payload, false)
@@ -115,7 +130,7 @@ func (d *Decoder) Next(p []byte) (m Message, n int, err error) {
 // the message if fin ends it.
 func (d *Decoder) continueMessage(payload []byte, fin bool) (Message, error) {
 	d.buf = append(d.buf, payload...)
-	if d.op == OpText {
+	if d.op == OpText && !d.compressed {
 		k, ok := validUTF8Prefix(d.buf[d.valid:], fin)
 		if !ok {
 			return Message{}, invalidText()
@@ -125,8 +140,8 @@ func (d *Decoder) continueMessage(payload []byte, fin bool) (Message, error) {
 	if !fin {
 		return Message{}, nil
 	}
-	m := Message{Op: d.op, Payload: d.buf}
-	d.op = 0
+	m := Message{Op: d.op, Payload: d.buf, Compressed: d.compressed}
+	d.op, d.compressed = 0, false
 	return m, nil
 }
 
@@ -141,14 +156,14 @@ func (d *Decoder) InMessage() bool { return d.op != 0 }
 // new Decoder now owns).
 func (d *Decoder) Detach() *Decoder {
 	nd := *d
-	d.op, d.buf, d.valid = 0, nil, 0
+	d.op, d.compressed, d.buf, d.valid = 0, false, nil, 0
 	return &nd
 }
 
 // Reset forgets any message in progress, so that the decoder can serve a new
 // connection. The settings and the buffer's memory are kept.
 func (d *Decoder) Reset() {
-	d.op = 0
+	d.op, d.compressed = 0, false
 	d.buf = d.buf[:0]
 	d.valid = 0
 }

@@ -11,6 +11,7 @@ import (
 const (
 	bitFin  = 0x80
 	bitsRsv = 0x70
+	bitRsv1 = 0x40
 	maskOp  = 0x0f
 	bitMask = 0x80
 	maskLen = 0x7f
@@ -44,6 +45,15 @@ func FrameHeaderLen(length int) int {
 // length is negative.
 func AppendFrameHeader(dst []byte, op OpCode, fin bool, length int) []byte {
 	return appendHeader(dst, op, fin, false, length)
+}
+
+// AppendCompressedFrameHeader appends the header of a single final,
+// unmasked frame carrying a message compressed with permessage-deflate
+// (RSV1 set); the caller appends the compressed payload (see Deflater).
+func AppendCompressedFrameHeader(dst []byte, op OpCode, length int) []byte {
+	dst = appendHeader(dst, op, true, false, length)
+	dst[len(dst)-FrameHeaderLen(length)] |= bitRsv1
+	return dst
 }
 
 // AppendFrame appends a single final, unmasked frame carrying payload.

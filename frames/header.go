@@ -24,6 +24,7 @@ const (
 // header is a parsed frame header.
 type header struct {
 	fin    bool
+	rsv1   bool // permessage-deflate: a compressed message (Decoder.Deflate)
 	op     OpCode
 	masked bool
 	mask   [4]byte
@@ -47,7 +48,13 @@ func (d *Decoder) parseHeader(p []byte) (h header, err error) {
 	b0 := p[0]
 	h.fin = b0&bitFin != 0
 	h.op = OpCode(b0 & maskOp)
-	if b0&bitsRsv != 0 {
+	h.rsv1 = b0&bitRsv1 != 0
+	if b0&(bitsRsv&^bitRsv1) != 0 {
+		return h, protocolError("reserved bits set")
+	}
+	if h.rsv1 && (!d.Deflate || h.op.IsControl() || h.op == OpContinuation) {
+		// RFC 7692 section 6: RSV1 marks the first frame of a compressed
+		// data message, and nothing else.
 		return h, protocolError("reserved bits set")
 	}
 	switch {

@@ -34,6 +34,7 @@ type Conn struct {
 	// need while idle lives with its loop (loopState), and so does the
 	// state of the legacy road, which few connections take (legacy).
 	gen     exchange
+	deflate uint8 // permessage-deflate agreed: the server's window bits (8-15), else 0 (deflate.go)
 	mode    connMode
 	busy    bool        // an HTTP response is owed and not yet written
 	persist persistence // what follows the owed response (answer.go)
@@ -46,7 +47,7 @@ type Conn struct {
 // answer that comes too late is dropped. It may wrap: a connection has one
 // exchange outstanding at a time, so a late answer is a few numbers behind
 // at most.
-type exchange uint16
+type exchange uint8
 
 // failure is why the machine closes a connection, as a byte rather than a
 // reason string: every idle websocket holds one.
@@ -149,13 +150,26 @@ func (c *Conn) Feed(p []byte) int {
 			if errors.Is(err, frames.ErrNeedMore) {
 				return n
 			}
+			compressed := msg.Compressed
+			if err == nil {
+				msg, err = c.inflate(msg, int(c.srv.cfg.MaxPayload))
+			}
 			if err != nil {
 				c.failure = failTransport
 				c.sendClose(c.loop(), frames.CloseCodeOf(err))
 				return len(p)
 			}
 			n += m
+			if !compressed {
+				c.handleFrame(msg)
+				break
+			}
+			// msg is the loop inflater's buffer while it is handled.
+			ds := &ls.deflate
+			outerInflating := ds.inflating
+			ds.inflating = true
 			c.handleFrame(msg)
+			ds.inflating = outerInflating
 		case modeLegacy:
 			m := c.legacyFeed(p[n:])
 			if m == 0 {
@@ -177,6 +191,7 @@ func (c *Conn) decode(p []byte, max int) (frames.Message, int, error) {
 	if !own {
 		d = &ls.dec
 		d.MaxMessageSize = max
+		d.Deflate = c.deflate != 0
 	}
 	m, n, err := d.Next(p)
 	switch {

@@ -206,9 +206,11 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	}
 	// The loop's scratch buffers, not arrays on the stack: what goes to
 	// IO.Write escapes, and would be garbage on every connection.
-	b := frames.AppendUpgradeResponse(c.srv.frameBuf(c.loop()), key)
+	ext := c.negotiateDeflate(c.srv.wrapBuf(c.loop()), r)
+	b := frames.AppendUpgradeResponse(c.srv.frameBuf(c.loop()), key, ext)
 	c.emit(b)
 	c.srv.keepFrameBuf(c.loop(), b)
+	c.srv.keepWrapBuf(c.loop(), ext)
 	c.mode = modeWS
 	c.sess = s
 	c.srv.unschedule(c.loop(), c) // no more HTTP: no idle timeout

@@ -117,6 +117,9 @@ type Config struct {
 	// LegacyApp receives the legacy sessions' events; required when
 	// LegacyTransports is set.
 	LegacyApp LegacyApp
+
+	// Deflate turns permessage-deflate on (see DeflateConfig); nil: off.
+	Deflate *DeflateConfig
 }
 
 func (c *Config) setDefaults() {
@@ -149,6 +152,11 @@ func (c *Config) setDefaults() {
 	}
 	if !c.Polling && !c.WebSocket {
 		c.Polling, c.WebSocket = true, true
+	}
+	if c.Deflate != nil {
+		d := *c.Deflate
+		d.setDefaults()
+		c.Deflate = &d
 	}
 }
 
@@ -237,6 +245,8 @@ type loopState struct {
 
 	dec  frames.Decoder
 	frag map[*Conn]*frames.Decoder
+
+	deflate deflateState // permessage-deflate's compressor and decompressor
 
 	feeding *Conn  // the connection whose Feed is running, if any
 	corked  []byte // what feeding's Feed has written so far (cork.go)

@@ -160,6 +160,21 @@ func (s *Session) Send(data []byte, binary bool) {
 	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
 }
 
+// SendUncompressed is Send for a message never compressed with
+// permessage-deflate (an emit with Compress(false)). Send compresses a
+// message when the websocket agreed to it and the message reaches
+// DeflateConfig.Threshold, as Node's engine.io does by default.
+func (s *Session) SendUncompressed(data []byte, binary bool) {
+	if s.eio.Closed() {
+		return
+	}
+	if s.ws != nil {
+		s.writeWSFrame(s.ws, engineio.Message, binary, false, nil, data)
+		return
+	}
+	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
+}
+
 // SendText is Send for a text message made of two parts (often a type prefix
 // and a body), which saves the caller a concatenation.
 func (s *Session) SendText(prefix, data []byte) {
@@ -223,22 +238,13 @@ func (s *Session) Buffered() int {
 // reports false when c refused the frame as a slow consumer's, which has
 // ended the session when c carried it.
 func (s *Session) writeWS(c *Conn, t engineio.PacketType, binary bool, prefix, data []byte) bool {
-	b := s.srv.frameBuf(s.Loop())
-	n := len(prefix) + len(data)
-	if binary {
-		if s.Version() < 4 {
-			n++
-		}
-		b = frames.AppendFrameHeader(b, frames.OpBinary, true, n)
-		if s.Version() < 4 {
-			b = append(b, byte(t))
-		}
-	} else {
-		n++
-		b = frames.AppendFrameHeader(b, frames.OpText, true, n)
-		b = append(b, '0'+byte(t))
-	}
-	b = append(append(b, prefix...), data...)
+	return s.writeWSFrame(c, t, binary, true, prefix, data)
+}
+
+// writeWSFrame is writeWS, with compress telling whether the frame may be
+// compressed (permessage-deflate, when c agreed to it).
+func (s *Session) writeWSFrame(c *Conn, t engineio.PacketType, binary, compress bool, prefix, data []byte) bool {
+	b := s.srv.appendWSFrame(s.Loop(), s.srv.frameBuf(s.Loop()), c, s.Version(), t, binary, compress, prefix, data)
 	ok := c.send(s.Loop(), b)
 	s.srv.keepFrameBuf(s.Loop(), b)
 	if !ok && c == s.ws {

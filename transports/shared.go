@@ -1,6 +1,8 @@
 package transports
 
 import (
+	"sync/atomic"
+
 	"github.com/tornadio/tornadio/engineio"
 	"github.com/tornadio/tornadio/frames"
 )
@@ -13,6 +15,11 @@ import (
 type Shared struct {
 	data  []byte
 	frame []byte // "4" + data in one unmasked text frame
+
+	// deflated is the frame compressed with permessage-deflate, made by
+	// the first loop that needs it (deflate.go); empty when compression
+	// does not pay.
+	deflated atomic.Pointer[[]byte]
 }
 
 // NewShared prepares data (a Socket.IO packet, text) for SendShared; it
@@ -31,17 +38,25 @@ func NewShared(data []byte) *Shared {
 func (m *Shared) Data() []byte { return m.data }
 
 // SendShared sends m like Send(m.Data(), false), without encoding or
-// copying it for this session. On the home loop only.
-func (s *Session) SendShared(m *Shared) {
+// copying it for this session: compressed with permessage-deflate once for
+// every session that takes it. On the home loop only.
+func (s *Session) SendShared(m *Shared) { s.sendShared(m, true) }
+
+// SendSharedUncompressed is SendShared for a message never compressed (see
+// SendUncompressed).
+func (s *Session) SendSharedUncompressed(m *Shared) { s.sendShared(m, false) }
+
+func (s *Session) sendShared(m *Shared, compress bool) {
 	if s.eio.Closed() {
 		return
 	}
 	if c := s.ws; c != nil {
+		f := s.srv.sharedFrame(s.Loop(), c, m, compress)
 		ok := true
 		if c.loop() == s.Loop() {
-			ok = c.write(m.frame)
+			ok = c.write(f)
 		} else {
-			c.srv.loops.Post(c.loop(), func() { c.write(m.frame) })
+			c.srv.loops.Post(c.loop(), func() { c.write(f) })
 		}
 		if !ok && c == s.ws {
 			s.end(ReasonSlowConsumer)

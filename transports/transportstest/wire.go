@@ -217,9 +217,34 @@ func ParseResponse(b []byte) (*Response, int, error) {
 
 // ServerFrame is a frame read back from a connection's output.
 type ServerFrame struct {
-	Fin     bool
-	Op      frames.OpCode
-	Payload []byte
+	Fin bool
+	Op  frames.OpCode
+	// Compressed reports RSV1: a message compressed with
+	// permessage-deflate, whose Payload is then the compressed bytes (see
+	// Inflated).
+	Compressed bool
+	Payload    []byte
+}
+
+// Inflated is the message's payload, decompressed when it is compressed.
+func (f ServerFrame) Inflated() ([]byte, error) {
+	var inf frames.Inflater
+	m, err := inf.Inflate(frames.Message{Op: f.Op, Payload: f.Payload, Compressed: f.Compressed}, 0)
+	return m.Payload, err
+}
+
+// CompressedFrame is a final masked client frame carrying payload
+// compressed with permessage-deflate (RSV1 set).
+func CompressedFrame(op frames.OpCode, payload []byte) []byte {
+	z, err := frames.NewDeflater(6)
+	if err != nil {
+		panic(err)
+	}
+	z.Begin(nil)
+	z.Write(payload)
+	f := Frame(op, z.Finish())
+	f[0] |= 0x40
+	return f
 }
 
 // CloseCode is the code of a close frame, or 0 when it has none.
@@ -241,16 +266,17 @@ func (f ServerFrame) String() string {
 }
 
 // ParseFrame reads one server frame from the start of b. Server frames must
-// not be masked or use RSV bits.
+// not be masked or use RSV bits but RSV1 (permessage-deflate).
 func ParseFrame(b []byte) (ServerFrame, int, error) {
 	if len(b) < 2 {
 		return ServerFrame{}, 0, ErrIncomplete
 	}
 	var f ServerFrame
 	f.Fin = b[0]&0x80 != 0
-	if b[0]&0x70 != 0 {
+	if b[0]&0x30 != 0 {
 		return f, 0, fmt.Errorf("transportstest: RSV bits set in %x", b[0])
 	}
+	f.Compressed = b[0]&0x40 != 0
 	f.Op = frames.OpCode(b[0] & 0x0f)
 	if b[1]&0x80 != 0 {
 		return f, 0, errors.New("transportstest: masked server frame")
