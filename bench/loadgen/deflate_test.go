@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tornadio/tornadio"
 )
 
 func TestParseDeflateAnswer(t *testing.T) {
@@ -177,5 +179,18 @@ func TestDeflateRequired(t *testing.T) {
 	}
 	if !named {
 		t.Errorf("errors %v do not name permessage-deflate", res.Errors)
+	}
+}
+
+// TestDeflateAgainstTornadio runs the echo with permessage-deflate against
+// tornadio with WithPerMessageDeflate (no context takeover either way):
+// every message both ways is compressed, every ack comes back.
+func TestDeflateAgainstTornadio(t *testing.T) {
+	addr := startTornadio(t, tornadio.WithPerMessageDeflate(tornadio.PerMessageDeflate{Threshold: -1}))
+	res := run(t, Config{Scenario: Echo, Target: addr, Clients: 5, Duration: 700 * time.Millisecond,
+		Deflate: true, DeflateThreshold: 1, Words: true, Payload: 2000})
+	checkEcho(t, res)
+	if r := res.Results; r.CompressedIn < r.Acks || r.CompressedOut < r.Acks {
+		t.Errorf("%d acks, %d compressed messages in and %d out: want every one compressed", r.Acks, r.CompressedIn, r.CompressedOut)
 	}
 }

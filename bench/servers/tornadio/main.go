@@ -38,11 +38,7 @@ func main() {
 		tornadio.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
 	}
 	if *deflate {
-		opt, err := deflateOption(*deflateThreshold)
-		if err != nil {
-			log.Fatal(err)
-		}
-		opts = append(opts, opt)
+		opts = append(opts, tornadio.WithPerMessageDeflate(tornadio.PerMessageDeflate{Threshold: *deflateThreshold}))
 	}
 	subscribed := func() error { return nil }
 	if *redisAddr != "" {
