@@ -10,7 +10,9 @@
 //   options: page (a path of the same server to GET first, whose body must
 //   contain pageText), vanish (once connected, print "vanishing" with the
 //   socket id and exit at once, leaving whatever request is open to the
-//   server to notice), timeoutMs.
+//   server to notice), deflate (offer permessage-deflate, compressing every
+//   message: perMessageDeflate { threshold: 0 }, and report what the server
+//   accepted), timeoutMs.
 // One JSON line per observation, {"event":"done","ok":...} last (harness.js).
 
 const https = require('https');
@@ -58,6 +60,7 @@ function engineName(socket) {
 
   const options = { reconnection: false, forceNew: true, timeout: 10000, rejectUnauthorized: false };
   if (transport !== 'any') options.transports = [transport];
+  if (opts.deflate) options.perMessageDeflate = { threshold: 0 };
   const socket = io(url, options);
   const history = [];
   socket.io.on('open', () => history.push(engineName(socket)));
@@ -78,6 +81,13 @@ function engineName(socket) {
     const to = await Promise.race([upgraded, sleep(5000).then(() => null)]);
     out('upgrade', { to });
     check('upgraded-to-websocket', to === 'websocket', { to, history });
+  }
+
+  if (opts.deflate) {
+    const ws = socket.io.engine.transport.ws;
+    const extensions = ws ? ws.extensions : null;
+    out('extensions', { extensions });
+    check('deflate-negotiated', typeof extensions === 'string' && extensions.includes('permessage-deflate'), { extensions });
   }
 
   const payload = { over: 'tls', list: [1, 2, 3], text: 'é✓' };
