@@ -387,3 +387,52 @@ func TestNetHTTPClientVanishes(t *testing.T) {
 		t.Errorf("disconnect reason %q, want %q", ev.reason, tornadio.ReasonTransportClose)
 	}
 }
+
+// vanishingPage connects the 4.x browser client over long-polling and
+// reports its id, and never disconnects: the browser's end does.
+const vanishingPage = `<!doctype html><meta charset="utf-8"><title>vanishing</title>
+<script src="/v4.js"></script>
+<script>
+window.__log = [];
+var socket = io(location.origin, { transports: ['polling'], reconnection: false });
+socket.on('connect', function () {
+  window.__log.push({ event: 'connect', id: socket.id, transport: socket.io.engine.transport.name });
+  // Let the next long-poll park before the driver closes the browser.
+  setTimeout(function () { window.__ok = true; window.__done = true; }, 300);
+});
+socket.on('connect_error', function (err) {
+  window.__log.push({ event: 'connect_error', message: String(err && err.message || err) });
+  window.__done = true;
+});
+</script>`
+
+// TestNetHTTPBrowserVanishes closes Chromium while the page's long-poll is
+// parked on an HTTP/2 stream: the stream's context ends, and the session
+// closes with "transport close" long before the heartbeat (20 s) could.
+func TestNetHTTPBrowserVanishes(t *testing.T) {
+	requireChromium(t)
+	rec := newRecorder()
+	mux := browserMux(t)
+	mux.HandleFunc("GET /vanish", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(vanishingPage))
+	})
+	_, site := startNetHTTP(t, mux, func(s *tornadio.Server) { installTestNamespace(s, rec) },
+		tornadio.WithPingInterval(20*time.Second), tornadio.WithPingTimeout(20*time.Second))
+	opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
+	r := runScript(t, 60*time.Second, "nethttp-browser.js", site.base+"/vanish", string(opts))
+	r.requireOK(t)
+	id := r.first("connect").str("id")
+	if _, ok := rec.conn(id); !ok {
+		t.Fatalf("the server never saw socket %q connect", id)
+	}
+	for _, q := range site.log.under("/socket.io/") {
+		if q.major != 2 {
+			t.Errorf("%s %s came over %s, want HTTP/2", q.method, q.path, q.proto)
+		}
+	}
+	ev := rec.waitDisconnect(t, id, 10*time.Second)
+	if ev.reason != tornadio.ReasonTransportClose {
+		t.Errorf("disconnect reason %q, want %q", ev.reason, tornadio.ReasonTransportClose)
+	}
+}
