@@ -39,6 +39,12 @@ type serveState struct {
 // they accepted; a TLS one by a goroutine pair (see package httpedge for
 // what each costs per session).
 //
+// An http.Server's WriteTimeout does not cut the long-poll GETs (held up
+// to the ping interval): their write deadline is lifted. Shut the server
+// down before the http.Server, so that parked GETs are answered and
+// hijacked websockets closed (http.Server.Shutdown waits for the former
+// and does not know the latter).
+//
 // The legacy road's URLs have empty segments ("/socket.io/xhr-polling//…"),
 // which an http.ServeMux redirects to cleaned paths: to serve that road,
 // make the server the http.Server's Handler (other routes can go to

@@ -438,3 +438,46 @@ func TestServeHTTPWithStart(t *testing.T) {
 	edgeWSEcho(t, edgeDialTCP(t, ts.Listener.Addr().String()))
 	edgeWSEcho(t, edgeDialTCP(t, srv.Addr()))
 }
+
+// TestServeHTTPWriteTimeout: a long-poll GET held past the http.Server's
+// WriteTimeout is still answered when a message comes.
+func TestServeHTTPWriteTimeout(t *testing.T) {
+	srv, e := edgeEngine(t)
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Config.WriteTimeout = 100 * time.Millisecond
+	ts.Start()
+	t.Cleanup(ts.Close)
+	_, body, _ := edgeDo(t, ts.Client(), "GET", ts.URL+"/engine.io/?EIO=4&transport=polling", "")
+	sid, err := tcParseOpen(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := e.session(t)
+	got := make(chan string, 1)
+	go func() {
+		resp, err := ts.Client().Get(ts.URL + "/engine.io/?EIO=4&transport=polling&sid=" + sid)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		got <- string(b)
+	}()
+	time.Sleep(400 * time.Millisecond) // past the WriteTimeout: not a synchronisation
+	if err := s.SendText("late"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b := <-got:
+		if b != "4late" {
+			t.Errorf("GET answered %q, want 4late", b)
+		}
+	case <-time.After(tcIOTimeout):
+		t.Fatal("the GET was not answered")
+	}
+}

@@ -107,6 +107,10 @@ func (b *Bridge) exchange(w http.ResponseWriter, r *http.Request) {
 		x.feed()
 	})
 	a := newAnswer(w, r)
+	// A parked GET waits for messages up to the ping interval, longer
+	// than an http.Server's WriteTimeout is often set: the machine bounds
+	// the wait itself.
+	_ = a.rc.SetWriteDeadline(time.Time{})
 	ctx := r.Context()
 	for {
 		select {

@@ -18,8 +18,17 @@
 // connections (Options.MaxConns) below the file limit, because gnet stops
 // the whole engine when accept(2) fails (connlimit.go, listen.go).
 //
-// No goroutine is started per client: the only goroutines are gnet's loops,
-// the one that runs gnet.Run, and the runtime's timer callbacks (one per
-// timer expiry, which only posts to a mailbox or logs). Nothing ticks: an
-// idle engine sleeps until a connection or a due deadline wakes it.
+// Connections accepted elsewhere (a websocket hijacked from net/http, a
+// user's listener) are handed to the loops with their first bytes
+// (enroll.go): a TCP or unix connection is enrolled into a loop and served
+// as one the loops accepted; any other net.Conn (TLS) is served by a
+// reader goroutine, plus a writer goroutine while something waits to be
+// written, its machine still on a loop (pair.go). The loops can also run
+// without a listener of their own (StartLoops: gnet's client mode).
+//
+// No goroutine is started per client of the loops: the only goroutines are
+// gnet's loops, the one that runs gnet.Run, and the runtime's timer
+// callbacks (one per timer expiry, which only posts to a mailbox or logs);
+// goroutine-pair connections have their own. Nothing ticks: an idle engine
+// sleeps until a connection or a due deadline wakes it.
 package loop

@@ -120,6 +120,8 @@ func New(opts Options) *Engine {
 		byLoop: make(map[gnet.EventLoop]int),
 		booted: make(chan struct{}),
 		done:   make(chan struct{}),
+
+		enrollState: enrollState{newLoop: make(chan struct{}, 1)},
 	}
 }
 
@@ -328,6 +330,10 @@ func (e *Engine) loopIndex(c gnet.Conn) int {
 	}
 	e.byLoop[el] = i
 	e.loops[i].Store(newMailbox(el))
+	select {
+	case e.newLoop <- struct{}{}:
+	default:
+	}
 	return i
 }
 

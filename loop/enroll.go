@@ -104,6 +104,9 @@ func (e *Engine) enroll(nc net.Conn, ctx any) error {
 	if e.limit == nil {
 		return errors.New("tornadio/loop: enroll before Start")
 	}
+	if err := e.activate(); err != nil {
+		return err
+	}
 	ch, err := e.eng.Register(gnet.NewNetConnContext(gnet.NewContext(context.Background(), ctx), nc))
 	if err != nil {
 		return fmt.Errorf("tornadio/loop: enroll %s: %w", nc.RemoteAddr(), err)
@@ -206,6 +209,9 @@ func (e *Engine) feedPending(c gnet.Conn, x *conn, held []byte) gnet.Action {
 // does not come through gnet (ServeConn, and the net/http edge's
 // exchanges), in turn; every loop can run posted work once Pick returns.
 func (e *Engine) Pick() (int, error) {
+	if e.limit == nil {
+		return 0, errors.New("tornadio/loop: Pick before Start or StartLoops")
+	}
 	if err := e.activate(); err != nil {
 		return 0, err
 	}
@@ -215,30 +221,42 @@ func (e *Engine) Pick() (int, error) {
 // activate makes sure every loop has a mailbox, which a loop gets with
 // its first gnet connection (loopIndex) and keeps: work for a loop that
 // has had none would be dropped. gnet gives no other handle on a loop, so
-// each loop that has had none yet is given one: the server end of a
-// loopback TCP connection the engine makes to itself, closed once every
-// loop has opened one. Enrollment goes to the loop with the fewest
-// connections, so the loops without any come first; a few more tries
-// cover connections closing meanwhile.
+// loops that have had none yet are given one, closed again once every
+// loop has had its own:
+//
+//   - with StartLoops, the server end of a loopback TCP connection the
+//     engine makes to itself, enrolled: enrollment goes to the loop with
+//     the fewest connections, so the loops without any come first (each
+//     stays open, and counts, until all are placed);
+//   - with Start, connections to the engine's own address: the kernel
+//     spreads them over the loops' listeners by a hash, so a batch of
+//     eight per loop is dialled (all loops are reached but with odds of
+//     about Loops·e⁻⁸), again if need be. This also orders Register after
+//     gnet's registration of its loops, which Start does not wait for
+//     (gnet calls OnBoot first).
 func (e *Engine) activate() error {
+	if e.allActive() {
+		return nil // the common case: a few atomic loads, no lock
+	}
 	e.activeMu.Lock()
 	defer e.activeMu.Unlock()
 	if e.allActive() {
 		return nil
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("tornadio/loop: activate the loops: %w", err)
-	}
-	defer ln.Close()
-	// Every anchor stays open until all loops have one, so that each
-	// counts for its loop while the next is placed.
 	var peers []net.Conn
 	defer func() {
 		for _, p := range peers {
 			p.Close()
 		}
 	}()
+	if e.client == nil {
+		return e.activateByDial(&peers)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("tornadio/loop: activate the loops: %w", err)
+	}
+	defer ln.Close()
 	for try := 0; !e.allActive(); try++ {
 		if try >= 4*e.opts.Loops {
 			return errors.New("tornadio/loop: activate the loops: a loop takes no connection")
@@ -247,17 +265,46 @@ func (e *Engine) activate() error {
 		if err != nil {
 			return fmt.Errorf("tornadio/loop: activate the loops: %w", err)
 		}
+		peers = append(peers, peer)
 		_ = ln.(*net.TCPListener).SetDeadline(time.Now().Add(5 * time.Second))
 		nc, err := ln.Accept()
 		if err == nil {
 			err = e.enroll(nc, anchorConn{})
 		}
-		peers = append(peers, peer)
 		if err != nil {
 			return fmt.Errorf("tornadio/loop: activate the loops: %w", err)
 		}
 	}
 	return nil
+}
+
+// activateByDial is activate for an engine that listens (see above).
+func (e *Engine) activateByDial(peers *[]net.Conn) error {
+	addr := e.addr.String()
+	for batch := 0; batch < 3; batch++ {
+		for range 8 * e.opts.Loops {
+			c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+			if err != nil {
+				return fmt.Errorf("tornadio/loop: activate the loops: %w", err)
+			}
+			*peers = append(*peers, c)
+		}
+		deadline := time.After(5 * time.Second)
+	wait:
+		for !e.allActive() {
+			select {
+			case <-e.newLoop:
+			case <-deadline:
+				break wait
+			case <-e.done:
+				return errStopped
+			}
+		}
+		if e.allActive() {
+			return nil
+		}
+	}
+	return errors.New("tornadio/loop: activate the loops: a loop takes no connection")
 }
 
 func (e *Engine) allActive() bool {
@@ -277,6 +324,7 @@ type enrollState struct {
 	pending  map[*conn][]byte // input enrolled connections' machines left
 	npending atomic.Int64
 	activeMu sync.Mutex    // activate's
+	newLoop  chan struct{} // a loop had its first connection (loopIndex)
 	turn     atomic.Uint64 // Pick's
 	pairs    pairSet       // pair.go
 }

@@ -8,6 +8,8 @@
 #
 # env: CONFORMANCE_RUNS   runs per loop count (default 1)
 #      CONFORMANCE_LOOPS  the loop counts (default "1 2 4")
+#      CONFORMANCE_EDGE   how the server is reached: gnet (default), nethttp
+#                         (through net/http) or serve (Serve on a listener)
 #      CONFORMANCE_DIR    the runner's folder (default ../shared/conformance);
 #                         when it is absent, one line says so and nothing runs
 # The server listens on free loopback ports; it is ended when the script exits.
@@ -17,6 +19,7 @@ DIR=${CONFORMANCE_DIR:-../shared/conformance}
 RUNS=${CONFORMANCE_RUNS:-1}
 LOOPS=${CONFORMANCE_LOOPS:-1 2 4}
 GO=${GO:-go}
+EDGE=${CONFORMANCE_EDGE:-gnet}
 
 if [ ! -x "$DIR/run.sh" ]; then
   echo "conformance: skipped ($DIR/run.sh not found)"
@@ -44,7 +47,7 @@ $GO build -o "$TMP/server" ./cmd/tornadio-conformance || exit 1
 # SIO to its addresses once it prints them.
 start_server() {
   : >"$TMP/addrs"
-  "$TMP/server" -loops "$1" -addr 127.0.0.1:0 -eio3-addr 127.0.0.1:0 -sio-addr 127.0.0.1:0 \
+  "$TMP/server" -loops "$1" -edge "$EDGE" -addr 127.0.0.1:0 -eio3-addr 127.0.0.1:0 -sio-addr 127.0.0.1:0 \
     >"$TMP/addrs" 2>"$TMP/server.log" &
   PID=$!
   for _ in $(seq 100); do
@@ -68,7 +71,7 @@ for loops in $LOOPS; do
   clean=0
   for run in $(seq "$RUNS"); do
     start_server "$loops" || exit 1
-    echo "== $loops loop(s), run $run/$RUNS: eio4 $EIO4, eio3 $EIO3, sio5 $SIO"
+    echo "== $EDGE edge, $loops loop(s), run $run/$RUNS: eio4 $EIO4, eio3 $EIO3, sio5 $SIO"
     "$DIR/run.sh" --sio-addr "$SIO" --eio3-addr "$EIO3" "$EIO4" >"$TMP/run.log" 2>&1
     status=$?
     stop_server

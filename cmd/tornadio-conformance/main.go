@@ -13,6 +13,10 @@
 //     same arguments, binary attachments included.
 //
 // Everywhere: pingInterval 300ms, pingTimeout 200ms, maxPayload 1000000.
+// -edge picks how the servers are reached: "gnet" (Start: their own
+// listeners), "nethttp" (each the Handler of an http.Server, so every
+// request goes through net/http and websockets are hijacked) or "serve"
+// (Serve on a listener of the program's).
 // Once all three listen it prints one line per server, "eio4 HOST:PORT",
 // "eio3 HOST:PORT" and "sio5 HOST:PORT" (port 0 picks a free port), and
 // serves until SIGINT or SIGTERM. `make conformance` runs it
@@ -26,6 +30,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -39,8 +45,9 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:3000", "Engine.IO echo server refusing EIO=3 (eio4 suite)")
 	eio3Addr := flag.String("eio3-addr", "127.0.0.1:3001", "Engine.IO echo server accepting EIO=3 (eio3 suite)")
 	sioAddr := flag.String("sio-addr", "127.0.0.1:3002", "Socket.IO server (sio5 suite)")
+	edge := flag.String("edge", "gnet", `how the servers are reached: "gnet", "nethttp" or "serve"`)
 	flag.Parse()
-	if err := run(*loops, *addr, *eio3Addr, *sioAddr); err != nil {
+	if err := run(*loops, *addr, *eio3Addr, *sioAddr, *edge); err != nil {
 		fmt.Fprintln(os.Stderr, "tornadio-conformance:", err)
 		os.Exit(1)
 	}
@@ -51,9 +58,35 @@ type server interface {
 	Start(addr string) error
 	Addr() string
 	Shutdown(ctx context.Context) error
+	http.Handler
+	Serve(l net.Listener) error
 }
 
-func run(loops int, addr, eio3Addr, sioAddr string) error {
+// start serves srv on addr by edge and returns the address it listens on.
+func start(srv server, addr, edge string) (string, error) {
+	if edge == "gnet" {
+		if err := srv.Start(addr); err != nil {
+			return "", err
+		}
+		return srv.Addr(), nil
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	switch edge {
+	case "nethttp":
+		go (&http.Server{Handler: srv}).Serve(l)
+	case "serve":
+		go srv.Serve(l)
+	default:
+		l.Close()
+		return "", fmt.Errorf("unknown edge %q", edge)
+	}
+	return l.Addr().String(), nil
+}
+
+func run(loops int, addr, eio3Addr, sioAddr, edge string) error {
 	common := []tornadio.Option{
 		tornadio.WithEventLoops(loops),
 		tornadio.WithPingInterval(300 * time.Millisecond),
@@ -85,14 +118,17 @@ func run(loops int, addr, eio3Addr, sioAddr string) error {
 			_ = s.Shutdown(ctx)
 		}
 	}()
-	for _, s := range servers {
-		if err := s.srv.Start(s.addr); err != nil {
+	addrs := make([]string, len(servers))
+	for i, s := range servers {
+		a, err := start(s.srv, s.addr, edge)
+		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
+		addrs[i] = a
 		started = append(started, s.srv)
 	}
-	for _, s := range servers {
-		fmt.Printf("%s %s\n", s.name, s.srv.Addr())
+	for i, s := range servers {
+		fmt.Printf("%s %s\n", s.name, addrs[i])
 	}
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
