@@ -74,7 +74,7 @@ func (b *BroadcastOperator) Volatile() *BroadcastOperator {
 // Compress(false) sends it uncompressed.
 func (b *BroadcastOperator) Compress(on bool) *BroadcastOperator {
 	c := b.clone()
-	c.flags.Compress = on
+	c.flags.NoCompress = !on
 	return c
 }
 

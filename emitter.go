@@ -15,7 +15,8 @@ type Emitter struct {
 	s        *Socket
 	timeout  time.Duration
 	volatile bool
-	compress bool
+	// noCompress: Compress(false), the packet goes uncompressed.
+	noCompress bool
 }
 
 // Timeout sets how long an ack callback waits (see Socket.Timeout).
@@ -28,7 +29,7 @@ func (e *Emitter) Volatile() *Emitter { c := *e; c.volatile = true; return &c }
 // when the client's websocket agreed to it and the packet reaches
 // PerMessageDeflate.Threshold). It may by default, as in Node:
 // Compress(false) sends it uncompressed.
-func (e *Emitter) Compress(on bool) *Emitter { c := *e; c.compress = on; return &c }
+func (e *Emitter) Compress(on bool) *Emitter { c := *e; c.noCompress = !on; return &c }
 
 // Emit sends the event, as Socket.Emit does. With a Timeout, the ack
 // callback's first parameter is an error: nil with the answer, or
@@ -54,7 +55,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 	}
 	ns := s.ns
 	if !cb.valid() && !e.volatile && ns.recovery != nil {
-		s.emitRecorded(event, raw, atts, e.compress)
+		s.emitRecorded(event, raw, atts, e.noCompress)
 		return nil
 	}
 	id := int64(-1)
@@ -67,7 +68,7 @@ func (e *Emitter) Emit(event string, args ...any) error {
 		Event:        event,
 		Args:         raw,
 		Volatile:     e.volatile,
-		Uncompressed: !e.compress,
+		Uncompressed: e.noCompress,
 	}
 	timeout := e.timeout
 	s.post(func() { s.sendAwaitingAck(out, id, cb, timeout) })
@@ -96,10 +97,10 @@ func (e *Emitter) ackCallback(args []any) (callback, []any, error) {
 // recorded like a broadcast to the socket's own room, so that it carries an
 // offset and can be replayed (as in Node), and written by the socket's loop
 // only.
-func (s *Socket) emitRecorded(event string, raw, atts [][]byte, compress bool) {
+func (s *Socket) emitRecorded(event string, raw, atts [][]byte, noCompress bool) {
 	ns := s.ns
 	p := &adapter.Packet{Nsp: ns.name, Event: event, Args: raw, Attachments: atts}
-	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}, Flags: adapter.Flags{Compress: compress}})
+	out := ns.local.Encode(p, &adapter.Options{Rooms: []string{s.id}, Flags: adapter.Flags{NoCompress: noCompress}})
 	s.post(func() { s.deliver(out) })
 }
 
@@ -131,24 +132,20 @@ func (s *Socket) sendAwaitingAck(out *adapter.Message, id int64, cb callback, ti
 
 // Timeout returns an emitter whose ack callbacks get ErrAckTimeout if the
 // client has not answered within d; their first parameter must be error.
-func (s *Socket) Timeout(d time.Duration) *Emitter {
-	return &Emitter{s: s, timeout: d, compress: true}
-}
+func (s *Socket) Timeout(d time.Duration) *Emitter { return &Emitter{s: s, timeout: d} }
 
 // Volatile returns an emitter that drops the packet when the transport
 // cannot take it right now.
-func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true, compress: true} }
+func (s *Socket) Volatile() *Emitter { return &Emitter{s: s, volatile: true} }
 
 // Compress returns an emitter with the compress flag set (see
 // Emitter.Compress).
-func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, compress: on} }
+func (s *Socket) Compress(on bool) *Emitter { return &Emitter{s: s, noCompress: !on} }
 
 // Emit sends an event to the client. []byte arguments travel as binary
 // attachments. When the last argument is a function, it is an ack callback:
 // the client's answer is decoded into its parameters, as for On.
-func (s *Socket) Emit(event string, args ...any) error {
-	return (&Emitter{s: s, compress: true}).Emit(event, args...)
-}
+func (s *Socket) Emit(event string, args ...any) error { return (&Emitter{s: s}).Emit(event, args...) }
 
 // Send emits a "message" event with v, the seed's send.
 func (s *Socket) Send(v any) error { return s.Emit("message", v) }

@@ -277,9 +277,7 @@ func (ns *Namespace) Socket(id string) *Socket {
 	return socketOfMember(ns.local.Member(id))
 }
 
-func (ns *Namespace) broadcast() *BroadcastOperator {
-	return &BroadcastOperator{ns: ns, flags: adapter.Flags{Compress: true}}
-}
+func (ns *Namespace) broadcast() *BroadcastOperator { return &BroadcastOperator{ns: ns} }
 
 // each calls fn with the operator itself, or, on a dynamic parent, with a
 // copy of it for each child namespace (as Node's parent namespaces do for

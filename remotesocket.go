@@ -71,7 +71,7 @@ func (r *RemoteSocket) DecodeData(v any) error {
 // only selects the socket alone, for the operations sent through the
 // adapter to a socket of another node.
 func (r *RemoteSocket) only() *BroadcastOperator {
-	return &BroadcastOperator{ns: r.ns, rooms: []string{r.ID}, flags: adapter.Flags{Compress: true}}
+	return &BroadcastOperator{ns: r.ns, rooms: []string{r.ID}}
 }
 
 // Emit sends an event to the socket.

@@ -36,10 +36,14 @@ type Packet struct {
 
 // Flags modify a broadcast.
 type Flags struct {
-	Local    bool          // only this node
-	Volatile bool          // drop for sockets that cannot take it now
-	Compress bool          // permessage-deflate allowed (when negotiated)
-	Timeout  time.Duration // for broadcasts with an acknowledgement
+	Local    bool // only this node
+	Volatile bool // drop for sockets that cannot take it now
+	// NoCompress keeps permessage-deflate off for the broadcast
+	// (Compress(false)); by default it may be compressed, as in Node, where
+	// an absent compress flag means true.
+	NoCompress bool
+
+	Timeout time.Duration // for broadcasts with an acknowledgement
 }
 
 // Options select the sockets of a broadcast: members of any of Rooms (every

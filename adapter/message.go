@@ -40,8 +40,7 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 		Event:       p.Event,
 		Args:        p.Args,
 		Volatile:    opts.Flags.Volatile,
-		// Flags.Compress false: Compress(false) was asked.
-		Uncompressed: !opts.Flags.Compress,
+		Uncompressed: opts.Flags.NoCompress,
 	}
 	if l.legacyMembers.Load() > 0 && id < 0 {
 		m.legacy = legacyFrame(p.Event, p.Args)

@@ -21,7 +21,7 @@
 //		}
 //	}
 //
-// The package has three parts:
+// The package has four parts:
 //
 //   - the opening handshake: [CheckUpgrade] validates the request headers,
 //     [AppendUpgradeResponse] writes the 101 answer and [AcceptKey] computes
@@ -32,7 +32,13 @@
 //     connection must be closed with;
 //   - encoding: [AppendFrame], [AppendFrameHeader] and [AppendClose] append
 //     unmasked server frames to a buffer; [AppendMaskedFrame] writes client
-//     frames for tests and clients.
+//     frames for tests and clients;
+//   - permessage-deflate (RFC 7692): [NegotiateDeflate] accepts a client's
+//     offer and [AppendDeflateAnswer] answers it, always without context
+//     takeover either way, so that one [Deflater] and one [Inflater] serve
+//     every connection of a loop; [Decoder.Deflate] lets RSV1 mark
+//     compressed messages, [AppendCompressedFrameHeader] sends them, and
+//     the Inflater bounds what a message may inflate to.
 //
 // Nothing in the package starts goroutines, reads clocks or touches the
 // network, and the steady-state paths do not allocate: payloads of

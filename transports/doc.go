@@ -58,8 +58,10 @@
 // and one entry in its loop's timer heap: about 350 B with a short request.
 // Everything else belongs to the loop and is reused by all its
 // connections: the HTTP parser and Request, the frame decoder (a connection
-// takes its own only while a fragmented message arrives), and the scratch
-// buffers that answers and frames are built in. Polling and upgrade state
+// takes its own only while a fragmented message arrives), permessage-deflate's
+// compressor and decompressor (deflate.go: a connection keeps one byte for
+// it, no context being taken over between messages either way), and the
+// scratch buffers that answers and frames are built in. Polling and upgrade state
 // (pollState here, kept in the same allocation as engineio.Session's queue)
 // is allocated only for sessions opened by polling, and is dropped once
 // they upgrade. Opening a websocket session allocates only what it keeps

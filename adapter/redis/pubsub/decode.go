@@ -167,7 +167,7 @@ func readRooms(r *msgpack.Reader) ([]string, error) {
 }
 
 // readFlags reads the flags a receiving node acts on (volatile, local,
-// timeout) and skips the others (compress, broadcast, binary...).
+// timeout, compress: false) and skips the others (broadcast, binary...).
 func readFlags(r *msgpack.Reader, f *adapter.Flags) error {
 	if r.IsNil() {
 		return r.Nil()
@@ -190,6 +190,10 @@ func readFlags(r *msgpack.Reader, f *adapter.Flags) error {
 			f.Volatile, err = r.Bool()
 		case string(key) == "local" && kind == msgpack.KindBool:
 			f.Local, err = r.Bool()
+		case string(key) == "compress" && kind == msgpack.KindBool:
+			var on bool
+			on, err = r.Bool()
+			f.NoCompress = !on
 		case string(key) == "timeout" && (kind == msgpack.KindInt || kind == msgpack.KindFloat):
 			var ms int64
 			ms, err = r.Int()

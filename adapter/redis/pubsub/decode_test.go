@@ -91,7 +91,7 @@ func TestDecodeEmitterBroadcast(t *testing.T) {
 	if uid != "emitter" || p.Event != "em-1" || string(p.Args[0]) != `{"tok":"em-1"}` {
 		t.Errorf("uid %q packet %+v", uid, p)
 	}
-	if !slices.Equal(opts.Rooms, []string{"r1", "42"}) || !opts.Flags.Volatile {
+	if !slices.Equal(opts.Rooms, []string{"r1", "42"}) || !opts.Flags.Volatile || !opts.Flags.NoCompress {
 		t.Errorf("opts %+v", opts)
 	}
 }

@@ -209,11 +209,32 @@ func TestOptionsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := d.Opts.options()
-	if strings.Join(o.Rooms, ",") != "a,7" || strings.Join(o.Except, ",") != "b" || !o.Flags.Volatile || !o.Flags.Compress || o.Flags.Timeout != 1500*time.Millisecond {
+	if strings.Join(o.Rooms, ",") != "a,7" || strings.Join(o.Except, ",") != "b" || !o.Flags.Volatile || o.Flags.NoCompress || o.Flags.Timeout != 1500*time.Millisecond {
 		t.Fatalf("options %+v", o)
 	}
 	if !d.Close || strings.Join(roomNames(d.Rooms), ",") != "r" {
 		t.Fatalf("data %+v", d)
+	}
+}
+
+// The compress flag: absent means true, as in Node; only false is sent.
+func TestOptionsCompressFlag(t *testing.T) {
+	for _, c := range []struct {
+		flags      string
+		noCompress bool
+	}{{`{}`, false}, {`{"compress":true}`, false}, {`{"compress":false}`, true}} {
+		d, err := parseData([]byte(`{"opts":{"rooms":[],"except":[],"flags":` + c.flags + `}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := d.Opts.options().Flags.NoCompress; got != c.noCompress {
+			t.Errorf("%s: NoCompress %v, want %v", c.flags, got, c.noCompress)
+		}
+	}
+	on := string(appendOpts(nil, &adapter.Options{}))
+	off := string(appendOpts(nil, &adapter.Options{Flags: adapter.Flags{NoCompress: true}}))
+	if strings.Contains(on, "compress") || !strings.Contains(off, `"flags":{"compress":false}`) {
+		t.Fatalf("encoded %s and %s", on, off)
 	}
 }
 

@@ -30,9 +30,10 @@ func appendOpts(b []byte, opts *adapter.Options) []byte {
 		b = jsonstr.Append(b, name, false)
 		b = append(b, ':')
 	}
-	if opts.Flags.Compress {
+	if opts.Flags.NoCompress {
+		// Node's default, compress allowed, goes without the field.
 		field("compress")
-		b = append(b, "true"...)
+		b = append(b, "false"...)
 	}
 	if opts.Flags.Volatile {
 		field("volatile")
@@ -213,7 +214,7 @@ type wireOpts struct {
 	Except []json.RawMessage `json:"except"`
 	Flags  struct {
 		Volatile bool    `json:"volatile"`
-		Compress bool    `json:"compress"`
+		Compress *bool   `json:"compress"` // absent: true, as in Node
 		Local    bool    `json:"local"`
 		Timeout  float64 `json:"timeout"`
 	} `json:"flags"`
@@ -249,10 +250,10 @@ func (o *wireOpts) options() *adapter.Options {
 		Rooms:  roomNames(o.Rooms),
 		Except: roomNames(o.Except),
 		Flags: adapter.Flags{
-			Volatile: o.Flags.Volatile,
-			Compress: o.Flags.Compress,
-			Local:    o.Flags.Local,
-			Timeout:  time.Duration(o.Flags.Timeout * float64(time.Millisecond)),
+			Volatile:   o.Flags.Volatile,
+			NoCompress: o.Flags.Compress != nil && !*o.Flags.Compress,
+			Local:      o.Flags.Local,
+			Timeout:    time.Duration(o.Flags.Timeout * float64(time.Millisecond)),
 		},
 	}
 }
