@@ -27,6 +27,10 @@
 #               cluster vs Node cluster vs one tornadio node, CPU summed over
 #               the nodes and redis-server (about 12 minutes):
 #               bench/results/cluster.md
+#   make bench-edges   tornadio behind its gnet edge, mounted in net/http,
+#               on Serve(listener) and with permessage-deflate, beside Node
+#               with and without perMessageDeflate (about 5 minutes):
+#               bench/results/nethttp-deflate.md
 
 GO        ?= go
 NPM       ?= npm
@@ -107,7 +111,7 @@ $(BENCH_NODE_MODS): bench/node/package-lock.json bench/node/package.json
 	cd bench/node && $(NPM) ci --no-audit --no-fund
 	@touch $@
 
-.PHONY: bench bench-full bench-cluster
+.PHONY: bench bench-full bench-cluster bench-edges
 
 BASE    ?=
 SERVERS ?=
@@ -123,3 +127,6 @@ bench-full: $(BENCH_NODE_MODS)
 # lock file); redis-server must be installed.
 bench-cluster: $(BENCH_NODE_MODS)
 	cd bench && $(GO) run ./cmd/tornadio-bench -profile cluster -out results/cluster.md
+
+bench-edges: $(BENCH_NODE_MODS)
+	cd bench && $(GO) run ./cmd/tornadio-bench -profile edges -out results/nethttp-deflate.md

@@ -15,6 +15,13 @@
 //     (node/server.js -redis, @socket.io/redis-adapter) and one tornadio
 //     node, with the CPU of the nodes and redis-server summed and the
 //     PUBLISH commands per broadcast counted.
+//   - the edges point (`make bench-edges`): tornadio on its gnet edge,
+//     mounted in an http.Server (ServeHTTP), on Serve(listener) and with
+//     permessage-deflate (servers/tornadio -edge, -deflate), beside Node with
+//     and without perMessageDeflate (node/server.js -deflate); the load
+//     generator negotiates permessage-deflate (loadgen -deflate). The report
+//     gives each setup's key figure as a ratio against the gnet edge and
+//     against Node with the same options, from one run.
 //
 // Micro benchmarks of the parsers live beside them in *_bench_test.go files
 // of the core module (go test -bench . -benchmem ./...).

@@ -25,7 +25,14 @@
 //   - proxied.js: socket.io-client 4.x through a real nginx (nginx_test.go
 //     starts one per test on loopback, speaking HTTP/1.0 or HTTP/1.1 to
 //     tornadio); nginx_eio_test.go runs the official suites' Engine.IO
-//     polling sequence through it.
+//     polling sequence through it;
+//   - nethttp-client.js and nethttp-browser.js: socket.io-client 4.x in
+//     Node.js (rejectUnauthorized: false) and the browser pages in Chromium
+//     (--ignore-certificate-errors, reporting the protocol of each request)
+//     against the server mounted in a net/http mux over TLS with a
+//     certificate the test makes (nethttp_*_test.go): polling over HTTP/1.1
+//     and HTTP/2, websocket over wss, the 0.6 client, Serve on listeners,
+//     permessage-deflate, Shutdown.
 //
 // interop/node also holds the Node.js side of the adapter/redis module's
 // cluster tests (cluster-*.js) and of `make demo-cluster` (chat-node.js, the

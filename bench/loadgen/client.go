@@ -29,9 +29,11 @@ type client struct {
 
 	ws        *conn
 	get, post *conn
-	query     []byte // polling request target with the sid
-	postQ     []byte // packets for the next POST, 0x1E-separated
-	frag      []byte // a fragmented websocket message in progress
+	query     []byte     // polling request target with the sid
+	postQ     []byte     // packets for the next POST, 0x1E-separated
+	frag      []byte     // a fragmented websocket message in progress
+	fragZ     bool       // frag is compressed (its first frame had RSV1)
+	def       *wsDeflate // permessage-deflate as accepted, nil when off
 
 	flights []flight // echoes sent and not yet acknowledged, oldest first
 	ackID   uint64   // the last ack id used

@@ -77,6 +77,17 @@ type Config struct {
 	Window int `json:"window"`
 	// Payload is the size in bytes of the string argument; default 64.
 	Payload int `json:"payload"`
+	// Words makes the payload pseudo-random lower-case words (compressing
+	// about as well as prose) instead of one repeated letter, which
+	// compresses to almost nothing.
+	Words bool `json:"words"`
+	// Deflate offers permessage-deflate on every websocket (as Chromium and
+	// Node's ws client do) and fails a session whose server does not accept
+	// it; compressed messages are inflated before they are parsed, and
+	// messages of DeflateThreshold bytes or more (default 1024, ws's) are
+	// sent compressed. Websocket only.
+	Deflate          bool `json:"deflate"`
+	DeflateThreshold int  `json:"deflate_threshold"`
 	// SrcIPs spreads clients over 127.0.0.2 … 127.0.0.(1+SrcIPs); default
 	// enough that no source address needs more ports than PortsPerIP.
 	SrcIPs int `json:"src_ips"`
@@ -138,6 +149,12 @@ func (c *Config) Normalize() error {
 	}
 	if err := c.normalizeTransport(); err != nil {
 		return err
+	}
+	if c.Deflate && (c.Raw || c.polling()) {
+		return errors.New("loadgen: permessage-deflate applies to Socket.IO over websocket only")
+	}
+	if c.Deflate && c.DeflateThreshold <= 0 {
+		c.DeflateThreshold = 1024
 	}
 	for _, t := range c.Targets() {
 		if err := checkLoopback(t); err != nil {

@@ -31,6 +31,12 @@
 // a session is ready at the 101 and the text frames sent are the same bytes
 // a Socket.IO client sends.
 //
+// With Deflate the upgrade offers permessage-deflate as Chromium and ws do
+// (deflate.go), a server that does not accept it fails the session,
+// compressed messages are inflated (keeping the server's window when it
+// keeps its context) and messages from DeflateThreshold bytes are sent
+// compressed, each on its own, by the loop's one compressor.
+//
 // # Scenarios
 //
 //   - conns: open Clients sessions at Rate per second, hold them Hold;

@@ -2,8 +2,6 @@ package loadgen
 
 import (
 	"strconv"
-
-	"github.com/tornadio/tornadio/frames"
 )
 
 // A client of the echo scenarios keeps Config.Window echoes in flight.
@@ -57,7 +55,7 @@ func (c *client) fillWindow(now int64) {
 	}
 	b := l.frame[:0]
 	for len(c.flights) < w {
-		b = frames.AppendMaskedFrame(b, frames.OpText, true, l.rand32(), c.nextEcho(now))
+		b = c.appendText(b, c.nextEcho(now))
 	}
 	l.frame = b
 	l.write(c.ws, b)

@@ -1,7 +1,10 @@
 package loadgen
 
 import (
+	"bytes"
+	"compress/flate"
 	"errors"
+	"io"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -25,6 +28,14 @@ type loop struct {
 	frame []byte  // scratch for outgoing frames and requests
 	pkt   []byte  // scratch for outgoing packets
 	body  []byte  // scratch for chunked HTTP bodies
+	// permessage-deflate (deflate.go): one compressor and one decompressor
+	// per loop, with their buffers.
+	zin      []byte
+	zsrc     bytes.Reader
+	inflater io.ReadCloser
+	unzipped []byte
+	zout     bytes.Buffer
+	deflater *flate.Writer
 	// targets are this loop's copies of the servers' addresses, by index
 	// in Session.targets: unix.Connect writes into the sockaddr, so loops
 	// must not share one.
@@ -68,6 +79,7 @@ type counters struct {
 	connected, failed, dropped atomic.Int64
 	acks, sent, delivered      atomic.Int64
 	pongs                      atomic.Int64
+	inflated, deflated         atomic.Int64 // compressed messages received, sent
 }
 
 var epoch = time.Now()

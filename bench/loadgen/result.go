@@ -74,6 +74,8 @@ type Params struct {
 	Procs         int     `json:"procs"`
 	LoopsPerProc  int     `json:"loops_per_proc"`
 	MaxInflight   int     `json:"max_inflight"`
+	Deflate       bool    `json:"deflate,omitempty"` // permessage-deflate offered (and required)
+	Words         bool    `json:"words,omitempty"`
 	ConnectTimeoS float64 `json:"connect_timeout_s"`
 }
 
@@ -111,6 +113,10 @@ type ScenarioResult struct {
 	DeliveriesPerSec float64 `json:"deliveries_per_s,omitempty"`
 	DeliveryRatio    float64 `json:"delivery_ratio,omitempty"`
 
+	// permessage-deflate: compressed messages received and sent.
+	CompressedIn  int64 `json:"compressed_in,omitempty"`
+	CompressedOut int64 `json:"compressed_out,omitempty"`
+
 	// Ack latency (echoes) or delivery latency (broadcast).
 	LatencyUS *Latency `json:"latency_us,omitempty"`
 }
@@ -141,7 +147,7 @@ func Merge(cfg Config, start time.Time, parts []*Part, extraCPU cpuTimes) *Resul
 			Clients: cfg.Clients, Payload: cfg.Payload, Path: cfg.Path,
 			SrcIPs: cfg.SrcIPs, Procs: cfg.Procs, LoopsPerProc: cfg.Loops,
 			MaxInflight: cfg.MaxInflight, ConnectTimeoS: cfg.ConnectTimeout.Seconds(),
-			ConnectRate: cfg.ConnectRate,
+			ConnectRate: cfg.ConnectRate, Deflate: cfg.Deflate, Words: cfg.Words,
 		},
 		Errors: map[string]int64{},
 	}
@@ -185,6 +191,7 @@ func Merge(cfg Config, start time.Time, parts []*Part, extraCPU cpuTimes) *Resul
 	res := &r.Results
 	res.WindowS = round3(window)
 	res.Dropped = p.Dropped
+	res.CompressedIn, res.CompressedOut = p.Inflated, p.Deflated
 	lat := lh.Summary()
 	var ops int64
 	switch cfg.Scenario {

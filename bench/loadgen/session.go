@@ -52,6 +52,9 @@ func NewSession(cfg Config, sh Share) (*Session, error) {
 	s.targets = newTargets(&cfg)
 	s.connectPkt = []byte("40")
 	s.pad = bytes.Repeat([]byte{'x'}, cfg.Payload)
+	if cfg.Words {
+		s.pad = words(cfg.Payload)
+	}
 	return s, nil
 }
 
@@ -235,6 +238,8 @@ type Progress struct {
 	Sent      int64 `json:"sent"`
 	Delivered int64 `json:"delivered"`
 	Pongs     int64 `json:"pongs"`
+	Inflated  int64 `json:"inflated,omitempty"` // compressed messages received
+	Deflated  int64 `json:"deflated,omitempty"` // compressed messages sent
 }
 
 func (p *Progress) add(o Progress) {
@@ -245,6 +250,8 @@ func (p *Progress) add(o Progress) {
 	p.Sent += o.Sent
 	p.Delivered += o.Delivered
 	p.Pongs += o.Pongs
+	p.Inflated += o.Inflated
+	p.Deflated += o.Deflated
 }
 
 // Progress sums the loops' counters. The broadcast sender is not counted
@@ -263,6 +270,8 @@ func (s *Session) Progress() Progress {
 		p.Sent += l.st.sent.Load()
 		p.Delivered += l.st.delivered.Load()
 		p.Pongs += l.st.pongs.Load()
+		p.Inflated += l.st.inflated.Load()
+		p.Deflated += l.st.deflated.Load()
 	}
 	return p
 }

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 
 	"github.com/gobwas/ws"
 	"github.com/tornadio/tornadio/frames"
@@ -27,8 +28,11 @@ func appendUpgradeRequest(dst []byte, cfg *Config, host string) []byte {
 	dst = append(dst, " HTTP/1.1\r\nHost: "...)
 	dst = append(dst, host...)
 	dst = append(dst, "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "+wsKey+
-		"\r\nSec-WebSocket-Version: 13\r\n\r\n"...)
-	return dst
+		"\r\nSec-WebSocket-Version: 13\r\n"...)
+	if cfg.Deflate {
+		dst = append(dst, "Sec-WebSocket-Extensions: "+deflateOffer+"\r\n"...)
+	}
+	return append(dst, "\r\n"...)
 }
 
 // feedWS parses the upgrade response, then server frames (an incremental
@@ -49,6 +53,17 @@ func (c *client) feedWS(cn *conn, p []byte) int {
 			return 0
 		}
 		used = i + 4
+		if c.l.s.cfg.Deflate {
+			d, err := parseDeflateAnswer(p[:i])
+			if err == nil && d == nil {
+				err = errors.New("not accepted")
+			}
+			if err != nil {
+				c.fail("permessage-deflate: " + err.Error())
+				return used
+			}
+			c.def = d
+		}
 		if c.l.s.cfg.Raw {
 			c.ready()
 		} else {
@@ -93,7 +108,7 @@ parse:
 			ws.Cipher(payload, key, 0)
 		}
 		used += h + int(n)
-		c.onFrame(cn, b0&0x80 != 0, ws.OpCode(b0&0x0f), payload)
+		c.onFrame(cn, b0&0x80 != 0, b0&0x40 != 0, ws.OpCode(b0&0x0f), payload)
 	}
 	if c.refill {
 		// Pipelined echo: the acks of this read are answered by one write.
@@ -103,7 +118,13 @@ parse:
 	return used
 }
 
-func (c *client) onFrame(cn *conn, fin bool, op ws.OpCode, p []byte) {
+// onFrame handles one frame; rsv1 marks the first frame of a compressed
+// message.
+func (c *client) onFrame(cn *conn, fin, rsv1 bool, op ws.OpCode, p []byte) {
+	if rsv1 && c.def == nil {
+		c.fail("RSV1 set without permessage-deflate")
+		return
+	}
 	switch op {
 	case ws.OpContinuation:
 		if c.frag == nil {
@@ -111,14 +132,15 @@ func (c *client) onFrame(cn *conn, fin bool, op ws.OpCode, p []byte) {
 		}
 		c.frag = append(c.frag, p...)
 		if fin {
-			c.text(c.frag)
+			c.message(c.frag, c.fragZ)
 			c.frag = nil
 		}
 	case ws.OpText:
 		if fin {
-			c.text(p)
+			c.message(p, rsv1)
 		} else {
 			c.frag = append(make([]byte, 0, 2*len(p)), p...)
+			c.fragZ = rsv1
 		}
 	case ws.OpPing:
 		f := frames.AppendMaskedFrame(c.l.frame[:0], frames.OpPong, true, c.l.rand32(), p)
@@ -130,6 +152,20 @@ func (c *client) onFrame(cn *conn, fin bool, op ws.OpCode, p []byte) {
 		c.l.write(cn, f)
 		c.fail("websocket close")
 	}
+}
+
+// message handles one whole text message, inflating it first when it is
+// compressed.
+func (c *client) message(p []byte, compressed bool) {
+	if compressed {
+		var err error
+		if p, err = c.l.inflate(c.def, p); err != nil {
+			c.fail("inflate: " + err.Error())
+			return
+		}
+		c.l.st.inflated.Add(1)
+	}
+	c.text(p)
 }
 
 func (c *client) text(p []byte) {
@@ -145,7 +181,23 @@ func (c *client) sendFrame(pkt []byte) {
 	if c.ws == nil {
 		return
 	}
-	f := frames.AppendMaskedFrame(c.l.frame[:0], frames.OpText, true, c.l.rand32(), pkt)
+	f := c.appendText(c.l.frame[:0], pkt)
 	c.l.frame = f
 	c.l.write(c.ws, f)
+}
+
+// appendText appends pkt to dst as one masked text frame, compressed (RSV1)
+// when permessage-deflate is on and pkt reaches the threshold. pkt must not
+// be the loop's frame scratch.
+func (c *client) appendText(dst, pkt []byte) []byte {
+	if c.def != nil && len(pkt) >= c.l.s.cfg.DeflateThreshold {
+		if z, ok := c.l.deflate(c.def, pkt); ok {
+			at := len(dst)
+			dst = frames.AppendMaskedFrame(dst, frames.OpText, true, c.l.rand32(), z)
+			dst[at] |= 0x40 // RSV1: compressed
+			c.l.st.deflated.Add(1)
+			return dst
+		}
+	}
+	return frames.AppendMaskedFrame(dst, frames.OpText, true, c.l.rand32(), pkt)
 }

@@ -4,14 +4,17 @@
 //   "echo"      is acknowledged with its arguments, unchanged;
 //   "broadcast" is re-emitted as "broadcast", same arguments, to every socket.
 // Default options (websocket and polling, pings every 25 s, no
-// perMessageDeflate).
+// perMessageDeflate unless -deflate).
 //
 // With -redis host:port (or BENCH_REDIS) it is one node of a cluster: the
 // @socket.io/redis-adapter 8.3.0 createAdapter over two node-redis 4.7.1
 // clients (publisher and subscriber), its defaults (key "socket.io"), so
 // "broadcast" reaches the sockets of every node.
 //
-// Usage: node server.js [-addr host:port] [-redis host:port]
+// With -deflate it negotiates permessage-deflate (perMessageDeflate: ws's
+// defaults, threshold -deflate-threshold bytes, default 1024 as ws's).
+//
+// Usage: node server.js [-addr host:port] [-redis host:port] [-deflate [-deflate-threshold n]]
 //        (or BENCH_ADDR, BENCH_REDIS; port 0 = free)
 // Once listening it prints one line on stdout:
 //   {"ready":true,"server":"node","pid":…,"addr":"127.0.0.1:…"}
@@ -22,12 +25,17 @@ const { Server } = require('socket.io');
 
 let addr = process.env.BENCH_ADDR || '127.0.0.1:0';
 let redisAddr = process.env.BENCH_REDIS || '';
+let deflate = false;
+let deflateThreshold = 1024;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if ((argv[i] === '-addr' || argv[i] === '--addr') && i + 1 < argv.length) addr = argv[++i];
   else if (argv[i].startsWith('-addr=') || argv[i].startsWith('--addr=')) addr = argv[i].split('=')[1];
   else if ((argv[i] === '-redis' || argv[i] === '--redis') && i + 1 < argv.length) redisAddr = argv[++i];
   else if (argv[i].startsWith('-redis=') || argv[i].startsWith('--redis=')) redisAddr = argv[i].split('=')[1];
+  else if (argv[i] === '-deflate' || argv[i] === '--deflate') deflate = true;
+  else if ((argv[i] === '-deflate-threshold' || argv[i] === '--deflate-threshold') && i + 1 < argv.length) deflateThreshold = Number(argv[++i]);
+  else if (argv[i].startsWith('-deflate-threshold=') || argv[i].startsWith('--deflate-threshold=')) deflateThreshold = Number(argv[i].split('=')[1]);
 }
 const cut = addr.lastIndexOf(':');
 const host = addr.slice(0, cut) || '127.0.0.1';
@@ -42,7 +50,11 @@ process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));
 
 const httpServer = http.createServer();
-const io = new Server(httpServer, { pingInterval: 25000, pingTimeout: 20000 });
+const io = new Server(httpServer, {
+  pingInterval: 25000,
+  pingTimeout: 20000,
+  perMessageDeflate: deflate ? { threshold: deflateThreshold } : false,
+});
 
 io.on('connection', (socket) => {
   socket.on('echo', (...args) => {

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,11 @@ type ServerSpec struct {
 	// Raw: the server speaks bare websocket frames (loadgen -raw); it has no
 	// long-polling, so polling scenarios skip it.
 	Raw bool
+	// LoadFlags are more load generator flags for every point run against
+	// this server (-deflate for a server with permessage-deflate on).
+	LoadFlags []string
+	// Points, when set, names the only points (Point.Name) this server runs.
+	Points []string
 }
 
 // Point is one measurement: a scenario at one size.
@@ -49,10 +55,18 @@ type Point struct {
 	// MaxRate runs broadcast as a closed loop (loadgen -max-rate) instead
 	// of at Rate; Window is then the broadcasts undelivered at most.
 	MaxRate bool
+	// Tag tells apart points of one scenario that differ otherwise (payload,
+	// Extra): it is appended to Name and Label.
+	Tag string
 }
 
 // Label names the point in tables and progress lines.
 func (p Point) Label() string {
+	if p.Tag != "" {
+		q := p
+		q.Tag = ""
+		return q.Label() + " · " + p.Tag
+	}
 	switch p.Scenario {
 	case "conns":
 		return fmt.Sprintf("%s N=%d", p.Name(), p.Clients)
@@ -230,7 +244,12 @@ func Run(ctx context.Context, cfg Config) *Results {
 	return res
 }
 
-func applies(s ServerSpec, p Point) bool { return !(s.Raw && p.polling()) }
+func applies(s ServerSpec, p Point) bool {
+	if s.Raw && p.polling() {
+		return false
+	}
+	return len(s.Points) == 0 || slices.Contains(s.Points, p.Name())
+}
 
 func since(t time.Time) string {
 	d := time.Since(t).Round(time.Second)
@@ -302,7 +321,8 @@ func loadArgs(s ServerSpec, p Point, addr string) []string {
 	if p.MaxRate {
 		a = append(a, "-max-rate")
 	}
-	return append(a, p.Extra...)
+	a = append(a, p.Extra...)
+	return append(a, s.LoadFlags...)
 }
 
 // runOnce starts a fresh server, runs the load once, and stops both.

@@ -12,8 +12,13 @@ func (p Point) polling() bool {
 // long-polling is "conns-polling", so that it stands apart from the
 // websocket conns point while sharing its figures (RSS per session); the
 // echo with more than one message in flight per client is "echo-pipelined"
-// ("echo" is the browser-like one).
+// ("echo" is the browser-like one). A point's Tag follows after a hyphen.
 func (p Point) Name() string {
+	if p.Tag != "" {
+		q := p
+		q.Tag = ""
+		return q.Name() + "-" + p.Tag
+	}
 	if p.Transport == "polling" && !strings.HasPrefix(p.Scenario, "polling") {
 		return p.Scenario + "-polling"
 	}

@@ -9,6 +9,7 @@
 //	loadgen -target 127.0.0.1:3000 -scenario conns -clients 19000 -rate 2000 -hold 30s
 //	loadgen -target 127.0.0.1:3000 -scenario conns -transport polling -clients 5000 -hold 30s
 //	loadgen -target 127.0.0.1:3001 -raw -scenario echo -clients 100
+//	loadgen -target 127.0.0.1:3000 -scenario echo -deflate -words -payload 4096
 //
 // When a run needs more sockets than -max-fds, loadgen re-executes itself as
 // worker processes (-worker, a job on stdin) and merges their results.
@@ -45,6 +46,9 @@ func main() {
 	flag.DurationVar(&cfg.Drain, "drain", 0, "broadcast: longest wait for deliveries after the last send (default 2s)")
 	flag.IntVar(&cfg.Window, "window", 0, "echo: echoes in flight per client (default 1: browser-like, each emit waits for the previous ack; more: pipelined); max-rate broadcast: broadcasts undelivered at once")
 	flag.IntVar(&cfg.Payload, "payload", 64, "bytes of the string argument")
+	flag.BoolVar(&cfg.Words, "words", false, "payload of pseudo-random words (compresses like prose) instead of one repeated letter")
+	flag.BoolVar(&cfg.Deflate, "deflate", false, "websocket: offer permessage-deflate (required of the server), inflate what comes compressed, compress what is sent from -deflate-threshold bytes")
+	flag.IntVar(&cfg.DeflateThreshold, "deflate-threshold", 1024, "with -deflate: the smallest message sent compressed (ws's default)")
 	flag.IntVar(&cfg.SrcIPs, "src-ips", 0, "source addresses 127.0.0.2… to spread clients over (default: enough for the port range)")
 	flag.IntVar(&cfg.Loops, "loops", 0, "epoll loops per process (default GOMAXPROCS / processes)")
 	flag.IntVar(&cfg.Procs, "procs", 0, "processes (default: enough that none passes -max-fds sockets)")

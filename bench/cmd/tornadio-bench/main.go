@@ -9,6 +9,12 @@
 //	go run ./cmd/tornadio-bench -profile full  -out results/full.md   -png results/full.png
 //	go run ./cmd/tornadio-bench -profile cluster -out results/cluster.md
 //
+// The edges profiles (edges, edges-full) run tornadio behind its gnet edge,
+// mounted in net/http, on Serve(listener) and with permessage-deflate,
+// beside Node with and without perMessageDeflate (see edges.go):
+//
+//	go run ./cmd/tornadio-bench -profile edges -out results/nethttp-deflate.md
+//
 // The cluster profiles (cluster, cluster-short) measure a broadcast through
 // Redis to receivers spread over two nodes: a tornadio cluster, a Node
 // cluster and one tornadio node (-setups), CPU summed over the nodes and
@@ -42,10 +48,10 @@ import (
 )
 
 func main() {
-	profile := flag.String("profile", "short", "short (make bench, under 3 minutes), full (make bench-full: the issue's targets), cluster (make bench-cluster) or cluster-short")
+	profile := flag.String("profile", "short", "short (make bench, under 3 minutes), full (make bench-full: the issue's targets), cluster (make bench-cluster), cluster-short, edges (make bench-edges: the net/http edge and permessage-deflate) or edges-full")
 	setups := flag.String("setups", defaultSetups, "cluster profiles: setups, comma-separated (tornadio-cluster, node-cluster, tornadio-single, node-single)")
 	servers := flag.String("servers", "tornadio,node,zishang,raw", "servers under test, comma-separated")
-	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, echo-pipelined, broadcast, conns, conns-polling, polling-echo, scaling; default all of the profile)")
+	scenarios := flag.String("scenarios", "", "only these scenarios (comma-separated: echo, echo-pipelined, broadcast, conns, conns-polling, polling-echo, scaling; edges profiles: echo, echo-2k-words, conns, polling-echo, conns-polling; default all of the profile)")
 	repeats := flag.Int("repeats", 3, "runs of each point (median)")
 	benchDir := flag.String("bench", ".", "the bench module's directory")
 	out := flag.String("out", "", "write the markdown report here")
@@ -70,6 +76,10 @@ func main() {
 	must(os.MkdirAll(bin, 0o755))
 	if isCluster(*profile) {
 		runClusterProfile(ctx, dir, bin, *profile, *setups, *repeats, *serverCPUs, *loadCPUs, *out)
+		return
+	}
+	if isEdges(*profile) {
+		runEdgesProfile(ctx, dir, bin, *profile, *scenarios, *repeats, *serverCPUs, *loadCPUs, *out)
 		return
 	}
 

@@ -3,6 +3,11 @@
 // bench/servers/internal/ready). With -redis host:port (or BENCH_REDIS) it
 // is one node of a cluster through that Redis (adapter/redis/pubsub), and
 // "broadcast" reaches the sockets of every node.
+//
+// -edge chooses how connections reach it (see listen): gnet (Start, the
+// default), nethttp (mounted in an http.Server's ServeMux) or serve
+// (Serve on a listener of its own). -deflate turns permessage-deflate on,
+// from -deflate-threshold bytes.
 package main
 
 import (
@@ -21,6 +26,9 @@ func main() {
 	addr, parentPipe := ready.Flags()
 	loops := flag.Int("loops", 1, "event loops")
 	redisAddr := flag.String("redis", os.Getenv("BENCH_REDIS"), "join the cluster of this Redis (host:port) with the pub/sub adapter; empty: a single node")
+	edge := flag.String("edge", "gnet", "how connections come in: gnet (Start), nethttp (ServeHTTP in an http.Server's mux) or serve (Serve on a listener)")
+	deflate := flag.Bool("deflate", false, "negotiate permessage-deflate")
+	deflateThreshold := flag.Int("deflate-threshold", 1024, "with -deflate: the smallest message sent compressed")
 	flag.Parse()
 
 	opts := []tornadio.Option{
@@ -28,6 +36,9 @@ func main() {
 		tornadio.WithPingInterval(25 * time.Second),
 		tornadio.WithPingTimeout(20 * time.Second),
 		tornadio.WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+	}
+	if *deflate {
+		opts = append(opts, tornadio.WithPerMessageDeflate(tornadio.PerMessageDeflate{Threshold: *deflateThreshold}))
 	}
 	subscribed := func() error { return nil }
 	if *redisAddr != "" {
@@ -55,13 +66,14 @@ func main() {
 			_ = root.Emit("broadcast", out...)
 		})
 	})
-	if err := srv.Start(*addr); err != nil {
+	listening, err := listen(*edge, srv, *addr)
+	if err != nil {
 		log.Fatal(err)
 	}
 	if err := subscribed(); err != nil {
 		log.Fatal(err)
 	}
 	ready.ExitWith(*parentPipe, nil)
-	ready.Report("tornadio", srv.Addr())
+	ready.Report("tornadio", listening)
 	select {}
 }
