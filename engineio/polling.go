@@ -139,6 +139,18 @@ func (s *Session[P]) AppendAnswer(dst []byte) (payload []byte, binary bool) {
 	return payload, binary
 }
 
+// AnswerCompressible reports whether the next answer may be compressed:
+// whether any queued packet was sent without NoCompress (engine.io compresses
+// a polling answer unless every packet in it asked for no compression).
+func (s *Session[P]) AnswerCompressible() bool {
+	for i := range s.poll.queue {
+		if !s.poll.queue[i].NoCompress {
+			return true
+		}
+	}
+	return false
+}
+
 // Unpark counts the parked GET as gone without an answer.
 func (s *Session[P]) Unpark() {
 	if s.poll != nil {

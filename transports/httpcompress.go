@@ -21,7 +21,9 @@ import (
 // acceptable the body goes as it is. The answer then says "Vary:
 // Accept-Encoding", whatever coding was chosen, since it depended on that
 // field; answers below the threshold do not depend on it and say nothing.
-// Unlike engine.io, which streams a compressed answer chunked, the body is
+// An answer whose every packet was sent uncompressed (Compress(false),
+// Session.SendUncompressed) is not compressed, as in engine.io. Unlike
+// engine.io, which streams a compressed answer chunked, the body is
 // compressed whole and sent with its Content-Length.
 //
 // Other answers (POSTs' "ok", errors, the legacy road's) are short or are

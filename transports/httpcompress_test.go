@@ -205,3 +205,41 @@ func TestPollPostAnswerUncompressed(t *testing.T) {
 		t.Errorf("POST answer:\n%s", r.Raw)
 	}
 }
+
+// TestPollAnswerUncompressedPackets: an answer whose every packet was sent
+// with Compress(false) (SendUncompressed) goes uncompressed whatever its
+// size, as engine.io's polling does; one plain packet among them lets the
+// whole answer be compressed.
+func TestPollAnswerUncompressedPackets(t *testing.T) {
+	big := strings.Repeat("compressible ", 200)
+	for _, c := range []struct {
+		name  string
+		plain bool // one packet sent with Send too
+		want  string
+	}{
+		{"all uncompressed", false, ""},
+		{"one compressible", true, "gzip"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, transports.Config{}, 1)
+			conn := h.Dial(0)
+			sid := pollOpen(t, h, conn, 4).SID
+			s := session(t, h, sid)
+			h.Loops.On(s.Loop(), func() {
+				s.SendUncompressed([]byte(big), false)
+				if c.plain {
+					s.Send([]byte("x"), false)
+				}
+			})
+			h.Loops.RunAll()
+			conn.Send(tt.PollGET(4, sid, "Accept-Encoding: gzip"))
+			r := response(t, h, conn)
+			if got := r.Header("Content-Encoding"); got != c.want {
+				t.Fatalf("Content-Encoding %q, want %q", got, c.want)
+			}
+			if !bytes.Contains(decodeBody(t, r), []byte(big)) {
+				t.Fatalf("answer lost the message: %.80q", r.Body)
+			}
+		})
+	}
+}

@@ -69,6 +69,9 @@ func (s *Session) flushPoll() {
 // then call keepPollResponse.
 func (s *Session) pollResponse(cors string, coding contentCoding) []byte {
 	srv := s.srv
+	if !s.eio.AnswerCompressible() {
+		coding = codingIdentity // every packet was sent with Compress(false)
+	}
 	body, binary := s.eio.AppendAnswer(srv.bodyBuf(s.Loop()))
 	srv.bodyScratch[s.Loop()] = body
 	ctype := contentTypeText
