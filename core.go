@@ -104,12 +104,20 @@ func (c *core) bindApp(cfg transports.Config, app transports.App, loops transpor
 // unless it is ""), has bind create the machine on it, and starts it on
 // addr.
 func (c *core) listen(addr, policyAddr string, bind func(transports.Loops, func(int) bool)) error {
+	return c.startEngine(policyAddr, bind, func(e *loop.Engine) error { return e.Start(addr) })
+}
+
+// startEngine makes the gnet engine (with a Flash policy listener on
+// policyAddr unless it is ""), has bind create the machine on it, and
+// starts it with start: on a listener of its own (listen) or without one
+// (startLoops, for the net/http edge).
+func (c *core) startEngine(policyAddr string, bind func(transports.Loops, func(int) bool), start func(*loop.Engine) error) error {
 	o := &c.opts
 	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, PolicyAddr: policyAddr, MaxConns: o.MaxConnections,
 		MaxInbound: c.config().InboundLimit()})
 	bind(c.engine, c.engine.Active)
 	c.engine.Bind(c.tp)
-	if err := c.engine.Start(addr); err != nil {
+	if err := start(c.engine); err != nil {
 		return err
 	}
 	c.running.Store(c.engine)

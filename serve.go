@@ -1,7 +1,6 @@
 package tornadio
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -158,22 +157,7 @@ func (c *core) serving() (*httpedge.Bridge, error) {
 // startLoops makes the engine (with no listener of its own), has bind
 // create the machine on it, and starts its event loops.
 func (c *core) startLoops(bind func(transports.Loops, func(int) bool)) error {
-	o := &c.opts
-	c.engine = loop.New(loop.Options{Loops: o.EventLoops, Logger: o.Logger, MaxConns: o.MaxConnections,
-		MaxInbound: c.config().InboundLimit()})
-	bind(c.engine, c.engine.Active)
-	c.engine.Bind(c.tp)
-	if err := c.engine.StartLoops(); err != nil {
-		return err
-	}
-	c.running.Store(c.engine)
-	if c.shut.Load() {
-		// Shutdown ran while the loops started, too early to see them.
-		_ = c.engine.Stop(context.Background())
-		c.stopWorkers()
-		return ErrServerClosed
-	}
-	return nil
+	return c.startEngine("", bind, (*loop.Engine).StartLoops)
 }
 
 // bodyCap is what the bridge reads of a request body at most: the largest

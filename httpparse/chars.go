@@ -60,8 +60,9 @@ func equalFold(b []byte, s string) bool {
 	return true
 }
 
-// trimSpace trims SP and HTAB on both sides.
-func trimSpace(b []byte) []byte {
+// TrimOWS trims the optional white space (SP and HTAB, RFC 9110 section
+// 5.6.3) on both sides of a header value or list element.
+func TrimOWS(b []byte) []byte {
 	for len(b) > 0 && isSpace(b[0]) {
 		b = b[1:]
 	}
@@ -79,7 +80,7 @@ func hasToken(v []byte, token string) bool {
 		for i < len(v) && v[i] != ',' {
 			i++
 		}
-		if equalFold(trimSpace(v[:i]), token) {
+		if equalFold(TrimOWS(v[:i]), token) {
 			return true
 		}
 		if i == len(v) {

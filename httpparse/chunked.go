@@ -103,7 +103,7 @@ func (w *chunkWalker) walk(pos int, dst []byte, copyData bool) (end int, size in
 			}
 			return 0, 0, nil, errChunkExt
 		}
-		if ext := trimSpace(b[start:pos]); len(ext) > 0 && ext[0] != ';' {
+		if ext := TrimOWS(b[start:pos]); len(ext) > 0 && ext[0] != ';' {
 			return 0, 0, nil, errChunkExt
 		}
 		metaLeft -= pos - start

@@ -172,7 +172,7 @@ func (m *encodingMatch) before(o *encodingMatch) bool {
 // absent, negative when not a number). ok is false for an empty entry or
 // one that is not a coding followed by parameters.
 func parseEncodingEntry(entry []byte) (name []byte, q int, ok bool) {
-	entry = trimOWS(entry)
+	entry = httpparse.TrimOWS(entry)
 	end := 0
 	for end < len(entry) && entry[end] != ';' && entry[end] != ' ' && entry[end] != '\t' {
 		end++
@@ -180,7 +180,7 @@ func parseEncodingEntry(entry []byte) (name []byte, q int, ok bool) {
 	if end == 0 {
 		return nil, 0, false
 	}
-	name, params := entry[:end], trimOWS(entry[end:])
+	name, params := entry[:end], httpparse.TrimOWS(entry[end:])
 	if len(params) > 0 && params[0] != ';' {
 		return nil, 0, false
 	}
@@ -190,8 +190,8 @@ func parseEncodingEntry(entry []byte) (name []byte, q int, ok bool) {
 	for params = params[1:]; ; {
 		p, rest := cutByte(params, ';')
 		key, value := cutByte(p, '=')
-		if k := trimOWS(key); len(k) == 1 && k[0]|0x20 == 'q' {
-			return name, parseQ(trimOWS(value)), true
+		if k := httpparse.TrimOWS(key); len(k) == 1 && k[0]|0x20 == 'q' {
+			return name, parseQ(httpparse.TrimOWS(value)), true
 		}
 		if rest == nil {
 			return name, 1000, true
@@ -224,17 +224,6 @@ func parseQ(b []byte) int {
 		return -1
 	}
 	return q
-}
-
-// trimOWS trims spaces and tabs at both ends of b.
-func trimOWS(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // cutByte returns b up to the first c and what follows c.

@@ -103,7 +103,7 @@ func forwardedHops(r *httpparse.Request, name string, hops [][]byte) [][]byte {
 				continue
 			}
 			elem, v = cutByte(v, ',')
-			if elem = trimOWS(elem); len(elem) > 0 {
+			if elem = httpparse.TrimOWS(elem); len(elem) > 0 {
 				hops = append(hops, elem)
 			}
 		}
@@ -117,11 +117,11 @@ func forParameter(elem []byte) []byte {
 	for len(elem) > 0 {
 		var pair []byte
 		pair, elem = cutOutsideQuotes(elem, ';')
-		key, value := cutByte(trimOWS(pair), '=')
-		if !foldEqual(trimOWS(key), "for") {
+		key, value := cutByte(httpparse.TrimOWS(pair), '=')
+		if !foldEqual(httpparse.TrimOWS(key), "for") {
 			continue
 		}
-		value = trimOWS(value)
+		value = httpparse.TrimOWS(value)
 		if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' {
 			value = value[1 : len(value)-1]
 		}
@@ -150,7 +150,7 @@ func cutOutsideQuotes(b []byte, c byte) (before, after []byte) {
 // ("192.0.2.1", "192.0.2.1:80", "2001:db8::1", "[2001:db8::1]",
 // "[2001:db8::1]:80").
 func parseHop(b []byte) (netip.AddrPort, bool) {
-	b = trimOWS(b)
+	b = httpparse.TrimOWS(b)
 	if a, err := netip.ParseAddr(string(b)); err == nil {
 		return netip.AddrPortFrom(a.Unmap(), 0), true
 	}
