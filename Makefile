@@ -7,8 +7,10 @@
 #               make conformance
 #   make conformance   the official Engine.IO v4/v3 and Socket.IO v5 protocol
 #               suites (../shared/conformance) against cmd/tornadio-conformance
-#               at 1, 2 and 4 event loops; CONFORMANCE_RUNS=20 repeats each
-#               loop count, stopping at the first failure
+#               at 1, 2 and 4 event loops on tornadio's own listener, then
+#               at 2 loops mounted in net/http and with permessage-deflate on;
+#               CONFORMANCE_RUNS=20 repeats each loop count, stopping at the
+#               first failure
 #   make demo   the chat demo on http://localhost:8888
 #   make demo-cluster   the chat demo as a cluster on http://127.0.0.1:8888:
 #               two tornadio nodes and a Node socket.io node sharing a Redis
@@ -71,6 +73,8 @@ redistest: node-deps
 # one line, where ../shared/conformance is absent.
 conformance:
 	GO=$(GO) ./scripts/conformance.sh
+	GO=$(GO) CONFORMANCE_EDGE=nethttp CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
+	GO=$(GO) CONFORMANCE_SERVER_FLAGS=-deflate CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 
 test: node-deps vet gotest benchtest redistest conformance
 
