@@ -1,7 +1,6 @@
 package interop_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -16,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,8 +24,7 @@ import (
 
 // What the net/http tests share: a certificate made by the test, an
 // http.Server serving TLS (HTTP/2 by ALPN, as net/http does by default) on
-// a loopback port, a record of the protocol every request came with, and
-// Node scripts run with an environment of their own.
+// a loopback port, and a record of the protocol every request came with.
 
 // selfSignedCert makes an ECDSA P-256 certificate for 127.0.0.1 and
 // localhost, valid for an hour, and the pool that trusts it.
@@ -165,34 +162,6 @@ func (s *tlsSite) client(h2 bool) *http.Client {
 		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	}
 	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
-}
-
-// runScriptEnv is runScript with extra environment variables.
-func runScriptEnv(t testing.TB, timeout time.Duration, env []string, script string, args ...string) *nodeRun {
-	t.Helper()
-	node := requireNode(t)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
-	cmd.Dir = nodeDir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.WaitDelay = 2 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	r := &nodeRun{stderr: stderr.String(), err: err}
-	for _, line := range bytes.Split(stdout.Bytes(), []byte("\n")) {
-		if len(bytes.TrimSpace(line)) > 0 {
-			r.lines = append(r.lines, parseLine(line))
-		}
-	}
-	if ctx.Err() != nil {
-		r.err = ctx.Err()
-	}
-	t.Logf("node %s %s (env %v): %v in %v\n%s", script, strings.Join(args, " "), env, err, time.Since(start).Round(time.Millisecond), r.dump())
-	return r
 }
 
 // TestNetHTTPTLSSite checks the harness the net/http tests stand on: the
