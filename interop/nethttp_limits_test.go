@@ -18,7 +18,7 @@ func TestNetHTTPNodeBig(t *testing.T) {
 	for _, tr := range []string{"polling", "websocket"} {
 		t.Run(tr, func(t *testing.T) {
 			raw, _ := json.Marshal(map[string]any{"transport": tr, "timeoutMs": 60000})
-			r := runScriptEnv(t, 75*time.Second, []string{"NODE_EXTRA_CA_CERTS=" + site.caFile}, "scenario.js", "big", site.base, string(raw))
+			r := runScriptEnv(t, 75*time.Second, site.nodeEnv(), "scenario.js", "big", site.base, string(raw))
 			r.requireOK(t)
 		})
 	}
@@ -35,7 +35,7 @@ func TestNetHTTPMaxPayload(t *testing.T) {
 			rec := newRecorder()
 			_, site := startNetHTTP(t, pageMux(), func(s *tornadio.Server) { installTestNamespace(s, rec) }, tornadio.WithMaxPayload(limit))
 			raw, _ := json.Marshal(map[string]any{"transport": tr, "size": 5 * limit, "maxPayload": limit, "timeoutMs": 20000})
-			r := runScriptEnv(t, 30*time.Second, []string{"NODE_EXTRA_CA_CERTS=" + site.caFile}, "scenario.js", "too-big", site.base, string(raw))
+			r := runScriptEnv(t, 30*time.Second, site.nodeEnv(), "scenario.js", "too-big", site.base, string(raw))
 			r.requireOK(t)
 			ev := rec.expectSingleDisconnect(t, r.first("connect").str("id"), "transport error")
 			t.Logf("server-side reason %q, client reason %q", ev.reason, r.first("disconnect").str("reason"))

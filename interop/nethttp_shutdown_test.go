@@ -28,7 +28,7 @@ func TestNetHTTPShutdown(t *testing.T) {
 	var ps []*proc
 	for _, tr := range []string{"polling", "websocket"} {
 		raw, _ := json.Marshal(map[string]any{"transport": tr, "waitMs": 15000, "timeoutMs": 30000})
-		lr := startNode(t, []string{"NODE_EXTRA_CA_CERTS=" + site.caFile}, "scenario.js", "wait-disconnect", site.base, string(raw))
+		lr := startNode(t, site.nodeEnv(), "scenario.js", "wait-disconnect", site.base, string(raw))
 		ps = append(ps, &proc{lr: lr})
 	}
 	var ids []string

@@ -128,7 +128,7 @@ func TestNetHTTPNodeClient(t *testing.T) {
 				opts["transport"] = c.transport
 			}
 			raw, _ := json.Marshal(opts)
-			r := runScriptEnv(t, 45*time.Second, []string{"NODE_EXTRA_CA_CERTS=" + site.caFile}, "scenario.js", c.scenario, site.base, string(raw))
+			r := runScriptEnv(t, 45*time.Second, site.nodeEnv(), "scenario.js", c.scenario, site.base, string(raw))
 			r.requireOK(t)
 		})
 	}

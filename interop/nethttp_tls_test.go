@@ -109,8 +109,7 @@ func (l *protoLog) under(prefix string) []seenRequest {
 type tlsSite struct {
 	base string // https://127.0.0.1:port
 	pool *x509.CertPool
-	// caFile is the certificate in PEM, for NODE_EXTRA_CA_CERTS: Node then
-	// verifies the server as it would a real one.
+	// caFile is the certificate in PEM (see nodeEnv).
 	caFile string
 	log    *protoLog
 }
@@ -152,6 +151,10 @@ func startTLSSite(t testing.TB, h http.Handler) *tlsSite {
 	})
 	return site
 }
+
+// nodeEnv is the environment in which a Node.js script trusts the site's
+// certificate (NODE_EXTRA_CA_CERTS), verifying the server as a real one.
+func (s *tlsSite) nodeEnv() []string { return []string{"NODE_EXTRA_CA_CERTS=" + s.caFile} }
 
 // client is an HTTP client trusting the site's certificate; h2 offers
 // HTTP/2 by ALPN, else only HTTP/1.1.
