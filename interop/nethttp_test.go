@@ -18,9 +18,10 @@ import (
 // websocket over wss, upgrade), the browser clients in Chromium (polling
 // over HTTP/2), the 0.6 client in Chromium.
 
-// startNetHTTP builds newUnstarted's server, never calls Start: it is mounted at
-// /socket.io/ in mux, which is served over TLS. The tornadio server is shut
-// down before the http.Server, so that its long-polls end first.
+// startNetHTTP builds newUnstarted's server, never calls Start: it is
+// mounted at /socket.io/ in mux, which is served over TLS. The tornadio
+// server is shut down before the http.Server, so that its long-polls end
+// first.
 func startNetHTTP(t *testing.T, mux *http.ServeMux, setup func(*tornadio.Server), extra ...tornadio.Option) (*tornadio.Server, *tlsSite) {
 	t.Helper()
 	srv := newUnstarted(t, setup, extra...)
@@ -209,9 +210,9 @@ func TestNetHTTPBrowserHTTP2(t *testing.T) {
 // websocket over an HTTP/1.1 TLS connection (wss). The page is
 // testdata/legacy.html with the client told to use TLS (secure: true, the
 // 0.6 client's option); the run is checked as TestLegacyBrowser's are
-// (checkLegacyRun), then the protocol of each request. The server is routed to ahead
-// of the ServeMux (see startNetHTTPAhead), which serves the page and the
-// client file.
+// (checkLegacyRun), then the protocol of each request. The server is
+// routed to ahead of the ServeMux (see startNetHTTPAhead), which serves the
+// page and the client file.
 func TestNetHTTPLegacyBrowser(t *testing.T) {
 	requireChromium(t)
 	plain := []byte("{ port: port, transports: [transport] }")
