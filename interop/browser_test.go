@@ -3,6 +3,8 @@ package interop_test
 import (
 	"encoding/json"
 	"io"
+	"maps"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,6 +20,59 @@ const chromiumPath = "/usr/bin/chromium"
 
 // clientJS is socket.io-client's browser build, installed by npm ci.
 var clientJS = filepath.Join(nodeDir, "node_modules", "socket.io-client", "dist", "socket.io.min.js")
+
+// browserClients are the browser builds the test pages load, by the path
+// they load them from: socket.io-client 4.x and 2.x, and 4.x's build with
+// socket.io-msgpack-parser inside.
+var browserClients = map[string]string{
+	"/v4.js":      clientJS,
+	"/v2.js":      filepath.Join(nodeDir, "node_modules", "socket.io-client-v2", "dist", "socket.io.js"),
+	"/msgpack.js": filepath.Join(nodeDir, "node_modules", "socket.io-client", "dist", "socket.io.msgpack.min.js"),
+}
+
+// browserMux serves, beside pageMux's plain page and favicon, the test page
+// testdata/<page> at /page, the harness every such page loads
+// (testdata/page-harness.js) and the browser clients.
+func browserMux(t *testing.T, page string) *http.ServeMux {
+	t.Helper()
+	mux := pageMux()
+	for path, file := range map[string]string{"/page": page, "/page-harness.js": "page-harness.js"} {
+		body, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		serveBytes(mux, path, body)
+	}
+	for path, file := range browserClients {
+		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, file) })
+	}
+	return mux
+}
+
+// serveBytes serves body at path, typed by the path's extension (HTML when
+// it has none).
+func serveBytes(mux *http.ServeMux, path string, body []byte) {
+	ctype := mime.TypeByExtension(filepath.Ext(path))
+	if ctype == "" {
+		ctype = "text/html; charset=utf-8"
+	}
+	mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", ctype)
+		_, _ = w.Write(body)
+	})
+}
+
+// runBrowserPage opens url in headless Chromium with node/browser-page.js,
+// which relays what the page records; opts adds to the driver's options
+// (responses, protocols; timeoutMs, 30 s unless given).
+func runBrowserPage(t *testing.T, url string, opts map[string]any) *nodeRun {
+	t.Helper()
+	all := map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000}
+	maps.Copy(all, opts)
+	raw, _ := json.Marshal(all)
+	limit := time.Duration(toFloat(all["timeoutMs"]))*time.Millisecond + 40*time.Second
+	return runScript(t, limit, "browser-page.js", url, string(raw))
+}
 
 // requireChromium skips the test outside CI when Chromium is missing; under
 // CI that is a failure.
@@ -123,24 +178,9 @@ func TestBrowserChat(t *testing.T) {
 // against the server: echo with ack, binary with ack, whoami.
 func TestBrowserClients(t *testing.T) {
 	requireChromium(t)
-	requireNode(t)
-	page, err := os.ReadFile(filepath.Join("testdata", "clients.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	mux.HandleFunc("GET /v4.js", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, clientJS) })
-	mux.HandleFunc("GET /v2.js", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, filepath.Join(nodeDir, "node_modules", "socket.io-client-v2", "dist", "socket.io.js"))
-	})
 	rec := newRecorder()
 	_, base := startServer(t, func(s *tornadio.Server) { installTestNamespace(s, rec) },
-		tornadio.WithHTTPHandler(mux), tornadio.WithPingInterval(2*time.Second), tornadio.WithPingTimeout(5*time.Second))
+		tornadio.WithHTTPHandler(browserMux(t, "clients.html")), tornadio.WithPingInterval(2*time.Second), tornadio.WithPingTimeout(5*time.Second))
 
 	for _, c := range []struct{ name, query string }{
 		{"v4/websocket", "client=v4&transports=websocket&expect=websocket"},
@@ -151,8 +191,7 @@ func TestBrowserClients(t *testing.T) {
 		{"v2/upgrade", "client=v2&expect=websocket"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-			r := runScript(t, 60*time.Second, "browser-page.js", base+"/page?"+c.query, string(opts))
+			r := runBrowserPage(t, base+"/page?"+c.query, nil)
 			r.requireOK(t)
 			id := r.first("connect").str("id")
 			if _, ok := rec.conn(id); !ok {

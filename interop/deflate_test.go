@@ -5,9 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"net"
-	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -305,21 +302,9 @@ func TestDeflateNodeClientServerOff(t *testing.T) {
 // socket.io-client 4.x.
 func TestDeflateBrowser(t *testing.T) {
 	requireChromium(t)
-	page, err := os.ReadFile(filepath.Join("testdata", "deflate.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	mux.HandleFunc("GET /v4.js", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, clientJS) })
-	tap := startDeflateServer(t, true, tornadio.WithHTTPHandler(mux),
+	tap := startDeflateServer(t, true, tornadio.WithHTTPHandler(browserMux(t, "deflate.html")),
 		tornadio.WithPingInterval(2*time.Second), tornadio.WithPingTimeout(5*time.Second))
-	opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-	r := runScript(t, 60*time.Second, "browser-page.js", "http://"+tap.addr()+"/page", string(opts))
+	r := runBrowserPage(t, "http://"+tap.addr()+"/page", nil)
 	r.requireOK(t)
 	fs, ext := tap.seen()
 	if len(ext) != 1 || !strings.HasPrefix(ext[0], "permessage-deflate; server_no_context_takeover; client_no_context_takeover") {

@@ -1,10 +1,8 @@
 package interop_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -25,49 +23,9 @@ type refServer struct {
 // (and exits by itself when its stdin closes).
 func startRefServer(t *testing.T) *refServer {
 	t.Helper()
-	node := requireNode(t)
-	cmd := exec.Command(node, "refserver.js", `{"timeoutMs":600000}`)
-	cmd.Dir = nodeDir
-	cmd.WaitDelay = 2 * time.Second
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start refserver.js: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = stdin.Close()
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if s := stderr.String(); s != "" {
-			t.Logf("refserver.js stderr: %s", s)
-		}
-	})
-	lines := make(chan obs, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			l := parseLine(sc.Bytes())
-			if l.str("event") == "listening" {
-				lines <- l
-			}
-		}
-	}()
-	select {
-	case l := <-lines:
-		t.Logf("refserver.js (socket.io %s): main %s, recovery %s", l.str("version"), l.str("main"), l.str("recovery"))
-		return &refServer{mainURL: l.str("main"), recoveryURL: l.str("recovery")}
-	case <-time.After(20 * time.Second):
-		t.Fatalf("refserver.js did not start within 20s; stderr: %s", stderr.String())
-	}
-	return nil
+	l := startNodeServer(t, "refserver.js", `{"timeoutMs":600000}`)
+	t.Logf("refserver.js (socket.io %s): main %s, recovery %s", l.str("version"), l.str("main"), l.str("recovery"))
+	return &refServer{mainURL: l.str("main"), recoveryURL: l.str("recovery")}
 }
 
 // transcript runs script with the scenarios against the urls and returns

@@ -20,19 +20,24 @@
 //     testdata/msgpack.html runs the client's browser build with the parser
 //     (socket.io.msgpack.min.js) in Chromium against the same contract;
 //   - browser.js: drives the chat demo (examples/chat) in headless Chromium;
-//   - browser-page.js: runs testdata/clients.html, the browser builds of both
-//     clients (XHR and JSONP long-polling, WebSocket, upgrade), in Chromium;
+//   - browser-page.js: opens one page of testdata in Chromium and relays
+//     what it records: clients.html, the browser builds of both clients
+//     (XHR and JSONP long-polling, WebSocket, upgrade), msgpack.html,
+//     deflate.html, httpcomp.html (with each polling answer's
+//     Content-Encoding), legacy.html (the 0.6 client); these pages but the
+//     last share testdata/page-harness.js, their log and checks. An https
+//     URL is the net/http edge over TLS: Chromium then ignores certificate
+//     errors, and can report the protocol of each request (h2, http/1.1);
 //   - proxied.js: socket.io-client 4.x through a real nginx (nginx_test.go
 //     starts one per test on loopback, speaking HTTP/1.0 or HTTP/1.1 to
 //     tornadio); nginx_eio_test.go runs the official suites' Engine.IO
 //     polling sequence through it;
-//   - nethttp-client.js and nethttp-browser.js: socket.io-client 4.x in
-//     Node.js (rejectUnauthorized: false) and the browser pages in Chromium
-//     (--ignore-certificate-errors, reporting the protocol of each request)
-//     against the server mounted in a net/http mux over TLS with a
-//     certificate the test makes (nethttp_*_test.go): polling over HTTP/1.1
-//     and HTTP/2, websocket over wss, the 0.6 client, Serve on listeners,
-//     permessage-deflate, Shutdown.
+//   - nethttp-client.js: socket.io-client 4.x in Node.js
+//     (rejectUnauthorized: false) against the server mounted in a net/http
+//     mux over TLS with a certificate the test makes (nethttp_*_test.go,
+//     where browser-page.js runs the browser pages through the same edge):
+//     polling over HTTP/1.1 and HTTP/2, websocket over wss, the 0.6 client,
+//     Serve on listeners, permessage-deflate, Shutdown.
 //
 // interop/node also holds the Node.js side of the adapter/redis module's
 // cluster tests (cluster-*.js) and of `make demo-cluster` (chat-node.js, the

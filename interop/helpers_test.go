@@ -1,15 +1,10 @@
 package interop_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,179 +13,6 @@ import (
 
 	"github.com/tornadio/tornadio"
 )
-
-// nodeDir holds package.json and the scripts; tests run in interop/.
-const nodeDir = "node"
-
-// inCI reports whether the CI environment variable is set: then a missing
-// node or chromium is a failure, not a reason to skip.
-func inCI() bool {
-	_, ok := os.LookupEnv("CI")
-	return ok
-}
-
-// requireNode returns the path of node, skipping the test outside CI when it
-// is not installed (TestMain has checked the Node packages).
-func requireNode(t testing.TB) string {
-	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if !inCI() {
-			t.Skip("node is not installed (set CI=true to make this a failure)")
-		}
-		t.Fatalf("CI is set and node is not installed: %v", err)
-	}
-	return node
-}
-
-// obs is one JSON line printed by a Node.js script.
-type obs map[string]any
-
-func (o obs) str(key string) string {
-	s, _ := o[key].(string)
-	return s
-}
-
-func (o obs) num(key string) float64 {
-	f, _ := o[key].(float64)
-	return f
-}
-
-func (o obs) obj(key string) obs {
-	m, _ := o[key].(map[string]any)
-	return obs(m)
-}
-
-func (o obs) String() string {
-	b, _ := json.Marshal(map[string]any(o))
-	return string(b)
-}
-
-// nodeRun is the outcome of one Node.js process.
-type nodeRun struct {
-	lines  []obs
-	stderr string
-	err    error // from Wait: nil when the script exited 0
-}
-
-// all returns every line whose "event" is ev.
-func (r *nodeRun) all(ev string) []obs {
-	var out []obs
-	for _, l := range r.lines {
-		if l.str("event") == ev {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-// first returns the first line whose "event" is ev, or nil.
-func (r *nodeRun) first(ev string) obs {
-	for _, l := range r.lines {
-		if l.str("event") == ev {
-			return l
-		}
-	}
-	return nil
-}
-
-// failedChecks lists the script's own checks that did not pass.
-func (r *nodeRun) failedChecks() []obs {
-	var out []obs
-	for _, l := range r.all("check") {
-		if ok, _ := l["ok"].(bool); !ok {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-func (r *nodeRun) dump() string {
-	var b strings.Builder
-	for _, l := range r.lines {
-		b.WriteString("  ")
-		b.WriteString(l.String())
-		b.WriteByte('\n')
-	}
-	if r.stderr != "" {
-		b.WriteString("  stderr: ")
-		b.WriteString(strings.TrimSpace(r.stderr))
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-// requireOK fails the test unless the script exited 0 with a passing "done".
-func (r *nodeRun) requireOK(t testing.TB) {
-	t.Helper()
-	done := r.first("done")
-	ok, _ := done["ok"].(bool)
-	if r.err != nil || done == nil || !ok || len(r.failedChecks()) > 0 {
-		t.Fatalf("node script failed (exit: %v); failed checks: %v\noutput:\n%s", r.err, r.failedChecks(), r.dump())
-	}
-}
-
-func parseLine(line []byte) obs {
-	var o obs
-	if err := json.Unmarshal(line, &o); err != nil || o == nil {
-		return obs{"event": "raw", "text": string(line)}
-	}
-	return o
-}
-
-// runScript runs `node <script> args...` in interop/node and collects its
-// JSON lines. The process is killed after timeout.
-func runScript(t testing.TB, timeout time.Duration, script string, args ...string) *nodeRun {
-	t.Helper()
-	node := requireNode(t)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
-	cmd.Dir = nodeDir
-	cmd.WaitDelay = 2 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	r := &nodeRun{stderr: stderr.String(), err: err}
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) > 0 {
-			r.lines = append(r.lines, parseLine(sc.Bytes()))
-		}
-	}
-	if ctx.Err() != nil {
-		r.err = fmt.Errorf("killed after %v: %w", timeout, ctx.Err())
-	}
-	t.Logf("node %s %s: %v in %v\n%s", script, strings.Join(args, " "), err, time.Since(start).Round(time.Millisecond), r.dump())
-	return r
-}
-
-// runScenario runs scenario.js.
-func runScenario(t testing.TB, scenario, url string, opts map[string]any) *nodeRun {
-	t.Helper()
-	if opts == nil {
-		opts = map[string]any{}
-	}
-	if _, ok := opts["timeoutMs"]; !ok {
-		opts["timeoutMs"] = 20000
-	}
-	raw, _ := json.Marshal(opts)
-	limit := time.Duration(toFloat(opts["timeoutMs"]))*time.Millisecond + 10*time.Second
-	return runScript(t, limit, "scenario.js", scenario, url, string(raw))
-}
-
-func toFloat(v any) float64 {
-	switch x := v.(type) {
-	case int:
-		return float64(x)
-	case float64:
-		return x
-	}
-	return 0
-}
 
 // testLogger sends the server's log to t.Log until the test ends.
 func testLogger(t testing.TB) *slog.Logger {
@@ -230,10 +52,11 @@ const (
 	testPingTimeout  = 1500 * time.Millisecond
 )
 
-// startServer starts a server on a random loopback port with 4 event loops
-// and short heartbeats; extra options come last and win. setup runs before
-// Start. It returns the server and its base URL.
-func startServer(t testing.TB, setup func(*tornadio.Server), extra ...tornadio.Option) (*tornadio.Server, string) {
+// newUnstarted builds the server the tests here use: 4 event loops, short
+// heartbeats, the test's logger; extra options come last and win. setup
+// runs on it. It is not started: startServer starts it, the net/http tests
+// mount it.
+func newUnstarted(t testing.TB, setup func(*tornadio.Server), extra ...tornadio.Option) *tornadio.Server {
 	t.Helper()
 	requireNode(t) // every server here is for a Node.js client: skip or fail first
 	opts := append([]tornadio.Option{
@@ -246,6 +69,14 @@ func startServer(t testing.TB, setup func(*tornadio.Server), extra ...tornadio.O
 	if setup != nil {
 		setup(srv)
 	}
+	return srv
+}
+
+// startServer starts newUnstarted's server on a random loopback port and
+// shuts it down when the test ends. It returns the server and its base URL.
+func startServer(t testing.TB, setup func(*tornadio.Server), extra ...tornadio.Option) (*tornadio.Server, string) {
+	t.Helper()
+	srv := newUnstarted(t, setup, extra...)
 	if err := srv.Start("127.0.0.1:0"); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -469,49 +300,6 @@ type burstSpec struct {
 	Goroutines int `json:"goroutines"`
 	Count      int `json:"count"`
 	PauseMs    int `json:"pauseMs"` // between two emits of one goroutine
-}
-
-// lineReader reads JSON lines from a running script.
-type lineReader struct {
-	lines chan obs
-}
-
-func newLineReader(r io.Reader) *lineReader {
-	lr := &lineReader{lines: make(chan obs, 256)}
-	go func() {
-		defer close(lr.lines)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-		for sc.Scan() {
-			if len(bytes.TrimSpace(sc.Bytes())) > 0 {
-				lr.lines <- parseLine(sc.Bytes())
-			}
-		}
-	}()
-	return lr
-}
-
-// waitEvent returns the next line whose event is ev, collecting the others.
-func (lr *lineReader) waitEvent(ev string, within time.Duration, seen *[]obs) (obs, error) {
-	timer := time.NewTimer(within)
-	defer timer.Stop()
-	for {
-		select {
-		case l, ok := <-lr.lines:
-			if !ok {
-				return nil, fmt.Errorf("script ended before %q", ev)
-			}
-			*seen = append(*seen, l)
-			if l.str("event") == ev {
-				return l, nil
-			}
-			if l.str("event") == "done" {
-				return nil, fmt.Errorf("script finished before %q: %v", ev, l)
-			}
-		case <-timer.C:
-			return nil, fmt.Errorf("no %q within %v", ev, within)
-		}
-	}
 }
 
 // fetched is FetchSockets' result, which on a single node never fails.

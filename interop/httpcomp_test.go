@@ -1,10 +1,6 @@
 package interop_test
 
 import (
-	"encoding/json"
-	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -102,23 +98,8 @@ func TestHTTPCompressionNodeClient(t *testing.T) {
 
 func TestHTTPCompressionBrowser(t *testing.T) {
 	requireChromium(t)
-	requireNode(t)
-	page, err := os.ReadFile(filepath.Join("testdata", "httpcomp.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	mux.HandleFunc("GET /v4.js", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, clientJS) })
-	mux.HandleFunc("GET /v2.js", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, filepath.Join(nodeDir, "node_modules", "socket.io-client-v2", "dist", "socket.io.js"))
-	})
 	ae := &acceptEncodings{}
-	_, base := startServer(t, installBig, tornadio.WithHTTPHandler(mux), tornadio.WithAllowRequest(ae.record),
+	_, base := startServer(t, installBig, tornadio.WithHTTPHandler(browserMux(t, "httpcomp.html")), tornadio.WithAllowRequest(ae.record),
 		tornadio.WithPingInterval(2*time.Second), tornadio.WithPingTimeout(5*time.Second))
 
 	for _, c := range []struct{ name, query string }{
@@ -127,8 +108,7 @@ func TestHTTPCompressionBrowser(t *testing.T) {
 		{"v2/jsonp", "client=v2&jsonp=1"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-			r := runScript(t, 60*time.Second, "httpcomp-browser.js", base+"/page?"+c.query, string(opts))
+			r := runBrowserPage(t, base+"/page?"+c.query, map[string]any{"responses": true})
 			r.requireOK(t)
 			if got := len(r.all("big")); got != 3 {
 				t.Fatalf("%d sizes exchanged, want 3", got)

@@ -1,12 +1,7 @@
 package interop_test
 
 import (
-	"bufio"
 	"encoding/json"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -76,47 +71,7 @@ func startMsgpackServer(t *testing.T, extra ...tornadio.Option) string {
 // it is killed when the test ends.
 func startNodeMsgpackServer(t *testing.T) string {
 	t.Helper()
-	node := requireNode(t)
-	cmd := exec.Command(node, "msgpack-server.js")
-	cmd.Dir = nodeDir
-	cmd.WaitDelay = 2 * time.Second
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start msgpack-server.js: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = stdin.Close()
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if s := stderr.String(); s != "" {
-			t.Logf("msgpack-server.js stderr: %s", s)
-		}
-	})
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if l := parseLine(sc.Bytes()); l.str("event") == "listening" {
-				urls <- l.str("url")
-			}
-		}
-	}()
-	select {
-	case u := <-urls:
-		return u
-	case <-time.After(20 * time.Second):
-		t.Fatalf("msgpack-server.js did not start within 20s; stderr: %s", stderr.String())
-	}
-	return ""
+	return startNodeServer(t, "msgpack-server.js").str("url")
 }
 
 // TestMsgpack runs every scenario of node/msgpack-client.js against
@@ -162,29 +117,14 @@ func TestMsgpackDifferential(t *testing.T) {
 // polling, and polling upgraded to websocket.
 func TestMsgpackBrowser(t *testing.T) {
 	requireChromium(t)
-	requireNode(t)
-	page, err := os.ReadFile(filepath.Join("testdata", "msgpack.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	mux.HandleFunc("GET /msgpack.js", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, filepath.Join(nodeDir, "node_modules", "socket.io-client", "dist", "socket.io.msgpack.min.js"))
-	})
-	base := startMsgpackServer(t, tornadio.WithHTTPHandler(mux))
+	base := startMsgpackServer(t, tornadio.WithHTTPHandler(browserMux(t, "msgpack.html")))
 	for _, c := range []struct{ name, query, want string }{
 		{"websocket", "transports=websocket", "websocket"},
 		{"polling", "transports=polling", "polling"},
 		{"upgrade", "", "websocket"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-			r := runScript(t, 60*time.Second, "browser-page.js", base+"/page?"+c.query, string(opts))
+			r := runBrowserPage(t, base+"/page?"+c.query, nil)
 			r.requireOK(t)
 			if got := r.first("transport").str("name"); got != c.want {
 				t.Errorf("transport %q, want %q", got, c.want)

@@ -17,7 +17,7 @@ import (
 // offers the extension) runs the browser client through the same edge.
 func TestNetHTTPDeflate(t *testing.T) {
 	rec := newRecorder()
-	_, site := startNetHTTP(t, browserMux(t), func(s *tornadio.Server) { installTestNamespace(s, rec) },
+	_, site := startNetHTTP(t, browserMux(t, "clients.html"), func(s *tornadio.Server) { installTestNamespace(s, rec) },
 		tornadio.WithPerMessageDeflate(tornadio.PerMessageDeflate{Threshold: -1}),
 		tornadio.WithPingInterval(2*time.Second), tornadio.WithPingTimeout(5*time.Second))
 	for _, transport := range []string{"websocket", "any"} {
@@ -34,8 +34,7 @@ func TestNetHTTPDeflate(t *testing.T) {
 	}
 	t.Run("chromium/upgrade", func(t *testing.T) {
 		requireChromium(t)
-		opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-		r := runScript(t, 60*time.Second, "nethttp-browser.js", site.base+"/page?client=v4&expect=websocket", string(opts))
+		r := runBrowserPage(t, site.base+"/page?client=v4&expect=websocket", nil)
 		r.requireOK(t)
 		rec.expectSingleDisconnect(t, r.first("connect").str("id"), "client namespace disconnect")
 	})

@@ -18,7 +18,7 @@ func TestNetHTTPNodeBig(t *testing.T) {
 	for _, tr := range []string{"polling", "websocket"} {
 		t.Run(tr, func(t *testing.T) {
 			raw, _ := json.Marshal(map[string]any{"transport": tr, "timeoutMs": 60000})
-			r := runScriptEnv(t, 75*time.Second, []string{"NODE_EXTRA_CA_CERTS=" + site.caFile}, "scenario.js", "big", site.base, string(raw))
+			r := runScriptEnv(t, 75*time.Second, site.nodeEnv(), "scenario.js", "big", site.base, string(raw))
 			r.requireOK(t)
 		})
 	}
@@ -35,17 +35,9 @@ func TestNetHTTPMaxPayload(t *testing.T) {
 			rec := newRecorder()
 			_, site := startNetHTTP(t, pageMux(), func(s *tornadio.Server) { installTestNamespace(s, rec) }, tornadio.WithMaxPayload(limit))
 			raw, _ := json.Marshal(map[string]any{"transport": tr, "size": 5 * limit, "maxPayload": limit, "timeoutMs": 20000})
-			r := runScriptEnv(t, 30*time.Second, []string{"NODE_EXTRA_CA_CERTS=" + site.caFile}, "scenario.js", "too-big", site.base, string(raw))
+			r := runScriptEnv(t, 30*time.Second, site.nodeEnv(), "scenario.js", "too-big", site.base, string(raw))
 			r.requireOK(t)
-			id := r.first("connect").str("id")
-			ev := rec.waitDisconnect(t, id, 5*time.Second)
-			time.Sleep(300 * time.Millisecond)
-			if n := len(rec.disconnects(id)); n != 1 {
-				t.Errorf("OnDisconnect called %d times", n)
-			}
-			if ev.reason != "transport error" {
-				t.Errorf("server-side reason = %q, want %q", ev.reason, "transport error")
-			}
+			ev := rec.expectSingleDisconnect(t, r.first("connect").str("id"), "transport error")
 			t.Logf("server-side reason %q, client reason %q", ev.reason, r.first("disconnect").str("reason"))
 		})
 	}

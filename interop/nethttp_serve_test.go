@@ -21,12 +21,12 @@ import (
 
 // nodeClientRuns runs nethttp-client.js over polling, websocket and the
 // upgrade against base; each socket must connect and disconnect once.
-func nodeClientRuns(t *testing.T, base string, rec *recorder, env []string) {
+func nodeClientRuns(t *testing.T, base string, rec *recorder) {
 	t.Helper()
 	for _, transport := range []string{"polling", "websocket", "any"} {
 		t.Run(transport, func(t *testing.T) {
 			opts, _ := json.Marshal(map[string]any{"timeoutMs": 30000})
-			r := runScriptEnv(t, 45*time.Second, env, "nethttp-client.js", transport, base, string(opts))
+			r := runScript(t, 45*time.Second, "nethttp-client.js", transport, base, string(opts))
 			r.requireOK(t)
 			id := r.first("done").str("id")
 			if _, ok := rec.conn(id); !ok {
@@ -63,7 +63,7 @@ func TestNetHTTPPlainMux(t *testing.T) {
 		}
 	})
 	t.Cleanup(func() { shutdown(t, srv) })
-	nodeClientRuns(t, "http://"+ln.Addr().String(), rec, nil)
+	nodeClientRuns(t, "http://"+ln.Addr().String(), rec)
 }
 
 // TestNetHTTPServeListener serves the server with Serve on listeners of the
@@ -88,7 +88,7 @@ func TestNetHTTPServeListener(t *testing.T) {
 			}
 			served := make(chan error, 1)
 			go func() { served <- srv.Serve(ln) }()
-			nodeClientRuns(t, base, rec, nil)
+			nodeClientRuns(t, base, rec)
 
 			shutdown(t, srv)
 			select {

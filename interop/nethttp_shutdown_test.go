@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +18,6 @@ import (
 // Engine.IO path answers 503 afterwards, and the http.Server with the rest
 // of its mux goes on serving.
 func TestNetHTTPShutdown(t *testing.T) {
-	node := requireNode(t)
 	rec := newRecorder()
 	srv, site := startNetHTTP(t, pageMux(), func(s *tornadio.Server) { installTestNamespace(s, rec) })
 
@@ -31,19 +28,8 @@ func TestNetHTTPShutdown(t *testing.T) {
 	var ps []*proc
 	for _, tr := range []string{"polling", "websocket"} {
 		raw, _ := json.Marshal(map[string]any{"transport": tr, "waitMs": 15000, "timeoutMs": 30000})
-		cmd := exec.Command(node, "scenario.js", "wait-disconnect", site.base, string(raw))
-		cmd.Dir = nodeDir
-		cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+site.caFile)
-		cmd.WaitDelay = 2 * time.Second
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		ps = append(ps, &proc{lr: newLineReader(out)})
+		lr := startNode(t, site.nodeEnv(), "scenario.js", "wait-disconnect", site.base, string(raw))
+		ps = append(ps, &proc{lr: lr})
 	}
 	var ids []string
 	for i, p := range ps {

@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"os"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tornadio/tornadio"
-	"github.com/tornadio/tornadio/legacy"
 )
 
 // The server mounted in a net/http mux: tornadio as an http.Handler under
@@ -22,10 +18,10 @@ import (
 // websocket over wss, upgrade), the browser clients in Chromium (polling
 // over HTTP/2), the 0.6 client in Chromium.
 
-// startNetHTTP builds a server like startServer's (4 loops, short
-// heartbeats, extra options last), never calls Start: it is mounted at
-// /socket.io/ in mux, which is served over TLS. The tornadio server is shut
-// down before the http.Server, so that its long-polls end first.
+// startNetHTTP builds newUnstarted's server, never calls Start: it is
+// mounted at /socket.io/ in mux, which is served over TLS. The tornadio
+// server is shut down before the http.Server, so that its long-polls end
+// first.
 func startNetHTTP(t *testing.T, mux *http.ServeMux, setup func(*tornadio.Server), extra ...tornadio.Option) (*tornadio.Server, *tlsSite) {
 	t.Helper()
 	srv := newUnstarted(t, setup, extra...)
@@ -56,31 +52,12 @@ func startNetHTTPAhead(t *testing.T, mux *http.ServeMux, setup func(*tornadio.Se
 	return srv, site
 }
 
-func newUnstarted(t *testing.T, setup func(*tornadio.Server), extra ...tornadio.Option) *tornadio.Server {
-	t.Helper()
-	requireNode(t)
-	opts := append([]tornadio.Option{
-		tornadio.WithEventLoops(4),
-		tornadio.WithPingInterval(testPingInterval),
-		tornadio.WithPingTimeout(testPingTimeout),
-		tornadio.WithLogger(testLogger(t)),
-	}, extra...)
-	srv := tornadio.NewServer(opts...)
-	if setup != nil {
-		setup(srv)
-	}
-	return srv
-}
-
 // plainPage is what the mux serves beside tornadio.
 const plainPage = "<!doctype html><title>beside tornadio</title><p>a plain page of the same mux</p>"
 
 func pageMux() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /plain", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(plainPage))
-	})
+	serveBytes(mux, "/plain", []byte(plainPage))
 	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	return mux
 }
@@ -152,29 +129,10 @@ func TestNetHTTPNodeClient(t *testing.T) {
 				opts["transport"] = c.transport
 			}
 			raw, _ := json.Marshal(opts)
-			r := runScriptEnv(t, 45*time.Second, []string{"NODE_EXTRA_CA_CERTS=" + site.caFile}, "scenario.js", c.scenario, site.base, string(raw))
+			r := runScriptEnv(t, 45*time.Second, site.nodeEnv(), "scenario.js", c.scenario, site.base, string(raw))
 			r.requireOK(t)
 		})
 	}
-}
-
-// browserMux serves testdata/clients.html and the browser builds of the
-// 4.x and 2.x clients.
-func browserMux(t *testing.T) *http.ServeMux {
-	page, err := os.ReadFile(filepath.Join("testdata", "clients.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mux := pageMux()
-	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	mux.HandleFunc("GET /v4.js", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, clientJS) })
-	mux.HandleFunc("GET /v2.js", func(w http.ResponseWriter, r *http.Request) {
-		http.ServeFile(w, r, filepath.Join(nodeDir, "node_modules", "socket.io-client-v2", "dist", "socket.io.js"))
-	})
-	return mux
 }
 
 // TestNetHTTPBrowserHTTP2 runs the browser builds of socket.io-client 4.x
@@ -187,7 +145,7 @@ func browserMux(t *testing.T) *http.ServeMux {
 func TestNetHTTPBrowserHTTP2(t *testing.T) {
 	requireChromium(t)
 	rec := newRecorder()
-	_, site := startNetHTTP(t, browserMux(t), func(s *tornadio.Server) { installTestNamespace(s, rec) },
+	_, site := startNetHTTP(t, browserMux(t, "clients.html"), func(s *tornadio.Server) { installTestNamespace(s, rec) },
 		tornadio.WithPingInterval(2*time.Second), tornadio.WithPingTimeout(5*time.Second))
 
 	for _, c := range []struct {
@@ -202,8 +160,7 @@ func TestNetHTTPBrowserHTTP2(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			site.log.under("")
-			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-			r := runScript(t, 60*time.Second, "nethttp-browser.js", site.base+"/page?"+c.query, string(opts))
+			r := runBrowserPage(t, site.base+"/page?"+c.query, map[string]any{"protocols": true})
 			r.requireOK(t)
 			id := r.first("connect").str("id")
 			if _, ok := rec.conn(id); !ok {
@@ -252,10 +209,10 @@ func TestNetHTTPBrowserHTTP2(t *testing.T) {
 // net/http edge over TLS: xhr-polling and jsonp-polling over HTTP/2,
 // websocket over an HTTP/1.1 TLS connection (wss). The page is
 // testdata/legacy.html with the client told to use TLS (secure: true, the
-// 0.6 client's option); the echoes, the broadcast and a single OnClose are
-// checked as TestLegacyBrowser checks them. The server is routed to ahead
-// of the ServeMux (see startNetHTTPAhead), which serves the page and the
-// client file.
+// 0.6 client's option); the run is checked as TestLegacyBrowser's are
+// (checkLegacyRun), then the protocol of each request. The server is
+// routed to ahead of the ServeMux (see startNetHTTPAhead), which serves the
+// page and the client file.
 func TestNetHTTPLegacyBrowser(t *testing.T) {
 	requireChromium(t)
 	plain := []byte("{ port: port, transports: [transport] }")
@@ -263,79 +220,15 @@ func TestNetHTTPLegacyBrowser(t *testing.T) {
 		t.Fatalf("testdata/legacy.html no longer creates its socket with %s", plain)
 	}
 	page := bytes.Replace(legacyPage, plain, []byte("{ port: port, secure: location.protocol === 'https:', transports: [transport] }"), 1)
-	mux := pageMux()
-	mux.HandleFunc("GET /legacy.html", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write(page)
-	})
-	mux.HandleFunc("GET /socket.io/socket.io.js", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-		http.ServeFile(w, r, legacyClientJS)
-	})
 	echo := newLegacyEcho()
-	_, site := startNetHTTPAhead(t, mux, func(s *tornadio.Server) { s.Handle(echo) },
-		tornadio.WithTransports("websocket", "xhr-polling", "jsonp-polling", "xhr-multipart", "htmlfile", "polling"),
-		tornadio.WithLegacyOptions(legacy.Options{
-			HeartbeatInterval: 700 * time.Millisecond,
-			HeartbeatTimeout:  2 * time.Second,
-			PollDuration:      time.Second,
-			PollCloseTimeout:  time.Second,
-		}))
+	_, site := startNetHTTPAhead(t, legacyMux(t, page), func(s *tornadio.Server) { s.Handle(echo) }, legacyServerOptions()...)
 
-	wantMsgs := []any{
-		"hello",
-		map[string]any{"a": 1.0, "s": "h\u00e9llo \u20ac\U0001F600", "list": []any{1.0, 2.5, nil, true}, "nested": map[string]any{"k": "v"}},
-		"h\u00e9llo \u20ac\U0001F600",
-		"",
-		"~m~ and ~j~ inside text",
-	}
 	for _, transport := range []string{"xhr-polling", "jsonp-polling", "websocket"} {
 		t.Run(transport, func(t *testing.T) {
 			site.log.under("")
-			opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-			r := runScript(t, 70*time.Second, "nethttp-browser.js", site.base+"/legacy.html?hold=3000&transport="+transport, string(opts))
+			r := runBrowserPage(t, site.base+"/legacy.html?hold=3000&transport="+transport, nil)
 			r.requireOK(t)
-			conn := r.first("connect")
-			if conn == nil {
-				t.Fatalf("the page never connected:\n%s", r.dump())
-			}
-			if got := conn.str("transport"); got != transport {
-				t.Errorf("the client used %q, want %q", got, transport)
-			}
-			id := conn.str("sessionid")
-			var got []any
-			for _, m := range r.all("message") {
-				got = append(got, m["data"])
-			}
-			if !reflect.DeepEqual(got, wantMsgs) {
-				t.Errorf("the page received %#v\nwant %#v", got, wantMsgs)
-			}
-			if b := r.all("broadcast"); len(b) != 1 {
-				t.Errorf("the page got the broadcast %v, want once", b)
-			}
-
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				_, _, _, closes := echo.snapshot(id)
-				if len(closes) > 0 || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
-			time.Sleep(300 * time.Millisecond)
-			tr, ok, msgs, closes := echo.snapshot(id)
-			if !ok {
-				t.Fatalf("OnOpen never saw session %q", id)
-			}
-			if tr != transport {
-				t.Errorf("Request.Transport %q, want %q", tr, transport)
-			}
-			if !reflect.DeepEqual(msgs, wantMsgs) {
-				t.Errorf("OnMessage got %#v\nwant %#v", msgs, wantMsgs)
-			}
-			if len(closes) != 1 || closes[0] != tornadio.ReasonTransportClose {
-				t.Errorf("OnClose: %v, want once with %q", closes, tornadio.ReasonTransportClose)
-			}
+			checkLegacyRun(t, r, echo, transport)
 
 			var polls, upgrades int
 			for _, q := range site.log.under("/socket.io/") {
@@ -412,15 +305,11 @@ socket.on('connect_error', function (err) {
 func TestNetHTTPBrowserVanishes(t *testing.T) {
 	requireChromium(t)
 	rec := newRecorder()
-	mux := browserMux(t)
-	mux.HandleFunc("GET /vanish", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = w.Write([]byte(vanishingPage))
-	})
+	mux := browserMux(t, "clients.html")
+	serveBytes(mux, "/vanish", []byte(vanishingPage))
 	_, site := startNetHTTP(t, mux, func(s *tornadio.Server) { installTestNamespace(s, rec) },
 		tornadio.WithPingInterval(20*time.Second), tornadio.WithPingTimeout(20*time.Second))
-	opts, _ := json.Marshal(map[string]any{"executablePath": chromiumPath, "timeoutMs": 30000})
-	r := runScript(t, 60*time.Second, "nethttp-browser.js", site.base+"/vanish", string(opts))
+	r := runBrowserPage(t, site.base+"/vanish", nil)
 	r.requireOK(t)
 	id := r.first("connect").str("id")
 	if _, ok := rec.conn(id); !ok {

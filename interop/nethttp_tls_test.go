@@ -1,7 +1,6 @@
 package interop_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -16,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -26,8 +24,7 @@ import (
 
 // What the net/http tests share: a certificate made by the test, an
 // http.Server serving TLS (HTTP/2 by ALPN, as net/http does by default) on
-// a loopback port, a record of the protocol every request came with, and
-// Node scripts run with an environment of their own.
+// a loopback port, and a record of the protocol every request came with.
 
 // selfSignedCert makes an ECDSA P-256 certificate for 127.0.0.1 and
 // localhost, valid for an hour, and the pool that trusts it.
@@ -112,8 +109,7 @@ func (l *protoLog) under(prefix string) []seenRequest {
 type tlsSite struct {
 	base string // https://127.0.0.1:port
 	pool *x509.CertPool
-	// caFile is the certificate in PEM, for NODE_EXTRA_CA_CERTS: Node then
-	// verifies the server as it would a real one.
+	// caFile is the certificate in PEM (see nodeEnv).
 	caFile string
 	log    *protoLog
 }
@@ -156,6 +152,10 @@ func startTLSSite(t testing.TB, h http.Handler) *tlsSite {
 	return site
 }
 
+// nodeEnv is the environment in which a Node.js script trusts the site's
+// certificate (NODE_EXTRA_CA_CERTS), verifying the server as a real one.
+func (s *tlsSite) nodeEnv() []string { return []string{"NODE_EXTRA_CA_CERTS=" + s.caFile} }
+
 // client is an HTTP client trusting the site's certificate; h2 offers
 // HTTP/2 by ALPN, else only HTTP/1.1.
 func (s *tlsSite) client(h2 bool) *http.Client {
@@ -165,34 +165,6 @@ func (s *tlsSite) client(h2 bool) *http.Client {
 		tr.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	}
 	return &http.Client{Transport: tr, Timeout: 10 * time.Second}
-}
-
-// runScriptEnv is runScript with extra environment variables.
-func runScriptEnv(t testing.TB, timeout time.Duration, env []string, script string, args ...string) *nodeRun {
-	t.Helper()
-	node := requireNode(t)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, append([]string{script}, args...)...)
-	cmd.Dir = nodeDir
-	cmd.Env = append(os.Environ(), env...)
-	cmd.WaitDelay = 2 * time.Second
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	r := &nodeRun{stderr: stderr.String(), err: err}
-	for _, line := range bytes.Split(stdout.Bytes(), []byte("\n")) {
-		if len(bytes.TrimSpace(line)) > 0 {
-			r.lines = append(r.lines, parseLine(line))
-		}
-	}
-	if ctx.Err() != nil {
-		r.err = ctx.Err()
-	}
-	t.Logf("node %s %s (env %v): %v in %v\n%s", script, strings.Join(args, " "), env, err, time.Since(start).Round(time.Millisecond), r.dump())
-	return r
 }
 
 // TestNetHTTPTLSSite checks the harness the net/http tests stand on: the

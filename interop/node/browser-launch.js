@@ -1,6 +1,6 @@
 'use strict';
 // What the headless-Chromium drivers (browser.js, browser-page.js,
-// legacy-browser.js, cluster-browser.js) share: their command line
+// cluster-browser.js) share: their command line
 // (<url> [options as JSON], with executablePath, default $CHROMIUM or
 // /usr/bin/chromium, and timeoutMs), their JSON-lines output, one way to
 // launch the system Chromium with playwright-core, which never downloads a
@@ -27,8 +27,9 @@ function out(event, fields) {
 }
 
 // launch starts headless Chromium: no sandbox, GPU, QUIC or background
-// traffic, which the test machines neither have nor want.
-function launch(executablePath) {
+// traffic, which the test machines neither have nor want; extraArgs are
+// added to its command line.
+function launch(executablePath, extraArgs) {
   return chromium.launch({
     executablePath,
     headless: true,
@@ -41,6 +42,7 @@ function launch(executablePath) {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(extraArgs || []),
     ],
     timeout: 30000,
   });
