@@ -59,6 +59,18 @@ function client(label, nsp, extra, base) {
   return connected(socket, label);
 }
 
+// settled resolves once socket's Engine.IO transport is the one it keeps:
+// at once without the upgrade, else when the upgrade to websocket is done
+// (or after 5s, when it does not come).
+function settled(socket) {
+  const engine = socket.io.engine;
+  if (transport !== 'any' || engine.transport.name === 'websocket') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 5000);
+    engine.once('upgrade', () => { clearTimeout(timer); resolve(); });
+  });
+}
+
 // sub connects another namespace over an existing socket's Manager.
 function sub(parent, label, nsp, extra) {
   // Manager.socket caches one socket per namespace and connects it (autoConnect);
@@ -482,6 +494,10 @@ scenarios.disconnects = async () => {
   // the transport closes under the client
   const D = await client('D', '/');
   await ack(D, 'join', 'd4');
+  // With the upgrade allowed, wait for it to finish first: engine.io-client
+  // ignores close() on a polling transport paused for an upgrade, and the
+  // websocket then carries on as if nothing was asked.
+  await settled(D);
   r = reasonOf(D);
   D.io.engine.transport.close();
   const rD = await r;
