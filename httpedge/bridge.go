@@ -34,8 +34,10 @@ type Bridge struct {
 	// from it already, the request included; it owns the connection from
 	// then on.
 	Handoff func(nc net.Conn, first []byte) error
-	// MaxPayload caps the request bodies read; a longer one is refused by
-	// the machine (413). Use the machine's effective Config().MaxPayload.
+	// MaxPayload caps the request bodies read: the largest body any route
+	// of the machine takes (its MaxPayload, or its Fallback's cap when
+	// larger). A longer body is handed on as too long, and the machine
+	// refuses it (413) by the cap of the request's route.
 	MaxPayload int64
 	Logger     *slog.Logger
 }
