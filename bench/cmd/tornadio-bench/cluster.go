@@ -116,12 +116,7 @@ func runClusterProfile(ctx context.Context, dir, bin, profile, setups string, re
 	var buf bytes.Buffer
 	runner.ClusterReport(&buf, res, meta)
 	os.Stdout.Write(buf.Bytes())
-	if out != "" {
-		must(os.WriteFile(out, buf.Bytes(), 0o644))
-		raw, _ := json.MarshalIndent(res, "", " ")
-		_ = os.WriteFile(filepath.Join(bin, "..", "last-cluster-run.json"), raw, 0o644)
-		fmt.Fprintf(os.Stderr, "tornadio-bench: wrote %s (%s)\n", out, res.Elapsed.Round(time.Second))
-	}
+	saveReport(out, buf.Bytes(), res, bin, "last-cluster-run.json", "", res.Elapsed)
 	if ctx.Err() != nil {
 		os.Exit(130)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -146,12 +145,7 @@ func runEdgesProfile(ctx context.Context, dir, bin, profile, only string, repeat
 	var buf bytes.Buffer
 	runner.ReportVersus(&buf, res, meta, "tornadio: the net/http edge and permessage-deflate", vs)
 	os.Stdout.Write(buf.Bytes())
-	if out != "" {
-		must(os.WriteFile(out, buf.Bytes(), 0o644))
-		raw, _ := json.MarshalIndent(res, "", " ")
-		_ = os.WriteFile(filepath.Join(bin, "..", "last-edges-run.json"), raw, 0o644)
-		fmt.Fprintf(os.Stderr, "tornadio-bench: wrote %s (%s)\n", out, res.Elapsed.Round(time.Second))
-	}
+	saveReport(out, buf.Bytes(), res, bin, "last-edges-run.json", "", res.Elapsed)
 	if ctx.Err() != nil {
 		os.Exit(130)
 	}

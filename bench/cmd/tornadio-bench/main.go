@@ -157,16 +157,11 @@ func main() {
 			fmt.Fprintf(&buf, "\n![chart](%s)\n", filepath.Base(*png))
 		}
 	}
-	if *out != "" {
-		must(os.WriteFile(*out, buf.Bytes(), 0o644))
-		raw, _ := json.MarshalIndent(res, "", " ")
-		_ = os.WriteFile(filepath.Join(bin, "..", "last-run.json"), raw, 0o644)
-		fmt.Fprintf(os.Stderr, "tornadio-bench: wrote %s", *out)
-		if *png != "" {
-			fmt.Fprintf(os.Stderr, " and %s", *png)
-		}
-		fmt.Fprintf(os.Stderr, " (%s)\n", res.Elapsed.Round(time.Second))
+	also := ""
+	if *png != "" {
+		also = " and " + *png
 	}
+	saveReport(*out, buf.Bytes(), res, bin, "last-run.json", also, res.Elapsed)
 	if ctx.Err() != nil {
 		os.Exit(130)
 	}
