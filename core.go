@@ -60,6 +60,9 @@ func (c *core) begin() error {
 	}
 	if c.opts.Workers > 0 {
 		c.workers = workerpool.New(c.opts.Workers)
+		for i := range c.opts.Workers {
+			c.workers.Run(i, loop.MarkNoWait) // a loop may wait for a worker: see loop.MailboxHighWater
+		}
 	}
 	return nil
 }

@@ -329,7 +329,7 @@ func (e *Engine) loopIndex(c gnet.Conn) int {
 		return 0
 	}
 	e.byLoop[el] = i
-	e.loops[i].Store(newMailbox(el))
+	e.loops[i].Store(e.newLoopMailbox(el))
 	select {
 	case e.newLoop <- struct{}{}:
 	default:

@@ -33,6 +33,7 @@ func (f *fakeLoop) Execute(ctx context.Context, r gnet.Runnable) error {
 }
 
 func (f *fakeLoop) run(done <-chan struct{}) {
+	MarkNoWait() // as a real loop's goroutine is
 	for {
 		select {
 		case r := <-f.ch:
