@@ -99,6 +99,16 @@ func (b *BroadcastOperator) options() *adapter.Options {
 // func(err error, replies []T): each client's first ack argument is decoded
 // into a T, or with T = Args each client's whole answer is kept. It runs on one of the server's event loops, or on a worker with
 // WithWorkers, like every callback.
+//
+// Backpressure: Emit returns before the packet is written (Deliver waits
+// for it and reports what became of it), but it does not let a backlog
+// grow without bound. Called from a goroutine of your own, it waits while
+// an event loop has more than loop.MailboxHighWater (4096) pieces of work
+// queued, until that loop has run half of them; so a goroutine that emits
+// in a tight loop goes at the pace of the loops, and memory stays bounded.
+// It never waits on an event loop or a worker (handlers), nor for a loop
+// that runs nothing for loop.MailboxStall (blocked, perhaps by a lock the
+// caller holds), nor once the server stops.
 func (b *BroadcastOperator) Emit(event string, args ...any) error {
 	done, raw, atts, err := encodeBroadcast(event, args)
 	if err != nil {

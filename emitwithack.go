@@ -18,12 +18,13 @@ import (
 // the goroutine that waits, so that neither an event loop nor a worker has
 // to be free for it to arrive.
 
-// ErrOnEventLoop is returned by EmitWithAck when it is called on an event
-// loop: from a handler (or any callback) running on the loop, which is
-// where callbacks run without WithWorkers. Waiting there would stop the
-// loop that has to read the answer. Call EmitWithAck from a goroutine of
-// your own, or set WithWorkers so that handlers run on workers.
-var ErrOnEventLoop = errors.New("tornadio: EmitWithAck on an event loop would block it; call it from a goroutine of your own or use WithWorkers")
+// ErrOnEventLoop is returned by EmitWithAck and Deliver when they are
+// called on an event loop: from a handler (or any callback) running on the
+// loop, which is where callbacks run without WithWorkers. Waiting there
+// would stop the loop that has to read the answer or write the packet.
+// Call them from a goroutine of your own, or set WithWorkers so that
+// handlers run on workers.
+var ErrOnEventLoop = errors.New("tornadio: EmitWithAck or Deliver on an event loop would block it; call it from a goroutine of your own or use WithWorkers")
 
 // ErrLegacyAck is returned by EmitWithAck on a socket of the legacy (0.6)
 // road, whose clients cannot acknowledge.

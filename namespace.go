@@ -229,7 +229,9 @@ func (ns *Namespace) detach(sock *Socket) {
 // encoded once and handed to each event loop, which writes it to its own
 // sockets. []byte arguments travel as binary attachments. When the last
 // argument is a function, it collects every client's acknowledgement (see
-// BroadcastOperator.Emit). Safe from any goroutine.
+// BroadcastOperator.Emit). Safe from any goroutine; from a goroutine of
+// your own it waits while an event loop has a backlog (see
+// BroadcastOperator.Emit, Backpressure).
 func (ns *Namespace) Emit(event string, args ...any) error {
 	return ns.broadcast().Emit(event, args...)
 }

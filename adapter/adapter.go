@@ -53,6 +53,12 @@ type Options struct {
 	Rooms  []string
 	Except []string
 	Flags  Flags
+	// Delivered, when set, is called once with what a Broadcast did on this
+	// node, when every event loop has written it to its members (Local
+	// calls it, from any goroutine; a cluster adapter passes Options on to
+	// its Local, and never sends Delivered to other nodes).
+	// BroadcastWithAck ignores it.
+	Delivered func(Delivery)
 }
 
 // SocketInfo is a snapshot of one socket, as FetchSockets returns it.

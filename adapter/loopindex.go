@@ -98,12 +98,12 @@ func (x *loopIndex) leave(ms *Membership, room string) {
 }
 
 // fanOut writes m to the loop's members that opts select, each once, and
-// returns how many it wrote to. ack, when not nil, waits for each
-// recipient's answer to ack id. A delivery may end a member (a slow
+// returns how many it wrote to; d counts what each write did. ack, when
+// not nil, waits for each recipient's answer to ack id. A delivery may end a member (a slow
 // consumer's session closes at once), which takes its slot out: the walks
 // below stay correct when the last slot moves into the current one. A
 // message the parser refused reaches no one.
-func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack AckFunc) int {
+func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack AckFunc, d *Delivery) int {
 	if m.failed {
 		return 0
 	}
@@ -112,16 +112,16 @@ func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack Ac
 		plain := !m.Volatile && ack == nil && m.shared != nil
 		for x.pos = len(x.slots) - 1; x.pos >= 0; x.pos-- {
 			if s := &x.slots[x.pos]; plain && s.sess != nil {
-				m.sendShared(s.sess) // the common case
+				d.count(m.sendShared(s.sess)) // the common case
 				n++
-			} else if x.deliver(x.pos, m, id, ack) {
+			} else if x.deliver(x.pos, m, id, ack, d) {
 				n++
 			}
 		}
 		return n
 	}
 	x.walk(l, opts, func(i int) {
-		if x.deliver(i, m, id, ack) {
+		if x.deliver(i, m, id, ack, d) {
 			n++
 		}
 	})
@@ -129,18 +129,19 @@ func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack Ac
 }
 
 // deliver writes m to slot i's member, unless its target refuses it now.
-func (x *loopIndex) deliver(i int, m *Message, id int64, ack AckFunc) bool {
+func (x *loopIndex) deliver(i int, m *Message, id int64, ack AckFunc, d *Delivery) bool {
 	sess, ms := x.slots[i].sess, x.slots[i].ms // a write may end the member and move the slots
 	if sess == nil {
-		return deliverVia(ms.member, m, id, ack)
+		return deliverVia(ms.member, m, id, ack, d)
 	}
 	if m.Volatile && !sess.Writable() {
+		d.refused(sess)
 		return false
 	}
 	if m.shared != nil {
-		m.sendShared(sess)
+		d.count(m.sendShared(sess))
 	} else {
-		(&Target{Session: sess}).Write(m)
+		d.count((&Target{Session: sess}).Write(m))
 	}
 	if ack != nil {
 		ms.member.AwaitAck(id, ack)
@@ -150,15 +151,16 @@ func (x *loopIndex) deliver(i int, m *Message, id int64, ack AckFunc) bool {
 
 // deliverVia writes m to a member that takes more than its session: a 0.6
 // session, or outgoing listeners to run first.
-func deliverVia(member Member, m *Message, id int64, ack AckFunc) bool {
+func deliverVia(member Member, m *Message, id int64, ack AckFunc, d *Delivery) bool {
 	t := member.Target()
 	if !t.Ready(m) {
+		d.refused(t.Session)
 		return false
 	}
 	if t.Session != nil {
 		member.Outgoing(m)
 	}
-	t.Write(m)
+	d.count(t.Write(m))
 	if ack != nil {
 		member.AwaitAck(id, ack)
 	}

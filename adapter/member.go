@@ -59,28 +59,44 @@ func (t *Target) Ready(m *Message) bool {
 	return !m.Volatile || t.Session.Writable()
 }
 
-// Write writes m, which Ready accepted. On t's loop.
-func (t *Target) Write(m *Message) {
+// Write writes m, which Ready accepted, and reports what it did (SendCut
+// when any of its messages closed the session). On t's loop.
+func (t *Target) Write(m *Message) transports.SendResult {
 	s := t.Session
 	if s == nil {
-		t.Legacy.Send(m.legacy)
-		return
+		return t.sendLegacy(m.legacy)
 	}
 	if m.shared != nil {
-		m.sendShared(s)
-		return
+		return m.sendShared(s)
 	}
 	send := s.Send
 	if m.Uncompressed {
 		send = s.SendUncompressed
 	}
-	send(m.Encoded, m.Binary)
+	r := send(m.Encoded, m.Binary)
 	if m.Binary {
-		return // the attachments are inside
+		return r // the attachments are inside
 	}
 	for _, a := range m.Attachments {
-		send(a, true)
+		if send(a, true) == transports.SendCut {
+			r = transports.SendCut
+		}
 	}
+	return r
+}
+
+// sendLegacy sends 0.6 frames and reports what it did, as the session
+// tells (a FrameSender that cannot tell reports SendQueued).
+func (t *Target) sendLegacy(frames []byte) transports.SendResult {
+	c, canTell := t.Legacy.(interface{ Closed() bool })
+	if canTell && c.Closed() {
+		return transports.SendClosed
+	}
+	t.Legacy.Send(frames)
+	if canTell && c.Closed() {
+		return transports.SendCut
+	}
+	return transports.SendQueued
 }
 
 // Membership is a member's room set and its place in the adapter's

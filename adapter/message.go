@@ -84,12 +84,11 @@ func (l *Local) parser() socketio.Parser {
 }
 
 // sendShared writes the shared form of m to s, compressed as m allows.
-func (m *Message) sendShared(s *transports.Session) {
+func (m *Message) sendShared(s *transports.Session) transports.SendResult {
 	if m.Uncompressed {
-		s.SendSharedUncompressed(m.shared)
-	} else {
-		s.SendShared(m.shared)
+		return s.SendSharedUncompressed(m.shared)
 	}
+	return s.SendShared(m.shared)
 }
 
 // legacyFrame frames a one-argument "message" broadcast for 0.6 clients (a

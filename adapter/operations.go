@@ -12,7 +12,13 @@ import "sync/atomic"
 // loop to its own. Safe from any goroutine.
 func (l *Local) Broadcast(p *Packet, opts *Options) {
 	m := l.encode(p, opts, -1)
-	l.eachLoop(func(x *loopIndex) { x.fanOut(l, m, opts, -1, nil) })
+	tally := newDeliveryTally(opts.Delivered, len(l.loops))
+	reached := l.eachLoop(func(i int, x *loopIndex) {
+		var d Delivery
+		x.fanOut(l, m, opts, -1, nil, &d)
+		l.delivered(i, &d, tally)
+	})
+	tally.skip(len(l.loops) - reached)
 }
 
 // BroadcastWithAck is Broadcast with an acknowledgement: acks.Clients is
@@ -31,7 +37,11 @@ func (l *Local) BroadcastWithAck(p *Packet, opts *Options, acks BroadcastAcks) {
 			acks.Clients(int(sum.Load()))
 		}
 	}
-	reached := l.eachLoop(func(x *loopIndex) { report(x.fanOut(l, m, opts, id, acks.Ack)) })
+	reached := l.eachLoop(func(i int, x *loopIndex) {
+		var d Delivery
+		report(x.fanOut(l, m, opts, id, acks.Ack, &d))
+		l.delivered(i, &d, nil)
+	})
 	for i := reached; i < len(l.loops); i++ {
 		report(0)
 	}
@@ -59,7 +69,7 @@ func (l *Local) changeSelected(opts *Options, rooms []string, join bool) {
 // DisconnectSockets disconnects the matching members, each on its loop
 // (Member.Disconnect). Safe from any goroutine.
 func (l *Local) DisconnectSockets(opts *Options, close bool) {
-	l.eachLoop(func(x *loopIndex) {
+	l.eachLoop(func(_ int, x *loopIndex) {
 		var victims []Member
 		x.walk(l, opts, func(i int) { victims = append(victims, x.slots[i].ms.member) })
 		for _, m := range victims {

@@ -153,28 +153,39 @@ func (s *Session) start(now int64) {
 	s.rearm()
 }
 
-// Send queues or writes one message packet. data is copied. On the home loop
-// only; use Post from elsewhere.
-func (s *Session) Send(data []byte, binary bool) {
+// Send queues or writes one message packet, and reports what it did. data
+// is copied. On the home loop only; use Post from elsewhere.
+func (s *Session) Send(data []byte, binary bool) SendResult {
 	if s.eio.Closed() {
-		return
+		return SendClosed
 	}
 	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
+	return s.sendOutcome()
+}
+
+// sendOutcome is the result of a send to s, open before it: a session the
+// send closed was closed as a slow consumer.
+func (s *Session) sendOutcome() SendResult {
+	if s.eio.Closed() {
+		return SendCut
+	}
+	return SendQueued
 }
 
 // SendUncompressed is Send for a message never compressed with
 // permessage-deflate (an emit with Compress(false)). Send compresses a
 // message when the websocket agreed to it and the message reaches
 // DeflateConfig.Threshold, as Node's engine.io does by default.
-func (s *Session) SendUncompressed(data []byte, binary bool) {
+func (s *Session) SendUncompressed(data []byte, binary bool) SendResult {
 	if s.eio.Closed() {
-		return
+		return SendClosed
 	}
 	if s.ws != nil {
 		s.writeWSFrame(s.ws, engineio.Message, binary, false, nil, data)
-		return
+		return s.sendOutcome()
 	}
 	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary, NoCompress: true})
+	return s.sendOutcome()
 }
 
 // SendText is Send for a text message made of two parts (often a type prefix

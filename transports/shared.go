@@ -53,22 +53,24 @@ func (m *Shared) Binary() bool { return frames.OpCode(m.frame[0]&0x0f) == frames
 
 // SendShared sends m like Send(m.Data(), m.Binary()), without encoding or
 // copying it for this session: compressed with permessage-deflate once for
-// every session that takes it. On the home loop only.
-func (s *Session) SendShared(m *Shared) { s.sendShared(m, true) }
+// every session that takes it. It reports what it did (a websocket on
+// another loop than the session's reports SendQueued: its write happens
+// there). On the home loop only.
+func (s *Session) SendShared(m *Shared) SendResult { return s.sendShared(m, true) }
 
 // SendSharedUncompressed is SendShared for a message never compressed (see
 // SendUncompressed).
-func (s *Session) SendSharedUncompressed(m *Shared) { s.sendShared(m, false) }
+func (s *Session) SendSharedUncompressed(m *Shared) SendResult { return s.sendShared(m, false) }
 
-func (s *Session) sendShared(m *Shared, compress bool) {
+func (s *Session) sendShared(m *Shared, compress bool) SendResult {
 	if s.eio.Closed() {
-		return
+		return SendClosed
 	}
 	binary := m.Binary()
 	if c := s.ws; c != nil {
 		if binary && s.Version() < 4 {
 			s.writeWSFrame(c, engineio.Message, true, compress, nil, m.data)
-			return
+			return s.sendOutcome()
 		}
 		f := s.srv.sharedFrame(s.Loop(), c, m, compress)
 		ok := true
@@ -80,7 +82,8 @@ func (s *Session) sendShared(m *Shared, compress bool) {
 		if !ok && c == s.ws {
 			s.end(ReasonSlowConsumer)
 		}
-		return
+		return s.sendOutcome()
 	}
 	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data, Binary: binary, NoCompress: !compress})
+	return s.sendOutcome()
 }
