@@ -103,7 +103,7 @@ func (b *BroadcastOperator) options() *adapter.Options {
 // Backpressure: Emit returns before the packet is written (Deliver waits
 // for it and reports what became of it), but it does not let a backlog
 // grow without bound. Called from a goroutine of your own, it waits while
-// an event loop has more than loop.MailboxHighWater (4096) pieces of work
+// an event loop has more than loop.MailboxHighWater (1024) pieces of work
 // queued, until that loop has run half of them; so a goroutine that emits
 // in a tight loop goes at the pace of the loops, and memory stays bounded.
 // It never waits on an event loop or a worker (handlers), nor for a loop

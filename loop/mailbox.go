@@ -33,7 +33,7 @@ import (
 const (
 	// MailboxHighWater is the number of functions queued on a loop past
 	// which a poster that may wait waits.
-	MailboxHighWater = 4096
+	MailboxHighWater = 1024
 	// MailboxLowWater is the number of queued functions at or below which
 	// the waiting posters go on.
 	MailboxLowWater = MailboxHighWater / 2
