@@ -69,11 +69,19 @@
 // callback runs on one of the loops (or a worker), its timeout a timer of
 // that loop: every deadline of the server is on the loops' clock.
 //
-// EmitWithAck (of a Socket, a namespace or a broadcast) is the one method
-// that waits: for the clients' answers. Call it from a goroutine of your
-// own, or from a handler under WithWorkers; the answer is handed over by
-// the loop that reads it, so a waiting worker holds nothing up. Called on
-// an event loop it returns ErrOnEventLoop rather than stall it.
+// EmitWithAck (of a Socket, a namespace or a broadcast) waits for the
+// clients' answers, and Deliver (of a namespace or a broadcast) for the
+// loops to write its packet, which it reports on (sockets sent to, dropped,
+// cut as slow consumers). Call them from a goroutine of your own, or from a
+// handler under WithWorkers; the answer is handed over by the loop that
+// reads it, so a waiting worker holds nothing up. Called on an event loop
+// they return ErrOnEventLoop rather than stall it.
+//
+// Sending from a goroutine of your own has backpressure: while a loop has
+// more than loop.MailboxHighWater pieces of work queued, Emit and the other
+// sends wait for it to catch up, so that a goroutine broadcasting in a
+// tight loop cannot grow memory without bound. Loops and workers never wait
+// so (see BroadcastOperator.Emit).
 //
 // # Inside
 //
