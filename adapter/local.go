@@ -11,7 +11,9 @@ import (
 type Poster interface {
 	// Post runs fn on loop i and reports true, or runs nothing and
 	// reports false when loop i serves no connections (the server has not
-	// started, or the loop has stopped). Safe from any goroutine.
+	// started, or the loop has stopped). Safe from any goroutine; it may
+	// make a goroutine that is not an event loop wait while the loop is
+	// behind (backpressure), so a caller must not hold a lock a loop needs.
 	Post(i int, fn func()) bool
 }
 

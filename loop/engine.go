@@ -141,7 +141,9 @@ func (e *Engine) Bind(srv *transports.Server) {
 func (e *Engine) Loops() int { return e.opts.Loops }
 
 // Post runs fn on loop i. Safe from any goroutine. Functions posted to one
-// loop run in the order they were posted.
+// loop run in the order they were posted. From a goroutine that may wait
+// (not a loop, not MarkNoWait's), it waits while the loop is behind: see
+// MailboxHighWater.
 func (e *Engine) Post(i int, fn func()) {
 	m := e.loops[i].Load()
 	if m == nil {
