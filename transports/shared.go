@@ -66,6 +66,7 @@ func (s *Session) sendShared(m *Shared, compress bool) SendResult {
 	if s.eio.Closed() {
 		return SendClosed
 	}
+	s.srv.countOut(s.Loop(), len(m.data))
 	binary := m.Binary()
 	if c := s.ws; c != nil {
 		if binary && s.Version() < 4 {
