@@ -46,13 +46,15 @@ func (d *Delivery) drop() {
 // skip counts a selected member the packet could not be sent to at all.
 func (d *Delivery) skip() { d.Sockets++ }
 
-// delivered is told what a broadcast did on loop i, once that loop has
-// written it to its members; tally, when not nil, sums the loops for
-// Options.Delivered. On loop i.
-func (l *Local) delivered(i int, d *Delivery, tally *deliveryTally) {
-	if tally != nil {
-		tally.add(*d)
+// refused counts a selected member whose target did not take the packet
+// (Target.Ready): dropped, for an open Engine.IO session (the packet was
+// volatile); skipped for a closed one or a 0.6 session (nil).
+func (d *Delivery) refused(s *transports.Session) {
+	if s != nil && !s.Closed() {
+		d.drop()
+		return
 	}
+	d.skip()
 }
 
 // deliveryTally sums one broadcast's counts over the loops and hands the
@@ -73,10 +75,14 @@ func newDeliveryTally(done func(Delivery), loops int) *deliveryTally {
 	return &deliveryTally{remaining: loops, done: done}
 }
 
-// add counts one loop's report; the last one calls done. Any goroutine.
-func (t *deliveryTally) add(d Delivery) {
+// add counts one loop's report; the last one calls done. Nothing when t
+// is nil. Any goroutine.
+func (t *deliveryTally) add(d *Delivery) {
+	if t == nil {
+		return
+	}
 	t.mu.Lock()
-	t.sum.Add(d)
+	t.sum.Add(*d)
 	t.remaining--
 	last := t.remaining == 0
 	sum := t.sum
@@ -93,17 +99,6 @@ func (t *deliveryTally) skip(n int) {
 		return
 	}
 	for range n {
-		t.add(Delivery{})
+		t.add(&Delivery{})
 	}
-}
-
-// refused counts a selected member whose target did not take the packet
-// (Target.Ready): dropped, for an open Engine.IO session (the packet was
-// volatile); skipped for a closed one or a 0.6 session (nil).
-func (d *Delivery) refused(s *transports.Session) {
-	if s != nil && !s.Closed() {
-		d.drop()
-		return
-	}
-	d.skip()
 }

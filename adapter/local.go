@@ -226,12 +226,12 @@ func (l *Local) sync(x *loopIndex, ms *Membership, rooms []string) {
 	ms.mu.Unlock()
 }
 
-// eachLoop runs fn on every loop that serves connections, with the loop's
-// index; it returns how many it reached.
-func (l *Local) eachLoop(fn func(i int, x *loopIndex)) int {
+// eachLoop runs fn on every loop that serves connections; it returns how
+// many it reached.
+func (l *Local) eachLoop(fn func(x *loopIndex)) int {
 	n := 0
 	for i, x := range l.loops {
-		if l.cfg.Poster.Post(i, func() { fn(i, x) }) {
+		if l.cfg.Poster.Post(i, func() { fn(x) }) {
 			n++
 		}
 	}

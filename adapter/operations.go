@@ -14,10 +14,10 @@ func (l *Local) Broadcast(p *Packet, opts *Options) {
 	l.counted()
 	m := l.encode(p, opts, -1)
 	tally := newDeliveryTally(opts.Delivered, len(l.loops))
-	reached := l.eachLoop(func(i int, x *loopIndex) {
+	reached := l.eachLoop(func(x *loopIndex) {
 		var d Delivery
 		x.fanOut(l, m, opts, -1, nil, &d)
-		l.delivered(i, &d, tally)
+		tally.add(&d)
 	})
 	tally.skip(len(l.loops) - reached)
 }
@@ -39,10 +39,9 @@ func (l *Local) BroadcastWithAck(p *Packet, opts *Options, acks BroadcastAcks) {
 			acks.Clients(int(sum.Load()))
 		}
 	}
-	reached := l.eachLoop(func(i int, x *loopIndex) {
+	reached := l.eachLoop(func(x *loopIndex) {
 		var d Delivery
 		report(x.fanOut(l, m, opts, id, acks.Ack, &d))
-		l.delivered(i, &d, nil)
 	})
 	for i := reached; i < len(l.loops); i++ {
 		report(0)
@@ -71,7 +70,7 @@ func (l *Local) changeSelected(opts *Options, rooms []string, join bool) {
 // DisconnectSockets disconnects the matching members, each on its loop
 // (Member.Disconnect). Safe from any goroutine.
 func (l *Local) DisconnectSockets(opts *Options, close bool) {
-	l.eachLoop(func(_ int, x *loopIndex) {
+	l.eachLoop(func(x *loopIndex) {
 		var victims []Member
 		x.walk(l, opts, func(i int) { victims = append(victims, x.slots[i].ms.member) })
 		for _, m := range victims {
