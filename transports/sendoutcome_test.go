@@ -7,11 +7,11 @@ import (
 	"github.com/tornadio/tornadio/transports"
 )
 
-// TestSendResults: the send functions broadcasts use report what they did
+// TestEverySendFunctionReports: the send functions broadcasts use report what they did
 // to the session: queued while the client keeps up with the bound, cut by
 // the send that would pass MaxBuffered (the session closes as a slow
 // consumer), closed for every send after; on websocket and polling alike.
-func TestSendResults(t *testing.T) {
+func TestEverySendFunctionReports(t *testing.T) {
 	m := transports.NewShared([]byte("2" + strings.Repeat("x", 999)))
 	sends := []struct {
 		name string
