@@ -53,3 +53,18 @@ func (l *serverLoops) Post(i int, fn func()) bool {
 	srv.loops.Post(i, fn)
 	return true
 }
+
+// PostSized is Post for fn that writes about size bytes to each socket it
+// reaches: the loops' backpressure counts them (loop.MailboxHighBytes).
+func (l *serverLoops) PostSized(i int, fn func(), size int) bool {
+	srv := (*Server)(l)
+	if srv.loops == nil || !srv.active(i) {
+		return false
+	}
+	if sized, ok := srv.loops.(interface{ PostSized(int, func(), int) }); ok {
+		sized.PostSized(i, fn, size)
+	} else {
+		srv.loops.Post(i, fn)
+	}
+	return true
+}

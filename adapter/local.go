@@ -17,6 +17,14 @@ type Poster interface {
 	Post(i int, fn func()) bool
 }
 
+// SizedPoster is a Poster that weighs the work it posts: PostSized is Post
+// for work that writes about size bytes, so that the loops' backpressure
+// counts bytes and not only functions. The broadcasts use it when their
+// Poster has it.
+type SizedPoster interface {
+	PostSized(i int, fn func(), size int) bool
+}
+
 // Config is what a Local needs from its namespace.
 type Config struct {
 	Namespace string // the namespace's name, as packets carry it
@@ -228,10 +236,21 @@ func (l *Local) sync(x *loopIndex, ms *Membership, rooms []string) {
 
 // eachLoop runs fn on every loop that serves connections; it returns how
 // many it reached.
-func (l *Local) eachLoop(fn func(x *loopIndex)) int {
+func (l *Local) eachLoop(fn func(x *loopIndex)) int { return l.eachLoopSized(fn, 0) }
+
+// eachLoopSized is eachLoop for fn that writes about size bytes to each
+// member it reaches (SizedPoster).
+func (l *Local) eachLoopSized(fn func(x *loopIndex), size int) int {
+	sized, _ := l.cfg.Poster.(SizedPoster)
 	n := 0
 	for i, x := range l.loops {
-		if l.cfg.Poster.Post(i, func() { fn(x) }) {
+		var ok bool
+		if sized != nil {
+			ok = sized.PostSized(i, func() { fn(x) }, size)
+		} else {
+			ok = l.cfg.Poster.Post(i, func() { fn(x) })
+		}
+		if ok {
 			n++
 		}
 	}

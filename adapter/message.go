@@ -70,6 +70,16 @@ func (l *Local) encode(p *Packet, opts *Options, id int64) *Message {
 	return m
 }
 
+// size is about what writing m to one member costs: its packet and
+// attachments.
+func (m *Message) size() int {
+	n := len(m.Encoded)
+	for _, a := range m.Attachments {
+		n += len(a)
+	}
+	return n
+}
+
 // Failed reports whether the parser refused the message's arguments (a
 // json.RawMessage that is not JSON, for a parser that transcodes it): it is
 // written to no one.

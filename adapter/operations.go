@@ -14,11 +14,11 @@ func (l *Local) Broadcast(p *Packet, opts *Options) {
 	l.counted()
 	m := l.encode(p, opts, -1)
 	tally := newDeliveryTally(opts.Delivered, len(l.loops))
-	reached := l.eachLoop(func(x *loopIndex) {
+	reached := l.eachLoopSized(func(x *loopIndex) {
 		var d Delivery
 		x.fanOut(l, m, opts, -1, nil, &d)
 		tally.add(&d)
-	})
+	}, m.size())
 	tally.skip(len(l.loops) - reached)
 }
 
@@ -39,10 +39,10 @@ func (l *Local) BroadcastWithAck(p *Packet, opts *Options, acks BroadcastAcks) {
 			acks.Clients(int(sum.Load()))
 		}
 	}
-	reached := l.eachLoop(func(x *loopIndex) {
+	reached := l.eachLoopSized(func(x *loopIndex) {
 		var d Delivery
 		report(x.fanOut(l, m, opts, id, acks.Ack, &d))
-	})
+	}, m.size())
 	for i := reached; i < len(l.loops); i++ {
 		report(0)
 	}

@@ -197,3 +197,33 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestMailboxWaitsForBytes: posts that write much (PostSized) wait past
+// MailboxHighBytes however few they are, and go on once the loop has run
+// them down to half of it.
+func TestMailboxWaitsForBytes(t *testing.T) {
+	_, m := startFakeLoop(t)
+	gate := make(chan struct{})
+	m.post(func() { <-gate })
+	const size = MailboxHighBytes / 4
+	for range 4 {
+		m.postSized(func() {}, size) // at the mark, not past it: returns
+	}
+	returned := make(chan struct{})
+	go func() {
+		m.postSized(func() {}, 1) // past it: waits
+		close(returned)
+	}()
+	waitFor(t, func() bool { return m.depth() == 6 })
+	select {
+	case <-returned:
+		t.Fatal("a post past MailboxHighBytes did not wait")
+	default:
+	}
+	close(gate)
+	select {
+	case <-returned:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the poster still waits once the loop has run the mailbox down")
+	}
+}

@@ -14,8 +14,15 @@ import (
 // wait for (MarkNoWait: the workers) — a user's goroutine broadcasting, a
 // net/http handler, a cluster adapter's subscriber — waits, once its
 // function is queued, while the mailbox holds more than MailboxHighWater
-// functions, until the loop has run them down to MailboxLowWater. So a
+// functions or more than MailboxHighBytes of what they will write
+// (PostSized), until the loop has run them down to half of that. So a
 // goroutine posting in a tight loop cannot grow a mailbox without bound.
+//
+// The bytes matter beyond memory: a loop runs its whole mailbox in one
+// turn, without writing to the sockets in between (gnet flushes what it
+// holds once the turn is over), so what one turn writes to one client must
+// fit in what the client may hold (MaxBufferedBytes): a client that reads
+// fast would otherwise be cut as a slow consumer by a burst.
 //
 // Loops never wait: a loop that waited for another (or for itself) could
 // never be woken. Neither do the goroutines a loop may wait for. Nothing
@@ -37,6 +44,10 @@ const (
 	// MailboxLowWater is the number of queued functions at or below which
 	// the waiting posters go on.
 	MailboxLowWater = MailboxHighWater / 2
+	// MailboxHighBytes is the number of bytes to write (PostSized) queued
+	// on a loop past which a poster that may wait waits; it goes on at
+	// half of it. Keep MaxBufferedBytes well above it (see above).
+	MailboxHighBytes = 256 << 10
 	// MailboxStall is how long a waiting poster lets a loop run nothing
 	// before it stops waiting for it.
 	MailboxStall = 100 * time.Millisecond
@@ -52,6 +63,9 @@ type mailbox struct {
 	mu      sync.Mutex
 	q       []func()
 	pending int // functions posted and not run yet: q and the batch being run
+	qBytes  int // bytes to write of the functions in q (PostSized)
+	bytes   int // bytes to write of the functions posted and not run yet
+	running int // bytes to write of the batch being run
 	// room is closed, and set to nil, once pending is down to
 	// MailboxLowWater (or the loop refuses work); made by the first poster
 	// that finds pending past MailboxHighWater.
@@ -84,14 +98,27 @@ func (e *Engine) newLoopMailbox(el gnet.EventLoop) *mailbox {
 	return m
 }
 
+// PostSized is Post for work that writes about size bytes: the loop's
+// backpressure counts them (MailboxHighBytes). Safe from any goroutine.
+func (e *Engine) PostSized(i int, fn func(), size int) {
+	if m := e.loops[i].Load(); m != nil {
+		m.postSized(fn, size)
+	}
+}
+
 // post queues fn; from a goroutine that may wait, it then waits while the
-// mailbox is past MailboxHighWater (see above).
-func (m *mailbox) post(fn func()) {
+// mailbox is past its high-water marks (see above).
+func (m *mailbox) post(fn func()) { m.postSized(fn, 0) }
+
+// postSized is post for fn that writes about size bytes.
+func (m *mailbox) postSized(fn func(), size int) {
 	m.mu.Lock()
 	m.q = append(m.q, fn)
 	m.pending++
+	m.qBytes += size
+	m.bytes += size
 	var room chan struct{}
-	if m.pending > MailboxHighWater && !m.refused {
+	if (m.pending > MailboxHighWater || m.bytes > MailboxHighBytes) && !m.refused {
 		if m.room == nil {
 			m.room = make(chan struct{})
 		}
@@ -163,6 +190,7 @@ func (m *mailbox) drain() {
 		m.mu.Lock()
 		q := m.q
 		m.q = m.spare[:0]
+		m.running, m.qBytes = m.qBytes, 0
 		m.mu.Unlock()
 		for i, fn := range q {
 			fn()
@@ -173,7 +201,9 @@ func (m *mailbox) drain() {
 		m.scheduled.Store(false)
 		m.mu.Lock()
 		m.pending -= len(q)
-		if m.pending <= MailboxLowWater {
+		m.bytes -= m.running
+		m.running = 0
+		if m.pending <= MailboxLowWater && m.bytes <= MailboxHighBytes/2 {
 			m.releaseLocked()
 		}
 		empty := len(m.q) == 0
