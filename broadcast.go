@@ -104,8 +104,11 @@ func (b *BroadcastOperator) options() *adapter.Options {
 // for it and reports what became of it), but it does not let a backlog
 // grow without bound. Called from a goroutine of your own, it waits while
 // an event loop has more than loop.MailboxHighWater (1024) pieces of work
-// queued, until that loop has run half of them; so a goroutine that emits
-// in a tight loop goes at the pace of the loops, and memory stays bounded.
+// or loop.MailboxHighBytes (256 KiB) of packets queued, until that loop has
+// run half of them; so a goroutine that emits in a tight loop goes at the
+// pace of the loops, memory stays bounded, and what a loop writes to a
+// client in one turn stays well under MaxBufferedBytes (a client that
+// reads is not cut off by a burst).
 // It never waits on an event loop or a worker (handlers), nor for a loop
 // that runs nothing for loop.MailboxStall (blocked, perhaps by a lock the
 // caller holds), nor once the server stops.

@@ -78,8 +78,8 @@
 // they return ErrOnEventLoop rather than stall it.
 //
 // Sending from a goroutine of your own has backpressure: while a loop has
-// more than loop.MailboxHighWater pieces of work queued, Emit and the other
-// sends wait for it to catch up, so that a goroutine broadcasting in a
+// more than loop.MailboxHighWater pieces of work (or loop.MailboxHighBytes
+// of broadcasts) queued, Emit and the other sends wait for it to catch up, so that a goroutine broadcasting in a
 // tight loop cannot grow memory without bound. Loops and workers never wait
 // so (see BroadcastOperator.Emit).
 //
