@@ -93,7 +93,7 @@ func (e *Emitter) emit(event string, args []any, pa *pendingAck) (int64, error) 
 		Uncompressed: e.noCompress,
 	}
 	timeout := e.timeout
-	s.post(func() { s.sendAwaitingAck(out, id, pa, timeout) })
+	s.postWriting(func() { s.sendAwaitingAck(out, id, pa, timeout) }, messageSize(out))
 	return id, nil
 }
 
@@ -128,7 +128,7 @@ func (s *Socket) emitRecorded(event string, raw, atts [][]byte, noCompress bool)
 		_, err := ns.srv.opts.parser().AppendEvent(nil, ns.name, -1, event, raw, atts)
 		return fmt.Errorf("tornadio: encode %q: %w", event, err)
 	}
-	s.post(func() { s.deliver(out) })
+	s.postWriting(func() { s.deliver(out) }, messageSize(out))
 	return nil
 }
 

@@ -68,3 +68,20 @@ func (l *serverLoops) PostSized(i int, fn func(), size int) bool {
 	}
 	return true
 }
+
+// postWriting runs fn, which writes about size bytes to the socket, on the
+// socket's loop, as post does; the loop's backpressure counts the bytes.
+func (s *Socket) postWriting(fn func(), size int) {
+	if !(*serverLoops)(s.ns.srv).PostSized(s.loop(), fn, size) {
+		s.post(fn) // not served by the engine's loops: the session's own way
+	}
+}
+
+// messageSize is about what writing m costs: its packet and attachments.
+func messageSize(m *adapter.Message) int {
+	n := len(m.Encoded)
+	for _, a := range m.Attachments {
+		n += len(a)
+	}
+	return n
+}
