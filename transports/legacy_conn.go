@@ -251,7 +251,6 @@ func (c *Conn) newLegacySession(rt *legacy.Route) *LegacySession {
 	if err := l.app.LegacyOpen(s); err != nil {
 		s.closed = true
 		c.srv.unregisterLegacy(s)
-		c.srv.countRefused(c.loop(), refusedForbidden)
 		return nil
 	}
 	c.srv.countOpened(c.loop(), legacyKind(rt.Transport))
@@ -279,6 +278,7 @@ func (c *Conn) legacyOpenPoll(rt *legacy.Route) {
 	}
 	s := c.newLegacySession(rt)
 	if s == nil {
+		c.srv.countRefused(c.loop(), refusedForbidden)
 		c.legacyError(403)
 		return
 	}
@@ -344,6 +344,7 @@ func (c *Conn) legacyOpenStream(rt *legacy.Route) {
 	l := &c.srv.leg
 	s := c.newLegacySession(rt)
 	if s == nil {
+		c.srv.countRefused(c.loop(), refusedForbidden)
 		c.legacyError(403)
 		return
 	}
@@ -409,6 +410,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 		kind = streamHixie76
 	}
 	refuse := func(status int) {
+		c.srv.countRefused(c.loop(), refusalOf(status))
 		if kind != streamRFC6455 {
 			c.close() // N answers nothing
 			return

@@ -190,6 +190,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	r := c.req()
 	key := r.Header("Sec-WebSocket-Key")
 	if status := checkUpgrade(r, key); status != 0 {
+		c.countErrorReply(engineio.BadRequest)
 		c.refuseUpgrade(status)
 		return
 	}
@@ -275,7 +276,6 @@ func checkUpgrade(r *httpparse.Request, key []byte) int {
 // refuseUpgrade answers a bad WebSocket opening handshake with status (and
 // the supported version for 426), then closes.
 func (c *Conn) refuseUpgrade(status int) {
-	c.countErrorReply(engineio.BadRequest)
 	resp := httpparse.AppendStatusLine(c.srv.frameBuf(c.loop()), status)
 	if status == 426 {
 		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")

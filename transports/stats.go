@@ -90,6 +90,15 @@ func (srv *Server) stats(loop int) *loopStats { return &srv.loopState[loop].stat
 // limits call it with refusedRate or refusedConcurrency.
 func (srv *Server) countRefused(loop int, why refusal) { srv.stats(loop).refused[why].Add(1) }
 
+// refusalOf is the refusal an HTTP status answers: 403 forbidden, any
+// other a bad request.
+func refusalOf(status int) refusal {
+	if status == 403 {
+		return refusedForbidden
+	}
+	return refusedBadRequest
+}
+
 // countErrorReply counts the error answer code to the current request of
 // c as a refused handshake when the request asked for one (it names no
 // session): forbidden for an origin or AllowRequest refusal, bad request
