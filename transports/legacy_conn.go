@@ -200,6 +200,7 @@ func (c *Conn) legacyRequest() bool {
 
 // legacyError answers the request with status and a text body.
 func (c *Conn) legacyError(status int) {
+	c.countLegacyError(status)
 	body := httpparse.StatusText(status)
 	c.reply(appendResponse(nil, status, "text/plain; charset=utf-8", "", []byte(body)))
 }
@@ -278,7 +279,6 @@ func (c *Conn) legacyOpenPoll(rt *legacy.Route) {
 	}
 	s := c.newLegacySession(rt)
 	if s == nil {
-		c.srv.countRefused(c.loop(), refusedForbidden)
 		c.legacyError(403)
 		return
 	}
@@ -344,7 +344,6 @@ func (c *Conn) legacyOpenStream(rt *legacy.Route) {
 	l := &c.srv.leg
 	s := c.newLegacySession(rt)
 	if s == nil {
-		c.srv.countRefused(c.loop(), refusedForbidden)
 		c.legacyError(403)
 		return
 	}

@@ -86,9 +86,20 @@ type loopStats struct {
 // stats is loop's block.
 func (srv *Server) stats(loop int) *loopStats { return &srv.loopState[loop].stats }
 
-// countRefused counts a handshake refused on loop for why. Admission
-// limits call it with refusedRate or refusedConcurrency.
+// countRefused counts a handshake refused on loop for why.
 func (srv *Server) countRefused(loop int, why refusal) { srv.stats(loop).refused[why].Add(1) }
+
+// countRefusedAs counts a handshake refused on loop for the reason named
+// name, one of refusalNames: admission limits count theirs with it
+// ("rate", "concurrency"). An unknown name counts nothing.
+func (srv *Server) countRefusedAs(loop int, name string) {
+	for why, n := range refusalNames {
+		if n == name {
+			srv.countRefused(loop, refusal(why))
+			return
+		}
+	}
+}
 
 // refusalOf is the refusal an HTTP status answers: 403 forbidden, any
 // other a bad request.
@@ -113,6 +124,14 @@ func (c *Conn) countErrorReply(code engineio.ErrorCode) {
 		why = refusedForbidden
 	}
 	c.srv.countRefused(c.loop(), why)
+}
+
+// countLegacyError counts a legacy error answer with status 403, which
+// refuses a session (LegacyOpen), as a forbidden handshake.
+func (c *Conn) countLegacyError(status int) {
+	if status == 403 {
+		c.srv.countRefused(c.loop(), refusedForbidden)
+	}
 }
 
 // countOpened counts a session of kind opened on loop.
