@@ -98,8 +98,12 @@ func (h *collectorHome) Post(fn func()) {
 	h.srv.loops.Post(h.loop, fn)
 }
 
+// AfterFunc arms the collector's timeout, counted when it fires.
 func (h *collectorHome) AfterFunc(d time.Duration, fn func()) ackcollect.Timer {
-	return h.srv.tp.AfterFunc(h.loop, d, fn)
+	return h.srv.tp.AfterFunc(h.loop, d, func() {
+		h.srv.count(h.loop).ackTimeouts.Add(1)
+		fn()
+	})
 }
 
 func (h *collectorHome) Run(fn func()) { h.srv.runOnWorker(h.worker, fn) }

@@ -33,6 +33,8 @@ type core struct {
 	workers *workerpool.Pool
 
 	edge serveState // ServeHTTP and Serve (serve.go)
+
+	counters counters // what Stats sums (stats_collect.go)
 }
 
 // init applies opts; defaultPath, when Path is not set, is the server's
@@ -45,6 +47,7 @@ func (c *core) init(defaultPath string, opts []Option) {
 		c.opts.Path = defaultPath
 	}
 	c.err = c.opts.validate()
+	c.initCounters(c.opts.EventLoops)
 }
 
 // begin checks that the server can start, once, and makes its workers.

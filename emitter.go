@@ -152,6 +152,7 @@ func (s *Socket) sendAwaitingAck(out *adapter.Message, id int64, pa *pendingAck,
 				return
 			}
 			s.dropAck(id)
+			s.count().ackTimeouts.Add(1)
 			pa.fail(s, ErrAckTimeout)
 		})
 	}
@@ -189,12 +190,13 @@ func (s *Socket) deliver(m *adapter.Message) bool {
 	}
 	t := s.member().Target()
 	if !t.Ready(m) {
-		return false
+		return s.notReady(m)
 	}
 	if s.rooms.WatchesOutgoing() && t.Session != nil {
 		s.notifyOutgoing(m.Event, m.Args, m.Attachments)
 	}
 	t.Write(m)
+	s.count().eventsOut.Add(1)
 	return true
 }
 

@@ -67,6 +67,7 @@ func (s *Socket) emitLegacy(event string, args []any) error {
 	s.post(func() {
 		if s.attached() {
 			s.legacy().Send(frame)
+			s.count().eventsOut.Add(1)
 		}
 	})
 	return nil

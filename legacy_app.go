@@ -72,6 +72,7 @@ func socketOf(ls *transports.LegacySession) *Socket {
 // argument: the text as a string, or the ~j~ JSON value.
 func (a legacyApp) LegacyMessage(ls *transports.LegacySession, m legacy.Message) {
 	if sock := socketOf(ls); sock != nil && sock.attached() {
+		sock.count().eventsIn.Add(1)
 		sock.onLegacyMessage(m)
 	}
 }

@@ -397,6 +397,7 @@ func (s *Socket) close(reason DisconnectReason) {
 		return
 	}
 	s.gone.Store(true)
+	s.ns.srv.countDisconnect(s.loop(), reason)
 	s.failDirectAcks()
 	s.ns.detach(s)
 	if rs := s.ns.recovery; rs != nil && recoverable(reason) && s.pid() != "" {

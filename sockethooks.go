@@ -43,6 +43,7 @@ func (h socketHooks) Connect(c *client, nsp string, auth []byte) {
 }
 
 func (socketHooks) Event(s *Socket, p socketio.Packet, atts, args [][]byte, split bool) {
+	s.count().eventsIn.Add(1)
 	s.onEvent(p, atts, args, split)
 }
 

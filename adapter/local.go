@@ -56,6 +56,8 @@ type Local struct {
 	memberWatch   atomic.Pointer[func(id string, attached bool)] // WatchMembers
 	ids           atomic.Int64                                   // ack ids, shared by the namespace's sockets as in Node
 	legacyMembers atomic.Int64                                   // attached members over a 0.6 session
+
+	stats localStats // stats.go
 }
 
 // NewLocal returns the local side of a namespace.

@@ -20,6 +20,8 @@ type loopIndex struct {
 	// slots below pos those not yet visited.
 	pos int
 
+	stats indexStats // stats.go
+
 	_ [64]byte // keep loops' indexes on separate cache lines
 }
 
@@ -48,6 +50,7 @@ func (x *loopIndex) has(ms *Membership) bool {
 func (x *loopIndex) add(ms *Membership, sess *transports.Session) {
 	ms.idx = int32(len(x.slots))
 	x.slots = append(x.slots, slot{sess: sess, ms: ms})
+	x.stats.attached.Add(1)
 }
 
 // remove takes ms's slot out: the last slot takes its place, unless a
@@ -58,6 +61,7 @@ func (x *loopIndex) remove(ms *Membership) {
 	if !x.has(ms) {
 		return
 	}
+	x.stats.detached.Add(1)
 	i, last := int(ms.idx), len(x.slots)-1
 	if p := x.pos; i < p {
 		x.move(p-1, i)
@@ -118,24 +122,24 @@ func (x *loopIndex) fanOut(l *Local, m *Message, opts *Options, id int64, ack Ac
 				n++
 			}
 		}
-		return n
+		return x.delivered(n)
 	}
 	x.walk(l, opts, func(i int) {
 		if x.deliver(i, m, id, ack) {
 			n++
 		}
 	})
-	return n
+	return x.delivered(n)
 }
 
 // deliver writes m to slot i's member, unless its target refuses it now.
 func (x *loopIndex) deliver(i int, m *Message, id int64, ack AckFunc) bool {
 	sess, ms := x.slots[i].sess, x.slots[i].ms // a write may end the member and move the slots
 	if sess == nil {
-		return deliverVia(ms.member, m, id, ack)
+		return x.undelivered(m, deliverVia(ms.member, m, id, ack))
 	}
 	if m.Volatile && !sess.Writable() {
-		return false
+		return x.droppedVolatile()
 	}
 	if m.shared != nil {
 		m.sendShared(sess)

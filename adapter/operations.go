@@ -11,6 +11,7 @@ import "sync/atomic"
 // Broadcast encodes p once and writes it to the matching members, each
 // loop to its own. Safe from any goroutine.
 func (l *Local) Broadcast(p *Packet, opts *Options) {
+	l.counted()
 	m := l.encode(p, opts, -1)
 	l.eachLoop(func(x *loopIndex) { x.fanOut(l, m, opts, -1, nil) })
 }
@@ -20,6 +21,7 @@ func (l *Local) Broadcast(p *Packet, opts *Options) {
 // has delivered; acks.Ack for each answer, on the answering member's loop.
 // acks.Servers is left to the Adapter. Safe from any goroutine.
 func (l *Local) BroadcastWithAck(p *Packet, opts *Options, acks BroadcastAcks) {
+	l.counted()
 	id := l.NextAckID()
 	m := l.encode(p, opts, id)
 	var remaining atomic.Int32

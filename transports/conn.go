@@ -225,6 +225,7 @@ func (c *Conn) endOversized() {
 // OnClose tells the machine that the connection is gone.
 func (c *Conn) OnClose() {
 	c.closing = true
+	c.srv.countConn(c.loop(), -1)
 	c.srv.unschedule(c.loop(), c)
 	delete(c.srv.loopState[c.loop()].frag, c)
 	// No closure when the session is on this loop and nothing of it is on
@@ -363,6 +364,7 @@ func (c *Conn) reply(resp []byte) {
 }
 
 func (c *Conn) replyError(code engineio.ErrorCode, cors string) {
+	c.countErrorReply(code)
 	c.reply(c.srv.errorResponse(code, cors))
 }
 

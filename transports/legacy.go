@@ -132,6 +132,7 @@ func (s *LegacySession) Send(frames []byte) {
 			s.end(ReasonSlowConsumer)
 			return
 		}
+		s.srv.countOut(s.loop, n)
 		p = p[n:]
 	}
 	s.sent()

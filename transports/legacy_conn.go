@@ -251,8 +251,10 @@ func (c *Conn) newLegacySession(rt *legacy.Route) *LegacySession {
 	if err := l.app.LegacyOpen(s); err != nil {
 		s.closed = true
 		c.srv.unregisterLegacy(s)
+		c.srv.countRefused(c.loop(), refusedForbidden)
 		return nil
 	}
+	c.srv.countOpened(c.loop(), legacyKind(rt.Transport))
 	return s
 }
 

@@ -50,6 +50,7 @@ func (s *LegacySession) end(reason string) {
 		return
 	}
 	s.closed = true
+	s.srv.countEnded(s.loop, legacyKind(s.transport), reason)
 	s.srv.unschedule(s.loop, s)
 	s.srv.unregisterLegacy(s)
 	_ = s.m.Close(s.srv.timeOn(s.loop)) // no-op when the machine ended it
@@ -289,6 +290,7 @@ func (s *LegacySession) onPost(c *Conn, gen exchange, body, hdr []byte) {
 		if s.closed {
 			break
 		}
+		srv.countIn(s.loop, len(m.Data))
 		l.app.LegacyMessage(s, m)
 	}
 	srv.respond(s.loop, c, gen, appendLegacyResponse(srv.frameBuf(s.loop), 200, legacy.ContentTypeOK, hdr, okBody))
@@ -316,6 +318,7 @@ func (s *LegacySession) onStreamData(c *Conn, data []byte) {
 		if s.closed {
 			break
 		}
+		s.srv.countIn(s.loop, len(m.Data))
 		s.srv.leg.app.LegacyMessage(s, m)
 	}
 }

@@ -167,6 +167,7 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 		return nil
 	}
 	s.start(c.srv.now())
+	c.srv.countOpened(c.loop(), kindOf(transport == WebSocket))
 	return s
 }
 
@@ -274,6 +275,7 @@ func checkUpgrade(r *httpparse.Request, key []byte) int {
 // refuseUpgrade answers a bad WebSocket opening handshake with status (and
 // the supported version for 426), then closes.
 func (c *Conn) refuseUpgrade(status int) {
+	c.countErrorReply(engineio.BadRequest)
 	resp := httpparse.AppendStatusLine(c.srv.frameBuf(c.loop()), status)
 	if status == 426 {
 		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")

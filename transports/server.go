@@ -287,6 +287,8 @@ type loopState struct {
 
 	compressor *answerCompressor // polling answers' gzip and zlib writers, once needed (httpcompress.go)
 
+	stats loopStats // the loop's counters (stats.go)
+
 	_ [64]byte // keeps one loop's writes off the next one's cache line
 }
 
@@ -305,6 +307,7 @@ func (srv *Server) NewConn(io IO, loop int) *Conn {
 // the machine's side by side. c must be a zero Conn that does not move.
 func (srv *Server) InitConn(c *Conn, io IO, loop int) {
 	*c = Conn{srv: srv, io: io, tn: timerNode{loop: int32(loop)}}
+	srv.countConn(loop, 1)
 	if srv.leg.inline {
 		c.sniff = sniffInline
 	}
@@ -341,6 +344,7 @@ func (srv *Server) Tick(loop int) {
 		h.asked = 0 // the pass awaited has come: this one, or one before
 	}
 	h.passing = true
+	srv.noteLag(loop, h, now)
 	for h.Len() > 0 && h.at(0) <= now {
 		due := h.at(0)
 		h.due = due

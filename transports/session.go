@@ -159,6 +159,7 @@ func (s *Session) Send(data []byte, binary bool) {
 	if s.eio.Closed() {
 		return
 	}
+	s.srv.countOut(s.Loop(), len(data))
 	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
 }
 
@@ -170,6 +171,7 @@ func (s *Session) SendUncompressed(data []byte, binary bool) {
 	if s.eio.Closed() {
 		return
 	}
+	s.srv.countOut(s.Loop(), len(data))
 	if s.ws != nil {
 		s.writeWSFrame(s.ws, engineio.Message, binary, false, nil, data)
 		return
@@ -183,6 +185,7 @@ func (s *Session) SendText(prefix, data []byte) {
 	if s.eio.Closed() {
 		return
 	}
+	s.srv.countOut(s.Loop(), len(prefix)+len(data))
 	if s.ws != nil {
 		s.writeWS(s.ws, engineio.Message, false, prefix, data)
 		return
@@ -319,6 +322,7 @@ func (s *Session) end(reason string) {
 	if !ok {
 		return
 	}
+	s.srv.countEnded(s.Loop(), kindOf(s.eio.WebSocket()), reason)
 	if what&engineio.EndedDraining != 0 {
 		// Listed as draining before it leaves the registry, so that a
 		// request read meanwhile on another loop finds it in one or the
@@ -360,6 +364,7 @@ func (s *Session) receive(p engineio.Packet, now int64) {
 	}
 	switch in {
 	case engineio.InputMessage:
+		s.srv.countIn(s.Loop(), len(p.Data))
 		s.srv.app.Message(s, p.Data, p.Binary)
 	case engineio.InputPing:
 		s.sendPacket(engineio.Packet{Type: engineio.Pong, Data: p.Data})

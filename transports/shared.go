@@ -64,6 +64,7 @@ func (s *Session) sendShared(m *Shared, compress bool) {
 	if s.eio.Closed() {
 		return
 	}
+	s.srv.countOut(s.Loop(), len(m.data))
 	binary := m.Binary()
 	if c := s.ws; c != nil {
 		if binary && s.Version() < 4 {

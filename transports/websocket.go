@@ -34,6 +34,7 @@ func (s *Session) onWSPacket(c *Conn, p engineio.Packet) {
 			s.flushPoll()
 		}
 	case engineio.ProbeUpgrade:
+		s.srv.countUpgraded(s.Loop())
 		ps.probe = nil
 		s.ws = c
 		if g := ps.poll; answerGET && g != nil {
