@@ -1,10 +1,10 @@
 # tornadio: build, test and demo targets.
 #
 #   make test   go vet + the whole test suite with -race, the modules of
-#               bench/, adapter/redis/ and metrics/ included (installs the Node clients
-#               and servers used by the interop and cluster tests first when
-#               needed; the Redis tests run their own redis-server), then
-#               make conformance
+#               bench/, adapter/redis/ and metrics/ included (installs the
+#               Node clients and servers used by the interop and cluster
+#               tests first when needed; the Redis tests run their own
+#               redis-server), then make conformance
 #   make conformance   the official Engine.IO v4/v3 and Socket.IO v5 protocol
 #               suites (../shared/conformance) against cmd/tornadio-conformance
 #               at 1, 2 and 4 event loops on tornadio's own listener, then
