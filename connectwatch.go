@@ -7,7 +7,9 @@ import (
 
 // connectQueue holds one loop's sessions that have not joined a namespace
 // yet, with their deadlines on the loop's timer clock
-// (transports.Server.Clock); one timer per loop serves them all.
+// (transports.Server.Clock); one timer per loop serves them all. A session
+// leaves it as soon as it joins a namespace or closes (unwatchConnect), so
+// that the queue never keeps a closed session alive.
 type connectQueue = connectwatch.Queue[*client]
 
 // watchConnect closes c's session if it has joined no namespace within
@@ -15,8 +17,19 @@ type connectQueue = connectwatch.Queue[*client]
 func (s *Server) watchConnect(c *client) {
 	loop := c.Sess.Loop()
 	at := s.tp.Clock(loop) + int64(s.opts.ConnectTimeout)
-	if s.scratch(loop).connects.Add(c, at) {
+	t, arm := s.scratch(loop).connects.Add(c, at)
+	c.Waiting = uint32(t)
+	if arm {
 		s.tp.AtFunc(loop, at, func() { s.sweepConnects(loop) })
+	}
+}
+
+// unwatchConnect takes c out of the connect-timeout queue, if it is there.
+// On c's loop.
+func (s *Server) unwatchConnect(c *client) {
+	if c.Waiting != 0 {
+		s.scratch(c.Sess.Loop()).connects.Remove(connectwatch.Ticket(c.Waiting))
+		c.Waiting = 0
 	}
 }
 
@@ -32,8 +45,9 @@ func (s *Server) sweepConnects(loop int) {
 	}
 }
 
-// closeUnjoined closes c's session unless it has joined a namespace.
+// closeUnjoined closes c's session, which has joined no namespace in time.
 func closeUnjoined(c *client) {
+	c.Waiting = 0 // swept: out of the queue already
 	if !c.Joined() && !c.Sess.Closed() {
 		c.Sess.Close(transports.ReasonForcedClose)
 	}

@@ -57,3 +57,7 @@ func (socketHooks) Close(s *Socket, reason string) { s.close(DisconnectReason(re
 func (socketHooks) NamespaceOf(s *Socket) string { return s.ns.name }
 
 func (h socketHooks) Scratch(loop int) *sioclient.Scratch { return &h.srv.scratch(loop).sio }
+
+// Settled takes c out of the connect-timeout queue: it joined a namespace
+// or its session closed.
+func (h socketHooks) Settled(c *client) { h.srv.unwatchConnect(c) }
