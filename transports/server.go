@@ -137,6 +137,10 @@ type Config struct {
 
 	// Deflate turns permessage-deflate on (see DeflateConfig); nil: off.
 	Deflate *DeflateConfig
+
+	// HandshakeLimit bounds the handshakes of both roads (admission.go);
+	// the zero value admits every one.
+	HandshakeLimit HandshakeLimit
 }
 
 func (c *Config) setDefaults() {
@@ -210,6 +214,7 @@ type Server struct {
 	form         [][]byte // JSONP POST payloads
 
 	leg legacyServer // the legacy road (legacy.go)
+	adm admission    // handshake limits (admission.go)
 }
 
 // NewServer returns a machine for n loops.
@@ -250,6 +255,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 	}
 	srv.initFlush(n)
 	srv.initLegacy(n)
+	srv.adm.init(srv.cfg.HandshakeLimit)
 	return srv
 }
 
