@@ -13,17 +13,21 @@ import (
 	"time"
 
 	"github.com/tornadio/tornadio"
+	"github.com/tornadio/tornadio/legacy"
 )
 
 // Handshake flood: what the probe of a server under a flood of
 // handshakes that never connect to a namespace measures. The counts are
 // per kind of client; every session of the flood ends by the client's
-// close or by ping timeout.
+// close, by ping timeout, or on the legacy road (where a session is a
+// socket of the main namespace at once) when its poll does not come.
 const (
 	floodPollingClosed = 6000 // polling handshake, then a close packet
 	floodPollingSilent = 6000 // polling handshake, then nothing
 	floodWSClosed      = 1500 // websocket handshake, then the TCP connection closed
 	floodWSSilent      = 300  // websocket handshake, then no pong, no close
+	floodLegacyPolling = 1200 // legacy 0.6 xhr-polling handshake, then no poll
+	floodLegacyWS      = 300  // legacy 0.6 websocket handshake, then the TCP connection closed
 	floodWorkers       = 6    // concurrent clients of each polling kind
 	floodPingInterval  = 400 * time.Millisecond
 	floodPingTimeout   = 400 * time.Millisecond
@@ -41,34 +45,37 @@ func TestHandshakeFlood(t *testing.T) {
 		tornadio.WithEventLoops(2),
 		tornadio.WithPingInterval(floodPingInterval),
 		tornadio.WithPingTimeout(floodPingTimeout),
-		tornadio.WithConnectTimeout(floodConnectTO))
+		tornadio.WithConnectTimeout(floodConnectTO),
+		tornadio.WithLegacyOptions(legacy.Options{PollCloseTimeout: floodPingInterval}))
 	addr := srv.Addr()
 
 	// Warm up both transports, so that what the loops keep from their
 	// first sessions is in the baseline.
-	runFlood(t, addr, 50, 50, 20, 0)
-	if !tcWaitFor(10*time.Second, func() bool { return srv.SessionCount() == 0 }) {
-		t.Fatalf("warm-up: %d sessions left", srv.SessionCount())
+	runFlood(t, addr, 50, 50, 20, 0, 20, 20)
+	if !tcWaitFor(10*time.Second, func() bool { return srv.SessionCount()+srv.LegacySessionCount() == 0 }) {
+		t.Fatalf("warm-up: %d sessions left", srv.SessionCount()+srv.LegacySessionCount())
 	}
 	base := heapAfterGC()
 
 	start := time.Now()
-	silentWS := runFlood(t, addr, floodPollingClosed, floodPollingSilent, floodWSClosed, floodWSSilent)
+	silentWS := runFlood(t, addr, floodPollingClosed, floodPollingSilent, floodWSClosed, floodWSSilent,
+		floodLegacyPolling, floodLegacyWS)
 	flooded := time.Since(start)
 	peak := heapAfterGC()
+	total := floodPollingClosed + floodPollingSilent + floodWSClosed + floodWSSilent + floodLegacyPolling + floodLegacyWS
+	sessions := func() int { return srv.SessionCount() + srv.LegacySessionCount() }
 	t.Logf("flood of %d handshakes in %v; sessions %d; heap %.1f MiB (baseline %.1f MiB)",
-		floodPollingClosed+floodPollingSilent+floodWSClosed+floodWSSilent, flooded.Round(time.Millisecond),
-		srv.SessionCount(), mib(peak), mib(base))
+		total, flooded.Round(time.Millisecond), sessions(), mib(peak), mib(base))
 
 	// Near the baseline: a little per session of the flood may stay (the
 	// registry's map keeps its size), far less than a session costs.
-	allowance := uint64(3<<19 + 64*(floodPollingClosed+floodPollingSilent+floodWSClosed+floodWSSilent))
+	allowance := uint64(3<<19 + 64*total)
 	deadline := floodPingInterval + floodPingTimeout + 10*time.Second
 	var timeline []string
 	ok := false
 	for end := time.Now().Add(deadline); time.Now().Before(end); {
 		time.Sleep(250 * time.Millisecond) // a sampling period, not synchronisation
-		heap, n := heapAfterGC(), srv.SessionCount()
+		heap, n := heapAfterGC(), sessions()
 		timeline = append(timeline, fmt.Sprintf("+%.2fs sessions %d heap %.1f MiB",
 			time.Since(start).Seconds(), n, mib(heap)))
 		if n == 0 && heap <= base+allowance {
@@ -80,7 +87,7 @@ func TestHandshakeFlood(t *testing.T) {
 	t.Logf("timeline:\n%s", strings.Join(timeline, "\n"))
 	if !ok {
 		t.Fatalf("%v after the flood (ConnectTimeout %v): sessions %d, heap %.1f MiB, want 0 and at most %.1f MiB",
-			deadline, floodConnectTO, srv.SessionCount(), mib(heapAfterGC()), mib(base+allowance))
+			deadline, floodConnectTO, sessions(), mib(heapAfterGC()), mib(base+allowance))
 	}
 }
 
@@ -98,10 +105,10 @@ func mib(n uint64) float64 { return float64(n) / (1 << 20) }
 // been answered (the polling closes too); the silent websocket clients
 // stay, reading until the server ends them, and the WaitGroup returned
 // tells when they have.
-func runFlood(t *testing.T, addr string, pollClosed, pollSilent, wsClosed, wsSilent int) *sync.WaitGroup {
+func runFlood(t *testing.T, addr string, pollClosed, pollSilent, wsClosed, wsSilent, legacyPoll, legacyWS int) *sync.WaitGroup {
 	t.Helper()
 	var wg sync.WaitGroup
-	errs := make(chan error, 4*floodWorkers+wsSilent+1)
+	errs := make(chan error, 5*floodWorkers+wsSilent+1)
 	share := func(n, i int) int { return n/floodWorkers + btoi(i < n%floodWorkers) }
 	for i := range floodWorkers {
 		wg.Add(3)
@@ -116,6 +123,23 @@ func runFlood(t *testing.T, addr string, pollClosed, pollSilent, wsClosed, wsSil
 					return
 				}
 				c.Close()
+			}
+			errs <- nil
+		}()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range share(legacyPoll, i) {
+				if err := floodLegacy(addr, false); err != nil {
+					errs <- err
+					return
+				}
+			}
+			for range share(legacyWS, i) {
+				if err := floodLegacy(addr, true); err != nil {
+					errs <- err
+					return
+				}
 			}
 			errs <- nil
 		}()
@@ -237,4 +261,46 @@ func floodWebSocket(addr string) (net.Conn, error) {
 	}
 	c.SetDeadline(time.Time{})
 	return c, nil
+}
+
+// floodLegacy makes one legacy 0.6 handshake on a connection of its own,
+// reads the answer carrying the session id, and closes the connection: an
+// xhr-polling session then waits for a poll that never comes, a websocket
+// one ends with its connection.
+func floodLegacy(addr string, websocket bool) error {
+	c, err := net.DialTimeout("tcp", addr, tcIOTimeout)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(tcIOTimeout))
+	req := "GET /socket.io/xhr-polling//1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+	if websocket {
+		req = "GET /socket.io/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+			"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	}
+	if _, err := io.WriteString(c, req); err != nil {
+		return err
+	}
+	br := bufio.NewReaderSize(c, 512)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		return fmt.Errorf("legacy handshake: %w", err)
+	}
+	if websocket {
+		if resp.StatusCode != 101 {
+			return fmt.Errorf("legacy websocket handshake: %d", resp.StatusCode)
+		}
+		var hdr [2]byte // the frame carrying the session id
+		if _, err := io.ReadFull(br, hdr[:]); err != nil {
+			return fmt.Errorf("legacy websocket session id: %w", err)
+		}
+		_, err = io.ReadFull(br, make([]byte, hdr[1]&0x7f))
+		return err
+	}
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != 200 || !strings.HasPrefix(string(body), "~m~") {
+		return fmt.Errorf("legacy polling handshake: %d %q: %v", resp.StatusCode, body, err)
+	}
+	return nil
 }
