@@ -2,6 +2,7 @@ package tornadio_test
 
 import (
 	"context"
+	"io"
 	"math"
 	"net/http"
 	"strings"
@@ -171,4 +172,46 @@ func FuzzHandshakeLimit(f *testing.F) {
 			t.Fatalf("%+v: validate %v, want ok %v", lim, err, want)
 		}
 	})
+}
+
+// TestHandshakeLimitServeHTTP: an EngineServer mounted in net/http
+// enforces the limits too, its refusals keep their status, Retry-After
+// and body through the bridge, and it ignores MaxPending (it has no
+// namespaces to wait for).
+func TestHandshakeLimitServeHTTP(t *testing.T) {
+	srv := edgeEngineOnly(t, tornadio.WithHandshakeLimit(tornadio.HandshakeLimit{MaxPending: 1, MaxPerIP: 2}))
+	ts := edgeMount(t, srv, false)
+	url := ts.URL + "/engine.io/?EIO=4&transport=polling"
+	for i := range 2 {
+		if code, body, _ := edgeDo(t, ts.Client(), "GET", url, ""); code != 200 {
+			t.Fatalf("handshake %d: %d %q", i+1, code, body)
+		}
+	}
+	resp, err := ts.Client().Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	tcRefused(t, resp, string(body), 503, "Server busy")
+}
+
+// TestHandshakeLimitLegacy: a legacy 0.6 handshake counts against the
+// same client IP as Engine.IO ones, and is refused with the status and a
+// plain-text body.
+func TestHandshakeLimitLegacy(t *testing.T) {
+	srv := tcStartServer(t, nil, tornadio.WithHandshakeLimit(tornadio.HandshakeLimit{MaxPerIP: 1}))
+	h := tcDial(t, srv.Addr())
+	h.handshake()
+	if err := h.send("GET", "/socket.io/xhr-polling//1", ""); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := h.mustRead()
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "1" || body != "Server busy" ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain") {
+		t.Fatalf("legacy refusal: %d %v %q", resp.StatusCode, resp.Header, body)
+	}
+	if n := srv.LegacySessionCount(); n != 0 {
+		t.Fatalf("LegacySessionCount %d after a refusal", n)
+	}
 }
