@@ -50,7 +50,8 @@ type Loops interface {
 // the session's home loop.
 type App interface {
 	// Open is called when a handshake is accepted, before the open packet is
-	// written. Returning an error refuses the handshake (403, code Forbidden).
+	// written. Returning an error refuses the handshake (403, code
+	// Forbidden); a Refusal is answered as admission refuses (admission.go).
 	Open(s *Session) error
 	// Message is called for each message packet; data is valid only during
 	// the call.
