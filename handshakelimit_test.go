@@ -78,6 +78,9 @@ func TestHandshakeLimitRate(t *testing.T) {
 	}
 	resp, body := pollHandshakeResp(t, h)
 	tcRefused(t, resp, body, 429, "Too many handshakes")
+	if st := srv.Stats(); st.HandshakesRefused["rate"] != 1 || st.Handshakes != 3 {
+		t.Fatalf("Stats after one refusal: handshakes %d, refused %v", st.Handshakes, st.HandshakesRefused)
+	}
 	if !tcWaitFor(5*time.Second, func() bool {
 		resp, _ := pollHandshakeResp(t, h)
 		return resp.StatusCode == 200
@@ -213,5 +216,8 @@ func TestHandshakeLimitLegacy(t *testing.T) {
 	}
 	if n := srv.LegacySessionCount(); n != 0 {
 		t.Fatalf("LegacySessionCount %d after a refusal", n)
+	}
+	if st := srv.Stats(); st.HandshakesRefused["concurrency"] != 1 {
+		t.Fatalf("Stats.HandshakesRefused %v after a legacy refusal, want concurrency 1", st.HandshakesRefused)
 	}
 }
