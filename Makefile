@@ -1,10 +1,10 @@
 # tornadio: build, test and demo targets.
 #
 #   make test   go vet + the whole test suite with -race, the modules of
-#               bench/ and adapter/redis/ included (installs the Node clients
-#               and servers used by the interop and cluster tests first when
-#               needed; the Redis tests run their own redis-server), then
-#               make conformance
+#               bench/, adapter/redis/ and metrics/ included (installs the
+#               Node clients and servers used by the interop and cluster
+#               tests first when needed; the Redis tests run their own
+#               redis-server), then make conformance
 #   make conformance   the official Engine.IO v4/v3 and Socket.IO v5 protocol
 #               suites (../shared/conformance) against cmd/tornadio-conformance
 #               at 1, 2 and 4 event loops on tornadio's own listener, then
@@ -40,7 +40,7 @@ NODE_DIR  := interop/node
 NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
 FUZZTIME  ?= 10s
 
-.PHONY: all test vet gotest benchtest redistest conformance demo demo-cluster fuzz node-deps clean-node
+.PHONY: all test vet gotest benchtest redistest metricstest conformance demo demo-cluster fuzz node-deps clean-node
 
 all: test
 
@@ -68,6 +68,11 @@ benchtest:
 redistest: node-deps
 	cd adapter/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
+# metrics/ is a module of its own (the Prometheus client stays out of the
+# core module).
+metricstest:
+	cd metrics && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
 # The suites' own npm packages are installed by the runner, into its cache
 # (CONFORMANCE_CACHE, default $TMPDIR/tornadio-conformance). Skipped, with
 # one line, where ../shared/conformance is absent.
@@ -76,7 +81,7 @@ conformance:
 	GO=$(GO) CONFORMANCE_EDGE=nethttp CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 	GO=$(GO) CONFORMANCE_SERVER_FLAGS=-deflate CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 
-test: node-deps vet gotest benchtest redistest conformance
+test: node-deps vet gotest benchtest redistest metricstest conformance
 
 demo: node-deps
 	$(GO) run ./examples/chat

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tornadio/tornadio/internal/sioclient"
 	"github.com/tornadio/tornadio/transports"
@@ -27,6 +28,7 @@ type Server struct {
 	policy    []byte
 	scratches []loopScratch // one per event loop
 	early     earlyTimers   // cluster adapters' timers armed before Start
+	pending   atomic.Int64  // sessions waiting for their first CONNECT (connectwatch.go)
 }
 
 // ErrServerStarted is returned when a server is started twice.

@@ -86,20 +86,11 @@ type loopStats struct {
 // stats is loop's block.
 func (srv *Server) stats(loop int) *loopStats { return &srv.loopState[loop].stats }
 
-// countRefused counts a handshake refused on loop for why.
+// countRefused counts a handshake refused on loop for why: admission
+// limits' refusals where they are answered (refuseHandshake), the others
+// through countErrorReply, countLegacyError and the legacy websocket's
+// refusal.
 func (srv *Server) countRefused(loop int, why refusal) { srv.stats(loop).refused[why].Add(1) }
-
-// countRefusedAs counts a handshake refused on loop for the reason named
-// name, one of refusalNames: admission limits count theirs with it
-// ("rate", "concurrency"). An unknown name counts nothing.
-func (srv *Server) countRefusedAs(loop int, name string) {
-	for why, n := range refusalNames {
-		if n == name {
-			srv.countRefused(loop, refusal(why))
-			return
-		}
-	}
-}
 
 // refusalOf is the refusal an HTTP status answers: 403 forbidden, any
 // other a bad request.
