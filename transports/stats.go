@@ -19,7 +19,8 @@ import (
 // connection's to its loop's. Nothing is locked or allocated to count; a
 // reader sums the blocks.
 
-// refusal is why a handshake was refused, an index of refusalNames.
+// refusal is why a handshake was refused, an index of refusalNames and
+// loopStats.refused.
 type refusal uint8
 
 const (
@@ -41,8 +42,8 @@ const (
 var refusalNames = [refusalKinds]string{"forbidden", "bad request", "rate", "concurrency"}
 
 // sessionKind is a session's transport and road, an index of
-// sessions: the Engine.IO transports, then the legacy transports by
-// legacy.Transport.
+// loopStats.sessions: the Engine.IO transports, then the legacy
+// transports by legacy.Transport.
 type sessionKind uint8
 
 const (
