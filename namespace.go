@@ -37,6 +37,7 @@ type Namespace struct {
 	serverSideAny []func(event string, args Args, ack Ack) // OnAnyServerSideEmit's, guarded by mu
 	sideHome      atomic.Pointer[collectorHome]            // where they run, once a loop is active
 	sideWorker    int
+	observe       observers // OnJoinRoom's and OnLeaveRoom's listeners (observe.go)
 }
 
 func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {

@@ -27,6 +27,7 @@ type Server struct {
 	policy    []byte
 	scratches []loopScratch // one per event loop
 	early     earlyTimers   // cluster adapters' timers armed before Start
+	observe   observers     // OnNamespace's listeners (observe.go)
 }
 
 // ErrServerStarted is returned when a server is started twice.
@@ -50,12 +51,14 @@ func (s *Server) Of(name string) *Namespace {
 		name = "/" + name
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if ns, ok := s.nsps[name]; ok {
+		s.mu.Unlock()
 		return ns
 	}
 	ns := newNamespace(s, name, nil)
 	s.nsps[name] = ns
+	s.mu.Unlock()
+	s.namespaceMade(ns)
 	return ns
 }
 
@@ -110,6 +113,7 @@ func (s *Server) lookupNamespace(name string, auth []byte) *Namespace {
 				d.parent.mu.Lock()
 				d.parent.children = append(d.parent.children, ns)
 				d.parent.mu.Unlock()
+				s.namespaceMade(ns)
 			}
 			return ns
 		}
