@@ -111,3 +111,9 @@ func (s *Socket) SessionID() string {
 	}
 	return s.client.Sess.ID()
 }
+
+// Handshake describes the request that opened the socket's session as
+// Node's socket.handshake does (headers, address, time, issued, url, query,
+// auth): what FetchSockets tells of a socket, and what tools such as the
+// admin UI show. It is built at each call; it belongs to the caller.
+func (s *Socket) Handshake() *adapter.Handshake { return nodeHandshake(s.Request()) }

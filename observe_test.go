@@ -54,12 +54,17 @@ func TestOnNamespaceSeesExistingAndNew(t *testing.T) {
 	}
 }
 
+// A namespace made on demand is reported, and the OnConnection callbacks
+// registered on it (not on its parent) run too, after the parent's.
 func TestOnNamespaceSeesDynamicChild(t *testing.T) {
 	made := make(chan string, 4)
+	order := make(chan string, 4)
 	srv := tcStartServer(t, func(srv *tornadio.Server) {
-		srv.OfRegexp(regexp.MustCompile(`^/dyn-`))
+		parent := srv.OfRegexp(regexp.MustCompile(`^/dyn-`))
+		parent.OnConnection(func(*tornadio.Socket) { order <- "parent" })
 		srv.OnNamespace(func(ns *tornadio.Namespace) {
 			if ns.Name() != "/" {
+				ns.OnConnection(func(*tornadio.Socket) { order <- "child" })
 				made <- ns.Name()
 			}
 		})
@@ -75,6 +80,16 @@ func TestOnNamespaceSeesDynamicChild(t *testing.T) {
 		}
 	case <-time.After(tcIOTimeout):
 		t.Fatal("OnNamespace did not see the namespace made on demand")
+	}
+	for _, want := range []string{"parent", "child"} {
+		select {
+		case got := <-order:
+			if got != want {
+				t.Fatalf("OnConnection ran %q, want %q", got, want)
+			}
+		case <-time.After(tcIOTimeout):
+			t.Fatalf("the %s's OnConnection did not run", want)
+		}
 	}
 }
 
