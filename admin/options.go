@@ -37,8 +37,8 @@ type config struct {
 	sessionTTL time.Duration // how long a login session id is valid; 24h
 }
 
-// WithNamespace sets the admin namespace (default "/admin"), which the UI
-// names in its connection form's advanced options.
+// WithNamespace sets the admin namespace (default "/admin"; "" keeps it),
+// which the UI names in its connection form's advanced options.
 func WithNamespace(name string) Option {
 	return func(c *config) { c.namespace = name }
 }
@@ -90,7 +90,9 @@ func newConfig(opts []Option) (*config, error) {
 	for _, o := range opts {
 		o(c)
 	}
-	if !strings.HasPrefix(c.namespace, "/") {
+	if c.namespace == "" {
+		c.namespace = DefaultNamespace
+	} else if !strings.HasPrefix(c.namespace, "/") {
 		c.namespace = "/" + c.namespace
 	}
 	if c.auth == nil && !c.noAuth {
