@@ -94,6 +94,45 @@ func (in *Instrumentation) authenticate(s *tornadio.Socket) error {
 	if auth.Username != a.username || bcrypt.CompareHashAndPassword(a.hash, []byte(auth.Password)) != nil {
 		return errInvalidCredentials
 	}
-	in.newLogins.Store(s.ID(), in.sessions.create(now))
+	in.logins.put(s.ID(), in.sessions.create(now), now)
 	return nil
+}
+
+// pendingLogins hold the session id a login made until its socket has
+// connected and been sent it. A login whose connection fails afterwards
+// (another middleware refuses it, the client leaves) is dropped after
+// pendingTTL.
+type pendingLogins struct {
+	mu   sync.Mutex
+	byID map[string]pendingLogin // by socket id
+}
+
+type pendingLogin struct {
+	session string
+	at      time.Time
+}
+
+const pendingTTL = time.Minute
+
+func (p *pendingLogins) put(socketID, session string, now time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.byID == nil {
+		p.byID = make(map[string]pendingLogin)
+	}
+	for id, l := range p.byID {
+		if now.Sub(l.at) > pendingTTL {
+			delete(p.byID, id)
+		}
+	}
+	p.byID[socketID] = pendingLogin{session: session, at: now}
+}
+
+// take returns and forgets the session id of socketID's login, if any.
+func (p *pendingLogins) take(socketID string) (string, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	l, ok := p.byID[socketID]
+	delete(p.byID, socketID)
+	return l.session, ok
 }

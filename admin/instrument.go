@@ -23,10 +23,10 @@ type Instrumentation struct {
 	features []string
 	hostname string
 
-	sessions  *sessions
-	newLogins sync.Map // socket id → the session id its login made, sent once it connects
-	agg       *aggregator
-	reg       *registry
+	sessions *sessions
+	logins   pendingLogins // the session ids of logins, until their sockets connect
+	agg      *aggregator
+	reg      *registry
 
 	// alone: the admin namespace's adapter is the in-memory one, so the
 	// UI's sockets are all on this node; with none of them connected,
@@ -149,7 +149,7 @@ func (in *Instrumentation) send(event string, args ...any) {
 func (in *Instrumentation) viewerConnected(s *tornadio.Socket) {
 	in.viewers.Add(1)
 	s.OnDisconnect(func(tornadio.DisconnectReason) { in.viewers.Add(-1) })
-	if id, ok := in.newLogins.LoadAndDelete(s.ID()); ok {
+	if id, ok := in.logins.take(s.ID()); ok {
 		_ = s.Emit("session", id)
 	}
 	in.handleActions(s)
