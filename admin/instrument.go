@@ -175,24 +175,38 @@ func (in *Instrumentation) watchNamespace(ns *tornadio.Namespace) {
 }
 
 // socketConnected counts a socket that connected, tells the UI in
-// development mode, and follows it until it goes.
+// development mode, and follows it until it goes. A socket already gone
+// (an earlier OnConnection callback disconnected it) is not shown.
 func (in *Instrumentation) socketConnected(s *tornadio.Socket) {
 	in.sawSocket.Store(true)
+	if !s.Connected() {
+		return
+	}
 	now := time.Now()
 	if in.reg.connected(s) {
 		in.agg.add(now, evConnection, "", 1)
 	}
 	dev := in.cfg.mode == Development
 	name := s.Namespace().Name()
-	s.OnDisconnect(func(reason tornadio.DisconnectReason) {
-		now := time.Now()
-		if in.reg.disconnected(s) {
-			in.agg.add(now, evDisconnection, string(reason), 1)
-		}
-		if dev {
-			in.send("socket_disconnected", name, s.ID(), string(reason), jsTime(now))
-		}
-	})
+	var once sync.Once
+	gone := func(reason tornadio.DisconnectReason) {
+		once.Do(func() {
+			now := time.Now()
+			if in.reg.disconnected(s) {
+				in.agg.add(now, evDisconnection, string(reason), 1)
+			}
+			if dev {
+				in.send("socket_disconnected", name, s.ID(), string(reason), jsTime(now))
+			}
+		})
+	}
+	s.OnDisconnect(gone)
+	if !s.Connected() {
+		// Gone while the listener was being registered, which it may then
+		// have missed; the reason is not known here.
+		gone(tornadio.ReasonTransportClose)
+		return
+	}
 	if !dev {
 		return
 	}

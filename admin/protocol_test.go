@@ -363,3 +363,39 @@ func TestProductionModeSendsStatsOnly(t *testing.T) {
 		}
 	}
 }
+
+// A socket that an OnConnection callback disconnects at once is shown,
+// then gone, and counted nowhere after.
+func TestSocketKickedAtOnce(t *testing.T) {
+	srv := tornadio.NewServer(tornadio.WithEventLoops(2))
+	srv.Of("/kick").OnConnection(func(s *tornadio.Socket) { _ = s.Disconnect() })
+	in, err := Instrument(srv, WithNoAuth(), withStatsEvery(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(in.Close)
+	url := startServer(t, srv)
+	d := startDriver(t)
+	d.Connect("ui", url+"/admin", nil)
+	d.Message(0, "ui", "all_sockets", nil)
+	from := d.Mark()
+	d.Connect("k", url+"/kick", map[string]any{"transports": []string{"websocket"}})
+	d.Event(from, "k", "disconnect")
+	d.Message(from, "ui", "socket_disconnected", func(o obs) bool {
+		var nsp, reason string
+		return o.Arg(0, &nsp) == nil && o.Arg(2, &reason) == nil && nsp == "/kick" && reason == string(tornadio.ReasonServerNamespaceDisconnect)
+	})
+	from = d.Mark()
+	d.Message(from, "ui", "server_stats", nil)
+	st, _ := d.Message(from, "ui", "server_stats", nil)
+	var s serverStats
+	_ = st.Arg(0, &s)
+	for _, ns := range s.Namespaces {
+		if ns.Name == "/kick" && ns.SocketsCount != 0 {
+			t.Fatalf("/kick counts %d sockets: %v", ns.SocketsCount, st)
+		}
+	}
+	if n := len(in.reg.sockets()); n != 1 {
+		t.Fatalf("the registry holds %d sockets, want the UI's alone", n)
+	}
+}
