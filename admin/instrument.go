@@ -82,9 +82,10 @@ func Instrument(srv *tornadio.Server, opts ...Option) (*Instrumentation, error) 
 	return in, nil
 }
 
-// Close stops the statistics and every message to the UI; the admin
-// namespace stays, refusing no one but telling nothing. Safe from any
-// goroutine, and more than once.
+// Close stops the statistics and every message to the UI. The admin
+// namespace stays (a server cannot drop a namespace), with its login and
+// the actions of UIs still connected. Safe from any goroutine, and more
+// than once.
 func (in *Instrumentation) Close() {
 	in.closeOnce.Do(func() {
 		in.closed.Store(true)

@@ -44,7 +44,7 @@ func WithNamespace(name string) Option {
 }
 
 // WithBasicAuth has the UI log in with username and a password whose
-// bcrypt hash is bcryptHash (as `htpasswd -nbBC 10 "" password` or Node's
+// bcrypt hash is bcryptHash (as `htpasswd -nbBC 10 "" password | tr -d ':\n'` or Node's
 // bcrypt.hashSync write it, prefixes $2a$, $2b$ or $2y$). A successful
 // login gets a session id that the UI sends instead of the password when it
 // reconnects. Instrument fails when the hash is not a bcrypt hash.
