@@ -1,10 +1,10 @@
 # tornadio: build, test and demo targets.
 #
 #   make test   go vet + the whole test suite with -race, the modules of
-#               bench/ and adapter/redis/ included (installs the Node clients
-#               and servers used by the interop and cluster tests first when
-#               needed; the Redis tests run their own redis-server), then
-#               make conformance
+#               bench/, adapter/redis/, metrics/ and admin/ included (installs
+#               the Node clients and servers used by the interop, cluster and
+#               admin UI tests first when needed; the Redis tests run their own
+#               redis-server), then make conformance
 #   make conformance   the official Engine.IO v4/v3 and Socket.IO v5 protocol
 #               suites (../shared/conformance) against cmd/tornadio-conformance
 #               at 1, 2 and 4 event loops on tornadio's own listener, then
@@ -12,6 +12,8 @@
 #               CONFORMANCE_RUNS=20 repeats each loop count, stopping at the
 #               first failure
 #   make demo   the chat demo on http://localhost:8888
+#   make demo-admin   the chat demo with the Socket.IO Admin UI on
+#               http://localhost:8888/admin-ui/ (user admin, password changeit)
 #   make demo-cluster   the chat demo as a cluster on http://127.0.0.1:8888:
 #               two tornadio nodes and a Node socket.io node sharing a Redis
 #               pub/sub adapter, behind nginx with sticky sessions (runs its
@@ -40,7 +42,7 @@ NODE_DIR  := interop/node
 NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
 FUZZTIME  ?= 10s
 
-.PHONY: all test vet gotest benchtest redistest conformance demo demo-cluster fuzz node-deps clean-node
+.PHONY: all test vet gotest benchtest redistest metricstest admintest conformance demo demo-cluster demo-admin fuzz node-deps clean-node
 
 all: test
 
@@ -68,6 +70,18 @@ benchtest:
 redistest: node-deps
 	cd adapter/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
+# metrics/ is a module of its own (the Prometheus client stays out of the
+# core module).
+metricstest:
+	cd metrics && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
+# admin/ is a module of its own (golang.org/x/crypto stays out of the core
+# module). Its tests drive the admin UI's protocol with socket.io-client in
+# Node and the real UI from npm (@socket.io/admin-ui) in headless Chromium,
+# hence node-deps.
+admintest: node-deps
+	cd admin && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
 # The suites' own npm packages are installed by the runner, into its cache
 # (CONFORMANCE_CACHE, default $TMPDIR/tornadio-conformance). Skipped, with
 # one line, where ../shared/conformance is absent.
@@ -76,10 +90,18 @@ conformance:
 	GO=$(GO) CONFORMANCE_EDGE=nethttp CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 	GO=$(GO) CONFORMANCE_SERVER_FLAGS=-deflate CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 
-test: node-deps vet gotest benchtest redistest conformance
+test: node-deps vet gotest benchtest redistest metricstest admintest conformance
 
 demo: node-deps
 	$(GO) run ./examples/chat
+
+# The chat demo instrumented for the Socket.IO Admin UI, whose page it serves
+# on /admin-ui/ (user admin, password changeit). Built, then run.
+DEMO_ADMIN_BIN := $(or $(TMPDIR),/tmp)/tornadio-demo-admin
+
+demo-admin: node-deps
+	cd admin && $(GO) build -o $(DEMO_ADMIN_BIN) ./examples/chat
+	$(DEMO_ADMIN_BIN) -root $(CURDIR) -admin-password changeit
 
 # adapter/redis/examples/democluster starts and stops redis-server, the nodes
 # and nginx itself; its test drives the same set-up in headless Chromium.

@@ -83,3 +83,57 @@ func TestConnectTimeoutOnTime(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectQueueLeftAtOnce: a session leaves its loop's connect-timeout
+// queue as soon as it joins a namespace or closes (by the client's close
+// packet, its connection's end, or a ping timeout), not at its deadline.
+func TestConnectQueueLeftAtOnce(t *testing.T) {
+	l := tt.NewLoops(1)
+	srv := tornadio.NewServer(tornadio.WithEventLoops(1), tornadio.WithConnectTimeout(time.Minute),
+		tornadio.WithPingInterval(time.Second), tornadio.WithPingTimeout(time.Second))
+	tp := tornadio.BindForTest(srv, l)
+	l.Server = tp
+	h := &tt.Harness{Loops: l, Server: tp}
+	open := func() *tt.Conn {
+		c := h.Dial(0)
+		c.Send(tt.WSUpgrade(4, ""))
+		l.RunAll()
+		if _, err := c.ReadResponse(); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	waiting := func(want int) {
+		t.Helper()
+		if n, held := tornadio.ConnectQueueForTest(srv, 0); n != want || held > want {
+			t.Fatalf("connect queue: %d waiting, %d held; want %d", n, held, want)
+		}
+	}
+	joins, closes, hangs, silent, stays := open(), open(), open(), open(), open()
+	waiting(5)
+	joins.Send(tt.Text("40"))
+	l.RunAll()
+	waiting(4)
+	closes.Send(tt.Text("1"))
+	l.RunAll()
+	waiting(3)
+	hangs.Hangup()
+	l.RunAll()
+	waiting(2)
+	// Both silent sessions time out by ping (stays answers pings); the
+	// connect timeout is far.
+	for range 4 {
+		l.Advance(time.Second)
+		stays.Send(tt.Text("3"))
+		l.RunAll()
+	}
+	if !silent.CloseRequested() || stays.CloseRequested() {
+		t.Fatalf("after 4 s: silent closed %v, answering closed %v", silent.CloseRequested(), stays.CloseRequested())
+	}
+	waiting(1)
+	l.Advance(time.Minute)
+	waiting(0)
+	if !stays.CloseRequested() {
+		t.Fatal("a session that never joined outlived its connect timeout")
+	}
+}

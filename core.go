@@ -88,6 +88,7 @@ func (c *core) config() transports.Config {
 		AllowedOrigins: o.AllowedOrigins,
 		MaxBuffered:    o.MaxBufferedBytes,
 		Deflate:        o.PerMessageDeflate.config(),
+		HandshakeLimit: o.HandshakeLimit.config(),
 	}
 	cfg.HTTPCompression, cfg.TrustedProxies = o.httpCompConfig()
 	if o.HTTPHandler != nil {

@@ -3,6 +3,7 @@ package tornadio
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,6 +38,7 @@ type Namespace struct {
 	serverSideAny []func(event string, args Args, ack Ack) // OnAnyServerSideEmit's, guarded by mu
 	sideHome      atomic.Pointer[collectorHome]            // where they run, once a loop is active
 	sideWorker    int
+	observe       observers // OnJoinRoom's and OnLeaveRoom's listeners (observe.go)
 }
 
 func newNamespace(srv *Server, name string, parent *Namespace) *Namespace {
@@ -99,15 +101,25 @@ func (ns *Namespace) Handle(h Handler) {
 }
 
 // hooks returns the connection hooks; a namespace made by OfFunc uses its
-// parent's.
+// parent's, then runs its own OnConnection callbacks (registered on the
+// child itself, as OnNamespace's listeners do).
 func (ns *Namespace) hooks() (onConn []func(*Socket), h Handler, mw []func(*Socket) error) {
-	src := ns
-	if ns.parent != nil {
-		src = ns.parent
+	if ns.parent == nil {
+		ns.mu.RLock()
+		defer ns.mu.RUnlock()
+		return ns.onConn, ns.handler, ns.middleware
 	}
-	src.mu.RLock()
-	defer src.mu.RUnlock()
-	return src.onConn, src.handler, src.middleware
+	ns.mu.RLock()
+	own := ns.onConn
+	ns.mu.RUnlock()
+	p := ns.parent
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	onConn = p.onConn
+	if len(own) > 0 {
+		onConn = append(slices.Clip(onConn), own...)
+	}
+	return onConn, p.handler, p.middleware
 }
 
 // ConnectError refuses a connection from a middleware with a message and

@@ -187,6 +187,13 @@ type Options struct {
 	// websockets; nil, the default, leaves it off, as socket.io 4 does.
 	// See PerMessageDeflate and WithPerMessageDeflate.
 	PerMessageDeflate *PerMessageDeflate
+
+	// --- admission (issue 13) ---
+
+	// HandshakeLimit bounds how fast, and how many, sessions clients open
+	// (see HandshakeLimit and WithHandshakeLimit). The zero value, the
+	// default, sets no limit.
+	HandshakeLimit HandshakeLimit
 }
 
 // Option sets one setting.
@@ -335,6 +342,9 @@ func (o *Options) validate() error {
 		return err
 	}
 	if err := o.PerMessageDeflate.validate(); err != nil {
+		return err
+	}
+	if err := o.HandshakeLimit.validate(); err != nil {
 		return err
 	}
 	return nil

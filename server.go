@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tornadio/tornadio/internal/sioclient"
 	"github.com/tornadio/tornadio/transports"
@@ -27,6 +28,8 @@ type Server struct {
 	policy    []byte
 	scratches []loopScratch // one per event loop
 	early     earlyTimers   // cluster adapters' timers armed before Start
+	pending   atomic.Int64  // sessions waiting for their first CONNECT (connectwatch.go)
+	observe   observers     // OnNamespace's listeners (observe.go)
 }
 
 // ErrServerStarted is returned when a server is started twice.
@@ -50,12 +53,14 @@ func (s *Server) Of(name string) *Namespace {
 		name = "/" + name
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if ns, ok := s.nsps[name]; ok {
+		s.mu.Unlock()
 		return ns
 	}
 	ns := newNamespace(s, name, nil)
 	s.nsps[name] = ns
+	s.mu.Unlock()
+	s.namespaceMade(ns)
 	return ns
 }
 
@@ -110,6 +115,7 @@ func (s *Server) lookupNamespace(name string, auth []byte) *Namespace {
 				d.parent.mu.Lock()
 				d.parent.children = append(d.parent.children, ns)
 				d.parent.mu.Unlock()
+				s.namespaceMade(ns)
 			}
 			return ns
 		}

@@ -17,10 +17,15 @@ type socketHooks struct{ srv *Server }
 
 var _ sioclient.Hooks[*Socket] = socketHooks{}
 
-// Open admits a session: AllowRequest decides, the connect timeout starts,
-// and a v4 client is connected to the main namespace without asking.
+// Open admits a session: HandshakeLimit.MaxPending then AllowRequest
+// decide, the connect timeout starts, and a v4 client is connected to the
+// main namespace without asking.
 func (h socketHooks) Open(c *client) error {
+	if err := h.srv.reservePending(); err != nil {
+		return err
+	}
 	if _, err := h.srv.allowRequest(c.Sess); err != nil {
+		h.srv.pending.Add(-1)
 		return err
 	}
 	h.srv.watchConnect(c)
@@ -58,3 +63,7 @@ func (socketHooks) Close(s *Socket, reason string) { s.close(DisconnectReason(re
 func (socketHooks) NamespaceOf(s *Socket) string { return s.ns.name }
 
 func (h socketHooks) Scratch(loop int) *sioclient.Scratch { return &h.srv.scratch(loop).sio }
+
+// Settled takes c out of the connect-timeout queue: it joined a namespace
+// or its session closed.
+func (h socketHooks) Settled(c *client) { h.srv.unwatchConnect(c) }

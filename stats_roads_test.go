@@ -27,9 +27,12 @@ func (stLegacyHandler) OnMessage(s *tornadio.Socket, m tornadio.Message) {
 
 // TestStatsLegacyRoad: legacy 0.6 sessions count by their transport on the
 // legacy road, their messages as events and bytes, their sockets in the
-// main namespace; a session LegacyOpen refuses counts as forbidden.
+// main namespace; a session LegacyOpen refuses, and a websocket from an
+// origin the legacy road refuses, count as forbidden.
 func TestStatsLegacyRoad(t *testing.T) {
-	srv := lgStart(t, stLegacyHandler{}, lgFastOptions())
+	lo := lgFastOptions()
+	lo.PollCloseTimeout = time.Minute // the xhr-polling client stays, polling or not
+	srv := lgStart(t, stLegacyHandler{}, lo, tornadio.WithLegacyOrigins("127.0.0.1:*"))
 	st := srv.Stats()
 	var w stWant
 	for _, tr := range []string{"xhr-polling", "jsonp-polling", "xhr-multipart", "htmlfile", "websocket", "flashsocket"} {
@@ -68,13 +71,23 @@ func TestStatsLegacyRoad(t *testing.T) {
 	if resp, body := r.roundTrip("GET", "/socket.io/jsonp-polling//1300000000001/0", nil, ""); resp.StatusCode != 403 {
 		t.Fatalf("refused jsonp-polling: %d %q", resp.StatusCode, body)
 	}
+	evil := lgDial(t, srv.Addr())
+	if err := evil.write("GET /socket.io/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+		"Connection: Upgrade\r\nOrigin: http://evil.example\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body, err := evil.response(tcIOTimeout); err != nil || resp.StatusCode != 403 {
+		t.Fatalf("websocket from a refused origin: %v %q %v", resp, body, err)
+	}
 	stWait(t, srv.Stats, "legacy websockets", func(st tornadio.Stats) error {
 		var w stWant
 		w.eq("websocket legacy sessions", stGauge(st, "websocket", tornadio.RoadLegacy), 1)
 		w.eq("flashsocket legacy sessions", stGauge(st, "flashsocket", tornadio.RoadLegacy), 1)
 		w.eq("websocket sessions", stGauge(st, "websocket", tornadio.RoadCurrent), 0)
 		w.eq("jsonp-polling sessions", stGauge(st, "jsonp-polling", tornadio.RoadLegacy), 0)
-		w.eq("forbidden", st.HandshakesRefused["forbidden"], 1)
+		w.eq("forbidden", st.HandshakesRefused["forbidden"], 2)
+		w.eq("bad request", st.HandshakesRefused["bad request"], 0)
 		w.eq("Handshakes", st.Handshakes, 3)
 		w.eq("Sockets", st.Sockets["/"], 3)
 		return w.err()

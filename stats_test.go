@@ -267,8 +267,9 @@ func TestStatsPolling(t *testing.T) {
 }
 
 // TestStatsRefusedHandshakes: AllowRequest's refusals and a refused origin
-// count as "forbidden", requests that cannot open a session as "bad
-// request"; a request about an unknown session is no handshake at all.
+// count as "forbidden", requests that cannot open a session (a protocol
+// version, a transport, a WebSocket version the server does not speak) as
+// "bad request"; a request about an unknown session is no handshake at all.
 func TestStatsRefusedHandshakes(t *testing.T) {
 	srv := tcStartServer(t, nil,
 		tornadio.WithAllowedOrigins("http://good.example"),
@@ -298,6 +299,15 @@ func TestStatsRefusedHandshakes(t *testing.T) {
 	if resp, body := h.mustRead(); resp.StatusCode != 403 {
 		t.Fatalf("refused origin: %d %q", resp.StatusCode, body)
 	}
+	old := tcDial(t, srv.Addr())
+	if err := old.writeRaw([]byte("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n" +
+		"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+		"Sec-WebSocket-Version: 8\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := old.mustRead(); resp.StatusCode != 426 {
+		t.Fatalf("websocket version 8: %d %q", resp.StatusCode, body)
+	}
 	ws, resp, err := tcTryDialWS(t, srv.Addr(), "EIO=4&transport=websocket&deny=1")
 	if err != nil || resp.StatusCode != 403 {
 		t.Fatalf("refused websocket: %v %v", resp, err)
@@ -306,7 +316,7 @@ func TestStatsRefusedHandshakes(t *testing.T) {
 	stWait(t, srv.Stats, "refusals", func(st tornadio.Stats) error {
 		var w stWant
 		w.eq("forbidden", st.HandshakesRefused["forbidden"], 3)
-		w.eq("bad request", st.HandshakesRefused["bad request"], 2)
+		w.eq("bad request", st.HandshakesRefused["bad request"], 3)
 		w.eq("rate", st.HandshakesRefused["rate"], 0)
 		w.eq("concurrency", st.HandshakesRefused["concurrency"], 0)
 		w.eq("Handshakes", st.Handshakes, 0)

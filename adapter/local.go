@@ -64,6 +64,7 @@ type Local struct {
 	members *roomIndex
 
 	memberWatch   atomic.Pointer[func(id string, attached bool)] // WatchMembers
+	roomWatch     atomic.Pointer[func(RoomChange)]               // WatchRoomChanges
 	ids           atomic.Int64                                   // ack ids, shared by the namespace's sockets as in Node
 	legacyMembers atomic.Int64                                   // attached members over a 0.6 session
 
@@ -136,11 +137,13 @@ func (l *Local) Detach(ms *Membership) {
 	x.remove(ms)
 	ms.mu.Lock()
 	ms.listed = false
+	left := l.leavingLocked(ms)
 	for r := range ms.rooms {
 		x.leave(ms, r)
 		l.members.remove(r, ms)
 	}
 	ms.mu.Unlock()
+	l.reportRooms(ms, left, false)
 	l.byID.delete(m.ID(), ms)
 	if w := l.memberWatch.Load(); w != nil {
 		(*w)(m.ID(), false)
@@ -173,11 +176,13 @@ func (l *Local) Leave(ms *Membership, rooms ...string) { l.change(ms, rooms, fal
 
 func (l *Local) change(ms *Membership, rooms []string, join bool) {
 	ms.mu.Lock()
+	report := l.pendingLocked(ms, rooms, join)
 	changed := !ms.closed && l.changeLocked(ms, rooms, join)
 	ms.mu.Unlock()
 	if changed {
 		l.postSync(ms, rooms)
 	}
+	l.reportRooms(ms, report, join)
 }
 
 // changeLocked adds or removes rooms, in the room index too once the

@@ -59,11 +59,17 @@ func (l *Local) DelSockets(opts *Options, rooms []string) { l.changeSelected(opt
 func (l *Local) changeSelected(opts *Options, rooms []string, join bool) {
 	for _, ms := range l.candidates(opts) {
 		ms.mu.Lock()
-		changed := ms.selectedLocked(opts) && l.changeLocked(ms, rooms, join)
+		var report []string
+		selected := ms.selectedLocked(opts)
+		if selected {
+			report = l.pendingLocked(ms, rooms, join)
+		}
+		changed := selected && l.changeLocked(ms, rooms, join)
 		ms.mu.Unlock()
 		if changed {
 			l.postSync(ms, rooms)
 		}
+		l.reportRooms(ms, report, join)
 	}
 }
 

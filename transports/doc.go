@@ -11,7 +11,9 @@
 //     state, engineio.Session, which keeps the heartbeat, the polling queue,
 //     the upgrade and the close. Session feeds it what happens and does what
 //     it answers: write frames, answer GETs, close connections, tell the App.
-//   - Server: configuration, the session registry and the per-loop timers.
+//   - Server: configuration, the session registry and the per-loop timers,
+//     and handshake admission (admission.go: rates and counts of sessions
+//     per client address, checked before a session is made).
 //
 // Nothing here opens sockets, starts goroutines or reads a clock: the edge
 // implements IO for each connection and Loops for the event loops, passes

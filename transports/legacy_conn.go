@@ -200,6 +200,7 @@ func (c *Conn) legacyRequest() bool {
 
 // legacyError answers the request with status and a text body.
 func (c *Conn) legacyError(status int) {
+	c.countLegacyError(status)
 	body := httpparse.StatusText(status)
 	c.reply(appendResponse(nil, status, "text/plain; charset=utf-8", "", []byte(body)))
 }
@@ -230,12 +231,18 @@ func (c *Conn) copyHandshake() Handshake {
 }
 
 // newLegacySession makes, registers and opens a session of rt's transport
-// homed on c's loop; nil when the application refused it.
-func (c *Conn) newLegacySession(rt *legacy.Route) *LegacySession {
+// homed on c's loop, once admission (Config.HandshakeLimit) and the
+// application let it: the error is a Refusal, or another refusal.
+func (c *Conn) newLegacySession(rt *legacy.Route) (*LegacySession, error) {
 	l := &c.srv.leg
+	remote := c.remoteAddr()
+	if refusal, ok := c.srv.adm.admit(remote, c.srv.now()); !ok {
+		return nil, refusal
+	}
 	m, err := legacy.New(rt.Transport, &l.opts)
 	if err != nil {
-		return nil
+		c.srv.releaseAdmission(remote)
+		return nil, err
 	}
 	s := &LegacySession{
 		srv:       c.srv,
@@ -246,16 +253,31 @@ func (c *Conn) newLegacySession(rt *legacy.Route) *LegacySession {
 		m:         m,
 	}
 	if !c.srv.registerLegacy(s) {
-		return nil
+		c.srv.releaseAdmission(remote)
+		return nil, errNoLegacyID
 	}
 	if err := l.app.LegacyOpen(s); err != nil {
 		s.closed = true
 		c.srv.unregisterLegacy(s)
-		c.srv.countRefused(c.loop(), refusedForbidden)
-		return nil
+		c.srv.releaseAdmission(remote)
+		return nil, err
 	}
 	c.srv.countOpened(c.loop(), legacyKind(rt.Transport))
-	return s
+	return s, nil
+}
+
+// errNoLegacyID: no free session id could be drawn.
+var errNoLegacyID = errors.New("transports: no free legacy session id")
+
+// refuseLegacyOpen answers a legacy handshake refused with err (see
+// newLegacySession): a Refusal as such, anything else with forbidden.
+func (c *Conn) refuseLegacyOpen(err error, forbidden func()) {
+	var r Refusal
+	if errors.As(err, &r) {
+		c.refuseHandshake(r, "", true)
+		return
+	}
+	forbidden() // counted where it answers (legacyError, the websocket's refuse)
 }
 
 // pollInfo gathers what the answer to the current polling GET needs.
@@ -277,9 +299,9 @@ func (c *Conn) legacyOpenPoll(rt *legacy.Route) {
 		c.legacyError(400) // N: req.url.match(...) is null and throws
 		return
 	}
-	s := c.newLegacySession(rt)
-	if s == nil {
-		c.legacyError(403)
+	s, err := c.newLegacySession(rt)
+	if err != nil {
+		c.refuseLegacyOpen(err, func() { c.legacyError(403) })
 		return
 	}
 	info := c.pollInfo(rt.Transport, rt)
@@ -342,9 +364,9 @@ func (c *Conn) onLegacyLoop(s *LegacySession, fn func()) {
 // never ends, each write being a part or a chunk.
 func (c *Conn) legacyOpenStream(rt *legacy.Route) {
 	l := &c.srv.leg
-	s := c.newLegacySession(rt)
-	if s == nil {
-		c.legacyError(403)
+	s, err := c.newLegacySession(rt)
+	if err != nil {
+		c.refuseLegacyOpen(err, func() { c.legacyError(403) })
 		return
 	}
 	var b []byte
@@ -409,6 +431,7 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 		kind = streamHixie76
 	}
 	refuse := func(status int) {
+		c.srv.countRefused(c.loop(), refusalOf(status))
 		if kind != streamRFC6455 {
 			c.close() // N answers nothing
 			return
@@ -437,9 +460,9 @@ func (c *Conn) legacyWebSocket(rt *legacy.Route) {
 		refuse(403)
 		return
 	}
-	s := c.newLegacySession(rt)
-	if s == nil {
-		refuse(403)
+	s, err := c.newLegacySession(rt)
+	if err != nil {
+		c.refuseLegacyOpen(err, func() { refuse(403) })
 		return
 	}
 	var b []byte

@@ -53,6 +53,7 @@ func (s *LegacySession) end(reason string) {
 	s.srv.countEnded(s.loop, legacyKind(s.transport), reason)
 	s.srv.unschedule(s.loop, s)
 	s.srv.unregisterLegacy(s)
+	s.srv.releaseAdmission(s.hs.RemoteAddr())
 	_ = s.m.Close(s.srv.timeOn(s.loop)) // no-op when the machine ended it
 	if s.poll != nil {
 		s.respondPoll(nil, true)

@@ -144,11 +144,15 @@ func (c *Conn) polling(version int, sid []byte, cors string) {
 	}
 }
 
-// handshake opens a session; jsonp is the JSONP callback index of a JSONP
-// polling handshake, or nil.
-func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
+// handshake opens a session, once admission (Config.HandshakeLimit) and
+// App.Open let it: their refusal is the error. jsonp is the JSONP callback
+// index of a JSONP polling handshake, or nil.
+func (c *Conn) handshake(version int, transport string, jsonp []byte) (*Session, error) {
 	r := c.req()
 	remote := c.remoteAddr()
+	if refusal, ok := c.srv.adm.admit(remote, c.srv.now()); !ok {
+		return nil, refusal
+	}
 	s := newSession(c.srv, c.loop(), version, transport, r, remote)
 	for !c.srv.register(s) {
 		// Another live session's id has the same registry key.
@@ -164,18 +168,19 @@ func (c *Conn) handshake(version int, transport string, jsonp []byte) *Session {
 	if err := c.srv.app.Open(s); err != nil {
 		s.eio.End(&c.srv.eioCfg, c.srv.now())
 		c.srv.unregister(s)
-		return nil
+		c.srv.releaseAdmission(remote)
+		return nil, err
 	}
 	s.start(c.srv.now())
 	c.srv.countOpened(c.loop(), kindOf(transport == WebSocket))
-	return s
+	return s, nil
 }
 
 func (c *Conn) handshakePolling(version int, jsonp []byte, cors string) {
 	coding := c.srv.answerCoding(c.req())
-	s := c.handshake(version, Polling, jsonp)
-	if s == nil {
-		c.replyError(engineio.Forbidden, cors)
+	s, err := c.handshake(version, Polling, jsonp)
+	if err != nil {
+		c.refuseOpen(err, cors)
 		return
 	}
 	open := engineio.Packet{Type: engineio.Open, Data: s.openPacket(nil)[1:]}
@@ -190,6 +195,7 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 	r := c.req()
 	key := r.Header("Sec-WebSocket-Key")
 	if status := checkUpgrade(r, key); status != 0 {
+		c.countErrorReply(engineio.BadRequest)
 		c.refuseUpgrade(status)
 		return
 	}
@@ -201,9 +207,9 @@ func (c *Conn) upgrade(version int, sid []byte, cors string) {
 			return
 		}
 	} else {
-		s = c.handshake(version, WebSocket, nil)
-		if s == nil {
-			c.replyError(engineio.Forbidden, cors)
+		var err error
+		if s, err = c.handshake(version, WebSocket, nil); err != nil {
+			c.refuseOpen(err, cors)
 			return
 		}
 	}
@@ -275,7 +281,6 @@ func checkUpgrade(r *httpparse.Request, key []byte) int {
 // refuseUpgrade answers a bad WebSocket opening handshake with status (and
 // the supported version for 426), then closes.
 func (c *Conn) refuseUpgrade(status int) {
-	c.countErrorReply(engineio.BadRequest)
 	resp := httpparse.AppendStatusLine(c.srv.frameBuf(c.loop()), status)
 	if status == 426 {
 		resp = httpparse.AppendHeader(resp, "Sec-WebSocket-Version", "13")

@@ -50,7 +50,8 @@ type Loops interface {
 // the session's home loop.
 type App interface {
 	// Open is called when a handshake is accepted, before the open packet is
-	// written. Returning an error refuses the handshake (403, code Forbidden).
+	// written. Returning an error refuses the handshake (403, code
+	// Forbidden); a Refusal is answered as admission refuses (admission.go).
 	Open(s *Session) error
 	// Message is called for each message packet; data is valid only during
 	// the call.
@@ -137,6 +138,10 @@ type Config struct {
 
 	// Deflate turns permessage-deflate on (see DeflateConfig); nil: off.
 	Deflate *DeflateConfig
+
+	// HandshakeLimit bounds the handshakes of both roads (admission.go);
+	// the zero value admits every one.
+	HandshakeLimit HandshakeLimit
 }
 
 func (c *Config) setDefaults() {
@@ -210,6 +215,7 @@ type Server struct {
 	form         [][]byte // JSONP POST payloads
 
 	leg legacyServer // the legacy road (legacy.go)
+	adm admission    // handshake limits (admission.go)
 }
 
 // NewServer returns a machine for n loops.
@@ -250,6 +256,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 	}
 	srv.initFlush(n)
 	srv.initLegacy(n)
+	srv.adm.init(srv.cfg.HandshakeLimit)
 	return srv
 }
 

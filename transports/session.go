@@ -342,6 +342,7 @@ func (s *Session) end(reason string) {
 	}
 	s.srv.unregister(s)
 	s.srv.unschedule(s.Loop(), s)
+	s.srv.releaseAdmission(s.hs.RemoteAddr())
 	if what&engineio.EndedAnswer != 0 {
 		s.flushPoll()
 	}

@@ -19,7 +19,8 @@ import (
 // connection's to its loop's. Nothing is locked or allocated to count; a
 // reader sums the blocks.
 
-// refusal is why a handshake was refused, an index of refusalNames.
+// refusal is why a handshake was refused, an index of refusalNames and
+// loopStats.refused.
 type refusal uint8
 
 const (
@@ -41,8 +42,8 @@ const (
 var refusalNames = [refusalKinds]string{"forbidden", "bad request", "rate", "concurrency"}
 
 // sessionKind is a session's transport and road, an index of
-// sessions: the Engine.IO transports, then the legacy transports by
-// legacy.Transport.
+// loopStats.sessions: the Engine.IO transports, then the legacy
+// transports by legacy.Transport.
 type sessionKind uint8
 
 const (
@@ -86,9 +87,20 @@ type loopStats struct {
 // stats is loop's block.
 func (srv *Server) stats(loop int) *loopStats { return &srv.loopState[loop].stats }
 
-// countRefused counts a handshake refused on loop for why. Admission
-// limits call it with refusedRate or refusedConcurrency.
+// countRefused counts a handshake refused on loop for why: admission
+// limits' refusals where they are answered (refuseHandshake), the others
+// through countErrorReply, countLegacyError and the legacy websocket's
+// refusal.
 func (srv *Server) countRefused(loop int, why refusal) { srv.stats(loop).refused[why].Add(1) }
+
+// refusalOf is the refusal an HTTP status answers: 403 forbidden, any
+// other a bad request.
+func refusalOf(status int) refusal {
+	if status == 403 {
+		return refusedForbidden
+	}
+	return refusedBadRequest
+}
 
 // countErrorReply counts the error answer code to the current request of
 // c as a refused handshake when the request asked for one (it names no
@@ -104,6 +116,14 @@ func (c *Conn) countErrorReply(code engineio.ErrorCode) {
 		why = refusedForbidden
 	}
 	c.srv.countRefused(c.loop(), why)
+}
+
+// countLegacyError counts a legacy error answer with status 403, which
+// refuses a session (LegacyOpen), as a forbidden handshake.
+func (c *Conn) countLegacyError(status int) {
+	if status == 403 {
+		c.srv.countRefused(c.loop(), refusedForbidden)
+	}
 }
 
 // countOpened counts a session of kind opened on loop.

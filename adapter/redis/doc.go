@@ -11,6 +11,10 @@
 //   - emitter: @socket.io/redis-emitter (emit to a cluster from any Go
 //     process, without a server).
 //
+// The pubsub, sharded and streams adapters count their requests to the
+// other nodes and those that timed out (adapter.RequestCounter), for
+// metrics exporters such as the metrics module's collector.
+//
 // The module shares some of the core module's internal packages (JSON
 // string quoting as JavaScript writes it), so the two are released
 // together, with the same version: require both at one version.

@@ -2,7 +2,10 @@
 //
 //	make demo   # or: go run ./examples/chat from the repository root
 //
-// then open http://localhost:8888 in two browser windows.
+// then open http://localhost:8888 in two browser windows. The same demo
+// instrumented for the Socket.IO Admin UI, with the UI's page, is
+// admin/examples/chat (make demo-admin): it lives in the admin module, which
+// depends on golang.org/x/crypto where this module does not.
 package main
 
 import (

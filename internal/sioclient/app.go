@@ -32,6 +32,10 @@ type Hooks[S comparable] interface {
 	NamespaceOf(s S) string
 	// Scratch is the loop's reusable buffers.
 	Scratch(loop int) *Scratch
+	// Settled is called once c no longer waits for its first CONNECT:
+	// a namespace accepted it (before the answer is sent), or its session
+	// closed before one did.
+	Settled(c *Client[S])
 }
 
 // Scratch is one event loop's reusable buffers for decoding incoming
@@ -108,6 +112,9 @@ func (a *App[S]) Close(sess *transports.Session, reason string) {
 	c, ok := sess.Data.(*Client[S])
 	if !ok {
 		return
+	}
+	if !c.joined {
+		a.hooks.Settled(c)
 	}
 	for _, s := range c.Sockets() {
 		a.hooks.Close(s, reason)

@@ -32,6 +32,10 @@ type Client[S comparable] struct {
 	dec     socketio.DecoderState // what the parser keeps between messages
 	sio     int8                  // Socket.IO protocol: 5, or 4 for Engine.IO v3 clients
 	joined  bool
+
+	// Waiting is the client's ticket in its loop's connect-timeout queue
+	// while it waits for its first CONNECT (the hooks keep it; 0: none).
+	Waiting uint32
 }
 
 // Protocol is the client's Socket.IO protocol revision: 5, or 4 for
@@ -82,7 +86,10 @@ func (c *Client[S]) Sockets() []S { return append([]S(nil), c.sockets...) }
 // SendConnect answers a successful CONNECT to namespace nsp; pid is the
 // private id of connection state recovery, or "".
 func (c *Client[S]) SendConnect(nsp, sid, pid string) {
-	c.joined = true
+	if !c.joined {
+		c.joined = true
+		c.app.hooks.Settled(c)
+	}
 	sc := c.app.hooks.Scratch(c.Sess.Loop())
 	var data []byte
 	if c.sio >= 5 {

@@ -39,6 +39,7 @@ func (r *recorder) Disconnect(s *fakeSocket)         { s.gone = true }
 func (r *recorder) Close(s *fakeSocket, _ string)    { s.gone = true }
 func (r *recorder) NamespaceOf(s *fakeSocket) string { return s.nsp }
 func (r *recorder) Scratch(int) *Scratch             { return &r.scratch }
+func (r *recorder) Settled(*Client[*fakeSocket])     {}
 
 // feed parses text packets as Message does for protocol sio and routes
 // them.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/tornadio/tornadio/adapter"
@@ -46,13 +47,20 @@ type Adapter struct {
 	ps     *redis.PubSub
 	wg     sync.WaitGroup
 
+	// Requests made of the other nodes and those that timed out (see
+	// RequestStats).
+	requestsSent, requestTimeouts atomic.Uint64
+
 	mu          sync.Mutex
 	closed      bool
 	requests    map[string]*request               // waiting for other nodes' answers
 	ackRequests map[string]*adapter.BroadcastAcks // broadcasts with ack, until their timeout
 }
 
-var _ adapter.Adapter = (*Adapter)(nil)
+var (
+	_ adapter.Adapter        = (*Adapter)(nil)
+	_ adapter.RequestCounter = (*Adapter)(nil)
+)
 
 func newAdapter(nsp string, local *adapter.Local, pub, sub redis.UniversalClient, cfg config) *Adapter {
 	a := &Adapter{

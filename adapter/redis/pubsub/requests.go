@@ -46,6 +46,7 @@ func (a *Adapter) startRequestID(id string, typ, want int, onDone func(err error
 	}
 	a.requests[id] = r
 	a.mu.Unlock()
+	a.requestsSent.Add(1)
 	stop := a.local.AfterFunc(a.cfg.requestsTimeout, r.timeout)
 	a.mu.Lock()
 	if _, listed := a.requests[id]; listed {
@@ -71,6 +72,9 @@ func (r *request) timeout() {
 func (r *request) finish(err error) {
 	r.once.Do(func() {
 		a := r.a
+		if _, timedOut := err.(*adapter.TimeoutError); timedOut {
+			a.requestTimeouts.Add(1)
+		}
 		a.mu.Lock()
 		delete(a.requests, r.id)
 		stop := r.stop
@@ -85,6 +89,15 @@ func (r *request) finish(err error) {
 			r.onDone(err)
 		}
 	})
+}
+
+// RequestStats counts the requests this adapter made of the other nodes
+// (FetchSockets, AllRooms and ServerSideEmit with answers, when there are
+// other nodes) and those that ended by their timeout before every node
+// answered; a request its caller gave up on (context ended) or that the
+// adapter's closing ended is not a timeout.
+func (a *Adapter) RequestStats() adapter.RequestStats {
+	return adapter.RequestStats{Requests: a.requestsSent.Load(), Timeouts: a.requestTimeouts.Load()}
 }
 
 // wait waits for the request to end or ctx to end first.

@@ -26,7 +26,8 @@ func New(client redis.UniversalClient, opts ...Option) adapter.Factory {
 	}
 }
 
-// Adapter is one namespace's sharded adapter.
+// Adapter is one namespace's sharded adapter. It counts its requests to
+// the other nodes (adapter.RequestCounter).
 type Adapter struct {
 	*cluster.Adapter
 	client          redis.UniversalClient
@@ -36,6 +37,8 @@ type Adapter struct {
 	subs            *subscriber
 	log             *slog.Logger // with the namespace and uid
 }
+
+var _ adapter.RequestCounter = (*Adapter)(nil)
 
 func newAdapter(client redis.UniversalClient, o options, nsp string, local *adapter.Local) *Adapter {
 	a := &Adapter{client: client, opts: o, channel: o.channelPrefix + "#" + nsp + "#"}

@@ -28,7 +28,8 @@ func New(client redis.UniversalClient, opts ...Option) adapter.Factory {
 
 // Adapter is one namespace's Redis Streams adapter: Node's ClusterAdapter
 // (adapter.Adapter) over the stream and the namespace's channels, and the
-// namespace's connection state recovery store (adapter.SessionStore).
+// namespace's connection state recovery store (adapter.SessionStore). It
+// counts its requests to the other nodes (adapter.RequestCounter).
 type Adapter struct {
 	*cluster.Adapter
 	h       *hub
@@ -48,8 +49,9 @@ type Adapter struct {
 }
 
 var (
-	_ adapter.Adapter      = (*Adapter)(nil)
-	_ adapter.SessionStore = (*Adapter)(nil)
+	_ adapter.Adapter        = (*Adapter)(nil)
+	_ adapter.SessionStore   = (*Adapter)(nil)
+	_ adapter.RequestCounter = (*Adapter)(nil)
 )
 
 // ioTimeout bounds the Redis commands of one session operation or

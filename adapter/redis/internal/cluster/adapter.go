@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tornadio/tornadio/adapter"
@@ -63,12 +64,19 @@ type Adapter struct {
 	log     *slog.Logger
 	out     *Queue
 
+	// Requests made of the other nodes and those that timed out (see
+	// RequestStats).
+	requestsSent, requestTimeouts atomic.Uint64
+
 	mu       sync.Mutex
 	requests map[string]*request              // fetchSockets and serverSideEmit awaiting answers
 	acks     map[string]adapter.BroadcastAcks // broadcasts with acknowledgement, until their timeout
 }
 
-var _ adapter.Adapter = (*Adapter)(nil)
+var (
+	_ adapter.Adapter        = (*Adapter)(nil)
+	_ adapter.RequestCounter = (*Adapter)(nil)
+)
 
 // New returns the cluster adapter of local's namespace over t. The
 // transport may call Receive as soon as New returns.

@@ -22,8 +22,10 @@ type request struct {
 	once              sync.Once
 }
 
-// track lists r under a new request id and arms its timeout.
+// track lists r under a new request id and arms its timeout; it counts
+// one request sent.
 func (a *Adapter) track(r *request, timeout time.Duration) string {
+	a.requestsSent.Add(1)
 	id := RandomID()
 	a.mu.Lock()
 	a.requests[id] = r
@@ -46,8 +48,17 @@ func (a *Adapter) expire(id string) {
 	}
 	a.mu.Unlock()
 	if r != nil {
+		a.requestTimeouts.Add(1)
 		r.finish(err)
 	}
+}
+
+// RequestStats counts the requests this adapter made of the other nodes
+// (FetchSockets and ServerSideEmit with answers, when there are other
+// nodes) and those that ended by their timeout before every node answered;
+// a request its caller gave up on (context ended) is not a timeout.
+func (a *Adapter) RequestStats() adapter.RequestStats {
+	return adapter.RequestStats{Requests: a.requestsSent.Load(), Timeouts: a.requestTimeouts.Load()}
 }
 
 // forget drops request id without calling it back.
