@@ -3,6 +3,8 @@ package tornadio_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"regexp"
 	"testing"
 	"time"
@@ -102,5 +104,23 @@ func TestDeliverBeforeStart(t *testing.T) {
 	got, err := srv.Deliver(context.Background(), "x")
 	if err != nil || got != (tornadio.Delivery{}) {
 		t.Fatalf("Deliver before Start: %+v, %v", got, err)
+	}
+}
+
+// TestDeliverAfterShutdown: a Deliver whose loops are gone returns
+// ErrServerClosed rather than wait for them.
+func TestDeliverAfterShutdown(t *testing.T) {
+	srv := tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	mainClients(t, srv, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Deliver(ctx, "late"); !errors.Is(err, tornadio.ErrServerClosed) {
+		t.Fatalf("Deliver after Shutdown: %v, want ErrServerClosed", err)
 	}
 }
