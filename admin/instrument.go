@@ -28,6 +28,10 @@ type Instrumentation struct {
 	agg      *aggregator
 	reg      *registry
 
+	// counted: the server's traffic counters at the last server_stats
+	// (statsLoop's goroutine only).
+	counted traffic
+
 	// alone: the admin namespace's adapter is the in-memory one, so the
 	// UI's sockets are all on this node; with none of them connected,
 	// nothing need be sent.
@@ -69,6 +73,7 @@ func Instrument(srv *tornadio.Server, opts ...Option) (*Instrumentation, error) 
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
+	in.counted = trafficOf(srv.Stats())
 	_, in.alone = in.ns.Adapter().(adapter.InMemory)
 	if cfg.auth != nil {
 		in.ns.Use(in.authenticate)
@@ -216,17 +221,9 @@ func (in *Instrumentation) socketConnected(s *tornadio.Socket) {
 		return // the UI's own traffic is not shown to it
 	}
 	s.OnAny(func(event string, args tornadio.Args) {
-		msg := eventJSON(event, args)
-		now := time.Now()
-		in.agg.add(now, evPacketsIn, "", 1)
-		in.agg.add(now, evBytesIn, "", int64(len(msg)))
-		in.send("event_received", name, s.ID(), msg, jsTime(now))
+		in.send("event_received", name, s.ID(), eventJSON(event, args), jsTime(time.Now()))
 	})
 	s.OnAnyOutgoing(func(event string, args tornadio.Args) {
-		msg := eventJSON(event, args)
-		now := time.Now()
-		in.agg.add(now, evPacketsOut, "", 1)
-		in.agg.add(now, evBytesOut, "", int64(len(msg)))
-		in.send("event_sent", name, s.ID(), msg, jsTime(now))
+		in.send("event_sent", name, s.ID(), eventJSON(event, args), jsTime(time.Now()))
 	})
 }
