@@ -25,7 +25,8 @@
 //     from the server's counters, Server.Stats, in both modes);
 //   - in development mode (the default; WithMode(Production) turns it off,
 //     as NODE_ENV=production does): "all_sockets" when it connects, then
-//     "socket_connected", "socket_updated" (a transport upgrade),
+//     "socket_connected", "socket_updated" (a transport upgrade, or new
+//     data stored with Socket.SetData),
 //     "socket_disconnected", "room_joined", "room_left", "event_received"
 //     and "event_sent" as they happen.
 //

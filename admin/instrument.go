@@ -166,7 +166,7 @@ func (in *Instrumentation) viewerConnected(s *tornadio.Socket) {
 }
 
 // watchNamespace follows the sockets of a namespace, and in development
-// mode their rooms.
+// mode their rooms and data.
 func (in *Instrumentation) watchNamespace(ns *tornadio.Namespace) {
 	if !in.reg.addNamespace(ns) {
 		return
@@ -178,6 +178,18 @@ func (in *Instrumentation) watchNamespace(ns *tornadio.Namespace) {
 	}
 	ns.OnJoinRoom(func(room, id string) { in.send("room_joined", name, room, id, jsTime(time.Now())) })
 	ns.OnLeaveRoom(func(room, id string) { in.send("room_left", name, room, id, jsTime(time.Now())) })
+	ns.OnSocketData(in.socketDataSet)
+}
+
+// socketDataSet tells the UI a socket's new data (SetData). A socket not
+// listed yet (data stored by a middleware, or by an OnConnection callback
+// that ran before the instrumentation's) is skipped: its socket_connected,
+// still to come, carries the data.
+func (in *Instrumentation) socketDataSet(s *tornadio.Socket, data any) {
+	if !in.reg.listed(s) {
+		return
+	}
+	in.send("socket_updated", map[string]any{"id": s.ID(), "nsp": s.Namespace().Name(), "data": dataJSON(data)})
 }
 
 // socketConnected counts a socket that connected, tells the UI in
