@@ -210,6 +210,10 @@ type Server struct {
 	form         [][]byte // JSONP POST payloads
 
 	leg legacyServer // the legacy road (legacy.go)
+
+	// handoff is the most a WritableIO edge holds for one connection
+	// (outbox.go).
+	handoff int
 }
 
 // NewServer returns a machine for n loops.
@@ -248,6 +252,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		srv.loopState[i].parser.Limits = limits
 		srv.loopState[i].parser.BodyLimit = bodyLimit
 	}
+	srv.handoff = handoffSize(cfg.MaxBuffered)
 	srv.initFlush(n)
 	srv.initLegacy(n)
 	return srv
@@ -274,6 +279,10 @@ type loopState struct {
 
 	feeding *Conn  // the connection whose Feed is running, if any
 	corked  []byte // what feeding's Feed has written so far (cork.go)
+
+	// outbox holds what this loop's connections wait to hand their edge
+	// (outbox.go); empty while every client keeps up.
+	outbox map[*Conn]*outbox
 
 	// held are the inbound events of this loop's sessions that arrived
 	// before their turn (order.go); nearly always empty.
