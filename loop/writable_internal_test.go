@@ -31,7 +31,7 @@ func (sessionsApp) LegacyClose(*transports.LegacySession, string)           {}
 // wsDial opens an Engine.IO websocket session on addr and reads the 101
 // and the open packet; rcvbuf, when not 0, is the client's receive buffer,
 // set before it connects.
-func wsDial(t *testing.T, addr string, rcvbuf int) (net.Conn, *bufio.Reader) {
+func wsDial(t testing.TB, addr string, rcvbuf int) (net.Conn, *bufio.Reader) {
 	t.Helper()
 	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
 		if rcvbuf == 0 {
@@ -110,7 +110,7 @@ func TestWritableBoundHoldsForNeverReadingClients(t *testing.T) {
 	const (
 		bound   = 1 << 20
 		slow    = 10
-		msgSize = 16500 // a frame just over 16 KiB: 32 KiB where buffers round to powers of two
+		msgSize = 16500     // a frame just over 16 KiB: 32 KiB where buffers round to powers of two
 		perSlow = 128 << 10 // gnet's buffer, the outbox's own array, the connection
 		fixed   = 4 << 20   // the reader's buffers, the runtime's, the test's
 	)

@@ -62,6 +62,7 @@ type outbox struct {
 type queuedFrame struct {
 	b      []byte
 	shared bool // a Shared frame, referenced; else the outbox's own copy
+	rest   bool // the rest of a frame whose start the edge has
 }
 
 // cost is what f holds: a shared frame counts in full, though its bytes
@@ -84,15 +85,16 @@ func handoffSize(bound int) int {
 	return min(max(bound/8, 1<<10), 64<<10)
 }
 
-// push queues b, a reference when shared (b must not change), else a copy.
-func (ob *outbox) push(b []byte, shared bool) {
+// push queues b, a reference when shared (b must not change), else a copy;
+// rest says that b is the rest of a frame whose start the edge has.
+func (ob *outbox) push(b []byte, shared, rest bool) {
 	if len(b) == 0 {
 		return
 	}
 	if !shared {
 		b = append([]byte(nil), b...) // its cap is what the allocator gave
 	}
-	f := queuedFrame{b: b, shared: shared}
+	f := queuedFrame{b: b, shared: shared, rest: rest}
 	ob.held += f.cost()
 	if ob.head > 0 && ob.head == len(ob.frames) {
 		ob.frames, ob.head = ob.frames[:0], 0
@@ -145,6 +147,9 @@ func (c *Conn) outboxOf(ls *loopState) *outbox {
 // out hands b to the edge, or queues it in c's outbox (see above); shared
 // says that b is a Shared frame, queued without a copy.
 func (c *Conn) out(b []byte, shared bool) {
+	if len(b) == 0 {
+		return
+	}
 	w, ok := c.io.(WritableIO)
 	if !ok {
 		c.io.Write(b)
@@ -152,10 +157,19 @@ func (c *Conn) out(b []byte, shared bool) {
 	}
 	ls := &c.srv.loopState[c.loop()]
 	ob := c.outboxOf(ls)
+	rest := false
 	if ob == nil {
-		if c.io.Buffered()+len(b) <= c.srv.handoff {
-			c.io.Write(b)
-			return
+		// No outbox yet: hand b, in pieces when it is bigger than what
+		// fits, as long as the edge takes them (a client that keeps up),
+		// and queue only what is left.
+		h := c.srv.handoff
+		for g := c.io.Buffered(); g < h/2 || g+len(b) <= h; g = c.io.Buffered() {
+			n := min(len(b), h-g)
+			c.io.Write(b[:n])
+			if b = b[n:]; len(b) == 0 || c.closing {
+				return
+			}
+			rest = true
 		}
 		ob = &outbox{}
 		if ls.outbox == nil {
@@ -163,7 +177,7 @@ func (c *Conn) out(b []byte, shared bool) {
 		}
 		ls.outbox[c] = ob
 	}
-	ob.push(b, shared)
+	ob.push(b, shared, rest)
 	c.pump(ls, w, ob)
 }
 
@@ -211,7 +225,7 @@ func (c *Conn) settleOutbox(ls *loopState) {
 	if c.failure == failSlow {
 		// Only the rest of a frame begun: the client gets whole frames.
 		end = ob.head
-		if ob.off > 0 {
+		if ob.off > 0 || ob.frames[ob.head].rest {
 			end++
 		}
 	}

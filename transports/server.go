@@ -85,14 +85,16 @@ type Config struct {
 	// engine.io does unless allowEIO3 is set. Default false: v3 is served.
 	RefuseEIO3 bool
 	// MaxBuffered bounds, in bytes, what may wait for a client that does not
-	// keep up: the packets queued for polling GETs it does not make, or the
-	// frames in its websocket connection's outbound buffer (IO.Buffered)
-	// plus the frame being written. A send that would take a session past it,
-	// when something already waits, closes the session with
-	// ReasonSlowConsumer instead; a single packet bigger than MaxBuffered is
-	// still sent when nothing waits. A websocket served by another loop than
-	// its session's is checked on its own loop, when the frame gets there.
-	// Default 4 MiB.
+	// keep up: the packets queued for polling GETs it does not make (and,
+	// on the legacy road, a session's queue: Legacy.MaxQueueBytes is held
+	// under it), or what its connection holds for output: the outbox and
+	// the edge's buffer at the memory the edge gives it (WritableIO's
+	// Footprint; see outbox.go), plus the frame being written. A send that
+	// would take a session past it, when something already waits, closes
+	// the session with ReasonSlowConsumer instead; a single packet bigger
+	// than MaxBuffered is still sent when nothing waits. A websocket served
+	// by another loop than its session's is checked on its own loop, when
+	// the frame gets there. Default 4 MiB.
 	MaxBuffered int
 	// AllowedOrigins lists the origins that get CORS headers and may open
 	// WebSockets. Empty means no CORS headers and any origin; "*" means any
