@@ -21,8 +21,16 @@ type polling[P any] struct {
 	byClient  bool // draining: the client closed the session
 }
 
-// packetSize is what a queued packet counts towards MaxBuffered.
-func packetSize(p *Packet) int { return 1 + len(p.Data) }
+// packetSize is what a queued packet counts towards MaxBuffered: the type
+// and the data, a binary packet's as the base64 a text payload carries
+// (4 bytes for 3), so that the answer that takes the queue stays under
+// MaxBuffered too.
+func packetSize(p *Packet) int {
+	if p.Binary {
+		return 2 + (len(p.Data)+2)/3*4
+	}
+	return 1 + len(p.Data)
+}
 
 // enqueue adds p to the queue, unchecked.
 func (p *polling[P]) enqueue(pk Packet) {
