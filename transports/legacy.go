@@ -120,9 +120,13 @@ func (s *LegacySession) Closed() bool { return s.closed }
 // is dropped. More than Legacy.MaxQueueBytes (at most Config.MaxBuffered)
 // waiting for a client that does not read closes the session with
 // ReasonSlowConsumer.
-func (s *LegacySession) Send(frames []byte) {
+func (s *LegacySession) Send(frames []byte) { s.SendFrames(frames) }
+
+// SendFrames is Send, reporting what it did: SendCut when it closed the
+// session as a slow consumer's.
+func (s *LegacySession) SendFrames(frames []byte) SendResult {
 	if s.closed {
-		return
+		return SendClosed
 	}
 	for p := frames; len(p) > 0; {
 		n := frameSize(p)
@@ -131,11 +135,15 @@ func (s *LegacySession) Send(frames []byte) {
 		}
 		if err := s.m.Send(p[:n]); err != nil {
 			s.end(ReasonSlowConsumer)
-			return
+			return SendCut
 		}
 		p = p[n:]
 	}
 	s.sent()
+	if s.closed {
+		return SendCut // the stream's connection refused the frames
+	}
+	return SendQueued
 }
 
 // frameSize returns the size in bytes of the ~m~ frame at the start of p,

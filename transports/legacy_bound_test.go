@@ -24,17 +24,22 @@ func TestLegacyQueueBoundedByMaxBuffered(t *testing.T) {
 	}
 	frame := legacy.AppendText(nil, strings.Repeat("x", 990)) // 1000 bytes
 	sent := 0
+	var last, after transports.SendResult
 	h.On(0, func() {
 		for range 1000 {
-			s.Send(frame)
+			last = s.SendFrames(frame)
 			if s.Closed() {
 				break
 			}
 			sent++
 		}
+		after = s.SendFrames(frame)
 	})
 	if sent != 10 {
 		t.Fatalf("%d messages queued before the cut, want 10", sent)
+	}
+	if last != transports.SendCut || after != transports.SendClosed {
+		t.Fatalf("results %d then %d, want SendCut then SendClosed", last, after)
 	}
 	var closes []string
 	for _, e := range rec.take() {
