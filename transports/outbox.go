@@ -5,35 +5,33 @@ package transports
 // An edge copies what it is given and cannot write yet into buffers of its
 // own, sized as it sizes them (gnet rounds up to powers of two: a 16.1 KiB
 // frame takes 32 KiB there), and a broadcast's frame, shared by every
-// session that takes it, is copied once per connection. So when the edge
-// can say when its buffer runs low (WritableIO), the machine gives it at
-// most Server.handoff bytes at a time, and keeps the rest in the
-// connection's outbox:
+// session that takes it, would be copied there once per connection. So
+// when the edge can say when its buffer runs low (WritableIO), the machine
+// lets it hold at most Server.handoff bytes of a connection's output and
+// keeps the rest in the connection's outbox:
 //
-//   - a frame is handed to the edge at once when the edge holds nothing
-//     else beyond what fits under the handoff (the steady state of a client
-//     that keeps up: no copy, no outbox);
-//   - otherwise it waits in the outbox: a shared frame (Shared) by
-//     reference, never copied; any other copied once, to an array of its
-//     own;
-//   - the outbox is pumped into the edge, at most handoff bytes in the
-//     edge at a time, whenever the edge holds under half the handoff:
-//     after each write to the connection, after each read from it (Feed),
-//     and when the edge calls OnWritable, which it does once the buffer has
-//     gone under the mark asked by WaitWritable;
-//   - what the connection holds (held) is the outbox's arrays, corked bytes
-//     and the edge's Footprint for a handoff's worth: Config.MaxBuffered
+//   - while the connection has no outbox, a frame goes to the edge at once
+//     if the edge then holds no more than a handoff, and in pieces of what
+//     fits while the edge takes them at once (a client that keeps up: no
+//     copy, no outbox);
+//   - what the edge cannot take waits in the outbox: a shared frame
+//     (Shared) by reference, never copied; any other frame copied once;
+//   - the outbox is pumped into the edge whenever the edge holds under half
+//     a handoff: after each write to the connection, after each read from
+//     it (Feed), and when the edge calls OnWritable, which it does once its
+//     buffer has gone under the mark asked by WaitWritable;
+//   - what the connection holds (held) is the outbox's arrays, the corked
+//     bytes and the edge's Footprint for a handoff: Config.MaxBuffered
 //     bounds that sum (Conn.write cuts a slow consumer past it);
-//   - a connection closed as a slow consumer drops its outbox but for the
-//     rest of a frame the edge has in part (what the edge holds still
-//     drains, within the edge's drain rules, and ends on a frame
-//     boundary); any other close
-//     hands the outbox to the edge first, so that what was written before
-//     the close is delivered, as the IO contract says; a connection the
-//     edge reports gone (OnClose) frees its outbox at once.
+//   - a connection cut as a slow consumer drops its outbox, but for the
+//     rest of a frame the edge has begun, so that what the edge drains
+//     (within its drain rules) ends on a frame boundary; any other close
+//     hands the whole outbox to the edge first, so that what was written
+//     before the close is delivered, as the IO contract says; a connection
+//     the edge reports gone (OnClose) frees its outbox at once.
 //
 // An edge that is not a WritableIO gets every byte at once, as it is
-// written (IO.Buffered then counts in place of the outbox).
+// written (its Buffered then counts in place of the outbox).
 
 // WritableIO is an IO that tells the machine when its outbound buffer runs
 // low, so that the machine can keep the rest (see above).
@@ -78,8 +76,8 @@ func (f *queuedFrame) cost() int {
 const entrySize = 32
 
 // handoffSize is the most bytes the machine lets an edge hold for one
-// connection, for a bound of max: an eighth of it, between 1 KiB and
-// 64 KiB (gnet's outbound ring grows up to 64 KiB before it turns to a
+// connection, for a MaxBuffered of bound: an eighth of it, between 1 KiB
+// and 64 KiB (gnet's outbound ring grows up to 64 KiB before it turns to a
 // list of pooled arrays).
 func handoffSize(bound int) int {
 	return min(max(bound/8, 1<<10), 64<<10)
@@ -225,7 +223,7 @@ func (c *Conn) settleOutbox(ls *loopState) {
 	if c.failure == failSlow {
 		// Only the rest of a frame begun: the client gets whole frames.
 		end = ob.head
-		if ob.off > 0 || ob.frames[ob.head].rest {
+		if end < len(ob.frames) && (ob.off > 0 || ob.frames[end].rest) {
 			end++
 		}
 	}
