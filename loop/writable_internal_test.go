@@ -243,3 +243,44 @@ func TestWritableBoundHoldsForNeverReadingClients(t *testing.T) {
 		t.Fatalf("live heap grew %d KiB once the slow clients were cut, over %d KiB", after>>10, limit>>10)
 	}
 }
+
+// A client that reads nothing for a while, then everything: what waited in
+// its outbox reaches it through the writable pass alone (the server sends
+// nothing more and hears nothing from it meanwhile), whole and in order.
+func TestWritablePassResumesReader(t *testing.T) {
+	const n, size = 600, 16500 // 10 MB: more than loopback's socket buffers take
+	e := New(Options{Loops: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	app := sessionsApp{opened: make(chan *transports.Session, 1)}
+	srv := transports.NewServer(transports.Config{WebSocket: true, MaxBuffered: 16 << 20}, app, e, e.Loops())
+	startBound(t, e, srv)
+	c, br := wsDial(t, e.Addr().String(), 4096)
+	s := <-app.opened
+	queued := make(chan int, 1)
+	e.Post(0, func() {
+		for i := range n {
+			data := make([]byte, size)
+			copy(data, fmt.Sprintf("%08d", i))
+			s.Send(data, false)
+		}
+		queued <- s.Buffered()
+	})
+	select {
+	case held := <-queued:
+		t.Logf("%d KiB held for the client once the frames are written", held>>10)
+		if held < 1<<20 {
+			t.Fatalf("only %d bytes held: the test needs an outbox", held)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the loop runs nothing")
+	}
+	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	for i := range n {
+		p, err := wsReadPayload(br)
+		if err != nil {
+			t.Fatalf("after %d messages: %v", i, err)
+		}
+		if got, _ := strconv.Atoi(string(p[1:9])); got != i || len(p) != size+1 {
+			t.Fatalf("message %d: %.12q, %d bytes", i, p, len(p))
+		}
+	}
+}
