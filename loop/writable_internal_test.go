@@ -274,6 +274,8 @@ func TestWritablePassResumesReader(t *testing.T) {
 		t.Fatal("the loop runs nothing")
 	}
 	_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	start := time.Now()
+	defer func() { t.Logf("read in %v", time.Since(start)) }()
 	for i := range n {
 		p, err := wsReadPayload(br)
 		if err != nil {
