@@ -53,7 +53,8 @@ type Options struct {
 	DrainTimeout time.Duration
 	// WritablePoll is how often a connection whose output waits in its
 	// outbox for gnet's buffer to run low is checked (gnet has no callback
-	// for it; writable.go); default 2ms. Only such connections are
+	// for it; writable.go); default 2ms, backing off to 16 times that
+	// while no waiting connection is ready. Only such connections are
 	// checked: a loop whose clients keep up has no timer armed for it.
 	WritablePoll time.Duration
 	// LingerTimeout bounds a lingering close: a connection its machine
@@ -85,6 +86,7 @@ type Engine struct {
 	writers    []map[*conn]int
 	writeTm    []*time.Timer
 	writeArmed []bool
+	writeEvery []time.Duration // the wait before the next pass (backs off)
 	// wakeups counts the expiries of the engine's runtime timers (machine
 	// timers, drain passes, refusal logs): an idle engine has none.
 	wakeups atomic.Int64

@@ -14,7 +14,12 @@ import (
 // Options.WritablePoll looks at each: one whose buffer went under the mark
 // it asked for leaves the set and gets Conn.OnWritable, which hands gnet
 // more. The timer runs only while the set is not empty: a loop whose
-// clients keep up never arms it. The machine also refills on every write
+// clients keep up never arms it. A pass that finds no connection ready
+// doubles the wait before the next, up to writableBackoff times
+// Options.WritablePoll, so that clients that stopped reading for good (cut
+// at the bound or at the ping timeout, later) cost few passes; a pass that
+// finds one ready, or a connection that starts waiting, brings it back to
+// Options.WritablePoll. The machine also refills on every write
 // to the connection and every read from it, so a pass matters only for a
 // connection nothing else happens on.
 //
@@ -32,6 +37,10 @@ import (
 // handoff (64 KiB at most), so it stays a ring whose array is under twice
 // the power of two at or above what it holds; an array the ring had from
 // the pool already is the pool's memory, not this connection's.
+
+// writableBackoff bounds the wait between writable passes that find no
+// connection ready, in units of Options.WritablePoll.
+const writableBackoff = 16
 
 // minFootprint is gnet's ring's first array (ring.DefaultBufferSize).
 const minFootprint = 1 << 10
@@ -63,6 +72,7 @@ func (e *Engine) initWritables() {
 	e.writers = make([]map[*conn]int, e.opts.Loops)
 	e.writeTm = make([]*time.Timer, e.opts.Loops)
 	e.writeArmed = make([]bool, e.opts.Loops)
+	e.writeEvery = make([]time.Duration, e.opts.Loops)
 	for i := range e.writeTm {
 		pass := func() { e.writablePass(i) }
 		e.writeTm[i] = time.AfterFunc(time.Hour, func() {
@@ -90,10 +100,13 @@ func (e *Engine) waitWritable(x *conn, low int) {
 		set = make(map[*conn]int)
 		e.writers[i] = set
 	}
+	if _, ok := set[x]; !ok {
+		e.writeEvery[i] = e.opts.WritablePoll // a newcomer may be a fast reader
+	}
 	set[x] = low
 	if !e.writeArmed[i] {
 		e.writeArmed[i] = true
-		e.writeTm[i].Reset(e.opts.WritablePoll)
+		e.writeTm[i].Reset(e.writeEvery[i])
 	}
 }
 
@@ -111,18 +124,25 @@ func (e *Engine) leaveWritable(x *conn) {
 func (e *Engine) writablePass(i int) {
 	e.writeArmed[i] = false
 	set := e.writers[i]
+	ready := false
 	for x, low := range set {
 		if x.c.Context() != x {
 			delete(set, x) // closed meanwhile
 			continue
 		}
 		if x.c.OutboundBuffered() < low {
+			ready = true
 			delete(set, x)
 			x.m.OnWritable() // may put x back, still waiting
 		}
 	}
+	if ready {
+		e.writeEvery[i] = e.opts.WritablePoll
+	} else {
+		e.writeEvery[i] = min(2*e.writeEvery[i], writableBackoff*e.opts.WritablePoll)
+	}
 	if len(set) > 0 && !e.writeArmed[i] {
 		e.writeArmed[i] = true
-		e.writeTm[i].Reset(e.opts.WritablePoll)
+		e.writeTm[i].Reset(e.writeEvery[i])
 	}
 }

@@ -286,3 +286,36 @@ func TestWritablePassResumesReader(t *testing.T) {
 		}
 	}
 }
+
+// A client that stopped reading with output waiting costs few writable
+// passes: they back off while none finds it ready.
+func TestWritablePassBacksOff(t *testing.T) {
+	e := New(Options{Loops: 1, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	app := sessionsApp{opened: make(chan *transports.Session, 1)}
+	srv := transports.NewServer(transports.Config{WebSocket: true, MaxBuffered: 16 << 20}, app, e, e.Loops())
+	startBound(t, e, srv)
+	wsDial(t, e.Addr().String(), 4096) // never read
+	s := <-app.opened
+	waiting := make(chan bool, 1)
+	e.Post(0, func() {
+		for range 600 {
+			s.Send(make([]byte, 16500), false)
+		}
+		waiting <- len(e.writers[0]) == 1
+	})
+	select {
+	case ok := <-waiting:
+		if !ok {
+			t.Fatal("the connection does not wait for gnet's buffer")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the loop runs nothing")
+	}
+	// Over a second, at most about 1s / (16 × 2ms) passes once backed off;
+	// without the backoff, 500.
+	before := e.wakeups.Load()
+	time.Sleep(time.Second)
+	if n := e.wakeups.Load() - before; n > 100 {
+		t.Fatalf("%d timer wakeups in a second for one client that reads nothing", n)
+	}
+}
