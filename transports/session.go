@@ -153,8 +153,10 @@ func (s *Session) start(now int64) {
 	s.rearm()
 }
 
-// Send queues or writes one message packet. data is copied. On the home loop
-// only; use Post from elsewhere.
+// Send queues or writes one message packet and reports what it did (a
+// send that cuts a slow consumer reports SendCut; a websocket served by
+// another loop, whose cut is known there only, SendQueued). data is
+// copied. On the home loop only; use Post from elsewhere.
 func (s *Session) Send(data []byte, binary bool) SendResult {
 	if s.eio.Closed() {
 		return SendClosed
