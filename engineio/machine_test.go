@@ -288,3 +288,18 @@ func TestQueueCountsBinaryAsBase64(t *testing.T) {
 		}
 	}
 }
+
+// Config.MinPacketCost is the least a queued packet counts: two 1-byte
+// packets at 40 each fit a bound of 100, a third does not.
+func TestQueueMinPacketCost(t *testing.T) {
+	cfg := testConfig
+	cfg.MinPacketCost = 40
+	var s Session[struct{}]
+	s.Init(4, false)
+	s.Open(&cfg, 0)
+	for i, w := range []Queued{QueueHeld, QueueHeld, QueueOverflow} {
+		if got := s.Queue(&cfg, Packet{Type: Message, Data: []byte("x")}); got != w {
+			t.Fatalf("send %d: %v, want %v", i, got, w)
+		}
+	}
+}

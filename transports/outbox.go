@@ -75,6 +75,13 @@ func (f *queuedFrame) cost() int {
 // entrySize is what a queued frame costs in the outbox's own array.
 const entrySize = 32
 
+// minPacketCost is the least a packet queued for polling counts towards
+// MaxBuffered (engineio.Config.MinPacketCost): its place in the queue (a
+// 40-byte engineio.Packet, in an array that grows by doubling) and its
+// copy's smallest allocation, so that a flood of tiny packets to a client
+// that does not poll holds no more than MaxBuffered either.
+const minPacketCost = 2*40 + 16
+
 // handoffSize is the most bytes the machine lets an edge hold for one
 // connection, for a MaxBuffered of bound: an eighth of it, between 1 KiB
 // and 64 KiB (gnet's outbound ring grows up to 64 KiB before it turns to a

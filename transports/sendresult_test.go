@@ -52,3 +52,25 @@ func TestSendResults(t *testing.T) {
 		})
 	}
 }
+
+// Tiny packets to a polling client that does not poll count what they hold
+// besides their bytes (their place in the queue, their copy): the session
+// is cut after about MaxBuffered/96 of them, not MaxBuffered/2.
+func TestSlowConsumerPollingTinyPackets(t *testing.T) {
+	h := newHarness(t, slowConfig(), 1)
+	c := h.Dial(0)
+	s := session(t, h, pollOpen(t, h, c, 4).SID)
+	sent := 0
+	h.On(0, func() {
+		for range 10_000 {
+			if s.Send([]byte("x"), false) != transports.SendQueued {
+				break
+			}
+			sent++
+		}
+	})
+	if sent < 90 || sent > 110 {
+		t.Fatalf("%d one-byte messages queued before the cut, want about 104", sent)
+	}
+	wantCloses(t, h, s.ID(), transports.ReasonSlowConsumer)
+}

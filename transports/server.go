@@ -226,6 +226,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		eioCfg: engineio.Config{
 			PingInterval: cfg.PingInterval, PingTimeout: cfg.PingTimeout,
 			UpgradeTimeout: cfg.UpgradeTimeout, MaxBuffered: cfg.MaxBuffered,
+			MinPacketCost: minPacketCost,
 		},
 		app:          app,
 		loops:        loops,
