@@ -42,3 +42,18 @@ func ExampleNamespace_OnJoinRoom() {
 		s.Join("lobby") // logs "<id> joined lobby"
 	})
 }
+
+// OnSocketData hears each value a socket of the namespace stores with
+// SetData, wherever it is stored (here in a middleware): the admin UI
+// shows a socket's data so as it changes.
+func ExampleNamespace_OnSocketData() {
+	srv := tornadio.NewServer()
+	chat := srv.Of("/chat")
+	chat.OnSocketData(func(s *tornadio.Socket, data any) {
+		log.Printf("socket %s now holds %v", s.ID(), data)
+	})
+	chat.Use(func(s *tornadio.Socket) error {
+		s.SetData(map[string]string{"user": "ann"}) // logs "socket <id> now holds map[user:ann]"
+		return nil
+	})
+}

@@ -8,10 +8,11 @@ import (
 
 // Hooks for tools that watch a server from the side, such as the admin UI
 // (module github.com/tornadio/tornadio/admin): they see every namespace
-// made, every room joined or left, and which Engine.IO session a socket
-// belongs to, without the application's help. Node has the same through
-// io.on("new_namespace") and the adapter's "join-room" and "leave-room"
-// events.
+// made, every room joined or left, every socket data stored, and which
+// Engine.IO session a socket belongs to, without the application's help.
+// Node has the same through io.on("new_namespace"), the adapter's
+// "join-room" and "leave-room" events, and (admin-ui) a proxy on
+// socket.data.
 
 // observers holds the hooks' listeners of a Server or a Namespace.
 type observers struct {
@@ -20,6 +21,7 @@ type observers struct {
 	joins      []func(room, id string)
 	leaves     []func(room, id string)
 	watching   bool // the namespace's adapter reports room changes
+	data       []func(s *Socket, data any)
 }
 
 // OnNamespace registers fn to run with every namespace of the server: at
@@ -79,6 +81,31 @@ func (ns *Namespace) OnLeaveRoom(fn func(room, id string)) {
 	ns.observe.leaves = append(ns.observe.leaves, fn)
 	ns.watchRoomsLocked()
 	ns.observe.mu.Unlock()
+}
+
+// OnSocketData registers fn to run each time Socket.SetData stores a value
+// on a socket of the namespace, with the socket and the value stored: what
+// the admin UI shows as the socket's data (Node's admin-ui learns of it by
+// watching socket.data). fn runs on the goroutine that called SetData,
+// after the value is stored and outside the socket's lock (fn may call
+// Data); it must be quick and safe from any goroutine. Values stored
+// before the socket connected (in a middleware) are reported too. Safe
+// from any goroutine.
+func (ns *Namespace) OnSocketData(fn func(s *Socket, data any)) {
+	ns.observe.mu.Lock()
+	ns.observe.data = append(ns.observe.data, fn)
+	ns.observe.mu.Unlock()
+}
+
+// socketDataSet tells the OnSocketData listeners that s stored v. The
+// caller holds no lock.
+func (ns *Namespace) socketDataSet(s *Socket, v any) {
+	ns.observe.mu.Lock()
+	fns := ns.observe.data
+	ns.observe.mu.Unlock()
+	for _, fn := range fns {
+		fn(s, v)
+	}
 }
 
 // watchRoomsLocked has the adapter report room changes, from the first

@@ -5,6 +5,7 @@ package tornadio_test
 // is made, and SessionID names the socket's Engine.IO session.
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sync"
@@ -130,5 +131,65 @@ func TestRoomHooksSeeEveryChange(t *testing.T) {
 	}
 	if got := log.snapshot()[len(want):]; !slices.Equal(got, []string{"-c", "-" + id}) {
 		t.Fatalf("leaves at the disconnect %v, want [-c -%s]", got, id)
+	}
+}
+
+// OnSocketData hears every SetData of the namespace's sockets, in a
+// middleware and after the connection, with the value stored; another
+// namespace's sockets are not reported.
+func TestOnSocketDataSeesEverySet(t *testing.T) {
+	type set struct {
+		id   string
+		data any
+		now  any // Data() as the listener reads it
+	}
+	sets := make(chan set, 8)
+	sockets := make(chan *tornadio.Socket, 1)
+	srv := tcStartServer(t, func(srv *tornadio.Server) {
+		ns := srv.Of("/")
+		ns.OnSocketData(func(s *tornadio.Socket, data any) { sets <- set{s.ID(), data, s.Data()} })
+		ns.Use(func(s *tornadio.Socket) error {
+			s.SetData("from middleware")
+			return nil
+		})
+		ns.OnConnection(func(s *tornadio.Socket) { sockets <- s })
+		srv.Of("/other").OnConnection(func(s *tornadio.Socket) {
+			s.SetData("elsewhere")
+			sockets <- s
+		})
+	})
+	w := tcDialWS(t, srv.Addr(), "EIO=4&transport=websocket")
+	_, id := w.connectSIO()
+	w.writeText("40/other,")
+	var s *tornadio.Socket
+	for range 2 {
+		select {
+		case got := <-sockets:
+			if got.Namespace().Name() == "/" {
+				s = got
+			}
+		case <-time.After(tcIOTimeout):
+			t.Fatal("OnConnection did not run")
+		}
+	}
+	s.SetData(map[string]int{"score": 7})
+	want := []set{
+		{id, "from middleware", "from middleware"},
+		{id, map[string]int{"score": 7}, map[string]int{"score": 7}},
+	}
+	for i, w := range want {
+		select {
+		case got := <-sets:
+			if got.id != w.id || fmt.Sprint(got.data) != fmt.Sprint(w.data) || fmt.Sprint(got.now) != fmt.Sprint(w.now) {
+				t.Fatalf("set %d: %+v, want %+v", i, got, w)
+			}
+		case <-time.After(tcIOTimeout):
+			t.Fatalf("set %d (%v) not reported", i, w.data)
+		}
+	}
+	select {
+	case got := <-sets:
+		t.Fatalf("an extra report: %+v", got)
+	default:
 	}
 }

@@ -79,11 +79,14 @@ type Options struct {
 	// Recovery, when set, turns on connection state recovery.
 	Recovery *RecoveryOptions
 	// MaxBufferedBytes bounds what may wait to be written to one client (a
-	// slow consumer, who stops reading): volatile packets are dropped as soon
-	// as anything waits, and a session whose waiting bytes would pass the
+	// slow consumer, who stops reading), the network layer's buffer counted
+	// at the memory it takes: volatile packets are dropped as soon as
+	// anything waits, and a session whose waiting bytes would pass the
 	// bound is closed with ReasonSlowConsumer, so such a client never grows
-	// the server's memory without limit (what it holds at the close is
-	// still delivered, for at most 30s). Default 4 MiB.
+	// the server's memory past it (a broadcast's packet waits once for all
+	// the clients it goes to, counted against each one's bound; at the
+	// cut, what the network layer holds already, 128 KiB at most, is still
+	// delivered, whole frames, for at most 30s). Default 4 MiB.
 	MaxBufferedBytes int
 	// FlashPolicyPort is the port of the Flash socket policy listener
 	// (on the main address's host); default 843, where Flash asks first.

@@ -22,12 +22,14 @@ func (s *Socket) Data() any {
 // SetData stores v with the socket (Node's socket.data). FetchSockets
 // returns it: as it is on this node, and as its JSON encoding to the other
 // nodes of a cluster, so v should marshal to JSON. Store a new value rather
-// than change one that other goroutines may be reading. Safe from any
-// goroutine.
+// than change one that other goroutines may be reading (and so that
+// Namespace.OnSocketData listeners, such as the admin UI's, hear of the
+// change). Safe from any goroutine.
 func (s *Socket) SetData(v any) {
 	s.mu.Lock()
 	s.extLocked().data = v
 	s.mu.Unlock()
+	s.ns.socketDataSet(s, v)
 }
 
 // Describe gives other nodes the socket's handshake and data

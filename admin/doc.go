@@ -21,10 +21,12 @@
 //   - "server_stats", every 2 seconds from every node: the server's id,
 //     host name, pid, uptime, client counts, each namespace's socket count
 //     and the events aggregated per second (connections, disconnections by
-//     reason, and in development mode packets and bytes in and out);
+//     reason, and the event packets and message bytes in and out, read
+//     from the server's counters, Server.Stats, in both modes);
 //   - in development mode (the default; WithMode(Production) turns it off,
 //     as NODE_ENV=production does): "all_sockets" when it connects, then
-//     "socket_connected", "socket_updated" (a transport upgrade),
+//     "socket_connected", "socket_updated" (a transport upgrade, or new
+//     data stored with Socket.SetData),
 //     "socket_disconnected", "room_joined", "room_left", "event_received"
 //     and "event_sent" as they happen.
 //

@@ -28,6 +28,10 @@ type Instrumentation struct {
 	agg      *aggregator
 	reg      *registry
 
+	// counted: the server's traffic counters at the last server_stats
+	// (statsLoop's goroutine only).
+	counted traffic
+
 	// alone: the admin namespace's adapter is the in-memory one, so the
 	// UI's sockets are all on this node; with none of them connected,
 	// nothing need be sent.
@@ -69,6 +73,7 @@ func Instrument(srv *tornadio.Server, opts ...Option) (*Instrumentation, error) 
 		stop:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
+	in.counted = trafficOf(srv.Stats())
 	_, in.alone = in.ns.Adapter().(adapter.InMemory)
 	if cfg.auth != nil {
 		in.ns.Use(in.authenticate)
@@ -161,7 +166,7 @@ func (in *Instrumentation) viewerConnected(s *tornadio.Socket) {
 }
 
 // watchNamespace follows the sockets of a namespace, and in development
-// mode their rooms.
+// mode their rooms and data.
 func (in *Instrumentation) watchNamespace(ns *tornadio.Namespace) {
 	if !in.reg.addNamespace(ns) {
 		return
@@ -173,6 +178,18 @@ func (in *Instrumentation) watchNamespace(ns *tornadio.Namespace) {
 	}
 	ns.OnJoinRoom(func(room, id string) { in.send("room_joined", name, room, id, jsTime(time.Now())) })
 	ns.OnLeaveRoom(func(room, id string) { in.send("room_left", name, room, id, jsTime(time.Now())) })
+	ns.OnSocketData(in.socketDataSet)
+}
+
+// socketDataSet tells the UI a socket's new data (SetData). A socket not
+// listed yet (data stored by a middleware, or by an OnConnection callback
+// that ran before the instrumentation's) is skipped: its socket_connected,
+// still to come, carries the data.
+func (in *Instrumentation) socketDataSet(s *tornadio.Socket, data any) {
+	if !in.reg.listed(s) {
+		return
+	}
+	in.send("socket_updated", map[string]any{"id": s.ID(), "nsp": s.Namespace().Name(), "data": dataJSON(data)})
 }
 
 // socketConnected counts a socket that connected, tells the UI in
@@ -216,17 +233,9 @@ func (in *Instrumentation) socketConnected(s *tornadio.Socket) {
 		return // the UI's own traffic is not shown to it
 	}
 	s.OnAny(func(event string, args tornadio.Args) {
-		msg := eventJSON(event, args)
-		now := time.Now()
-		in.agg.add(now, evPacketsIn, "", 1)
-		in.agg.add(now, evBytesIn, "", int64(len(msg)))
-		in.send("event_received", name, s.ID(), msg, jsTime(now))
+		in.send("event_received", name, s.ID(), eventJSON(event, args), jsTime(time.Now()))
 	})
 	s.OnAnyOutgoing(func(event string, args tornadio.Args) {
-		msg := eventJSON(event, args)
-		now := time.Now()
-		in.agg.add(now, evPacketsOut, "", 1)
-		in.agg.add(now, evBytesOut, "", int64(len(msg)))
-		in.send("event_sent", name, s.ID(), msg, jsTime(now))
+		in.send("event_sent", name, s.ID(), eventJSON(event, args), jsTime(time.Now()))
 	})
 }

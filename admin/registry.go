@@ -93,6 +93,22 @@ func (r *registry) disconnected(s *tornadio.Socket) (lastOfClient bool) {
 	return false
 }
 
+// listed reports whether s is listed: it connected, the UI was told, and
+// it has not gone.
+func (r *registry) listed(s *tornadio.Socket) bool {
+	sid := s.SessionID()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if c := r.clients[sid]; c != nil {
+		for _, x := range c.sockets {
+			if x == s {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // sockets lists every socket of this node.
 func (r *registry) sockets() []*tornadio.Socket {
 	r.mu.Lock()

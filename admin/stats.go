@@ -44,11 +44,13 @@ func (in *Instrumentation) serving() bool {
 }
 
 // sendStats sends server_stats, after the socket_updated of the clients
-// that upgraded to websocket since the last time (development mode).
+// that upgraded to websocket since the last time (development mode), with
+// the traffic since the last time among the aggregated counts.
 func (in *Instrumentation) sendStats() {
 	if !in.serving() {
 		return
 	}
+	in.counted = trafficOf(in.srv.Stats()).countSince(in.counted, in.agg, time.Now())
 	polling, upgraded := in.reg.pollTransports()
 	if in.cfg.mode == Development {
 		for _, s := range upgraded {

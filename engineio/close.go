@@ -101,7 +101,7 @@ func (s *Session[P]) End(cfg *Config, now int64) (what Ended, ok bool) {
 		}
 		what |= EndedDraining
 	} else if !p.parked {
-		p.queue, p.queued = nil, 0
+		p.queue, p.queued, p.cost = nil, 0, 0
 	}
 	return what, true
 }
@@ -120,7 +120,7 @@ func (s *Session[P]) StopDraining() (wasDraining, dropProbe bool) {
 	if p.draining {
 		wasDraining = true
 		p.draining = false
-		p.queue, p.queued = nil, 0
+		p.queue, p.queued, p.cost = nil, 0, 0
 	}
 	if p.probing {
 		p.probing = false

@@ -267,3 +267,39 @@ func TestUpgradeMachine(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) { runScript(t, newPolling(), tc.steps) })
 	}
 }
+
+// A binary packet counts its base64 size, what a polling answer carries:
+// three 30-byte binary packets (42 each) pass a bound of 100 that three
+// 30-byte text packets (31 each) fit.
+func TestQueueCountsBinaryAsBase64(t *testing.T) {
+	cfg := testConfig
+	for _, binary := range []bool{false, true} {
+		var s Session[struct{}]
+		s.Init(4, false)
+		s.Open(&cfg, 0)
+		want := []Queued{QueueHeld, QueueHeld, QueueHeld}
+		if binary {
+			want[2] = QueueOverflow
+		}
+		for i, w := range want {
+			if got := s.Queue(&cfg, Packet{Type: Message, Data: make([]byte, 30), Binary: binary}); got != w {
+				t.Fatalf("binary %v: send %d: %v, want %v", binary, i, got, w)
+			}
+		}
+	}
+}
+
+// Config.MinPacketCost is the least a queued packet counts: two 1-byte
+// packets at 40 each fit a bound of 100, a third does not.
+func TestQueueMinPacketCost(t *testing.T) {
+	cfg := testConfig
+	cfg.MinPacketCost = 40
+	var s Session[struct{}]
+	s.Init(4, false)
+	s.Open(&cfg, 0)
+	for i, w := range []Queued{QueueHeld, QueueHeld, QueueOverflow} {
+		if got := s.Queue(&cfg, Packet{Type: Message, Data: []byte("x")}); got != w {
+			t.Fatalf("send %d: %v, want %v", i, got, w)
+		}
+	}
+}

@@ -8,6 +8,7 @@ type polling[P any] struct {
 
 	queue     []Packet // outbound, data owned by the session
 	queued    int      // bytes in queue (see packetSize)
+	cost      int      // what queue counts towards MaxBuffered (see packetCost)
 	upgradeBy int64    // probing: when the probe is given up
 	noopBy    int64    // upgrading: when a GET parked since the probe gets its noop
 	drainBy   int64    // draining: when to stop waiting for a last GET
@@ -21,20 +22,35 @@ type polling[P any] struct {
 	byClient  bool // draining: the client closed the session
 }
 
-// packetSize is what a queued packet counts towards MaxBuffered.
-func packetSize(p *Packet) int { return 1 + len(p.Data) }
+// packetSize is what a queued packet counts towards MaxBuffered: the type
+// and the data, a binary packet's as the base64 a text payload carries
+// (4 bytes for 3), so that the answer that takes the queue stays under
+// MaxBuffered too.
+func packetSize(p *Packet) int {
+	if p.Binary {
+		return 2 + (len(p.Data)+2)/3*4
+	}
+	return 1 + len(p.Data)
+}
 
-// enqueue adds p to the queue, unchecked.
+// packetCost is what a queued packet counts towards MaxBuffered: its size,
+// and at least cfg.MinPacketCost.
+func packetCost(cfg *Config, p *Packet) int { return max(packetSize(p), cfg.MinPacketCost) }
+
+// enqueue adds p to the queue, unchecked; it costs its size (Queue adds
+// the rest of its cost).
 func (p *polling[P]) enqueue(pk Packet) {
 	p.queue = append(p.queue, pk)
-	p.queued += packetSize(&pk)
+	n := packetSize(&pk)
+	p.queued += n
+	p.cost += n
 }
 
 // clearQueue empties the queue, keeping its array.
 func (p *polling[P]) clearQueue() {
 	clear(p.queue)
 	p.queue = p.queue[:0]
-	p.queued = 0
+	p.queued, p.cost = 0, 0
 }
 
 // Queued is what Queue answers.
@@ -66,7 +82,7 @@ func (s *Session[P]) Queue(cfg *Config, pk Packet) Queued {
 		p = &polling[P]{}
 		s.poll = p
 	}
-	if p.queued > 0 && p.queued+packetSize(&pk) > cfg.MaxBuffered {
+	if p.queued > 0 && p.cost+packetCost(cfg, &pk) > cfg.MaxBuffered {
 		if !p.parked {
 			p.clearQueue()
 			return QueueOverflow
@@ -74,6 +90,7 @@ func (s *Session[P]) Queue(cfg *Config, pk Packet) Queued {
 		return QueueAnswerFirst
 	}
 	p.enqueue(pk)
+	p.cost += packetCost(cfg, &pk) - packetSize(&pk)
 	if p.parked {
 		return QueueWaiting
 	}
@@ -88,6 +105,7 @@ func (s *Session[P]) QueueFirst(pk Packet) {
 	copy(p.queue[1:], p.queue)
 	p.queue[0] = pk
 	p.queued += packetSize(&pk)
+	p.cost += packetSize(&pk)
 }
 
 // Queued is what waits for the client, in order: on polling, for its next

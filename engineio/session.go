@@ -21,6 +21,11 @@ type Config struct {
 	// MaxBuffered bounds the bytes queued for polling GETs a client does
 	// not make (see Session.Queue).
 	MaxBuffered int
+	// MinPacketCost is the least a queued packet counts towards
+	// MaxBuffered, for what it holds besides its bytes (its place in the
+	// queue, its copy's allocation): many tiny packets then cannot hold
+	// many times MaxBuffered. 0: a packet counts its size alone.
+	MinPacketCost int
 }
 
 // UpgradeNoopDelay is how long a GET made during an upgrade waits for the

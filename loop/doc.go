@@ -14,6 +14,12 @@
 // thrown away until the peer closes, or at Options.LingerTimeout, so that
 // a peer still sending gets its answer rather than a reset.
 //
+// The machine hands gnet a bounded amount of a connection's output at a
+// time and keeps the rest in the connection's outbox; gnet has no callback
+// for "outbound buffer low", so a connection waiting for that is checked
+// by a per-loop pass on a runtime timer, armed only while one waits
+// (writable.go). What gnet holds is charged at what it allocates.
+//
 // Each loop accepts on its own SO_REUSEPORT listener and caps the open
 // connections (Options.MaxConns) below the file limit, because gnet stops
 // the whole engine when accept(2) fails (connlimit.go, listen.go).

@@ -112,6 +112,7 @@ func (e *Engine) closeConn(x *conn) {
 	}
 	now := time.Now()
 	i := e.loopIndex(c)
+	e.leaveWritable(x)
 	d := &draining{x: x, loop: i, by: now.Add(e.opts.DrainTimeout)}
 	if c.OutboundBuffered() == 0 {
 		if err := syscall.Shutdown(c.Fd(), syscall.SHUT_WR); err != nil {

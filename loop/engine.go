@@ -51,6 +51,12 @@ type Options struct {
 	// is closed and what is left is dropped, so that a client that stops
 	// reading cannot hold memory forever (drain.go). Default 30s.
 	DrainTimeout time.Duration
+	// WritablePoll is how often a connection whose output waits in its
+	// outbox for gnet's buffer to run low is checked (gnet has no callback
+	// for it; writable.go); default 2ms, backing off to 16 times that
+	// while no waiting connection is ready. Only such connections are
+	// checked: a loop whose clients keep up has no timer armed for it.
+	WritablePoll time.Duration
 	// LingerTimeout bounds a lingering close: a connection its machine
 	// closes with nothing left to write has its write side shut down and
 	// its input read and thrown away until the peer closes its end, for at
@@ -73,6 +79,14 @@ type Engine struct {
 	drains  []map[*draining]struct{} // by loop index, each touched on its loop only (drain.go)
 	drainTm []*time.Timer            // by loop index: the runtime timer that posts its drain pass
 	drainAt []time.Time              // by loop index, on its loop: what drainTm is armed for; zero: not armed
+	// By loop index, each touched on its loop only (writable.go): the
+	// connections waiting for gnet's buffer to run low, with their mark,
+	// the runtime timer that posts the loop's writable pass, and whether
+	// it is armed.
+	writers    []map[*conn]int
+	writeTm    []*time.Timer
+	writeArmed []bool
+	writeEvery []time.Duration // the wait before the next pass (backs off)
 	// wakeups counts the expiries of the engine's runtime timers (machine
 	// timers, drain passes, refusal logs): an idle engine has none.
 	wakeups atomic.Int64
@@ -113,6 +127,9 @@ func New(opts Options) *Engine {
 	if opts.LingerTimeout <= 0 {
 		opts.LingerTimeout = 2 * time.Second
 	}
+	if opts.WritablePoll <= 0 {
+		opts.WritablePoll = 2 * time.Millisecond
+	}
 	return &Engine{
 		opts:   opts,
 		loops:  make([]atomic.Pointer[mailbox], opts.Loops),
@@ -135,6 +152,7 @@ func (e *Engine) Bind(srv *transports.Server) {
 	}
 	e.initWakes()
 	e.initDrains()
+	e.initWritables()
 }
 
 // Loops is the number of event loops.
@@ -445,6 +463,7 @@ func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 	case *conn:
 		e.limit.release()
 		e.takePending(x)
+		e.leaveWritable(x)
 		x.m.OnClose()
 	case *draining:
 		e.drainClosed(x)
@@ -456,6 +475,7 @@ func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 func (e *Engine) stopTimers() {
 	e.stopWakes()
 	e.stopDrains()
+	e.stopWritables()
 	if e.limit != nil {
 		e.limit.stop()
 	}

@@ -26,7 +26,10 @@ import (
 //     outbound queue, IO.Buffered is its length plus the write in flight,
 //     which the machine bounds with its MaxBuffered: a client that stops
 //     reading is cut as a slow consumer). It runs only while the queue
-//     holds something: an idle connection has the reader alone.
+//     holds something: an idle connection has the reader alone. The edge
+//     is a transports.WritableIO: the machine hands it a bounded amount at
+//     a time, and the writer posts Conn.OnWritable to the loop once what it
+//     holds has gone under the mark the machine asked for.
 //
 // A close asked by the machine is graceful, as on the gnet edge
 // (drain.go): the machine is told at once (on a later turn), the writer
@@ -54,6 +57,8 @@ type pairConn struct {
 	out      []byte // queued by IO.Write, not taken by the writer yet
 	writing  bool   // a writer runs
 	shut     bool   // the writer is to drain, shut the write side and end
+	low      int    // WaitWritable's mark, while waiting
+	waiting  bool   // the machine waits for Buffered to go under low
 	buffered atomic.Int64
 
 	fed     chan struct{} // the loop took the reader's bytes
@@ -304,7 +309,16 @@ func (x *pairConn) write() {
 			return
 		}
 		_, err := x.nc.Write(b)
-		x.buffered.Add(-int64(len(b)))
+		left := x.buffered.Add(-int64(len(b)))
+		x.mu.Lock()
+		tell := x.waiting && left < int64(x.low)
+		if tell {
+			x.waiting = false
+		}
+		x.mu.Unlock()
+		if tell {
+			x.e.Post(x.loop, x.writable)
+		}
 		if err != nil {
 			x.e.Post(x.loop, x.gone)
 			x.release() // the peer is gone, or the drain deadline passed
@@ -326,4 +340,34 @@ func (x *pairConn) linger() {
 	case <-x.readEnd:
 	case <-x.e.done:
 	}
+}
+
+// WaitWritable is transports.WritableIO's: the writer posts OnWritable
+// once Buffered is under low; on the loop.
+func (x *pairConn) WaitWritable(low int) {
+	x.mu.Lock()
+	x.low = low
+	tell := x.buffered.Load() < int64(low)
+	x.waiting = !tell
+	x.mu.Unlock()
+	if tell {
+		x.e.Post(x.loop, x.writable)
+	}
+}
+
+// writable tells the machine that the writer has room; on the loop.
+func (x *pairConn) writable() {
+	if !x.closing {
+		x.m.OnWritable()
+	}
+}
+
+// Footprint is transports.WritableIO's: while Buffered stays under max,
+// the queue (grown by append, up to twice what it holds) and the write in
+// flight (a queue taken whole) hold at most four times max.
+func (x *pairConn) Footprint(max int) int {
+	if x.buffered.Load() == 0 {
+		return 0
+	}
+	return 4 * max
 }

@@ -62,9 +62,9 @@ func (d *descs) all() []*prometheus.Desc {
 }
 
 type collector struct {
-	src Source
-	cfg config
-	d   descs
+	src  Source
+	d    descs
+	nsps namespaceSet // the namespaces whose adapters' requests are reported
 }
 
 // NewCollector returns a Prometheus collector of src's counters. Each
@@ -90,16 +90,32 @@ type collector struct {
 //	tornadio_loop_timer_lag_seconds{loop}        gauge
 //	tornadio_loop_connections{loop}              gauge
 //
-// and, with WithNamespaces, for the adapters that count their requests:
+// and, per namespace whose adapter counts its requests to the other nodes
+// of its cluster (adapter.RequestCounter: the Redis adapters do; the
+// in-memory one has no other node to ask):
 //
 //	tornadio_adapter_requests_total{namespace}          counter
 //	tornadio_adapter_request_timeouts_total{namespace}  counter
 //
+// The namespaces are every namespace of src when src is a
+// NamespaceWatcher (a *tornadio.Server), learnt through OnNamespace as
+// they are made, or those WithNamespaces lists. The collector stays
+// registered with the server's OnNamespace for the server's life: make
+// one collector per server, not one per scrape.
+//
 // The loop label is the event loop's index, from "0".
 func NewCollector(src Source, opts ...Option) prometheus.Collector {
-	c := &collector{src: src, d: newDescs()}
+	var cfg config
 	for _, o := range opts {
-		o(&c.cfg)
+		o(&cfg)
+	}
+	c := &collector{src: src, d: newDescs()}
+	if cfg.listed {
+		for _, ns := range cfg.namespaces {
+			c.nsps.add(ns)
+		}
+	} else if w, ok := src.(NamespaceWatcher); ok {
+		w.OnNamespace(c.nsps.add)
 	}
 	return c
 }
@@ -157,15 +173,10 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	c.collectAdapters(ch)
 }
 
-// collectAdapters sends the request counters of the listed namespaces'
-// adapters that keep them.
+// collectAdapters sends the request counters of the namespaces' adapters
+// that keep them.
 func (c *collector) collectAdapters(ch chan<- prometheus.Metric) {
-	seen := make(map[string]bool, len(c.cfg.namespaces))
-	for _, ns := range c.cfg.namespaces {
-		if ns == nil || seen[ns.Name()] {
-			continue
-		}
-		seen[ns.Name()] = true
+	for _, ns := range c.nsps.snapshot() {
 		rc, ok := ns.Adapter().(adapter.RequestCounter)
 		if !ok {
 			continue

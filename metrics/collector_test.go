@@ -160,7 +160,8 @@ func TestCollectorReportsAdapterRequests(t *testing.T) {
 	}
 }
 
-// Without WithNamespaces the collector reports no adapter metric.
+// A source that cannot tell of its namespaces (not a NamespaceWatcher)
+// and no WithNamespaces: the collector reports no adapter metric.
 func TestCollectorWithoutNamespacesHasNoAdapterMetrics(t *testing.T) {
 	s := scrape(t, serveMetrics(t, metrics.NewCollector(&fakeSource{st: fullStats()})))
 	for name := range s {

@@ -12,6 +12,8 @@
 //
 // Every metric is named tornadio_…: counters end in _total, sizes in
 // _bytes, durations in _seconds (see NewCollector for the list).
-// WithNamespaces adds the cluster request counters of the namespaces'
-// adapters (the Redis adapters count their requests to the other nodes).
+// The cluster request counters of the namespaces' adapters (the Redis
+// adapters count their requests to the other nodes) come for every
+// namespace of the server, those made on demand by OfFunc or OfRegexp
+// included; WithNamespaces restricts them to the namespaces it lists.
 package metrics

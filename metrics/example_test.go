@@ -28,7 +28,7 @@ func ExampleNewCollector() {
 	// prometheus.MustRegister and promhttp.Handler() (the default
 	// registry, with the Go runtime's metrics) do as well.
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(metrics.NewCollector(srv, metrics.WithNamespaces(srv.Of("/"))))
+	reg.MustRegister(metrics.NewCollector(srv))
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	ln, err := net.Listen("tcp", "127.0.0.1:0") // e.g. ":9090" in production

@@ -16,9 +16,11 @@ import (
 
 // startServer starts a tornadio server on a loopback port whose main
 // namespace answers "ping" with "pong"; it shuts down when the test ends.
-func startServer(t *testing.T) *tornadio.Server {
+// opts come after the test's own.
+func startServer(t *testing.T, opts ...tornadio.Option) *tornadio.Server {
 	t.Helper()
-	srv := tornadio.NewServer(tornadio.WithEventLoops(2), tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	opts = append([]tornadio.Option{tornadio.WithEventLoops(2), tornadio.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}, opts...)
+	srv := tornadio.NewServer(opts...)
 	srv.Of("/").OnConnection(func(so *tornadio.Socket) {
 		so.On("ping", func() { so.Emit("pong", 1) })
 	})
@@ -81,7 +83,7 @@ func (c *checks) err() error {
 // through a real server and scrapes promhttp's /metrics between steps.
 func TestCollectorOfARealServer(t *testing.T) {
 	srv := startServer(t)
-	url := serveMetrics(t, metrics.NewCollector(srv, metrics.WithNamespaces(srv.Of("/"))))
+	url := serveMetrics(t, metrics.NewCollector(srv))
 
 	before := scrape(t, url)
 	for _, name := range []string{"tornadio_handshakes_total", "tornadio_events_received_total", "tornadio_broadcasts_total"} {

@@ -78,6 +78,9 @@ func (c *Conn) node() *timerNode { return &c.tn }
 // loop is the connection's loop.
 func (c *Conn) loop() int { return int(c.tn.loop) }
 
+// Loop is the index of the connection's loop.
+func (c *Conn) Loop() int { return c.loop() }
+
 // req is the request being handled: the loop's, valid during the call that
 // handles it only (see loopState).
 func (c *Conn) req() *httpparse.Request { return &c.srv.loopState[c.loop()].req }
@@ -116,6 +119,9 @@ func (c *Conn) Feed(p []byte) int {
 	defer func() {
 		c.uncork(ls)
 		ls.feeding = outer
+		if ob := c.outboxOf(ls); ob != nil && !c.closing {
+			c.pump(ls, c.io.(WritableIO), ob) // the client is active: its edge may have room
+		}
 	}()
 	n := 0
 	for n < len(p) && !c.closing {
@@ -228,6 +234,7 @@ func (c *Conn) OnClose() {
 	c.srv.countConn(c.loop(), -1)
 	c.srv.unschedule(c.loop(), c)
 	delete(c.srv.loopState[c.loop()].frag, c)
+	c.dropOutbox(&c.srv.loopState[c.loop()])
 	// No closure when the session is on this loop and nothing of it is on
 	// its way there: every disconnection would make garbage.
 	if s := c.sess; s != nil && c.mode == modeWS {
@@ -280,38 +287,41 @@ func (c *Conn) close() {
 	if !c.closing {
 		c.closing = true
 		c.srv.unschedule(c.loop(), c)
-		if ls := &c.srv.loopState[c.loop()]; ls.feeding == c {
+		ls := &c.srv.loopState[c.loop()]
+		if ls.feeding == c {
 			c.uncork(ls) // what was written before the close leaves first
 		}
+		c.settleOutbox(ls)
 		c.io.Close()
 	}
 }
 
 // send writes b (a complete frame) from loop from. A frame that would take
-// the outbound buffer past MaxBuffered, when something is buffered already,
-// is not written: the connection is closed as a slow consumer's. send
-// reports false when it did that on loop from; on another loop it reports
-// true, and the session learns it from OnClose.
+// what the connection holds for output (held) past MaxBuffered, when it
+// holds something already, is not written: the connection is closed as a
+// slow consumer's. send reports false when it did that on loop from; on
+// another loop it reports true, and the session learns it from OnClose.
 func (c *Conn) send(from int, b []byte) bool {
 	if c.loop() == from {
-		return c.write(b)
+		return c.write(b, false)
 	}
 	cp := append([]byte(nil), b...)
-	c.srv.loops.Post(c.loop(), func() { c.write(cp) })
+	c.srv.loops.Post(c.loop(), func() { c.write(cp, false) })
 	return true
 }
 
-// write writes frame b, unless the peer is a slow consumer (see send).
-func (c *Conn) write(b []byte) bool {
+// write writes frame b, unless the peer is a slow consumer (see send);
+// shared says that b is a Shared frame (see emitFrame).
+func (c *Conn) write(b []byte, shared bool) bool {
 	if c.closing {
 		return true
 	}
-	if n := c.io.Buffered() + c.corked(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
+	if n := c.held(); n > 0 && n+len(b) > c.srv.cfg.MaxBuffered {
 		c.failure = failSlow
 		c.close()
 		return false
 	}
-	c.emit(b)
+	c.emitFrame(b, shared)
 	return true
 }
 

@@ -14,17 +14,22 @@ package transports
 const maxCorked = 64 << 10
 
 // emit hands b to the edge: held when c is being fed, written at once
-// otherwise. b may be reused once emit returns.
-func (c *Conn) emit(b []byte) {
+// otherwise (through the outbox, outbox.go). b may be reused once emit
+// returns.
+func (c *Conn) emit(b []byte) { c.emitFrame(b, false) }
+
+// emitFrame is emit, with shared telling that b is a Shared frame, which
+// the outbox may keep without copying it.
+func (c *Conn) emitFrame(b []byte, shared bool) {
 	ls := &c.srv.loopState[c.loop()]
 	if ls.feeding != c {
-		c.io.Write(b)
+		c.out(b, shared)
 		return
 	}
 	if len(ls.corked)+len(b) > maxCorked {
 		c.uncork(ls)
 		if len(b) > maxCorked {
-			c.io.Write(b)
+			c.out(b, shared)
 			return
 		}
 	}
@@ -40,7 +45,7 @@ func (c *Conn) uncork(ls *loopState) {
 	}
 	b := ls.corked
 	ls.corked = nil
-	c.io.Write(b)
+	c.out(b, false)
 	if ls.corked == nil {
 		ls.corked = b[:0]
 	}

@@ -52,8 +52,8 @@ type LegacyApp interface {
 	// the close timeout), ReasonPingTimeout (no heartbeat echo),
 	// ReasonForcedClose (LegacySession.Close), ReasonParseError (a
 	// websocket sent broken ~m~ framing) or ReasonSlowConsumer (more than
-	// Legacy.MaxQueueBytes queued, or Config.MaxBuffered waiting in a
-	// stream's outbound buffer).
+	// Legacy.MaxQueueBytes queued, held under Config.MaxBuffered, or
+	// Config.MaxBuffered held for a stream's connection).
 	LegacyClose(s *LegacySession, reason string)
 }
 
@@ -117,11 +117,16 @@ func (s *LegacySession) Closed() bool { return s.closed }
 // socket.io-node does. Only the ~m~LEN~m~ structure is checked (a text that
 // happens to start with "~j~" is the caller's business, as in every 0.6
 // server); from the first frame that is not well formed, the rest of frames
-// is dropped. More than Legacy.MaxQueueBytes waiting for a client that does
-// not read closes the session with ReasonSlowConsumer.
-func (s *LegacySession) Send(frames []byte) {
+// is dropped. More than Legacy.MaxQueueBytes (at most Config.MaxBuffered)
+// waiting for a client that does not read closes the session with
+// ReasonSlowConsumer.
+func (s *LegacySession) Send(frames []byte) { s.SendFrames(frames) }
+
+// SendFrames is Send, reporting what it did: SendCut when it closed the
+// session as a slow consumer's.
+func (s *LegacySession) SendFrames(frames []byte) SendResult {
 	if s.closed {
-		return
+		return SendClosed
 	}
 	for p := frames; len(p) > 0; {
 		n := frameSize(p)
@@ -130,12 +135,16 @@ func (s *LegacySession) Send(frames []byte) {
 		}
 		if err := s.m.Send(p[:n]); err != nil {
 			s.end(ReasonSlowConsumer)
-			return
+			return SendCut
 		}
 		s.srv.countOut(s.loop, n)
 		p = p[n:]
 	}
 	s.sent()
+	if s.closed {
+		return SendCut // the stream's connection refused the frames
+	}
+	return SendQueued
 }
 
 // frameSize returns the size in bytes of the ~m~ frame at the start of p,
@@ -249,6 +258,16 @@ func (srv *Server) initLegacy(n int) {
 	l.resource = strings.Trim(cfg.Path, "/")
 	l.origins, _ = legacy.ParseOrigins(cfg.LegacyOrigins)
 	l.opts = cfg.Legacy
+	// A session's queue waits for its client as a polling queue does:
+	// MaxBuffered bounds it too.
+	q := l.opts.MaxQueueBytes
+	if q == 0 {
+		q = legacy.DefaultMaxQueueBytes
+	}
+	if q < 0 || q > cfg.MaxBuffered {
+		q = cfg.MaxBuffered
+	}
+	l.opts.MaxQueueBytes = q
 	l.app = cfg.LegacyApp
 	l.maxPayload = int(cfg.MaxPayload)
 	l.form = make([][]byte, n)

@@ -86,14 +86,16 @@ type Config struct {
 	// engine.io does unless allowEIO3 is set. Default false: v3 is served.
 	RefuseEIO3 bool
 	// MaxBuffered bounds, in bytes, what may wait for a client that does not
-	// keep up: the packets queued for polling GETs it does not make, or the
-	// frames in its websocket connection's outbound buffer (IO.Buffered)
-	// plus the frame being written. A send that would take a session past it,
-	// when something already waits, closes the session with
-	// ReasonSlowConsumer instead; a single packet bigger than MaxBuffered is
-	// still sent when nothing waits. A websocket served by another loop than
-	// its session's is checked on its own loop, when the frame gets there.
-	// Default 4 MiB.
+	// keep up: the packets queued for polling GETs it does not make (and,
+	// on the legacy road, a session's queue: Legacy.MaxQueueBytes is held
+	// under it), or what its connection holds for output: the outbox and
+	// the edge's buffer at the memory the edge gives it (WritableIO's
+	// Footprint; see outbox.go), plus the frame being written. A send that
+	// would take a session past it, when something already waits, closes
+	// the session with ReasonSlowConsumer instead; a single packet bigger
+	// than MaxBuffered is still sent when nothing waits. A websocket served
+	// by another loop than its session's is checked on its own loop, when
+	// the frame gets there. Default 4 MiB.
 	MaxBuffered int
 	// AllowedOrigins lists the origins that get CORS headers and may open
 	// WebSockets. Empty means no CORS headers and any origin; "*" means any
@@ -216,6 +218,10 @@ type Server struct {
 
 	leg legacyServer // the legacy road (legacy.go)
 	adm admission    // handshake limits (admission.go)
+
+	// handoff is the most a WritableIO edge holds for one connection
+	// (outbox.go).
+	handoff int
 }
 
 // NewServer returns a machine for n loops.
@@ -226,6 +232,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		eioCfg: engineio.Config{
 			PingInterval: cfg.PingInterval, PingTimeout: cfg.PingTimeout,
 			UpgradeTimeout: cfg.UpgradeTimeout, MaxBuffered: cfg.MaxBuffered,
+			MinPacketCost: minPacketCost,
 		},
 		app:          app,
 		loops:        loops,
@@ -254,6 +261,7 @@ func NewServer(cfg Config, app App, loops Loops, n int) *Server {
 		srv.loopState[i].parser.Limits = limits
 		srv.loopState[i].parser.BodyLimit = bodyLimit
 	}
+	srv.handoff = handoffSize(cfg.MaxBuffered)
 	srv.initFlush(n)
 	srv.initLegacy(n)
 	srv.adm.init(srv.cfg.HandshakeLimit)
@@ -281,6 +289,10 @@ type loopState struct {
 
 	feeding *Conn  // the connection whose Feed is running, if any
 	corked  []byte // what feeding's Feed has written so far (cork.go)
+
+	// outbox holds what this loop's connections wait to hand their edge
+	// (outbox.go); empty while every client keeps up.
+	outbox map[*Conn]*outbox
 
 	// held are the inbound events of this loop's sessions that arrived
 	// before their turn (order.go); nearly always empty.

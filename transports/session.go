@@ -153,24 +153,25 @@ func (s *Session) start(now int64) {
 	s.rearm()
 }
 
-// Send queues or writes one message packet, and reports what it did. data
-// is copied. On the home loop only; use Post from elsewhere.
+// Send queues or writes one message packet and reports what it did (a
+// send that cuts a slow consumer reports SendCut; a websocket served by
+// another loop, whose cut is known there only, SendQueued). data is
+// copied. On the home loop only; use Post from elsewhere.
 func (s *Session) Send(data []byte, binary bool) SendResult {
 	if s.eio.Closed() {
 		return SendClosed
 	}
 	s.srv.countOut(s.Loop(), len(data))
-	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
-	return s.sendOutcome()
+	return s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary})
 }
 
-// sendOutcome is the result of a send to s, open before it: a session the
-// send closed was closed as a slow consumer.
-func (s *Session) sendOutcome() SendResult {
-	if s.eio.Closed() {
-		return SendCut
+// sendResult is what a write that reported ok (false: the session was cut
+// as a slow consumer) did.
+func sendResult(ok bool) SendResult {
+	if ok {
+		return SendQueued
 	}
-	return SendQueued
+	return SendCut
 }
 
 // SendUncompressed is Send for a message never compressed with
@@ -183,36 +184,32 @@ func (s *Session) SendUncompressed(data []byte, binary bool) SendResult {
 	}
 	s.srv.countOut(s.Loop(), len(data))
 	if s.ws != nil {
-		s.writeWSFrame(s.ws, engineio.Message, binary, false, nil, data)
-		return s.sendOutcome()
+		return sendResult(s.writeWSFrame(s.ws, engineio.Message, binary, false, nil, data))
 	}
-	s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary, NoCompress: true})
-	return s.sendOutcome()
+	return s.sendPacket(engineio.Packet{Type: engineio.Message, Data: data, Binary: binary, NoCompress: true})
 }
 
 // SendText is Send for a text message made of two parts (often a type prefix
 // and a body), which saves the caller a concatenation.
-func (s *Session) SendText(prefix, data []byte) {
+func (s *Session) SendText(prefix, data []byte) SendResult {
 	if s.eio.Closed() {
-		return
+		return SendClosed
 	}
 	s.srv.countOut(s.Loop(), len(prefix)+len(data))
 	if s.ws != nil {
-		s.writeWS(s.ws, engineio.Message, false, prefix, data)
-		return
+		return sendResult(s.writeWS(s.ws, engineio.Message, false, prefix, data))
 	}
 	d := make([]byte, 0, len(prefix)+len(data))
 	d = append(append(d, prefix...), data...)
-	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: d})
+	return s.queuePacket(engineio.Packet{Type: engineio.Message, Data: d})
 }
 
-func (s *Session) sendPacket(p engineio.Packet) {
+func (s *Session) sendPacket(p engineio.Packet) SendResult {
 	if s.ws != nil {
-		s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data)
-		return
+		return sendResult(s.writeWS(s.ws, p.Type, p.Binary, nil, p.Data))
 	}
 	p.Data = append([]byte(nil), p.Data...)
-	s.queuePacket(p)
+	return s.queuePacket(p)
 }
 
 // queuePacket adds an owned packet to the polling queue and arranges a flush
@@ -221,31 +218,34 @@ func (s *Session) sendPacket(p engineio.Packet) {
 // A client that does not poll while more than MaxBuffered bytes would wait
 // for it is a slow consumer: what waits is dropped and the session closed,
 // the client being told at its next GET, if any.
-func (s *Session) queuePacket(p engineio.Packet) {
+func (s *Session) queuePacket(p engineio.Packet) SendResult {
 	switch s.eio.Queue(&s.srv.eioCfg, p) {
 	case engineio.QueueOverflow:
 		s.Close(ReasonSlowConsumer)
+		return SendCut
 	case engineio.QueueAnswerFirst:
 		// A GET waits: the client keeps up, answer it now.
 		s.flushPoll()
-		s.queuePacket(p)
+		return s.queuePacket(p)
 	case engineio.QueueWaiting:
 		if ps := s.ps(); !ps.flushPosted {
 			ps.flushPosted = true
 			s.srv.postFlush(s)
 		}
 	}
+	return SendQueued
 }
 
-// Buffered is the number of bytes waiting for the client: queued for
-// polling, or, for a websocket served by the session's loop, in the
-// connection's outbound buffer (a websocket on another loop counts 0).
+// Buffered is the number of bytes held for the client: queued for
+// polling, or, for a websocket served by the session's loop, what its
+// connection holds for output (its outbox and its edge's buffer, see
+// outbox.go; a websocket on another loop counts 0).
 func (s *Session) Buffered() int {
 	if s.ws != nil {
 		if s.ws.loop() != s.Loop() || s.ws.closing {
 			return 0
 		}
-		return s.ws.io.Buffered() + s.ws.corked()
+		return s.ws.held()
 	}
 	return s.eio.Buffered()
 }

@@ -53,9 +53,9 @@ func (m *Shared) Binary() bool { return frames.OpCode(m.frame[0]&0x0f) == frames
 
 // SendShared sends m like Send(m.Data(), m.Binary()), without encoding or
 // copying it for this session: compressed with permessage-deflate once for
-// every session that takes it. It reports what it did (a websocket on
-// another loop than the session's reports SendQueued: its write happens
-// there). On the home loop only.
+// every session that takes it, and queued by reference when the client
+// does not keep up (outbox.go, or the polling queue). On the home loop
+// only.
 func (s *Session) SendShared(m *Shared) SendResult { return s.sendShared(m, true) }
 
 // SendSharedUncompressed is SendShared for a message never compressed (see
@@ -70,21 +70,19 @@ func (s *Session) sendShared(m *Shared, compress bool) SendResult {
 	binary := m.Binary()
 	if c := s.ws; c != nil {
 		if binary && s.Version() < 4 {
-			s.writeWSFrame(c, engineio.Message, true, compress, nil, m.data)
-			return s.sendOutcome()
+			return sendResult(s.writeWSFrame(c, engineio.Message, true, compress, nil, m.data))
 		}
 		f := s.srv.sharedFrame(s.Loop(), c, m, compress)
 		ok := true
 		if c.loop() == s.Loop() {
-			ok = c.write(f)
+			ok = c.write(f, true)
 		} else {
-			c.srv.loops.Post(c.loop(), func() { c.write(f) })
+			c.srv.loops.Post(c.loop(), func() { c.write(f, true) })
 		}
 		if !ok && c == s.ws {
 			s.end(ReasonSlowConsumer)
 		}
-		return s.sendOutcome()
+		return sendResult(ok)
 	}
-	s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data, Binary: binary, NoCompress: !compress})
-	return s.sendOutcome()
+	return s.queuePacket(engineio.Packet{Type: engineio.Message, Data: m.data, Binary: binary, NoCompress: !compress})
 }
