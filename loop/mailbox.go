@@ -66,9 +66,9 @@ type mailbox struct {
 	qBytes  int // bytes to write of the functions in q (PostSized)
 	bytes   int // bytes to write of the functions posted and not run yet
 	running int // bytes to write of the batch being run
-	// room is closed, and set to nil, once pending is down to
-	// MailboxLowWater (or the loop refuses work); made by the first poster
-	// that finds pending past MailboxHighWater.
+	// room is closed, and set to nil, once pending and bytes are down to
+	// half their high-water marks (or the loop refuses work); made by the
+	// first poster that finds either past its mark.
 	room    chan struct{}
 	refused bool // Execute failed: the engine is stopping, nothing will run
 
