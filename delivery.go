@@ -36,9 +36,10 @@ type Delivery struct {
 // Deliver sends an event to the selected sockets as Emit does (on every
 // node of a cluster, unless Local), then waits until every event loop of
 // this node has handed the packet to its own sockets, and reports what it
-// did there (not on other nodes). It returns early when ctx ends (ctx.Err(),
-// with the loops counted so far) or when the server stops
-// (ErrServerClosed); the packet is sent all the same. Before the server
+// did there (not on other nodes). It returns early when ctx ends (ctx.Err())
+// or when the server stops (ErrServerClosed), with what is counted so far
+// (on a parent namespace, the children whose loops are done); the packet
+// is sent all the same. Before the server
 // starts, it reaches no one and reports zeros. []byte arguments travel as
 // binary attachments; a trailing ack callback is refused (use EmitWithAck).
 //
