@@ -1,0 +1,178 @@
+package soak
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
+)
+
+// ioTimeout bounds every read and write: generous, for a loaded machine.
+const ioTimeout = 15 * time.Second
+
+// httpConn is one raw keep-alive HTTP/1.1 connection.
+type httpConn struct {
+	c  net.Conn
+	br *bufio.Reader
+}
+
+func dialHTTP(addr string) (*httpConn, error) {
+	c, err := net.DialTimeout("tcp", addr, ioTimeout)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", addr, err)
+	}
+	return &httpConn{c: c, br: bufio.NewReaderSize(c, 16<<10)}, nil
+}
+
+// send writes one request: Host, hdr, and Content-Length for a POST.
+func (h *httpConn) send(method, target string, hdr []string, body string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", method, target)
+	for _, l := range hdr {
+		b.WriteString(l)
+		b.WriteString("\r\n")
+	}
+	if method == "POST" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+	}
+	b.WriteString("\r\n")
+	b.WriteString(body)
+	_ = h.c.SetWriteDeadline(time.Now().Add(ioTimeout))
+	if _, err := io.WriteString(h.c, b.String()); err != nil {
+		return fmt.Errorf("%s %s: %w", method, target, err)
+	}
+	return nil
+}
+
+// roundTrip sends a request and reads its whole answer.
+func (h *httpConn) roundTrip(method, target string, hdr []string, body string) (*http.Response, string, error) {
+	if err := h.send(method, target, hdr, body); err != nil {
+		return nil, "", err
+	}
+	_ = h.c.SetReadDeadline(time.Now().Add(ioTimeout))
+	resp, err := http.ReadResponse(h.br, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %s: answer: %w", method, target, err)
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %s: body: %w", method, target, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return resp, string(b), fmt.Errorf("%s %s: status %d %q", method, target, resp.StatusCode, b)
+	}
+	return resp, string(b), nil
+}
+
+// close ends the connection with a FIN.
+func (h *httpConn) close() { h.c.Close() }
+
+// reset ends the connection with a RST.
+func (h *httpConn) reset() { resetConn(h.c) }
+
+// resetMidRequest writes half a POST, then resets: the server holds a
+// request it will never see the end of.
+func (h *httpConn) resetMidRequest(target string) {
+	_ = h.c.SetWriteDeadline(time.Now().Add(time.Second))
+	_, _ = io.WriteString(h.c, "POST "+target+" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\ndata=")
+	resetConn(h.c)
+}
+
+func resetConn(c net.Conn) {
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	c.Close()
+}
+
+// wsConn is an RFC 6455 client connection.
+type wsConn struct {
+	c  net.Conn
+	rw io.ReadWriter // reads from the dialer's buffer first; writes locked
+	mu sync.Mutex    // one frame at a time
+}
+
+type lockedWriter struct{ w *wsConn }
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.w.mu.Lock()
+	defer l.w.mu.Unlock()
+	_ = l.w.c.SetWriteDeadline(time.Now().Add(ioTimeout))
+	return l.w.c.Write(p)
+}
+
+// dialWS opens a websocket on url (ws://…) with hdr added to the request.
+func dialWS(ctx context.Context, url string, hdr http.Header) (*wsConn, error) {
+	d := ws.Dialer{Timeout: ioTimeout}
+	if hdr != nil {
+		d.Header = ws.HandshakeHeaderHTTP(hdr)
+	}
+	c, br, _, err := d.Dial(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("websocket %s: %w", url, err)
+	}
+	w := &wsConn{c: c}
+	var r io.Reader = c
+	if br != nil {
+		r = br
+	}
+	w.rw = struct {
+		io.Reader
+		io.Writer
+	}{r, lockedWriter{w}}
+	return w, nil
+}
+
+var errWSClosed = errors.New("websocket closed by the server")
+
+// readText returns the next text message, answering pings.
+func (w *wsConn) readText() (string, error) {
+	_ = w.c.SetReadDeadline(time.Now().Add(ioTimeout))
+	b, op, err := wsutil.ReadServerData(w.rw)
+	if err != nil {
+		var closed wsutil.ClosedError
+		if errors.As(err, &closed) {
+			return "", errWSClosed
+		}
+		return "", fmt.Errorf("websocket read: %w", err)
+	}
+	if op != ws.OpText {
+		return "", fmt.Errorf("websocket: opcode %v, want text", op)
+	}
+	return string(b), nil
+}
+
+// writeText sends one masked text frame in one write.
+func (w *wsConn) writeText(s string) error {
+	return w.writeFrame(ws.NewTextFrame([]byte(s)))
+}
+
+func (w *wsConn) writeFrame(f ws.Frame) error {
+	f = ws.MaskFrameInPlace(f)
+	b, err := ws.CompileFrame(f)
+	if err != nil {
+		return err
+	}
+	if _, err := (lockedWriter{w}).Write(b); err != nil {
+		return fmt.Errorf("websocket write: %w", err)
+	}
+	return nil
+}
+
+// leave sends a close frame and closes.
+func (w *wsConn) leave() {
+	_ = w.writeFrame(ws.NewCloseFrame(ws.NewCloseFrameBody(ws.StatusNormalClosure, "")))
+	w.c.Close()
+}
+
+func (w *wsConn) reset() { resetConn(w.c) }

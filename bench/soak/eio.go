@@ -1,0 +1,273 @@
+package soak
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// eioClient is a Socket.IO client on the Engine.IO road: v4 (Socket.IO v5)
+// or v3 (Socket.IO v4, socket.io-client 2.x) over websocket, polling, or
+// polling upgraded to websocket (v3).
+type eioClient struct {
+	addr      string
+	v         int // 3 or 4
+	transport string
+	upgrade   bool // open on polling, then upgrade to websocket
+
+	sid    string
+	mu     sync.Mutex // writes: one POST or frame at a time; the mode switch
+	ws     *wsConn    // set once on websocket
+	get    *httpConn
+	post   *httpConn
+	queue  []string      // packets read and not yet handled
+	ts     atomic.Int64  // makes each request's URL unique
+	stopPi chan struct{} // ends the v3 pinger
+	stop   sync.Once
+}
+
+func (c *eioClient) path(transport string) string {
+	p := fmt.Sprintf("/socket.io/?EIO=%d&transport=%s&t=%d", c.v, transport, c.ts.Add(1))
+	if c.sid != "" {
+		p += "&sid=" + c.sid
+	}
+	return p
+}
+
+func (c *eioClient) open(ctx context.Context) error {
+	if c.transport == "websocket" {
+		w, err := dialWS(ctx, "ws://"+c.addr+c.path("websocket"), nil)
+		if err != nil {
+			return err
+		}
+		c.ws = w
+	} else {
+		var err error
+		if c.get, err = dialHTTP(c.addr); err != nil {
+			return err
+		}
+		if c.post, err = dialHTTP(c.addr); err != nil {
+			return err
+		}
+	}
+	first, err := c.packet()
+	if err != nil {
+		return fmt.Errorf("open packet: %w", err)
+	}
+	if !strings.HasPrefix(first, "0{") {
+		return fmt.Errorf("open packet %q", first)
+	}
+	if i := strings.Index(first, `"sid":"`); i >= 0 {
+		rest := first[i+7:]
+		c.sid = rest[:strings.IndexByte(rest, '"')]
+	}
+	if c.v == 4 {
+		if err := c.write("40"); err != nil {
+			return err
+		}
+	}
+	for {
+		p, err := c.packet()
+		if err != nil {
+			return fmt.Errorf("waiting for CONNECT: %w", err)
+		}
+		if strings.HasPrefix(p, "40") {
+			break
+		}
+		if strings.HasPrefix(p, "44") {
+			return fmt.Errorf("connect refused: %q", p)
+		}
+		c.queue = append(c.queue, p)
+	}
+	if c.upgrade {
+		if err := c.upgradeNow(ctx); err != nil {
+			return fmt.Errorf("upgrade: %w", err)
+		}
+	}
+	if c.v == 3 {
+		c.stopPi = make(chan struct{})
+		go c.pinger()
+	}
+	return nil
+}
+
+// upgradeNow moves the session from polling to websocket: probe, then
+// "5"; no GET is in flight meanwhile.
+func (c *eioClient) upgradeNow(ctx context.Context) error {
+	w, err := dialWS(ctx, "ws://"+c.addr+c.path("websocket"), nil)
+	if err != nil {
+		return err
+	}
+	if err := w.writeText("2probe"); err != nil {
+		return err
+	}
+	if p, err := w.readText(); err != nil || p != "3probe" {
+		w.reset()
+		return fmt.Errorf("probe answer %q: %v", p, err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := w.writeText("5"); err != nil {
+		return err
+	}
+	c.ws = w
+	c.get.close()
+	c.post.close()
+	return nil
+}
+
+// pinger sends Engine.IO v3's client pings.
+func (c *eioClient) pinger() {
+	t := time.NewTicker(PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stopPi:
+			return
+		case <-t.C:
+			if c.write("2") != nil {
+				return
+			}
+		}
+	}
+}
+
+func (c *eioClient) endPinger() {
+	c.stop.Do(func() {
+		if c.stopPi != nil {
+			close(c.stopPi)
+		}
+	})
+}
+
+// write sends one Engine.IO packet.
+func (c *eioClient) write(pkt string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ws != nil {
+		return c.ws.writeText(pkt)
+	}
+	body := pkt
+	if c.v == 3 {
+		body = strconv.Itoa(utf16Len(pkt)) + ":" + pkt
+	}
+	_, ans, err := c.post.roundTrip("POST", c.path("polling"), []string{"Content-Type: text/plain;charset=UTF-8"}, body)
+	if err == nil && ans != "ok" {
+		err = fmt.Errorf("POST answer %q", ans)
+	}
+	return err
+}
+
+// packet returns the next Engine.IO packet, reading (or polling) as needed.
+func (c *eioClient) packet() (string, error) {
+	for len(c.queue) == 0 {
+		if c.ws != nil {
+			p, err := c.ws.readText()
+			if err != nil {
+				return "", err
+			}
+			return p, nil
+		}
+		_, body, err := c.get.roundTrip("GET", c.path("polling"), nil, "")
+		if err != nil {
+			return "", err
+		}
+		if c.queue, err = splitPayload(c.v, body); err != nil {
+			return "", err
+		}
+	}
+	p := c.queue[0]
+	c.queue = c.queue[1:]
+	return p, nil
+}
+
+var errServerClose = errors.New("the server closed the session")
+
+func (c *eioClient) next() (event, error) {
+	for {
+		p, err := c.packet()
+		if err != nil {
+			return event{}, err
+		}
+		switch {
+		case p == "2" && c.v == 4:
+			if err := c.write("3"); err != nil {
+				return event{}, err
+			}
+		case p == "1", strings.HasPrefix(p, "41"):
+			return event{}, errServerClose
+		case strings.HasPrefix(p, "4"):
+			if ev, ok := parseSIO(p[1:]); ok {
+				return ev, nil
+			}
+		}
+	}
+}
+
+func (c *eioClient) request(k int64) error {
+	n := strconv.FormatInt(k, 10)
+	return c.write("42" + n + `["echo",` + n + "]")
+}
+
+func (c *eioClient) leave() {
+	c.endPinger()
+	_ = c.write("41")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ws != nil {
+		c.ws.leave()
+		return
+	}
+	_, _, _ = c.post.roundTrip("POST", c.path("polling"), nil, closeBody(c.v))
+	c.get.close()
+	c.post.close()
+}
+
+func closeBody(v int) string {
+	if v == 3 {
+		return "1:1"
+	}
+	return "1"
+}
+
+func (c *eioClient) reset() {
+	c.endPinger()
+	if c.ws != nil {
+		c.ws.reset()
+		return
+	}
+	c.post.resetMidRequest(c.path("polling"))
+	c.get.reset()
+}
+
+// splitPayload splits a polling answer into packets: joined by 0x1E (v4),
+// or each "<length>:<packet>" with the length in UTF-16 code units (v3).
+func splitPayload(v int, body string) ([]string, error) {
+	if v == 4 {
+		return strings.Split(body, "\x1e"), nil
+	}
+	var out []string
+	for len(body) > 0 {
+		i := strings.IndexByte(body, ':')
+		if i <= 0 {
+			return out, fmt.Errorf("v3 payload %q", body)
+		}
+		n, err := strconv.Atoi(body[:i])
+		if err != nil {
+			return out, fmt.Errorf("v3 payload length %q", body[:i])
+		}
+		body = body[i+1:]
+		j := utf16Prefix(body, n)
+		if j < 0 {
+			return out, fmt.Errorf("v3 payload: %d units beyond %q", n, body)
+		}
+		out = append(out, body[:j])
+		body = body[j:]
+	}
+	return out, nil
+}

@@ -1,0 +1,65 @@
+package soak
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+)
+
+// startServer starts the soak server on 2 loops, broadcasting every 20 ms.
+func startServer(t *testing.T) *Server {
+	t.Helper()
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := NewServer(2, port, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Broadcast(20*time.Millisecond, 50)
+	t.Cleanup(func() {
+		srv.StopBroadcast()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	})
+	return srv
+}
+
+// TestEveryKind: one healthy client of each kind receives broadcasts in
+// order, gets every request answered, and its socket is closed exactly
+// once on the server.
+func TestEveryKind(t *testing.T) {
+	srv := startServer(t)
+	for i, k := range Kinds {
+		t.Run(k.Name, func(t *testing.T) {
+			ch := NewChurn(ChurnConfig{Addr: srv.Addr(), Every: 100 * time.Millisecond})
+			ch.client(context.Background(), i, Healthy, 1500*time.Millisecond)
+			st := ch.Stats()[i]
+			if st.OpenFailures != 0 || st.Dropped != 0 {
+				t.Fatalf("open failures %d, dropped %d: %q", st.OpenFailures, st.Dropped, st.Errors)
+			}
+			if st.Broadcasts < 5 || st.Gaps != 0 || st.Dups != 0 {
+				t.Errorf("broadcasts %d, gaps %d, dups %d", st.Broadcasts, st.Gaps, st.Dups)
+			}
+			if st.Requests < 3 || st.Answers != st.Requests || st.ExtraAnswers != 0 {
+				t.Errorf("requests %d, answers %d, extra %d", st.Requests, st.Answers, st.ExtraAnswers)
+			}
+		})
+	}
+	deadline := time.Now().Add(Settle)
+	for time.Now().Before(deadline) {
+		st := srv.Stats()
+		if st.Opens == int64(len(Kinds)) && st.Closes == st.Opens && st.Sessions+st.LegacySessions == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	st := srv.Stats()
+	if st.Opens != int64(len(Kinds)) || st.Closes != st.Opens || st.StrayCloses != 0 || st.Sessions+st.LegacySessions != 0 {
+		t.Errorf("server: %+v", st)
+	}
+}
