@@ -29,6 +29,12 @@
 #               cluster vs Node cluster vs one tornadio node, CPU summed over
 #               the nodes and redis-server (about 12 minutes):
 #               bench/results/cluster.md
+#   make soak   tornadio (4 loops, both roads, every transport) under churning
+#               clients of every transport for SOAK_DURATION (default 10m):
+#               RSS, goroutines, open files and sessions sampled every second,
+#               no growth trend, no lost or duplicated broadcast, every session
+#               closed once; bench/results/soak.md and soak.png
+#   make soak-short   the same for about a minute, fewer clients (in make test)
 #   make bench-edges   tornadio behind its gnet edge, mounted in net/http,
 #               on Serve(listener) and with permessage-deflate, beside Node
 #               with and without perMessageDeflate (about 5 minutes):
@@ -76,7 +82,7 @@ conformance:
 	GO=$(GO) CONFORMANCE_EDGE=nethttp CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 	GO=$(GO) CONFORMANCE_SERVER_FLAGS=-deflate CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 
-test: node-deps vet gotest benchtest redistest conformance
+test: node-deps vet gotest benchtest soak-short redistest conformance
 
 demo: node-deps
 	$(GO) run ./examples/chat
@@ -134,3 +140,17 @@ bench-cluster: $(BENCH_NODE_MODS)
 
 bench-edges: $(BENCH_NODE_MODS)
 	cd bench && $(GO) run ./cmd/tornadio-bench -profile edges -out results/nethttp-deflate.md
+
+# The soak (bench/cmd/soak): its server is a process of its own, so the
+# samples are the server's alone. soak-short writes its report under
+# $(TMPDIR) (the committed one is make soak's).
+.PHONY: soak soak-short
+
+SOAK_DURATION ?= 10m
+SOAK_SHORT_DIR := $(or $(TMPDIR),/tmp)
+
+soak:
+	cd bench && $(GO) run ./cmd/soak -duration $(SOAK_DURATION) -out results/soak.md -png results/soak.png
+
+soak-short:
+	cd bench && $(GO) run ./cmd/soak -short -duration 50s -out $(SOAK_SHORT_DIR)/tornadio-soak-short.md -png $(SOAK_SHORT_DIR)/tornadio-soak-short.png

@@ -13,7 +13,7 @@ type ChurnConfig struct {
 	Addr     string
 	Slots    int           // clients open at once: each slot opens the next when its client is done
 	Duration time.Duration // slots stop opening clients after this long
-	MinLife  time.Duration // a client's lifetime is uniform in [MinLife, MaxLife]
+	MinLife  time.Duration // a client's lifetime is uniform in [MinLife, MaxLife] (a slow one's longer: slowExtra)
 	MaxLife  time.Duration
 	Every    time.Duration // a healthy client's requests: one per Every
 	Abrupt   float64       // share of clients that reset their connections at the end
@@ -28,6 +28,10 @@ const (
 	Abrupt
 	Slow
 )
+
+// slowExtra is added to a slow client's lifetime: past every timer by
+// which the server ends a client that stopped reading.
+const slowExtra = PingInterval + PingTimeout + time.Second
 
 // answerWait is how long a leaving client waits for its requests' answers.
 const answerWait = 10 * time.Second
@@ -109,7 +113,9 @@ func (c *Churn) client(ctx context.Context, kind int, role Role, life time.Durat
 	}
 	r.opened = true
 	if role == Slow {
-		sleepCtx(ctx, life)
+		// Long enough for the server to end it (ping or heartbeat timeout,
+		// poll close timeout, or a slow-consumer cut).
+		sleepCtx(ctx, life+slowExtra)
 		s.reset()
 		c.record(kind, &r, nil)
 		return

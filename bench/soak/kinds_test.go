@@ -34,22 +34,25 @@ func startServer(t *testing.T) *Server {
 // once on the server.
 func TestEveryKind(t *testing.T) {
 	srv := startServer(t)
-	for i, k := range Kinds {
-		t.Run(k.Name, func(t *testing.T) {
-			ch := NewChurn(ChurnConfig{Addr: srv.Addr(), Every: 100 * time.Millisecond})
-			ch.client(context.Background(), i, Healthy, 1500*time.Millisecond)
-			st := ch.Stats()[i]
-			if st.OpenFailures != 0 || st.Dropped != 0 {
-				t.Fatalf("open failures %d, dropped %d: %q", st.OpenFailures, st.Dropped, st.Errors)
-			}
-			if st.Broadcasts < 5 || st.Gaps != 0 || st.Dups != 0 {
-				t.Errorf("broadcasts %d, gaps %d, dups %d", st.Broadcasts, st.Gaps, st.Dups)
-			}
-			if st.Requests < 3 || st.Answers != st.Requests || st.ExtraAnswers != 0 {
-				t.Errorf("requests %d, answers %d, extra %d", st.Requests, st.Answers, st.ExtraAnswers)
-			}
-		})
-	}
+	t.Run("kinds", func(t *testing.T) {
+		for i, k := range Kinds {
+			t.Run(k.Name, func(t *testing.T) {
+				t.Parallel()
+				ch := NewChurn(ChurnConfig{Addr: srv.Addr(), Every: 100 * time.Millisecond})
+				ch.client(context.Background(), i, Healthy, 1500*time.Millisecond)
+				st := ch.Stats()[i]
+				if st.OpenFailures != 0 || st.Dropped != 0 {
+					t.Fatalf("open failures %d, dropped %d: %q", st.OpenFailures, st.Dropped, st.Errors)
+				}
+				if st.Broadcasts < 5 || st.Gaps != 0 || st.Dups != 0 {
+					t.Errorf("broadcasts %d, gaps %d, dups %d", st.Broadcasts, st.Gaps, st.Dups)
+				}
+				if st.Requests < 3 || st.Answers != st.Requests || st.ExtraAnswers != 0 {
+					t.Errorf("requests %d, answers %d, extra %d", st.Requests, st.Answers, st.ExtraAnswers)
+				}
+			})
+		}
+	})
 	deadline := time.Now().Add(Settle)
 	for time.Now().Before(deadline) {
 		st := srv.Stats()
