@@ -62,21 +62,15 @@ func Report(w io.Writer, s Setup, o Outcome, checks []Check, png string) {
 			before, after = float64(o.Baseline.Goroutines), float64(o.Final.Goroutines)
 		case "open files":
 			before, after = float64(o.Baseline.FDs), float64(o.Final.FDs)
+		case "sessions":
+			before, after = float64(o.Baseline.Sessions), float64(o.Final.Sessions)
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", t.Metric, t.format(before), t.format(t.Mean), t.format(t.Slope*60), t.format(after))
 	}
 	var peakSessions, peakClients int
-	var sessSum, n float64
 	for _, smp := range o.Samples {
 		peakSessions = max(peakSessions, smp.Sessions)
 		peakClients = max(peakClients, smp.Clients)
-		if smp.T >= o.WarmupEnd && smp.T <= o.SteadyEnd {
-			sessSum += float64(smp.Sessions)
-			n++
-		}
-	}
-	if n > 0 {
-		fmt.Fprintf(w, "| sessions | %d | %.1f | | %d |\n", o.Baseline.Sessions, sessSum/n, o.Final.Sessions)
 	}
 	fmt.Fprintf(w, "\nPeaks: %d sessions, %d clients open. Samples: %d (one a second).\n", peakSessions, peakClients, len(o.Samples))
 	srv := o.Server

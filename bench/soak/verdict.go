@@ -36,6 +36,9 @@ var trendLimits = []struct {
 	{"RSS", 0.10, 8 << 20, "MiB", func(s Sample) float64 { return float64(s.RSS) }},
 	{"goroutines", 0.05, 4, "", func(s Sample) float64 { return float64(s.Goroutines) }},
 	{"open files", 0.10, 40, "", func(s Sample) float64 { return float64(s.FDs) }},
+	// Sessions follow the clients open, plus the abandoned ones the
+	// server's timers have not ended yet: flat while the clients are.
+	{"sessions", 0.15, 20, "", func(s Sample) float64 { return float64(s.Sessions) }},
 }
 
 // After the clients are gone the server may hold this many files and

@@ -62,6 +62,11 @@ func TestJudge(t *testing.T) {
 				o.Samples[i].FDs += i
 			}
 		}},
+		{"session leak", "no sessions growth", func(o *Outcome) {
+			for i := range o.Samples {
+				o.Samples[i].Sessions += i / 2
+			}
+		}},
 		{"gap", "no broadcast lost", func(o *Outcome) { o.Clients[0].Gaps = 1 }},
 		{"dup", "no broadcast duplicated", func(o *Outcome) { o.Clients[0].Dups = 1 }},
 		{"unanswered", "every request answered", func(o *Outcome) { o.Clients[0].Unanswered = 1 }},

@@ -149,32 +149,25 @@ func run(ctx context.Context, setup soak.Setup, out, png string) (bool, error) {
 	// timers for the abandoned ones).
 	log.Printf("soak: clients done; waiting up to %s for the server to settle", soak.Settle)
 	deadline := time.Now().Add(soak.Settle)
-	var final soak.Sample
-	for {
-		smp, st, err := take()
-		if err == nil {
-			final = smp
-			if smp.Sessions == 0 && st.OpenSockets == 0 && st.Opens == st.Closes {
-				break
-			}
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			break
-		}
-		time.Sleep(500 * time.Millisecond)
+	settled := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		n := len(samples)
+		return n > 0 && samples[n-1].Sessions == 0 && last.OpenSockets == 0 && last.Opens == last.Closes
 	}
-	// One more sample a moment later: closed connections' files go last.
-	time.Sleep(time.Second)
-	if smp, _, err := take(); err == nil {
-		final = smp
+	for !settled() && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(250 * time.Millisecond)
 	}
+	// Two more samples: closed connections' files go last.
+	time.Sleep(2500 * time.Millisecond)
 	stopSampling()
 	sampled.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	if sampErr != nil && len(samples) < 3 {
-		return false, sampErr
+	if len(samples) < 3 {
+		return false, fmt.Errorf("%d samples: %v", len(samples), sampErr)
 	}
+	final := samples[len(samples)-1]
 	o := soak.Outcome{
 		Samples: samples, WarmupEnd: churnStart + setup.Warmup.Seconds(), SteadyEnd: churnStart + setup.Duration.Seconds(),
 		Baseline: baseline, Final: final, Server: last, Clients: churn.Stats(),
