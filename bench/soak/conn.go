@@ -74,15 +74,27 @@ func (h *httpConn) roundTrip(method, target string, hdr []string, body string) (
 	return resp, string(b), nil
 }
 
-// close ends the connection with a FIN.
-func (h *httpConn) close() { h.c.Close() }
+// close ends the connection with a FIN. The ending methods accept a nil
+// connection (a session that failed to open).
+func (h *httpConn) close() {
+	if h != nil {
+		h.c.Close()
+	}
+}
 
 // reset ends the connection with a RST.
-func (h *httpConn) reset() { resetConn(h.c) }
+func (h *httpConn) reset() {
+	if h != nil {
+		resetConn(h.c)
+	}
+}
 
 // resetMidRequest writes half a POST, then resets: the server holds a
 // request it will never see the end of.
 func (h *httpConn) resetMidRequest(target string) {
+	if h == nil {
+		return
+	}
 	_ = h.c.SetWriteDeadline(time.Now().Add(time.Second))
 	_, _ = io.WriteString(h.c, "POST "+target+" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\ndata=")
 	resetConn(h.c)
@@ -175,4 +187,8 @@ func (w *wsConn) leave() {
 	w.c.Close()
 }
 
-func (w *wsConn) reset() { resetConn(w.c) }
+func (w *wsConn) reset() {
+	if w != nil {
+		resetConn(w.c)
+	}
+}

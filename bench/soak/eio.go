@@ -22,13 +22,23 @@ type eioClient struct {
 
 	sid    string
 	mu     sync.Mutex // writes: one POST or frame at a time; the mode switch
-	ws     *wsConn    // set once on websocket
+	ws     *wsConn    // the websocket writes go to, once on websocket (mu)
+	probe  *wsConn    // the websocket being probed (mu)
 	get    *httpConn
 	post   *httpConn
+	rws    *wsConn       // the websocket the reader reads (the reader's own)
 	queue  []string      // packets read and not yet handled
 	ts     atomic.Int64  // makes each request's URL unique
 	stopPi chan struct{} // ends the v3 pinger
 	stop   sync.Once
+
+	// The upgrade, while the reader polls: the upgrader probes, then
+	// closes pause; the reader stops polling once its GET is answered
+	// (the server answers it with a noop) and closes paused; the upgrader
+	// sends "5", switches writes to the websocket and closes upgraded.
+	pause, paused, upgraded chan struct{}
+	upErr                   error         // the upgrade's failure, once upgraded is closed
+	gone                    chan struct{} // closed by leave and reset
 }
 
 func (c *eioClient) path(transport string) string {
@@ -45,7 +55,7 @@ func (c *eioClient) open(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		c.ws = w
+		c.ws, c.rws = w, w
 	} else {
 		var err error
 		if c.get, err = dialHTTP(c.addr); err != nil {
@@ -84,10 +94,10 @@ func (c *eioClient) open(ctx context.Context) error {
 		}
 		c.queue = append(c.queue, p)
 	}
+	c.gone = make(chan struct{})
 	if c.upgrade {
-		if err := c.upgradeNow(ctx); err != nil {
-			return fmt.Errorf("upgrade: %w", err)
-		}
+		c.pause, c.paused, c.upgraded = make(chan struct{}), make(chan struct{}), make(chan struct{})
+		go c.upgradeLive()
 	}
 	if c.v == 3 {
 		c.stopPi = make(chan struct{})
@@ -96,28 +106,52 @@ func (c *eioClient) open(ctx context.Context) error {
 	return nil
 }
 
-// upgradeNow moves the session from polling to websocket: probe, then
-// "5"; no GET is in flight meanwhile.
-func (c *eioClient) upgradeNow(ctx context.Context) error {
-	w, err := dialWS(ctx, "ws://"+c.addr+c.path("websocket"), nil)
+// upgradeLive moves the session from polling to websocket while the
+// reader polls, as engine.io-client does: probe, pause polling, "5".
+func (c *eioClient) upgradeLive() {
+	err := c.probeWS()
+	close(c.pause)
+	select {
+	case <-c.paused:
+	case <-c.gone:
+		if err == nil {
+			err = errors.New("left during the upgrade")
+		}
+	}
+	if err == nil {
+		c.mu.Lock()
+		if err = c.probe.writeText("5"); err == nil {
+			c.ws = c.probe
+			c.get.close()
+			c.post.close()
+		}
+		c.mu.Unlock()
+	}
+	c.upErr = err
+	close(c.upgraded)
+}
+
+// probeWS opens the websocket and probes it ("2probe", "3probe").
+func (c *eioClient) probeWS() error {
+	w, err := dialWS(context.Background(), "ws://"+c.addr+c.path("websocket"), nil)
 	if err != nil {
 		return err
+	}
+	c.mu.Lock()
+	c.probe = w
+	c.mu.Unlock()
+	select {
+	case <-c.gone: // left meanwhile: leave or reset may have missed it
+		w.reset()
+		return errors.New("left during the upgrade")
+	default:
 	}
 	if err := w.writeText("2probe"); err != nil {
 		return err
 	}
 	if p, err := w.readText(); err != nil || p != "3probe" {
-		w.reset()
 		return fmt.Errorf("probe answer %q: %v", p, err)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if err := w.writeText("5"); err != nil {
-		return err
-	}
-	c.ws = w
-	c.get.close()
-	c.post.close()
 	return nil
 }
 
@@ -137,10 +171,14 @@ func (c *eioClient) pinger() {
 	}
 }
 
-func (c *eioClient) endPinger() {
+// ending stops the pinger and tells a running upgrade.
+func (c *eioClient) ending() {
 	c.stop.Do(func() {
 		if c.stopPi != nil {
 			close(c.stopPi)
+		}
+		if c.gone != nil {
+			close(c.gone)
 		}
 	})
 }
@@ -166,8 +204,21 @@ func (c *eioClient) write(pkt string) error {
 // packet returns the next Engine.IO packet, reading (or polling) as needed.
 func (c *eioClient) packet() (string, error) {
 	for len(c.queue) == 0 {
-		if c.ws != nil {
-			p, err := c.ws.readText()
+		if c.pause != nil && c.rws == nil {
+			select {
+			case <-c.pause:
+				close(c.paused)
+				<-c.upgraded
+				if c.upErr != nil {
+					return "", fmt.Errorf("upgrade: %w", c.upErr)
+				}
+				c.rws = c.probe // written before upgraded was closed
+				continue
+			default:
+			}
+		}
+		if c.rws != nil {
+			p, err := c.rws.readText()
 			if err != nil {
 				return "", err
 			}
@@ -215,10 +266,13 @@ func (c *eioClient) request(k int64) error {
 }
 
 func (c *eioClient) leave() {
-	c.endPinger()
+	c.ending()
 	_ = c.write("41")
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.probe != nil && c.probe != c.ws {
+		c.probe.reset()
+	}
 	if c.ws != nil {
 		c.ws.leave()
 		return
@@ -236,7 +290,12 @@ func closeBody(v int) string {
 }
 
 func (c *eioClient) reset() {
-	c.endPinger()
+	c.ending()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.probe != nil && c.probe != c.ws {
+		c.probe.reset()
+	}
 	if c.ws != nil {
 		c.ws.reset()
 		return

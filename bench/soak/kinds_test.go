@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -64,5 +65,22 @@ func TestEveryKind(t *testing.T) {
 	st := srv.Stats()
 	if st.Opens != int64(len(Kinds)) || st.Closes != st.Opens || st.StrayCloses != 0 || st.Sessions+st.LegacySessions != 0 {
 		t.Errorf("server: %+v", st)
+	}
+}
+
+// TestOpenFailure: a client of each kind that cannot connect reports it,
+// and resetting it then is harmless.
+func TestOpenFailure(t *testing.T) {
+	port, err := FreePort() // nothing listens there
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	for _, k := range Kinds {
+		s := k.New(addr)
+		if err := s.open(context.Background()); err == nil {
+			t.Errorf("%s: open succeeded with no server", k.Name)
+		}
+		s.reset()
 	}
 }
