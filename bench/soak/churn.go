@@ -2,6 +2,7 @@ package soak
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -123,6 +124,7 @@ func (c *Churn) client(ctx context.Context, kind int, role Role, life time.Durat
 	var (
 		leaving   atomic.Bool
 		readerErr error
+		sendErr   error
 		done      = make(chan struct{})
 		mu        sync.Mutex // r's counts, shared with the reader
 	)
@@ -165,6 +167,7 @@ loop:
 			k := r.requests
 			mu.Unlock()
 			if err := s.request(k); err != nil {
+				sendErr = err
 				break loop
 			}
 		}
@@ -200,6 +203,9 @@ loop:
 	<-done
 	mu.Lock()
 	defer mu.Unlock()
+	if readerErr == nil && sendErr != nil {
+		readerErr = fmt.Errorf("request: %w", sendErr)
+	}
 	c.record(kind, &r, readerErr)
 }
 
