@@ -187,8 +187,15 @@ func (w *wsConn) leave() {
 	w.c.Close()
 }
 
+// reset writes the start of a frame that never ends, then resets.
 func (w *wsConn) reset() {
-	if w != nil {
-		resetConn(w.c)
+	if w == nil {
+		return
 	}
+	w.mu.Lock()
+	_ = w.c.SetWriteDeadline(time.Now().Add(time.Second))
+	// A masked text frame of 100 bytes: its header, mask and 2 bytes.
+	_, _ = w.c.Write([]byte{0x81, 0x80 | 100, 1, 2, 3, 4, 'a', 'b'})
+	w.mu.Unlock()
+	resetConn(w.c)
 }

@@ -5,19 +5,20 @@
 // # Clients
 //
 // Each client is a goroutine speaking one transport over plain net.Conn
-// (kinds.go): Engine.IO v4 websocket and polling, Engine.IO v3 websocket
-// and polling upgraded to websocket, and the six Socket.IO 0.6 transports
-// (websocket with hixie-76 and RFC 6455, flashsocket, xhr-polling,
-// jsonp-polling, xhr-multipart, htmlfile). A fixed number of slots each
-// open a client, keep it for a random lifetime and open the next, the kinds
-// taken in turn. A client is one of:
+// (kinds.go): Engine.IO v4 and v3 over websocket and over polling
+// upgraded to websocket while polling (the probe, the held GET answered
+// by a noop, then "5"), Engine.IO v4 polling alone, and the six Socket.IO
+// 0.6 transports (websocket with hixie-76 and RFC 6455, flashsocket,
+// xhr-polling, jsonp-polling, xhr-multipart, htmlfile). A fixed number
+// of slots each open a client, keep it for a random lifetime and open the
+// next, the kinds taken in turn. A client is one of:
 //
 //   - healthy: reads everything, answers pings and heartbeats, checks the
 //     sequence numbers of the server's broadcasts (no gap, no duplicate)
 //     and sends requests that must be answered (Socket.IO acks; 0.6
 //     "ping:k" → "pong:k"), then leaves cleanly;
-//   - abrupt: healthy until its end, then resets its connections (a
-//     polling one in the middle of a request);
+//   - abrupt: healthy until its end, then resets its connections in the
+//     middle of a request (polling) or of a frame (websocket);
 //   - slow: a websocket client that stops reading after connecting (the
 //     server ends it by ping timeout or as a slow consumer).
 //

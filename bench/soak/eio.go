@@ -13,7 +13,7 @@ import (
 
 // eioClient is a Socket.IO client on the Engine.IO road: v4 (Socket.IO v5)
 // or v3 (Socket.IO v4, socket.io-client 2.x) over websocket, polling, or
-// polling upgraded to websocket (v3).
+// polling upgraded to websocket (socket.io-client's default).
 type eioClient struct {
 	addr      string
 	v         int // 3 or 4

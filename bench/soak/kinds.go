@@ -11,8 +11,8 @@ type session interface {
 	next() (event, error)
 	// request sends request k: an "echo" with ack k, or 0.6 "ping:k".
 	request(k int64) error
-	// leave ends the session cleanly; reset abruptly (RST, a polling one
-	// in the middle of a request).
+	// leave ends the session cleanly; reset abruptly: an RST in the middle
+	// of a request (polling) or of a frame (websocket).
 	leave()
 	reset()
 }
@@ -28,6 +28,9 @@ type Kind struct {
 var Kinds = []Kind{
 	{"eio4 websocket", "current", func(a string) session { return &eioClient{addr: a, v: 4, transport: "websocket"} }},
 	{"eio4 polling", "current", func(a string) session { return &eioClient{addr: a, v: 4, transport: "polling"} }},
+	{"eio4 polling→websocket", "current", func(a string) session {
+		return &eioClient{addr: a, v: 4, transport: "polling", upgrade: true}
+	}},
 	{"eio3 websocket", "current", func(a string) session { return &eioClient{addr: a, v: 3, transport: "websocket"} }},
 	{"eio3 polling→websocket", "current", func(a string) session {
 		return &eioClient{addr: a, v: 3, transport: "polling", upgrade: true}

@@ -346,6 +346,11 @@ func (c *legacyClient) reset() {
 	case c.ws != nil:
 		c.ws.reset()
 	case c.hixie76:
+		if c.get != nil {
+			// A frame that never ends: 0x00 and no 0xFF.
+			_ = c.get.c.SetWriteDeadline(time.Now().Add(time.Second))
+			_, _ = io.WriteString(c.get.c, "\x00~m~9~m~pi")
+		}
 		c.get.reset()
 	default:
 		c.post.resetMidRequest(c.postTarget())

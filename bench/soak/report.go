@@ -34,7 +34,7 @@ func Report(w io.Writer, s Setup, o Outcome, checks []Check, png string) {
 	fmt.Fprintf(w, "`make soak` (bench/cmd/soak), %s, %s. The server (bench/cmd/soak-server) runs tornadio on %d event loops "+
 		"with both roads and every transport; a \"message\" broadcast with a sequence number every %s (%d bytes of padding). "+
 		"%d client slots churn for %s: each opens a client of the next kind, keeps it %s–%s, and opens the next. "+
-		"Clients: %.0f%% abrupt (connections reset at the end, polling ones mid-request), %.0f%% slow (stop reading after "+
+		"Clients: %.0f%% abrupt (connections reset at the end in the middle of a request or a frame), %.0f%% slow (stop reading after "+
 		"connecting, kept until the server's timers end them), the rest healthy (a request every %s: a Socket.IO ack or a "+
 		"0.6 ping/pong). The steady part, between the plot's dashed lines, starts after a warm-up of %s and ends when the "+
 		"slots stop opening clients; then the runner waits for the server to settle.\n\n",
