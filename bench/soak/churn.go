@@ -102,6 +102,8 @@ func (c *Churn) Run(ctx context.Context) {
 func (c *Churn) client(ctx context.Context, kind int, role Role, life time.Duration) {
 	r := clientRun{role: role}
 	s := Kinds[kind].New(c.cfg.Addr)
+	f, floods := s.(flooder)
+	floods = floods && role == Slow && f.willFlood()
 	c.live.Add(1)
 	defer c.live.Add(-1)
 	openCtx, cancel := context.WithTimeout(ctx, ioTimeout)
@@ -114,6 +116,9 @@ func (c *Churn) client(ctx context.Context, kind int, role Role, life time.Durat
 	}
 	r.opened = true
 	if role == Slow {
+		if floods && f.flood(Flood) == nil {
+			r.flooded = true
+		}
 		// Long enough for the server to end it (ping or heartbeat timeout,
 		// poll close timeout, or a slow-consumer cut).
 		sleepCtx(ctx, life+slowExtra)

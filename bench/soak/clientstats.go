@@ -4,6 +4,7 @@ package soak
 type clientRun struct {
 	role      Role
 	opened    bool
+	flooded   bool  // a slow client that asked for a Flood
 	last      int64 // the last broadcast number seen; 0 before the first
 	received  int64
 	gaps      int64 // broadcasts missing between two received
@@ -49,6 +50,7 @@ type KindStats struct {
 	Sessions                      int64 // clients started
 	OpenFailures                  int64 // handshake or connect failed
 	Healthy, Abrupt, Slow         int64 // sessions opened, by role
+	Floods                        int64 // slow clients that asked for a Flood
 	Dropped                       int64 // healthy or abrupt sessions that ended before the client ended them
 	Broadcasts                    int64 // broadcasts received by healthy and abrupt clients
 	Gaps, Dups                    int64
@@ -77,6 +79,9 @@ func (c *Churn) record(kind int, r *clientRun, err error) {
 		k.Abrupt++
 	case Slow:
 		k.Slow++
+		if r.flooded {
+			k.Floods++
+		}
 		return
 	}
 	if err != nil {

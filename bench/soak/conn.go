@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/gobwas/ws"
@@ -124,8 +125,22 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 }
 
 // dialWS opens a websocket on url (ws://…) with hdr added to the request.
-func dialWS(ctx context.Context, url string, hdr http.Header) (*wsConn, error) {
+// A positive rcvbuf sets the socket's receive buffer (SO_RCVBUF, which
+// also stops the kernel from growing it).
+func dialWS(ctx context.Context, url string, hdr http.Header, rcvbuf int) (*wsConn, error) {
 	d := ws.Dialer{Timeout: ioTimeout}
+	if rcvbuf > 0 {
+		d.NetDial = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			nd := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+				var serr error
+				err := rc.Control(func(fd uintptr) {
+					serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, rcvbuf)
+				})
+				return errors.Join(err, serr)
+			}}
+			return nd.DialContext(ctx, network, addr)
+		}
+	}
 	if hdr != nil {
 		d.Header = ws.HandshakeHeaderHTTP(hdr)
 	}

@@ -19,8 +19,10 @@
 //     "ping:k" → "pong:k"), then leaves cleanly;
 //   - abrupt: healthy until its end, then resets its connections in the
 //     middle of a request (polling) or of a frame (websocket);
-//   - slow: a websocket client that stops reading after connecting (the
-//     server ends it by ping timeout or as a slow consumer).
+//   - slow: stops reading after connecting; the server's timers end it
+//     (ping, heartbeat, poll close). An Engine.IO websocket one first asks
+//     the server for a Flood it never reads: the server cuts it as a slow
+//     consumer.
 //
 // # Verdict
 //
@@ -44,6 +46,15 @@ const (
 	PollDuration      = 3 * time.Second // 0.6 polling: a GET held this long
 	PollCloseTimeout  = 5 * time.Second // 0.6 polling: session ends after this long without a GET
 )
+
+// MaxBuffered is the server's MaxBufferedBytes: far above what a healthy
+// client's broadcasts ever hold (a minute of them), far below a Flood.
+const MaxBuffered = 256 << 10
+
+// Flood is what a flooding slow client asks the server to send it at
+// once ("flood" event): enough to pass MaxBuffered after the kernel's
+// socket buffers, so the server cuts it as a slow consumer.
+const Flood = 8 << 20
 
 // Settle is how long every abandoned session may take to end on the
 // server: the longest of the timers above, plus slack.

@@ -19,6 +19,7 @@ type eioClient struct {
 	v         int // 3 or 4
 	transport string
 	upgrade   bool // open on polling, then upgrade to websocket
+	rcvbuf    int  // websocket: SO_RCVBUF when positive (a client that will not read)
 
 	sid    string
 	mu     sync.Mutex // writes: one POST or frame at a time; the mode switch
@@ -51,7 +52,7 @@ func (c *eioClient) path(transport string) string {
 
 func (c *eioClient) open(ctx context.Context) error {
 	if c.transport == "websocket" {
-		w, err := dialWS(ctx, "ws://"+c.addr+c.path("websocket"), nil)
+		w, err := dialWS(ctx, "ws://"+c.addr+c.path("websocket"), nil, c.rcvbuf)
 		if err != nil {
 			return err
 		}
@@ -133,7 +134,7 @@ func (c *eioClient) upgradeLive() {
 
 // probeWS opens the websocket and probes it ("2probe", "3probe").
 func (c *eioClient) probeWS() error {
-	w, err := dialWS(context.Background(), "ws://"+c.addr+c.path("websocket"), nil)
+	w, err := dialWS(context.Background(), "ws://"+c.addr+c.path("websocket"), nil, 0)
 	if err != nil {
 		return err
 	}
@@ -258,6 +259,23 @@ func (c *eioClient) next() (event, error) {
 			}
 		}
 	}
+}
+
+// floodRcvbuf is a flooding client's receive buffer.
+const floodRcvbuf = 16 << 10
+
+// willFlood: Engine.IO websocket clients flood.
+func (c *eioClient) willFlood() bool {
+	if c.transport != "websocket" {
+		return false
+	}
+	c.rcvbuf = floodRcvbuf
+	return true
+}
+
+// flood asks the server for n bytes (the client will not read them).
+func (c *eioClient) flood(n int) error {
+	return c.write("42" + `["flood",` + strconv.Itoa(n) + "]")
 }
 
 func (c *eioClient) request(k int64) error {

@@ -17,6 +17,16 @@ type session interface {
 	reset()
 }
 
+// flooder is a session that can ask the server for more than it reads.
+type flooder interface {
+	// willFlood makes the session flood: open then sets a small receive
+	// buffer, so that the kernel holds little of the Flood. False when
+	// the session does not flood.
+	willFlood() bool
+	// flood asks for n bytes.
+	flood(n int) error
+}
+
 // Kind is one way of connecting.
 type Kind struct {
 	Name string

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -82,5 +83,34 @@ func TestOpenFailure(t *testing.T) {
 			t.Errorf("%s: open succeeded with no server", k.Name)
 		}
 		s.reset()
+	}
+}
+
+// TestFloodCut: an Engine.IO websocket client that asks for a Flood and
+// never reads is closed by the server as a slow consumer.
+func TestFloodCut(t *testing.T) {
+	srv := startServer(t)
+	for _, i := range []int{0, 3} { // eio4 websocket, eio3 websocket
+		if !strings.HasSuffix(Kinds[i].Name, " websocket") {
+			t.Fatalf("kind %d is %s", i, Kinds[i].Name)
+		}
+		s := Kinds[i].New(srv.Addr())
+		if !s.(flooder).willFlood() {
+			t.Fatalf("%s does not flood", Kinds[i].Name)
+		}
+		if err := s.open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		defer s.reset()
+		if err := s.(flooder).flood(Flood); err != nil {
+			t.Fatalf("%s: flood: %v", Kinds[i].Name, err)
+		}
+	}
+	deadline := time.Now().Add(PingInterval) // before any ping timeout
+	for srv.Stats().Reasons["slow consumer"] < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st := srv.Stats(); st.Reasons["slow consumer"] != 2 {
+		t.Fatalf("closes by reason %v, want 2 slow consumers", st.Reasons)
 	}
 }

@@ -54,7 +54,7 @@ func (c *legacyClient) open(ctx context.Context) error {
 			return err
 		}
 	case c.transport == "websocket" || c.transport == "flashsocket":
-		c.ws, err = dialWS(ctx, "ws://"+c.addr+"/socket.io/"+c.transport, http.Header{"Origin": {"http://127.0.0.1"}})
+		c.ws, err = dialWS(ctx, "ws://"+c.addr+"/socket.io/"+c.transport, http.Header{"Origin": {"http://127.0.0.1"}}, 0)
 		if err != nil {
 			return err
 		}

@@ -35,11 +35,12 @@ func Report(w io.Writer, s Setup, o Outcome, checks []Check, png string) {
 		"with both roads and every transport; a \"message\" broadcast with a sequence number every %s (%d bytes of padding). "+
 		"%d client slots churn for %s: each opens a client of the next kind, keeps it %s–%s, and opens the next. "+
 		"Clients: %.0f%% abrupt (connections reset at the end in the middle of a request or a frame), %.0f%% slow (stop reading after "+
-		"connecting, kept until the server's timers end them), the rest healthy (a request every %s: a Socket.IO ack or a "+
+		"connecting, kept until the server's timers end them; Engine.IO websocket ones first ask for %d MiB, which the server, "+
+		"its MaxBufferedBytes at %d KiB, cuts as slow consumers), the rest healthy (a request every %s: a Socket.IO ack or a "+
 		"0.6 ping/pong). The steady part, between the plot's dashed lines, starts after a warm-up of %s and ends when the "+
 		"slots stop opening clients; then the runner waits for the server to settle.\n\n",
 		s.When.UTC().Format("2006-01-02 15:04 UTC"), s.GoVersion, s.Loops, s.Broadcast, s.Padding,
-		s.Slots, s.Duration, s.MinLife, s.MaxLife, 100*s.Abrupt, 100*s.Slow, s.Every, s.Warmup)
+		s.Slots, s.Duration, s.MinLife, s.MaxLife, 100*s.Abrupt, 100*s.Slow, Flood>>20, MaxBuffered>>10, s.Every, s.Warmup)
 	if png != "" {
 		fmt.Fprintf(w, "![soak](%s)\n\n", png)
 	}
@@ -84,19 +85,19 @@ func Report(w io.Writer, s Setup, o Outcome, checks []Check, png string) {
 	for _, r := range reasons {
 		fmt.Fprintf(w, " %s %d;", r, srv.Reasons[r])
 	}
-	fmt.Fprintf(w, "\n\n## Clients by kind\n\n| kind | sessions | failed | healthy | abrupt | slow | dropped | broadcasts | gaps | dups | requests | unanswered |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "\n\n## Clients by kind\n\n| kind | sessions | failed | healthy | abrupt | slow (flooded) | dropped | broadcasts | gaps | dups | requests | unanswered |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	var tot KindStats
 	var errs []string
 	for _, k := range o.Clients {
 		tot.add(k)
-		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", k.Kind, k.Sessions, k.OpenFailures,
-			k.Healthy, k.Abrupt, k.Slow, k.Dropped, k.Broadcasts, k.Gaps, k.Dups, k.Requests, k.Unanswered)
+		fmt.Fprintf(w, "| %s | %d | %d | %d | %d | %d (%d) | %d | %d | %d | %d | %d | %d |\n", k.Kind, k.Sessions, k.OpenFailures,
+			k.Healthy, k.Abrupt, k.Slow, k.Floods, k.Dropped, k.Broadcasts, k.Gaps, k.Dups, k.Requests, k.Unanswered)
 		for _, e := range k.Errors {
 			errs = append(errs, k.Kind+": "+e)
 		}
 	}
-	fmt.Fprintf(w, "| **all** | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d |\n", tot.Sessions, tot.OpenFailures,
-		tot.Healthy, tot.Abrupt, tot.Slow, tot.Dropped, tot.Broadcasts, tot.Gaps, tot.Dups, tot.Requests, tot.Unanswered)
+	fmt.Fprintf(w, "| **all** | %d | %d | %d | %d | %d (%d) | %d | %d | %d | %d | %d | %d |\n", tot.Sessions, tot.OpenFailures,
+		tot.Healthy, tot.Abrupt, tot.Slow, tot.Floods, tot.Dropped, tot.Broadcasts, tot.Gaps, tot.Dups, tot.Requests, tot.Unanswered)
 	fmt.Fprintf(w, "\n\"dropped\": healthy or abrupt sessions that ended before their client ended them; \"failed\": the handshake or connect failed.\n")
 	if len(errs) > 0 {
 		fmt.Fprintf(w, "\nFirst errors:\n\n")

@@ -41,6 +41,7 @@ func NewServer(loops, policyPort int, logger *slog.Logger) *Server {
 			PollDuration:      PollDuration,
 			PollCloseTimeout:  PollCloseTimeout,
 		}),
+		tornadio.WithMaxBufferedBytes(MaxBuffered),
 		tornadio.WithLogger(logger),
 	)
 	s := &Server{Server: srv, counts: counts{open: map[string]bool{}}, stop: make(chan struct{})}
@@ -55,6 +56,20 @@ func NewServer(loops, policyPort int, logger *slog.Logger) *Server {
 				out[i] = json.RawMessage(args.Raw(i))
 			}
 			ack(out...)
+		})
+		sock.On("flood", func(n int) {
+			// From a goroutine, a chunk a millisecond, until the socket is
+			// gone: the loop writes as it goes, and the server cuts the
+			// socket once the kernel's buffers and MaxBuffered are full.
+			go func() {
+				chunk := strings.Repeat("f", 32<<10)
+				for range n / len(chunk) {
+					if !sock.Connected() || sock.Emit("blob", chunk) != nil {
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}()
 		})
 		sock.On("message", func(text string) {
 			if k, ok := strings.CutPrefix(text, "ping:"); ok {

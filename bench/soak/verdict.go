@@ -104,6 +104,8 @@ type Outcome struct {
 	Baseline, Final      Sample  // before the clients, after they left and the server settled
 	Server               ServerStats
 	Clients              []KindStats
+	SampleErrors         int    // samples that could not be taken (the server did not answer)
+	SampleError          string // the last such error
 }
 
 // Judge is the verdict: every check must pass.
@@ -112,6 +114,7 @@ func Judge(o Outcome) []Check {
 	add := func(name string, pass bool, format string, args ...any) {
 		checks = append(checks, Check{Name: name, Pass: pass, Detail: fmt.Sprintf(format, args...)})
 	}
+	add("server sampled every second", o.SampleErrors == 0, "%d samples failed %s", o.SampleErrors, o.SampleError)
 	trends := Trends(o.Samples, o.WarmupEnd, o.SteadyEnd)
 	if len(trends) == 0 {
 		add("growth", false, "fewer than 3 samples in the steady part")
@@ -137,6 +140,8 @@ func Judge(o Outcome) []Check {
 	add("handshakes succeed", float64(tot.OpenFailures) <= maxDropRate*float64(tot.Sessions),
 		"%d of %d failed (allowed %.0f%%)", tot.OpenFailures, tot.Sessions, 100*maxDropRate)
 	s := o.Server
+	cuts := s.Reasons["slow consumer"]
+	add("flooded clients cut", cuts >= tot.Floods, "%d sockets closed as slow consumers, %d slow clients flooded", cuts, tot.Floods)
 	add("every socket closed exactly once", s.Opens == s.Closes && s.StrayCloses == 0 && s.DoubleOpens == 0 && s.OpenSockets == 0,
 		"%d opened, %d closed, %d closed again, %d ids opened twice, %d still open", s.Opens, s.Closes, s.StrayCloses, s.DoubleOpens, s.OpenSockets)
 	opened := tot.Healthy + tot.Abrupt + tot.Slow
@@ -173,6 +178,7 @@ func (k *KindStats) add(o KindStats) {
 	k.Healthy += o.Healthy
 	k.Abrupt += o.Abrupt
 	k.Slow += o.Slow
+	k.Floods += o.Floods
 	k.Dropped += o.Dropped
 	k.Broadcasts += o.Broadcasts
 	k.Gaps += o.Gaps

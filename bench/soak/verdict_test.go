@@ -67,6 +67,7 @@ func TestJudge(t *testing.T) {
 				o.Samples[i].Sessions += i / 2
 			}
 		}},
+		{"server not answering", "server sampled every second", func(o *Outcome) { o.SampleErrors, o.SampleError = 2, "timeout" }},
 		{"gap", "no broadcast lost", func(o *Outcome) { o.Clients[0].Gaps = 1 }},
 		{"dup", "no broadcast duplicated", func(o *Outcome) { o.Clients[0].Dups = 1 }},
 		{"unanswered", "every request answered", func(o *Outcome) { o.Clients[0].Unanswered = 1 }},

@@ -24,7 +24,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"syscall"
 	"time"
 
@@ -95,82 +94,42 @@ func run(ctx context.Context, setup soak.Setup, out, png string) (bool, error) {
 		Every: setup.Every, Abrupt: setup.Abrupt, Slow: setup.Slow,
 	})
 	sampler := &soak.Sampler{PID: srv.pid, StatsURL: "http://" + srv.stats + "/stats", Start: time.Now()}
-	var (
-		mu      sync.Mutex
-		samples []soak.Sample
-		last    soak.ServerStats
-		sampErr error
-	)
-	take := func() (soak.Sample, soak.ServerStats, error) {
-		smp, st, err := sampler.Take(churn.Live())
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			sampErr = err
-			return smp, st, err
-		}
-		samples = append(samples, smp)
-		last = st
-		return smp, st, nil
-	}
-	sampling, stopSampling := context.WithCancel(ctx)
-	var sampled sync.WaitGroup
-	sampled.Add(1)
-	go func() {
-		defer sampled.Done()
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-sampling.Done():
-				return
-			case <-t.C:
-				_, _, _ = take()
-			}
-		}
-	}()
+	rec := startRecorder(ctx, sampler, churn.Live)
 	// The baseline: the server up, broadcasting, no client yet.
-	time.Sleep(1500 * time.Millisecond)
-	baseline, _, err := take()
-	if err != nil {
-		stopSampling()
-		return false, err
+	time.Sleep(2500 * time.Millisecond)
+	baseline, _, ok := rec.latest()
+	if !ok {
+		_, _, _, err := rec.stop()
+		return false, fmt.Errorf("no sample of the server: %v", err)
 	}
-	churnStart := baseline.T
+	churnStart := sampler.Since()
 	progressDone := make(chan struct{})
 	go progress(ctx, churn, setup.Duration, progressDone)
 	churn.Run(ctx)
 	close(progressDone)
 	if ctx.Err() != nil {
-		stopSampling()
+		rec.stop()
 		return false, ctx.Err()
 	}
 	// Settle: every session ended on the server (by the clients, or by its
 	// timers for the abandoned ones).
 	log.Printf("soak: clients done; waiting up to %s for the server to settle", soak.Settle)
 	deadline := time.Now().Add(soak.Settle)
-	settled := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		n := len(samples)
-		return n > 0 && samples[n-1].Sessions == 0 && last.OpenSockets == 0 && last.Opens == last.Closes
-	}
-	for !settled() && time.Now().Before(deadline) && ctx.Err() == nil {
+	for !rec.settled() && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(250 * time.Millisecond)
 	}
 	// Two more samples: closed connections' files go last.
 	time.Sleep(2500 * time.Millisecond)
-	stopSampling()
-	sampled.Wait()
-	mu.Lock()
-	defer mu.Unlock()
+	samples, last, errs, lastErr := rec.stop()
 	if len(samples) < 3 {
-		return false, fmt.Errorf("%d samples: %v", len(samples), sampErr)
+		return false, fmt.Errorf("%d samples of the server: %v", len(samples), lastErr)
 	}
-	final := samples[len(samples)-1]
 	o := soak.Outcome{
 		Samples: samples, WarmupEnd: churnStart + setup.Warmup.Seconds(), SteadyEnd: churnStart + setup.Duration.Seconds(),
-		Baseline: baseline, Final: final, Server: last, Clients: churn.Stats(),
+		Baseline: baseline, Final: samples[len(samples)-1], Server: last, Clients: churn.Stats(), SampleErrors: errs,
+	}
+	if lastErr != nil {
+		o.SampleError = lastErr.Error()
 	}
 	checks := soak.Judge(o)
 	if png != "" {
