@@ -25,9 +25,9 @@ type ChurnConfig struct {
 type Role uint8
 
 const (
-	Healthy Role = iota
-	Abrupt
-	Slow
+	Healthy Role = iota // reads everything and checks it, sends requests, leaves cleanly
+	Abrupt              // healthy, then resets its connections mid-request or mid-frame
+	Slow                // stops reading after connecting (some flood first)
 )
 
 // slowExtra is added to a slow client's lifetime: past every timer by
@@ -37,7 +37,8 @@ const slowExtra = PingInterval + PingTimeout + time.Second
 // answerWait is how long a leaving client waits for its requests' answers.
 const answerWait = 10 * time.Second
 
-// Churn runs the client side: live is the number of clients open now.
+// Churn is the client side of a soak: slots opening clients in turn, and
+// their counts by kind.
 type Churn struct {
 	cfg   ChurnConfig
 	live  atomic.Int64

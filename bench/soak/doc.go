@@ -51,9 +51,10 @@ const (
 // client's broadcasts ever hold (a minute of them), far below a Flood.
 const MaxBuffered = 256 << 10
 
-// Flood is what a flooding slow client asks the server to send it at
-// once ("flood" event): enough to pass MaxBuffered after the kernel's
-// socket buffers, so the server cuts it as a slow consumer.
+// Flood is what a flooding slow client asks the server to send it (the
+// "flood" event): more than the kernel's socket buffers (about 4 MiB on
+// loopback with the client's small receive buffer) and MaxBuffered hold,
+// so the server cuts it as a slow consumer.
 const Flood = 8 << 20
 
 // Settle is how long every abandoned session may take to end on the
