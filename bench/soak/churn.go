@@ -30,6 +30,16 @@ const (
 	Slow                // stops reading after connecting (some flood first)
 )
 
+func (r Role) String() string {
+	switch r {
+	case Healthy:
+		return "healthy"
+	case Abrupt:
+		return "abrupt"
+	}
+	return "slow"
+}
+
 // slowExtra is added to a slow client's lifetime: past every timer by
 // which the server ends a client that stopped reading.
 const slowExtra = PingInterval + PingTimeout + time.Second

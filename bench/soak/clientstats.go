@@ -86,7 +86,7 @@ func (c *Churn) record(kind int, r *clientRun, err error) {
 	}
 	if err != nil {
 		k.Dropped++
-		k.addError(err.Error())
+		k.addError(r.role.String() + ": " + err.Error())
 	}
 	k.Broadcasts += r.received
 	k.Gaps += r.gaps

@@ -20,22 +20,53 @@ import (
 // ioTimeout bounds every read and write: generous, for a loaded machine.
 const ioTimeout = 15 * time.Second
 
-// httpConn is one raw keep-alive HTTP/1.1 connection.
+// httpConn is one raw keep-alive HTTP/1.1 connection; after an answer
+// with "Connection: close" the next request goes on a new one, as a
+// browser's would.
+//
+// One goroutine at a time makes requests; close and reset may come from
+// another.
 type httpConn struct {
-	c  net.Conn
-	br *bufio.Reader
+	addr   string
+	mu     sync.Mutex // c, against close and reset while it is replaced
+	c      net.Conn
+	br     *bufio.Reader
+	closed bool // the server said "Connection: close"
 }
 
 func dialHTTP(addr string) (*httpConn, error) {
-	c, err := net.DialTimeout("tcp", addr, ioTimeout)
-	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w", addr, err)
+	h := &httpConn{addr: addr}
+	if err := h.dial(); err != nil {
+		return nil, err
 	}
-	return &httpConn{c: c, br: bufio.NewReaderSize(c, 16<<10)}, nil
+	return h, nil
+}
+
+func (h *httpConn) dial() error {
+	c, err := net.DialTimeout("tcp", h.addr, ioTimeout)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", h.addr, err)
+	}
+	h.mu.Lock()
+	h.c, h.br, h.closed = c, bufio.NewReaderSize(c, 16<<10), false
+	h.mu.Unlock()
+	return nil
+}
+
+func (h *httpConn) conn() net.Conn {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.c
 }
 
 // send writes one request: Host, hdr, and Content-Length for a POST.
 func (h *httpConn) send(method, target string, hdr []string, body string) error {
+	if h.closed {
+		h.c.Close()
+		if err := h.dial(); err != nil {
+			return err
+		}
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\n", method, target)
 	for _, l := range hdr {
@@ -66,6 +97,7 @@ func (h *httpConn) roundTrip(method, target string, hdr []string, body string) (
 	}
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	h.closed = resp.Close
 	if err != nil {
 		return nil, "", fmt.Errorf("%s %s: body: %w", method, target, err)
 	}
@@ -79,14 +111,14 @@ func (h *httpConn) roundTrip(method, target string, hdr []string, body string) (
 // connection (a session that failed to open).
 func (h *httpConn) close() {
 	if h != nil {
-		h.c.Close()
+		h.conn().Close()
 	}
 }
 
 // reset ends the connection with a RST.
 func (h *httpConn) reset() {
 	if h != nil {
-		resetConn(h.c)
+		resetConn(h.conn())
 	}
 }
 
@@ -96,9 +128,10 @@ func (h *httpConn) resetMidRequest(target string) {
 	if h == nil {
 		return
 	}
-	_ = h.c.SetWriteDeadline(time.Now().Add(time.Second))
-	_, _ = io.WriteString(h.c, "POST "+target+" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\ndata=")
-	resetConn(h.c)
+	c := h.conn()
+	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+	_, _ = io.WriteString(c, "POST "+target+" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\ndata=")
+	resetConn(c)
 }
 
 func resetConn(c net.Conn) {
