@@ -4,7 +4,8 @@
 #               bench/, adapter/redis/, metrics/ and admin/ included (installs
 #               the Node clients and servers used by the interop, cluster and
 #               admin UI tests first when needed; the Redis tests run their own
-#               redis-server), then make conformance
+#               redis-server), the slow-consumer memory test without -race,
+#               a one-minute soak (make soak-short), then make conformance
 #   make conformance   the official Engine.IO v4/v3 and Socket.IO v5 protocol
 #               suites (../shared/conformance) against cmd/tornadio-conformance
 #               at 1, 2 and 4 event loops on tornadio's own listener, then
@@ -31,6 +32,12 @@
 #               cluster vs Node cluster vs one tornadio node, CPU summed over
 #               the nodes and redis-server (about 12 minutes):
 #               bench/results/cluster.md
+#   make soak   tornadio (4 loops, both roads, every transport) under churning
+#               clients of every transport for SOAK_DURATION (default 10m):
+#               RSS, goroutines, open files and sessions sampled every second,
+#               no growth trend, no lost or duplicated broadcast, every session
+#               closed once; bench/results/soak.md and soak.png
+#   make soak-short   the same for about a minute, fewer clients (in make test)
 #   make bench-edges   tornadio behind its gnet edge, mounted in net/http,
 #               on Serve(listener) and with permessage-deflate, beside Node
 #               with and without perMessageDeflate (about 5 minutes):
@@ -42,7 +49,7 @@ NODE_DIR  := interop/node
 NODE_MODS := $(NODE_DIR)/node_modules/.package-lock.json
 FUZZTIME  ?= 10s
 
-.PHONY: all test vet gotest benchtest redistest metricstest admintest conformance demo demo-cluster demo-admin fuzz node-deps clean-node
+.PHONY: all test vet gotest boundstest benchtest redistest metricstest admintest conformance demo demo-cluster demo-admin fuzz node-deps clean-node
 
 all: test
 
@@ -59,6 +66,11 @@ vet:
 
 gotest: node-deps
 	$(GO) test -race -count=1 ./...
+
+# The memory tests read the process's resident set, which the race detector
+# multiplies: they build without -race only, so they run here too.
+boundstest:
+	$(GO) test -count=1 -run '^TestSlowConsumersBounded$$' -v .
 
 # bench/ is a module of its own: its load generator and runner have tests too.
 benchtest:
@@ -90,7 +102,7 @@ conformance:
 	GO=$(GO) CONFORMANCE_EDGE=nethttp CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 	GO=$(GO) CONFORMANCE_SERVER_FLAGS=-deflate CONFORMANCE_LOOPS=2 ./scripts/conformance.sh
 
-test: node-deps vet gotest benchtest redistest metricstest admintest conformance
+test: node-deps vet gotest boundstest benchtest soak-short redistest metricstest admintest conformance
 
 demo: node-deps
 	$(GO) run ./examples/chat
@@ -156,3 +168,17 @@ bench-cluster: $(BENCH_NODE_MODS)
 
 bench-edges: $(BENCH_NODE_MODS)
 	cd bench && $(GO) run ./cmd/tornadio-bench -profile edges -out results/nethttp-deflate.md
+
+# The soak (bench/cmd/soak): its server is a process of its own, so the
+# samples are the server's alone. soak-short writes its report under
+# $(TMPDIR) (the committed one is make soak's).
+.PHONY: soak soak-short
+
+SOAK_DURATION ?= 10m
+SOAK_SHORT_DIR := $(or $(TMPDIR),/tmp)
+
+soak:
+	cd bench && $(GO) run ./cmd/soak -duration $(SOAK_DURATION) -out results/soak.md -png results/soak.png
+
+soak-short:
+	cd bench && $(GO) run ./cmd/soak -short -duration 50s -out $(SOAK_SHORT_DIR)/tornadio-soak-short.md -png $(SOAK_SHORT_DIR)/tornadio-soak-short.png

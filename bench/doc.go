@@ -22,6 +22,11 @@
 //     generator negotiates permessage-deflate (loadgen -deflate). The report
 //     gives each setup's key figure as a ratio against the gnet edge and
 //     against Node with the same options, from one run.
+//   - the soak (`make soak`, `make soak-short`): soak (library), cmd/soak
+//     (the runner: verdict, markdown and PNG) and cmd/soak-server (tornadio
+//     with both roads and every transport, in a process of its own):
+//     churning clients of every transport for minutes, the server's RSS,
+//     goroutines, open files and sessions sampled every second.
 //
 // Micro benchmarks of the parsers live beside them in *_bench_test.go files
 // of the core module (go test -bench . -benchmem ./...).
