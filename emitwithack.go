@@ -1,15 +1,13 @@
 package tornadio
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"reflect"
-	"runtime"
-	"sync"
 
 	"github.com/tornadio/tornadio/adapter"
 	"github.com/tornadio/tornadio/internal/ackcollect"
+	"github.com/tornadio/tornadio/loop"
 )
 
 // EmitWithAck: an emit that asks for an acknowledgement and waits for it,
@@ -178,41 +176,7 @@ type directHome struct{ *collectorHome }
 
 func (h directHome) Run(fn func()) { fn() }
 
-// loopGoroutines holds the ids of the goroutines that run event loops (of
-// every server of the process), noted by noteLoopGoroutine; a loop's
-// goroutine runs it for the loop's whole life, and goroutine ids are not
-// reused.
-var loopGoroutines sync.Map // uint64 → struct{}
-
-// noteLoopGoroutine notes the goroutine of loop i, once. On loop i.
-func (s *Server) noteLoopGoroutine(i int) {
-	sc := s.scratch(i)
-	if sc.goroutine != 0 {
-		return
-	}
-	sc.goroutine = goroutineID()
-	loopGoroutines.Store(sc.goroutine, struct{}{})
-}
-
 // onEventLoop reports whether the calling goroutine runs an event loop
-// that has served a socket.
-func onEventLoop() bool {
-	_, ok := loopGoroutines.Load(goroutineID())
-	return ok
-}
-
-// goroutineID is the calling goroutine's id, as its stack trace's first
-// line ("goroutine 42 [running]:") shows it. About a microsecond: paid by
-// EmitWithAck calls and once per event loop.
-func goroutineID() uint64 {
-	var buf [64]byte
-	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
-	var id uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + uint64(c-'0')
-	}
-	return id
-}
+// (of any server of the process): there, waiting for an answer a loop has
+// to read could stop that loop. About a microsecond.
+func onEventLoop() bool { return loop.OnLoop() }

@@ -10,9 +10,8 @@ import "github.com/tornadio/tornadio/internal/sioclient"
 type loopScratch struct {
 	sio sioclient.Scratch // packets decoded, answers encoded
 
-	connects  connectQueue // sessions waiting for their first CONNECT
-	goroutine uint64       // the loop's goroutine, once noted (see onEventLoop)
-	_         [64]byte     // keep loops' scratch on separate cache lines
+	connects connectQueue // sessions waiting for their first CONNECT
+	_        [64]byte     // keep loops' scratch on separate cache lines
 }
 
 // scratch returns loop i's buffers. On loop i only.

@@ -152,7 +152,6 @@ func newSocket(ns *Namespace, c *client, restored *persistedSession) *Socket {
 	if ns.srv.workers != nil {
 		s.worker = int32(ns.srv.workers.Pick())
 	}
-	ns.srv.noteLoopGoroutine(c.Sess.Loop())
 	return s
 }
 

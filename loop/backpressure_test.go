@@ -76,19 +76,8 @@ func TestMailboxNoWaitGoroutines(t *testing.T) {
 	gate := make(chan struct{})
 	m.post(func() { <-gate }) // the loop is stuck until the end
 	defer close(gate)
-	returned := make(chan struct{})
-	go func() {
-		MarkNoWait()
-		for i := 0; i < MailboxHighWater+100; i++ {
-			m.post(func() {})
-		}
-		close(returned)
-	}()
-	select {
-	case <-returned:
-	case <-time.After(30 * time.Second):
-		t.Fatal("a no-wait goroutine waited for a mailbox")
-	}
+	returned := postMany(m, MailboxHighWater+100, MarkNoWait)
+	mustClose(t, returned, "a no-wait goroutine waited for a mailbox")
 }
 
 // TestMailboxWaitEnds: a poster past the high-water mark waits until the
@@ -100,23 +89,11 @@ func TestMailboxWaitEnds(t *testing.T) {
 	for i := 0; i < MailboxHighWater-1; i++ {
 		m.post(func() {}) // not past the mark yet: returns
 	}
-	returned := make(chan struct{})
-	go func() {
-		m.post(func() {}) // past it: waits
-		close(returned)
-	}()
+	returned := postMany(m, 1, nil) // past it: waits
 	waitFor(t, func() bool { return m.depth() == MailboxHighWater+1 })
-	select {
-	case <-returned:
-		t.Fatal("a post past the high-water mark did not wait")
-	default:
-	}
+	mustNotClose(t, returned, "a post past the high-water mark did not wait")
 	close(gate)
-	select {
-	case <-returned:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the poster still waits once the loop has run the mailbox down")
-	}
+	mustClose(t, returned, "the poster still waits once the loop has run the mailbox down")
 }
 
 // TestMailboxWaitEndsOnStall: a loop that runs nothing for MailboxStall
@@ -127,18 +104,8 @@ func TestMailboxWaitEndsOnStall(t *testing.T) {
 	gate := make(chan struct{})
 	defer close(gate)
 	m.post(func() { <-gate })
-	returned := make(chan struct{})
-	go func() {
-		for i := 0; i < MailboxHighWater+5; i++ {
-			m.post(func() {})
-		}
-		close(returned)
-	}()
-	select {
-	case <-returned:
-	case <-time.After(30 * time.Second):
-		t.Fatal("posters still wait for a loop that runs nothing")
-	}
+	returned := postMany(m, MailboxHighWater+5, nil)
+	mustClose(t, returned, "posters still wait for a loop that runs nothing")
 }
 
 // TestMailboxWaitEndsWhenEngineStops: the engine stopping (done closed)
@@ -151,41 +118,58 @@ func TestMailboxWaitEndsWhenEngineStops(t *testing.T) {
 	gate := make(chan struct{})
 	defer close(gate)
 	m.post(func() { <-gate })
-	returned := make(chan struct{})
-	go func() {
-		for i := 0; i < MailboxHighWater+5; i++ {
-			m.post(func() {})
-		}
-		close(returned)
-	}()
+	returned := postMany(m, MailboxHighWater+5, nil)
 	waitFor(t, func() bool { return m.depth() > MailboxHighWater })
 	close(done)
-	select {
-	case <-returned:
-	case <-time.After(30 * time.Second):
-		t.Fatal("posters still wait once the engine has stopped")
-	}
+	mustClose(t, returned, "posters still wait once the engine has stopped")
 
 	refused := newMailbox(refusingLoop{&fakeLoop{}})
 	refused.stall = time.Hour
-	finished := make(chan struct{})
-	go func() {
-		for i := 0; i < MailboxHighWater+5; i++ {
-			refused.post(func() {})
-		}
-		close(finished)
-	}()
-	select {
-	case <-finished:
-	case <-time.After(30 * time.Second):
-		t.Fatal("posters wait for a loop that refuses work")
-	}
+	finished := postMany(refused, MailboxHighWater+5, nil)
+	mustClose(t, finished, "posters wait for a loop that refuses work")
 }
 
 // refusingLoop is a loop that has stopped: Execute fails.
 type refusingLoop struct{ *fakeLoop }
 
 func (refusingLoop) Execute(context.Context, gnet.Runnable) error { return errors.New("stopped") }
+
+// postMany posts n empty functions to m from a new goroutine, which first
+// calls mark if it is not nil, and returns a channel closed once every post
+// has returned.
+func postMany(m *mailbox, n int, mark func()) <-chan struct{} {
+	returned := make(chan struct{})
+	go func() {
+		if mark != nil {
+			mark()
+		}
+		for range n {
+			m.post(func() {})
+		}
+		close(returned)
+	}()
+	return returned
+}
+
+// mustClose fails the test with msg unless ch closes within 30 seconds.
+func mustClose(t *testing.T, ch <-chan struct{}, msg string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(30 * time.Second):
+		t.Fatal(msg)
+	}
+}
+
+// mustNotClose fails the test with msg if ch has closed already.
+func mustNotClose(t *testing.T, ch <-chan struct{}, msg string) {
+	t.Helper()
+	select {
+	case <-ch:
+		t.Fatal(msg)
+	default:
+	}
+}
 
 // waitFor polls cond for up to 30 seconds.
 func waitFor(t *testing.T, cond func() bool) {
@@ -215,15 +199,7 @@ func TestMailboxWaitsForBytes(t *testing.T) {
 		close(returned)
 	}()
 	waitFor(t, func() bool { return m.depth() == 6 })
-	select {
-	case <-returned:
-		t.Fatal("a post past MailboxHighBytes did not wait")
-	default:
-	}
+	mustNotClose(t, returned, "a post past MailboxHighBytes did not wait")
 	close(gate)
-	select {
-	case <-returned:
-	case <-time.After(30 * time.Second):
-		t.Fatal("the poster still waits once the loop has run the mailbox down")
-	}
+	mustClose(t, returned, "the poster still waits once the loop has run the mailbox down")
 }

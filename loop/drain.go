@@ -153,23 +153,8 @@ func drainStep(d *draining, now time.Time) gnet.Action {
 // initDrains makes each loop's drain timer, stopped, whose expiry posts
 // the loop's drain pass. Called by Bind.
 func (e *Engine) initDrains() {
-	e.drainTm = make([]*time.Timer, e.opts.Loops)
+	e.drainTm = e.passTimers(func(i int) func() { return func() { e.drainPass(i) } })
 	e.drainAt = make([]time.Time, e.opts.Loops)
-	for i := range e.drainTm {
-		pass := func() { e.drainPass(i) }
-		e.drainTm[i] = time.AfterFunc(time.Hour, func() {
-			e.wakeups.Add(1)
-			e.Post(i, pass)
-		})
-		e.drainTm[i].Stop()
-	}
-}
-
-// stopDrains disarms every loop's drain timer once the engine has stopped.
-func (e *Engine) stopDrains() {
-	for _, t := range e.drainTm {
-		t.Stop()
-	}
 }
 
 // nextDrainCheck is when d must be looked at again if no event comes for

@@ -473,9 +473,9 @@ func (e *Engine) OnClose(c gnet.Conn, _ error) gnet.Action {
 
 // stopTimers disarms the engine's runtime timers once it has stopped.
 func (e *Engine) stopTimers() {
-	e.stopWakes()
-	e.stopDrains()
-	e.stopWritables()
+	stopAll(e.wakes)
+	stopAll(e.drainTm)
+	stopAll(e.writeTm)
 	if e.limit != nil {
 		e.limit.stop()
 	}

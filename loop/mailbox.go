@@ -89,10 +89,10 @@ func newMailbox(el gnet.EventLoop) *mailbox {
 }
 
 // newLoopMailbox is the mailbox of the engine's loop el, made on that loop:
-// it notes the calling goroutine as a loop, whose posts never wait, and
-// stops its waits once the engine has stopped.
+// it notes the calling goroutine as a loop (OnLoop), whose posts never
+// wait, and stops its waits once the engine has stopped.
 func (e *Engine) newLoopMailbox(el gnet.EventLoop) *mailbox {
-	MarkNoWait()
+	markLoop()
 	m := newMailbox(el)
 	m.done = e.done
 	return m

@@ -20,15 +20,23 @@ import "time"
 // initWakes makes one stopped runtime timer per loop, whose expiry posts
 // the loop's timer pass. Called by Bind, after e.ticks.
 func (e *Engine) initWakes() {
-	e.wakes = make([]*time.Timer, e.opts.Loops)
-	for i := range e.wakes {
-		pass := e.ticks[i]
-		e.wakes[i] = time.AfterFunc(time.Hour, func() {
+	e.wakes = e.passTimers(func(i int) func() { return e.ticks[i] })
+}
+
+// passTimers makes one stopped runtime timer per loop, whose expiry counts
+// a wakeup and posts passOf(i) to loop i: the timer pass of the loop's
+// timers, drains or writable set.
+func (e *Engine) passTimers(passOf func(i int) func()) []*time.Timer {
+	timers := make([]*time.Timer, e.opts.Loops)
+	for i := range timers {
+		pass := passOf(i)
+		timers[i] = time.AfterFunc(time.Hour, func() {
 			e.wakeups.Add(1)
 			e.Post(i, pass)
 		})
-		e.wakes[i].Stop()
+		timers[i].Stop()
 	}
+	return timers
 }
 
 // Wake arms loop i's timer for at, in place of what it was armed for
@@ -37,9 +45,9 @@ func (e *Engine) Wake(i int, at time.Time) {
 	e.wakes[i].Reset(time.Until(at))
 }
 
-// stopWakes disarms every loop's timer once the engine has stopped.
-func (e *Engine) stopWakes() {
-	for _, t := range e.wakes {
+// stopAll disarms timers once the engine has stopped.
+func stopAll(timers []*time.Timer) {
+	for _, t := range timers {
 		t.Stop()
 	}
 }

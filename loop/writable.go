@@ -70,25 +70,9 @@ func (x *conn) Footprint(max int) int {
 // posts the loop's writable pass. Called by Bind.
 func (e *Engine) initWritables() {
 	e.writers = make([]map[*conn]int, e.opts.Loops)
-	e.writeTm = make([]*time.Timer, e.opts.Loops)
+	e.writeTm = e.passTimers(func(i int) func() { return func() { e.writablePass(i) } })
 	e.writeArmed = make([]bool, e.opts.Loops)
 	e.writeEvery = make([]time.Duration, e.opts.Loops)
-	for i := range e.writeTm {
-		pass := func() { e.writablePass(i) }
-		e.writeTm[i] = time.AfterFunc(time.Hour, func() {
-			e.wakeups.Add(1)
-			e.Post(i, pass)
-		})
-		e.writeTm[i].Stop()
-	}
-}
-
-// stopWritables disarms every loop's writable timer once the engine has
-// stopped.
-func (e *Engine) stopWritables() {
-	for _, t := range e.writeTm {
-		t.Stop()
-	}
 }
 
 // waitWritable puts x in its loop's writable set, to be told once gnet

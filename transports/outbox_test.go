@@ -138,16 +138,7 @@ func TestOutboxRefillsInOrder(t *testing.T) {
 	if ok, n := writable(h, s); ok || n <= handoff {
 		t.Fatalf("Writable %v, %d bytes held", ok, n)
 	}
-	for range 1000 {
-		if w.Stalled() == 0 && !w.Waiting() {
-			break
-		}
-		w.Read(3000)
-		h.Loops.RunAll()
-		if n := w.Stalled(); n > handoff {
-			t.Fatalf("the edge holds %d bytes, handoff %d", n, handoff)
-		}
-	}
+	readInSteps(t, h, w, 3000, 1000)
 	w.Drain()
 	h.Loops.RunAll()
 	wantTexts(t, w.Conn, want...)
@@ -193,16 +184,7 @@ func TestOutboxSplitsBigFrame(t *testing.T) {
 	w.Stall()
 	big := strings.Repeat("b", 5*handoff)
 	h.Send(s, big, false)
-	for range 100 {
-		if n := w.Stalled(); n > handoff {
-			t.Fatalf("the edge holds %d bytes, handoff %d", n, handoff)
-		}
-		if !w.Waiting() {
-			break
-		}
-		w.Read(handoff)
-		h.Loops.RunAll()
-	}
+	readInSteps(t, h, w, handoff, 100)
 	wantOpen(t, h, w.Conn)
 	wantTexts(t, w.Conn, "4"+big)
 }
@@ -263,4 +245,23 @@ func TestOutboxDeliveredBeforeServerClose(t *testing.T) {
 	if op := fs[len(want)+1].Op; op != 8 {
 		t.Fatalf("last frame op %d, want close", op)
 	}
+}
+
+// readInSteps makes w's stalled peer read step bytes at a time, the loops
+// running in between, until the machine no longer waits to write (its
+// outbox is empty); meanwhile the edge must never hold more than a handoff.
+func readInSteps(t *testing.T, h *tt.Harness, w *tt.WritableConn, step, rounds int) {
+	t.Helper()
+	handoff := h.Server.Handoff()
+	for range rounds {
+		if n := w.Stalled(); n > handoff {
+			t.Fatalf("the edge holds %d bytes, handoff %d", n, handoff)
+		}
+		if !w.Waiting() {
+			return
+		}
+		w.Read(step)
+		h.Loops.RunAll()
+	}
+	t.Fatalf("still waiting to write after %d reads of %d bytes", rounds, step)
 }

@@ -3,13 +3,11 @@ package runner
 import (
 	"fmt"
 	"image/color"
-	"os"
 
+	"github.com/tornadio/tornadio/bench/internal/chartpng"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 var palette = map[string]color.Color{
@@ -97,25 +95,5 @@ func Chart(res *Results, path string) error {
 	if len(plots) == 0 {
 		return fmt.Errorf("runner: nothing to chart")
 	}
-	const width, rowHeight = 9 * vg.Inch, 3.2 * vg.Inch
-	img := vgimg.New(width, rowHeight*vg.Length(len(plots)))
-	dc := draw.New(img)
-	t := draw.Tiles{Rows: len(plots), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(6), PadY: vg.Points(10)}
-	grid := make([][]*plot.Plot, len(plots))
-	for i, p := range plots {
-		grid[i] = []*plot.Plot{p}
-	}
-	canvases := plot.Align(grid, t, dc)
-	for i, p := range plots {
-		p.Draw(canvases[i][0])
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return chartpng.WriteColumn(path, 3.2*vg.Inch, plots)
 }

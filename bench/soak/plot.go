@@ -2,13 +2,11 @@ package soak
 
 import (
 	"image/color"
-	"os"
 
+	"github.com/tornadio/tornadio/bench/internal/chartpng"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 var (
@@ -73,25 +71,5 @@ func Plot(o Outcome, path string) error {
 		p.Add(plotter.NewGrid())
 		plots = append(plots, p)
 	}
-	const width, rowHeight = 9 * vg.Inch, 2.6 * vg.Inch
-	img := vgimg.New(width, rowHeight*vg.Length(len(plots)))
-	dc := draw.New(img)
-	t := draw.Tiles{Rows: len(plots), Cols: 1, PadTop: vg.Points(6), PadBottom: vg.Points(6), PadLeft: vg.Points(6), PadRight: vg.Points(6), PadY: vg.Points(10)}
-	grid := make([][]*plot.Plot, len(plots))
-	for i, p := range plots {
-		grid[i] = []*plot.Plot{p}
-	}
-	canvases := plot.Align(grid, t, dc)
-	for i, p := range plots {
-		p.Draw(canvases[i][0])
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return chartpng.WriteColumn(path, 2.6*vg.Inch, plots)
 }
